@@ -1,0 +1,1 @@
+//! Query evaluation against the store. (Being built.)

@@ -1,0 +1,107 @@
+//! Answers: what the engine returns for a question, and how it is shown.
+//!
+//! An [`Answer`] carries a status, the values with their sources and
+//! conflict flags, and the reply text. Channels render it: the console as
+//! plain text, Telegram as HTML, `ask --json` as the answer contract.
+
+pub mod eval;
+
+use serde::Serialize;
+
+/// How a question was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// At least one value answers it.
+    Answered,
+    /// The store holds nothing that answers it.
+    Unknown,
+    /// A name matches several entities; the reply asks which.
+    Ambiguous,
+    /// Not a question the bot accepts.
+    Rejected,
+}
+
+/// One value of an answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerValue {
+    /// The value as a person would say it.
+    pub value: String,
+    /// The ids of the sources that state it.
+    pub sources: Vec<String>,
+    /// Whether sources disagree on the question and this is one side.
+    pub conflict: bool,
+}
+
+/// A cited source, for the reply's source line and /sources.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Citation {
+    /// The source id.
+    pub id: String,
+    /// "CNBC, Nov 2023".
+    pub cite: String,
+    /// The title.
+    pub title: String,
+    /// Evidence quotes from this source that support the answer.
+    pub evidence: Vec<String>,
+}
+
+/// The answer to one question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// The question as asked.
+    pub question: String,
+    /// The status.
+    pub status: Status,
+    /// The values.
+    pub answers: Vec<AnswerValue>,
+    /// The reply text, without the source line.
+    pub reply: String,
+    /// The sources behind the values, in order of first use.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+    /// For ambiguous names: the candidates.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+}
+
+impl Answer {
+    /// An answer with no values.
+    pub fn empty(question: &str, status: Status, reply: impl Into<String>) -> Answer {
+        Answer { question: question.to_string(), status, answers: vec![], reply: reply.into(), citations: vec![], candidates: vec![] }
+    }
+
+    /// "(sources: CNBC, Nov 2023; SCMP, Mar 2023)", or empty.
+    pub fn source_line(&self) -> String {
+        if self.citations.is_empty() {
+            return String::new();
+        }
+        let cites: Vec<&str> = self.citations.iter().map(|c| c.cite.as_str()).collect();
+        format!("(source{}: {})", if cites.len() > 1 { "s" } else { "" }, cites.join("; "))
+    }
+
+    /// The reply with its source line, as the console and the JSON
+    /// contract show it.
+    pub fn full_reply(&self) -> String {
+        let line = self.source_line();
+        if line.is_empty() {
+            self.reply.clone()
+        } else {
+            format!("{} {}", self.reply, line)
+        }
+    }
+
+    /// The answer contract's JSON object (see ../shared/eval/CONTRACT.md).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "question": self.question,
+            "status": self.status,
+            "answers": self.answers,
+            "reply": self.full_reply(),
+        });
+        if !self.candidates.is_empty() {
+            v["candidates"] = serde_json::json!(self.candidates);
+        }
+        v
+    }
+}

@@ -1,0 +1,122 @@
+//! The console: an interactive prompt (rustyline) when stdin is a terminal,
+//! a plain line-per-question loop when it is not, and the JSON answer
+//! contract for `ask --json`.
+
+use crate::answer::Answer;
+use crate::engine::{Conversation, Engine};
+use std::io::{BufRead, Write};
+
+const HELP: &str = "Ask a question in plain English, for example:
+  Who leads Alibaba's public cloud division?
+  How many parameters does GPT-3 have?
+  Tell me about MiniMax
+Follow-ups work: \"Who does he report to?\", \"What about Baichuan?\"
+Commands: /help, /sources (where the last answer came from), /about, /reset (forget this conversation), /quit";
+
+/// Renders the sources of the last answer, one per line with evidence.
+pub fn sources_text(answer: Option<&Answer>) -> String {
+    let Some(a) = answer else {
+        return "No answer yet: ask a question first.".into();
+    };
+    if a.citations.is_empty() {
+        return "The last answer did not come from any source.".into();
+    }
+    let mut out = String::from("The last answer came from:");
+    for c in &a.citations {
+        out.push_str(&format!("\n- {} ({}): {}", c.cite, c.id, c.title));
+        for e in &c.evidence {
+            out.push_str(&format!("\n    \"{e}\""));
+        }
+    }
+    out
+}
+
+/// Reads questions line by line and writes one plain reply per question.
+/// A blank line starts a new conversation.
+pub fn run_pipe(engine: &Engine, input: impl BufRead, mut out: impl Write) -> anyhow::Result<()> {
+    let mut conv = Conversation::default();
+    for line in input.lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            conv.reset();
+            continue;
+        }
+        let answer = engine.ask(&mut conv, &line);
+        writeln!(out, "{}", answer.full_reply())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The answer contract: one JSON object per non-blank line, flushed each
+/// time; a blank line starts a new conversation.
+pub fn run_json(engine: &Engine, input: impl BufRead, mut out: impl Write) -> anyhow::Result<()> {
+    let mut conv = Conversation::default();
+    for line in input.lines() {
+        // A line that is not valid UTF-8 is still a question: answer it.
+        let line = match line {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => String::from("\u{fffd}"),
+            Err(e) => return Err(e.into()),
+        };
+        if line.trim().is_empty() {
+            conv.reset();
+            continue;
+        }
+        let answer = engine.ask(&mut conv, &line);
+        writeln!(out, "{}", answer.to_json())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The interactive prompt, with line editing and history.
+pub fn run_repl(engine: &Engine) -> anyhow::Result<()> {
+    use rustyline::error::ReadlineError;
+    let mut rl = rustyline::DefaultEditor::new()?;
+    let history = dirs::data_dir().map(|d| d.join("factbot").join("history.txt"));
+    if let Some(h) = &history {
+        let _ = std::fs::create_dir_all(h.parent().unwrap_or(h));
+        let _ = rl.load_history(h);
+    }
+    let stats = engine.store().stats()?;
+    println!("factbot: {} facts about {} entities. Ask a question, or /help.", stats.facts, stats.entities);
+    let mut conv = Conversation::default();
+    loop {
+        match rl.readline("> ") {
+            Ok(line) => {
+                let q = line.trim();
+                if q.is_empty() {
+                    continue;
+                }
+                let _ = rl.add_history_entry(q);
+                match q {
+                    "/quit" | "/exit" | "/q" => break,
+                    "/help" | "/start" => println!("{HELP}"),
+                    "/reset" => {
+                        conv.reset();
+                        println!("Conversation reset.");
+                    }
+                    "/sources" => println!("{}", sources_text(conv.last_answer.as_ref())),
+                    "/about" => println!("{}", engine.about()?),
+                    _ if q.starts_with('/') => println!("Unknown command {q}. {}", "Try /help."),
+                    _ => {
+                        let a = engine.ask(&mut conv, q);
+                        println!("{}", a.reply);
+                        let src = a.source_line();
+                        if !src.is_empty() {
+                            println!("  {src}");
+                        }
+                    }
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(h) = &history {
+        let _ = rl.save_history(h);
+    }
+    Ok(())
+}

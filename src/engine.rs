@@ -1,0 +1,229 @@
+//! The engine: owns the store, the lexicon and the question reader, and
+//! answers questions for every channel.
+//!
+//! `Engine::ask(conversation, text) -> Answer` is the one entry point the
+//! console and Telegram use. It is plain synchronous Rust (sled is
+//! synchronous); async callers run it on a blocking thread. The engine is
+//! `Sync`: many chats share one engine, each with its own [`Conversation`].
+
+use crate::answer::{Answer, Status};
+use crate::config::Config;
+use crate::knowledge::{Date, Reliability, Source};
+use crate::store::{default_triples_source, ImportReport, Store, TriplesOptions};
+use crate::understand::{Reader, Statement};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+/// What a conversation remembers between questions.
+#[derive(Debug, Clone, Default)]
+pub struct Conversation {
+    /// The entity last in play, for pronouns.
+    pub focus: Option<String>,
+    /// The last question's query, for elliptical follow-ups.
+    pub last_query: Option<crate::understand::Query>,
+    /// The last answer, for /sources.
+    pub last_answer: Option<Answer>,
+}
+
+impl Conversation {
+    /// Forgets everything.
+    pub fn reset(&mut self) {
+        *self = Conversation::default();
+    }
+}
+
+/// The format of a file given to `import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// By extension: `.toml` lexicon, `.facts` knowledge, `.jsonl` export,
+    /// `.txt` triples.
+    Auto,
+    /// `subject|relation|object` lines.
+    Triples,
+}
+
+/// Collects the files of `paths` (directories are walked, sorted, lexicon
+/// files first) for an import.
+fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+                    let path = entry?.path();
+                    if path.is_dir() {
+                        // Knowledge packs are imported on their own.
+                        if path.file_name().is_some_and(|n| n != "packs") {
+                            stack.push(path);
+                        }
+                    } else if matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "facts" | "jsonl")) {
+                        found.push(path);
+                    }
+                }
+            }
+            found.sort_by_key(|p| (p.extension().is_none_or(|e| e != "toml"), p.clone()));
+            out.extend(found);
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            anyhow::bail!("{}: no such file or directory", p.display());
+        }
+    }
+    out.sort_by_key(|p| p.extension().is_none_or(|e| e != "toml"));
+    Ok(out)
+}
+
+/// Imports files into the store in one atomic batch.
+pub fn import_paths(store: &Store, paths: &[PathBuf], format: Format) -> anyhow::Result<ImportReport> {
+    let files = collect(paths)?;
+    let mut importer = store.importer()?;
+    for f in &files {
+        let name = f.display().to_string();
+        let text = std::fs::read_to_string(f).with_context(|| format!("reading {name}"))?;
+        let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+        match (format, ext) {
+            (Format::Triples, _) | (Format::Auto, "txt") => {
+                importer.add_triples(&name, &text, &TriplesOptions { source: default_triples_source(&name) })?
+            }
+            (_, "toml") => importer.add_lexicon(&name, &text)?,
+            (_, "jsonl") => importer.add_jsonl(&name, &text)?,
+            (_, "facts") => importer.add_facts(&name, &text)?,
+            _ => anyhow::bail!("{name}: unknown file type (expected .toml, .facts, .jsonl, or --format triples)"),
+        }
+    }
+    Ok(importer.commit()?)
+}
+
+/// The question-answering engine.
+pub struct Engine {
+    store: Store,
+    reader: RwLock<Reader>,
+    config: Config,
+}
+
+impl Engine {
+    /// Opens the store at `db` (or the configured path), loading the
+    /// bundled knowledge into it when it is empty.
+    pub fn open(config: &Config, db: Option<&Path>) -> anyhow::Result<Engine> {
+        let store = open_store(config, db)?;
+        if store.is_empty() {
+            let data = &config.store.data;
+            import_paths(&store, &[data.clone()], Format::Auto)
+                .with_context(|| format!("loading the bundled knowledge from {}", data.display()))?;
+        }
+        Self::with_store(config, store)
+    }
+
+    /// An engine over an already opened store.
+    pub fn with_store(config: &Config, store: Store) -> anyhow::Result<Engine> {
+        let reader = Reader::build(&store)?;
+        Ok(Engine { store, reader: RwLock::new(reader), config: config.clone() })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Answers one question within a conversation.
+    pub fn ask(&self, conversation: &mut Conversation, text: &str) -> Answer {
+        let reader = self.reader.read().unwrap_or_else(|p| p.into_inner());
+        let answer = match reader.answer(&self.store, conversation, text, self.config.answers.max_values) {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::error!(error = %e, "answering failed");
+                Answer::empty(text, Status::Unknown, "Something went wrong while looking that up; please try again.")
+            }
+        };
+        conversation.last_answer = Some(answer.clone());
+        answer
+    }
+
+    /// Reads a declarative statement ("Wang Wu heads the robotics lab")
+    /// into a fact, creating entities it does not know yet.
+    fn statement(&self, text: &str) -> Result<Statement, String> {
+        let reader = self.reader.read().unwrap_or_else(|p| p.into_inner());
+        reader.statement(text)
+    }
+
+    /// Stores a taught fact, citing `who` and now. Returns the confirmation
+    /// only once the write is durable.
+    pub fn teach(&self, text: &str, who: &str) -> Result<String, String> {
+        let st = self.statement(text)?;
+        let today = Date::today();
+        let source = Source {
+            id: format!("taught-{}-{}", crate::knowledge::normalize::slug(who), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)),
+            outlet: format!("taught by {who}"),
+            title: format!("Taught by {who} on {today}: {text}"),
+            date: Some(today),
+            reliability: Reliability::Taught,
+        };
+        let mut importer = self.store.importer().map_err(|e| e.to_string())?;
+        for e in &st.new_entities {
+            importer.stage_entity(e.clone());
+        }
+        importer.stage_source(source.clone());
+        let mut fact = st.fact.clone();
+        fact.sources = vec![source.id.clone()];
+        fact.evidence = Some(text.to_string());
+        importer.stage_fact(fact);
+        importer.commit().map_err(|e| e.to_string())?;
+        self.reload();
+        tracing::info!(who, source = %source.id, "fact taught");
+        Ok(format!("Noted: {} (taught by {who}).", st.sentence))
+    }
+
+    /// Retracts a taught fact. Returns what was removed.
+    pub fn forget(&self, text: &str, who: &str) -> Result<String, String> {
+        let st = self.statement(text)?;
+        if !st.new_entities.is_empty() {
+            return Err(format!("I have no fact that says {}.", st.sentence));
+        }
+        let n = self.store.retract(&st.fact).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err(format!("I have no fact that says {}.", st.sentence));
+        }
+        tracing::info!(who, removed = n, "fact forgotten");
+        Ok(format!("Forgotten: {} (by {who}).", st.sentence))
+    }
+
+    /// Rebuilds the question reader after the store changed.
+    pub fn reload(&self) {
+        match Reader::build(&self.store) {
+            Ok(r) => *self.reader.write().unwrap_or_else(|p| p.into_inner()) = r,
+            Err(e) => tracing::error!(error = %e, "rebuilding the reader failed"),
+        }
+    }
+
+    /// What the bot knows: counts and sources.
+    pub fn about(&self) -> anyhow::Result<String> {
+        let stats = self.store.stats()?;
+        let mut out = format!(
+            "I know {} facts about {} entities, in {} relations, from {} sources:",
+            stats.facts, stats.entities, stats.relations, stats.sources
+        );
+        for s in self.store.sources() {
+            let s = s?;
+            out.push_str(&format!("\n- {} ({}): {}", s.outlet, s.date.map(|d| d.short()).unwrap_or_default(), s.title));
+            if s.reliability == Reliability::Unreliable {
+                out.push_str(" [marked unreliable]");
+            }
+        }
+        Ok(out)
+    }
+
+    /// Flushes the store.
+    pub fn flush(&self) -> anyhow::Result<()> {
+        self.store.flush()?;
+        Ok(())
+    }
+}
+
+/// Opens the store at `db` or the configured path.
+pub fn open_store(config: &Config, db: Option<&Path>) -> anyhow::Result<Store> {
+    let path = db.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
+    Ok(Store::open(&path, config.store.cache_mb * 1024 * 1024).with_context(|| format!("opening the store at {}", path.display()))?)
+}

@@ -1,0 +1,271 @@
+//! The lexicon: relations, entity kinds and the words people use for them.
+//!
+//! A lexicon is a TOML file in `data/` (or a knowledge pack). The code knows
+//! no relation by name: everything a relation means to the question reader
+//! (its verbs, its nouns, its sentence templates, whether it holds one value
+//! at a time) is declared here. Several lexicon files merge into one.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What type of value a relation's object is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueType {
+    /// An entity of one of the relation's object kinds.
+    #[default]
+    Entity,
+    /// A number, with the relation's unit.
+    Number,
+    /// A date.
+    Date,
+    /// Short free text.
+    Text,
+}
+
+/// Which side of a relation holds one value at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Single {
+    /// Many values on both sides.
+    #[default]
+    None,
+    /// One object per subject at a time (MiniMax is based in one city).
+    Object,
+    /// One subject per object at a time (a company has one CEO at a time).
+    Subject,
+}
+
+/// One relation, as declared in a lexicon file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    /// The relation's name, used in knowledge files: `leads`.
+    pub name: String,
+    /// The kinds its subject may have (empty: any kind).
+    #[serde(default)]
+    pub subject: Vec<String>,
+    /// The kinds its object may have, when the object is an entity.
+    #[serde(default)]
+    pub object: Vec<String>,
+    /// The type of the object.
+    #[serde(default)]
+    pub value: ValueType,
+    /// The unit of a numeric object ("parameters", "years").
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Which side holds one value at a time, so that disagreement and
+    /// "no" answers can be told apart from mere absence.
+    #[serde(default)]
+    pub single: Single,
+    /// Statement template in the present tense: "{s} leads {o}".
+    pub present: String,
+    /// Statement template in the past tense: "{s} led {o}".
+    #[serde(default)]
+    pub past: Option<String>,
+    /// The relation read backwards, for documentation and replies: "led by".
+    #[serde(default)]
+    pub inverse: Option<String>,
+    /// Verb phrases whose grammatical subject is the fact's subject, in
+    /// base form and irregular forms: "lead", "led", "report to".
+    #[serde(default)]
+    pub verbs: Vec<String>,
+    /// Verb phrases whose grammatical subject is the fact's object: for
+    /// `directed_by` (movie, person), "direct".
+    #[serde(default)]
+    pub inverse_verbs: Vec<String>,
+    /// Nouns that name the subject given the object: for `ceo_of`
+    /// (person, company), "CEO" as in "the CEO of Alibaba".
+    #[serde(default)]
+    pub subject_nouns: Vec<String>,
+    /// Nouns that name the object given the subject: for `based_in`,
+    /// "headquarters"; for `directed_by`, "director".
+    #[serde(default)]
+    pub object_nouns: Vec<String>,
+    /// A job title the relation confers on its subject ("CEO"), for
+    /// questions about someone's title or role.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Whether the relation places its subject somewhere, so that "where"
+    /// questions about an event can use it.
+    #[serde(default)]
+    pub location: bool,
+    /// How much the relation says about an entity, for descriptions
+    /// ("Who is X?"): higher comes first; 0 leaves it out.
+    #[serde(default = "default_salience")]
+    pub salience: u8,
+}
+
+fn default_salience() -> u8 {
+    5
+}
+
+impl Relation {
+    /// Renders a statement from the template for the tense.
+    pub fn sentence(&self, past: bool, subject: &str, object: &str) -> String {
+        let template = if past { self.past.as_deref().unwrap_or(&self.present) } else { &self.present };
+        template.replace("{s}", subject).replace("{o}", object)
+    }
+}
+
+/// The vocabulary of a language: question words, fillers, pronouns.
+/// Language files are shared by every domain.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// Contractions expanded before reading: "who's" -> "who is".
+    #[serde(default)]
+    pub contractions: BTreeMap<String, String>,
+    /// Words and phrases removed before reading ("please", "could you tell me").
+    #[serde(default)]
+    pub fillers: Vec<String>,
+    /// Phrases that ask for a description of an entity ("tell me about").
+    #[serde(default)]
+    pub describe: Vec<String>,
+    /// Phrases that start a list request ("list", "name", "which are").
+    #[serde(default)]
+    pub list: Vec<String>,
+    /// Nouns that ask for someone's title or role.
+    #[serde(default)]
+    pub title_nouns: Vec<String>,
+    /// Words to skip inside a relation phrase: determiners, possessive
+    /// pronouns, a few adjectives ("took direct control of").
+    #[serde(default)]
+    pub skippable: Vec<String>,
+    /// Pronouns that refer to the entity last in play.
+    #[serde(default)]
+    pub pronouns: Vec<String>,
+    /// Phrases that start an elliptical follow-up ("what about", "and").
+    #[serde(default)]
+    pub follow_ups: Vec<String>,
+    /// Words that carry no content for the reader (articles, auxiliaries).
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// The reply used when nothing is known, with `{what}`.
+    #[serde(default)]
+    pub help: String,
+}
+
+/// A domain's kinds and relations, merged from its lexicon files.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lexicon {
+    /// Entity kinds with the nouns that name them: `organisation =
+    /// ["company", "firm"]`.
+    #[serde(default)]
+    pub kinds: BTreeMap<String, Vec<String>>,
+    /// The relations.
+    #[serde(default, rename = "relation")]
+    pub relations: Vec<Relation>,
+    /// The shared language vocabulary, when the file carries it.
+    #[serde(default)]
+    pub language: Option<Language>,
+    /// The relation that makes an entity a member of a class ("AI tigers",
+    /// "start-ups"), so that "which start-ups ..." can filter by it.
+    #[serde(default)]
+    pub member_relation: Option<String>,
+    /// Kinds whose two-part names also answer in the other order
+    /// ("Jingren Zhou" and "Zhou Jingren").
+    #[serde(default)]
+    pub swap_names: Vec<String>,
+}
+
+/// An error in a lexicon file.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    /// The TOML did not parse or does not fit the schema.
+    #[error("{path}: {message}")]
+    Syntax {
+        /// The file.
+        path: String,
+        /// What is wrong, with the line and column when TOML gives them.
+        message: String,
+    },
+    /// The lexicon is well-formed but inconsistent.
+    #[error("{path}: relation `{relation}`: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// The relation concerned.
+        relation: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Lexicon {
+    /// Parses one lexicon file.
+    pub fn parse(path: &str, text: &str) -> Result<Lexicon, LexiconError> {
+        let lex: Lexicon = toml::from_str(text).map_err(|e| {
+            let message = match e.span() {
+                Some(span) => {
+                    let (line, col) = line_col(text, span.start);
+                    format!("{line}:{col}: {}", e.message())
+                }
+                None => e.message().to_string(),
+            };
+            LexiconError::Syntax { path: path.to_string(), message }
+        })?;
+        lex.validate(path)?;
+        Ok(lex)
+    }
+
+    fn validate(&self, path: &str) -> Result<(), LexiconError> {
+        for r in &self.relations {
+            let bad = |message: String| LexiconError::Invalid { path: path.to_string(), relation: r.name.clone(), message };
+            if r.name.is_empty() || !r.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(bad("a relation name is letters, digits and underscores".into()));
+            }
+            for k in r.subject.iter().chain(r.object.iter()) {
+                if !self.kinds.is_empty() && !self.kinds.contains_key(k) {
+                    return Err(bad(format!("kind `{k}` is not declared under [kinds]")));
+                }
+            }
+            if !r.present.contains("{s}") || !r.present.contains("{o}") {
+                return Err(bad("the `present` template needs both {s} and {o}".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges `other` into `self`; a relation declared again replaces the
+    /// earlier declaration.
+    pub fn merge(&mut self, other: Lexicon) {
+        for (k, nouns) in other.kinds {
+            let entry = self.kinds.entry(k).or_default();
+            for n in nouns {
+                if !entry.contains(&n) {
+                    entry.push(n);
+                }
+            }
+        }
+        for r in other.relations {
+            self.relations.retain(|x| x.name != r.name);
+            self.relations.push(r);
+        }
+        if other.language.is_some() {
+            self.language = other.language;
+        }
+        for k in other.swap_names {
+            if !self.swap_names.contains(&k) {
+                self.swap_names.push(k);
+            }
+        }
+        if other.member_relation.is_some() {
+            self.member_relation = other.member_relation;
+        }
+    }
+
+    /// The relation with this name.
+    pub fn relation(&self, name: &str) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.name == name)
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}

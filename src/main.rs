@@ -1,0 +1,139 @@
+//! The `factbot` command: parses flags, sets up logging, and hands over to
+//! the library. Errors are printed once, with their chain, and exit with
+//! status 1 (2 for usage errors, from clap).
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use factbot::channel::console;
+use factbot::config::Config;
+use factbot::engine::{import_paths, open_store, Engine, Format};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Answers questions in plain English from a store of sourced facts.
+#[derive(Parser)]
+#[command(name = "factbot", version, about)]
+struct Cli {
+    /// The store's directory (default: `store.path` in config/factbot.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// The configuration file (default: config/factbot.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import knowledge: lexicon files (.toml), knowledge files (.facts),
+    /// exports (.jsonl) or directories of them, in one atomic batch.
+    Import {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// `triples` reads `subject|relation|object` lines.
+        #[arg(long, value_parser = ["auto", "triples"], default_value = "auto")]
+        format: String,
+    },
+    /// Write the whole store as JSON lines to stdout.
+    Export,
+    /// Print counts of entities, facts, sources and relations, and the size on disk.
+    Stats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer one question, or (with --json) questions from stdin per the answer contract.
+    Ask {
+        /// Read questions from stdin and write one JSON object per question.
+        #[arg(long)]
+        json: bool,
+        /// The question.
+        question: Vec<String>,
+    },
+    /// Run the Telegram bot (long polling) until SIGINT or SIGTERM.
+    /// The token comes from FACTBOT_TELEGRAM_TOKEN.
+    Serve,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("factbot: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    let db = cli.db.as_deref();
+    match cli.command {
+        Some(Command::Import { paths, format }) => {
+            let store = open_store(&config, db)?;
+            let format = if format == "triples" { Format::Triples } else { Format::Auto };
+            let start = std::time::Instant::now();
+            let report = import_paths(&store, &paths, format).context("import failed; the store is unchanged")?;
+            eprintln!(
+                "imported {} facts ({} merged into existing ones), {} entities, {} sources, {} lexicon files in {:.2} s",
+                report.facts,
+                report.merged,
+                report.entities,
+                report.sources,
+                report.lexicons,
+                start.elapsed().as_secs_f64()
+            );
+        }
+        Some(Command::Export) => {
+            let engine = Engine::open(&config, db)?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            engine.store().export(&mut out)?;
+        }
+        Some(Command::Stats { json }) => {
+            let engine = Engine::open(&config, db)?;
+            let s = engine.store().stats()?;
+            if json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                println!("entities:     {}", s.entities);
+                println!("facts:        {}", s.facts);
+                println!("sources:      {}", s.sources);
+                println!("relations:    {}", s.relations);
+                println!("size on disk: {} bytes ({:.1} MB)", s.size_on_disk, s.size_on_disk as f64 / 1e6);
+            }
+        }
+        Some(Command::Ask { json, question }) => {
+            let engine = Engine::open(&config, db)?;
+            if json {
+                let stdin = std::io::stdin();
+                console::run_json(&engine, stdin.lock(), std::io::stdout().lock())?;
+            } else if question.is_empty() {
+                anyhow::bail!("give a question, e.g. factbot ask \"Who owns TikTok?\", or use --json to read questions from stdin");
+            } else {
+                let mut conv = Default::default();
+                let a = engine.ask(&mut conv, &question.join(" "));
+                println!("{}", a.full_reply());
+            }
+        }
+        Some(Command::Serve) => {
+            let engine = std::sync::Arc::new(Engine::open(&config, db)?);
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(factbot::channel::telegram::serve(engine.clone(), config))?;
+            engine.flush()?;
+        }
+        None => {
+            let engine = Engine::open(&config, db)?;
+            if std::io::stdin().is_terminal() {
+                console::run_repl(&engine)?;
+            } else {
+                console::run_pipe(&engine, std::io::stdin().lock(), std::io::stdout().lock())?;
+            }
+        }
+    }
+    Ok(())
+}
