@@ -1,1 +1,580 @@
-//! Query evaluation against the store. (Being built.)
+//! Query evaluation against the store, and the reply text.
+//!
+//! Each [`Set`] evaluates to values with the facts that support them; time
+//! filters pick the facts that held when asked; a relation that holds one
+//! value at a time turns several values into a flagged conflict. The reply
+//! is built from the relation's sentence templates in the lexicon.
+
+use super::{Answer, AnswerValue, Citation, Status};
+use crate::knowledge::lexicon::Single;
+use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
+use crate::store::Store;
+use crate::understand::{Ask, Query, Reader, Set, Time};
+use std::collections::HashMap;
+
+/// A value with the facts that support it.
+#[derive(Debug, Clone)]
+struct Hit {
+    value: Value,
+    facts: Vec<Fact>,
+}
+
+fn merge(hits: &mut Vec<Hit>, value: Value, fact: Option<Fact>) {
+    let key = value.key();
+    match hits.iter_mut().find(|h| h.value.key() == key) {
+        Some(h) => {
+            if let Some(f) = fact {
+                if !h.facts.contains(&f) {
+                    h.facts.push(f);
+                }
+            }
+        }
+        None => hits.push(Hit { value, facts: fact.into_iter().collect() }),
+    }
+}
+
+struct Ctx<'a> {
+    r: &'a Reader,
+    store: &'a Store,
+}
+
+impl Ctx<'_> {
+    fn show(&self, v: &Value) -> String {
+        match v {
+            Value::Entity(id) => self.r.name(id).to_string(),
+            Value::Number { amount, money } => format!("{}{}", if *money { "$" } else { "" }, format_amount(*amount)),
+            Value::Date(d) => d.human(),
+            Value::Text(t) => t.clone(),
+        }
+    }
+
+    fn show_with_unit(&self, v: &Value, rel: &str) -> String {
+        let base = self.show(v);
+        match (v, self.r.lex.relation(rel).and_then(|r| r.unit.as_deref())) {
+            (Value::Number { money: false, .. }, Some(u)) => format!("{base} {u}"),
+            _ => base,
+        }
+    }
+
+    /// The date an entity is anchored at, for "after X": the dates of its
+    /// own facts.
+    fn anchor_date(&self, id: &str) -> anyhow::Result<Option<Date>> {
+        let mut dates: Vec<Date> = Vec::new();
+        for f in self.store.facts_about(id, None)? {
+            dates.extend(f.on.or(f.since));
+            if let Value::Date(d) = f.object {
+                dates.push(d);
+            }
+        }
+        for f in self.store.facts_with_object(&Value::Entity(id.to_string()), None)? {
+            dates.extend(f.on.or(f.since));
+        }
+        Ok(dates.into_iter().min())
+    }
+
+    fn filter_time(&self, facts: Vec<Fact>, time: &Time, answer_side_subject: bool) -> anyhow::Result<Vec<Fact>> {
+        Ok(match time {
+            Time::Any => facts,
+            Time::Now => {
+                let current: Vec<Fact> = facts.iter().filter(|f| f.current()).cloned().collect();
+                if current.is_empty() { facts } else { current }
+            }
+            Time::At(d) => facts.into_iter().filter(|f| f.holds_at(d)).collect(),
+            Time::After(anchor) | Time::Before(anchor) => {
+                let after = matches!(time, Time::After(_));
+                let anchor_ids: Vec<String> = self.set(anchor)?.into_iter().filter_map(|h| h.value.entity().map(String::from)).collect();
+                // The anchor is one of the answers ("CEO after Daniel
+                // Zhang"): compare with the anchor's own tenure.
+                let own: Vec<&Fact> = facts
+                    .iter()
+                    .filter(|f| {
+                        let v = if answer_side_subject { Some(f.subject.as_str()) } else { f.object.entity() };
+                        v.is_some_and(|v| anchor_ids.iter().any(|a| a == v))
+                    })
+                    .collect();
+                let pivot: Option<Date> = if !own.is_empty() {
+                    if after { own.iter().filter_map(|f| f.until.or(f.since)).max() } else { own.iter().filter_map(|f| f.since.or(f.on)).min() }
+                } else {
+                    let mut ds = Vec::new();
+                    for a in &anchor_ids {
+                        ds.extend(self.anchor_date(a)?);
+                    }
+                    ds.into_iter().min()
+                };
+                let Some(pivot) = pivot else { return Ok(vec![]) };
+                let own_ids: Vec<Fact> = own.into_iter().cloned().collect();
+                facts
+                    .into_iter()
+                    .filter(|f| !own_ids.contains(f))
+                    .filter(|f| match f.when() {
+                        Some(w) => if after { w.end() >= pivot.start() } else { w.start() <= pivot.end() },
+                        None => {
+                            if after { f.until.is_none_or(|u| u.end() >= pivot.start()) } else { f.until.is_some_and(|u| u.start() <= pivot.end()) }
+                        }
+                    })
+                    .collect()
+            }
+        })
+    }
+
+    fn set(&self, set: &Set) -> anyhow::Result<Vec<Hit>> {
+        let mut out = Vec::new();
+        match set {
+            Set::Entity(e) => out.push(Hit { value: Value::Entity(e.clone()), facts: vec![] }),
+            Set::Literal(v) => out.push(Hit { value: v.clone(), facts: vec![] }),
+            Set::Join { rel, want_subject, of, time } => {
+                let relation = &self.r.lex.relations[*rel];
+                let mut facts = Vec::new();
+                for h in self.set(of)? {
+                    if *want_subject {
+                        facts.extend(self.store.facts_with_object(&h.value, Some(&relation.name))?);
+                    } else if let Value::Entity(e) = &h.value {
+                        facts.extend(self.store.facts_about(e, Some(&relation.name))?);
+                    }
+                }
+                for f in self.filter_time(facts, time, *want_subject)? {
+                    let v = if *want_subject { Value::Entity(f.subject.clone()) } else { f.object.clone() };
+                    merge(&mut out, v, Some(f));
+                }
+            }
+            Set::Filter { base, kind, class, related } => {
+                let candidates: Vec<Hit> = match base {
+                    Some(b) => self.set(b)?,
+                    None => {
+                        let mut c = Vec::new();
+                        if let (Some(cl), Some(member)) = (class, &self.r.lex.member_relation) {
+                            for f in self.store.facts_with_object(&Value::Entity(cl.clone()), Some(member))? {
+                                merge(&mut c, Value::Entity(f.subject.clone()), Some(f));
+                            }
+                        } else if let Some(rel) = related {
+                            for f in self.store.facts_about(rel, None)? {
+                                let o = f.object.clone();
+                                merge(&mut c, o, Some(f));
+                            }
+                            for f in self.store.facts_with_object(&Value::Entity(rel.clone()), None)? {
+                                merge(&mut c, Value::Entity(f.subject.clone()), Some(f));
+                            }
+                        }
+                        c
+                    }
+                };
+                for h in candidates {
+                    let Some(id) = h.value.entity() else { continue };
+                    if kind.as_ref().is_some_and(|k| self.r.kind(id) != Some(k.as_str())) {
+                        continue;
+                    }
+                    if let (Some(cl), Some(member)) = (class, &self.r.lex.member_relation) {
+                        if base.is_some() && !self.store.facts_about(id, Some(member))?.iter().any(|f| f.object.entity() == Some(cl)) {
+                            continue;
+                        }
+                    }
+                    if let Some(rel) = related {
+                        let linked = self.store.facts_about(id, None)?.iter().any(|f| f.object.entity() == Some(rel))
+                            || self.store.facts_about(rel, None)?.iter().any(|f| f.object.entity() == Some(id));
+                        if !linked {
+                            continue;
+                        }
+                    }
+                    out.push(h);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether two facts could hold at the same time.
+    fn overlap(a: &Fact, b: &Fact) -> bool {
+        let start = |f: &Fact| f.since.map(|d| d.start()).unwrap_or((i32::MIN, 0, 0));
+        let end = |f: &Fact| f.until.map(|d| d.start()).unwrap_or((i32::MAX, 0, 0));
+        start(a) < end(b) && start(b) < end(a)
+    }
+
+    /// Flags values of a one-value relation that disagree.
+    fn conflicts(&self, set: &Set, hits: &[Hit]) -> Vec<bool> {
+        let single = match set {
+            Set::Join { rel, want_subject, .. } => {
+                let s = self.r.lex.relations[*rel].single;
+                (s == Single::Object && !*want_subject) || (s == Single::Subject && *want_subject)
+            }
+            _ => false,
+        };
+        let mut flags = vec![false; hits.len()];
+        if !single || hits.len() < 2 {
+            return flags;
+        }
+        for i in 0..hits.len() {
+            for j in 0..hits.len() {
+                if i != j && hits[i].facts.iter().any(|a| hits[j].facts.iter().any(|b| Self::overlap(a, b) && a.subject == b.subject || Self::overlap(a, b) && a.object == b.object)) {
+                    flags[i] = true;
+                }
+            }
+        }
+        flags
+    }
+
+    fn citations(&self, facts: &[&Fact]) -> anyhow::Result<Vec<Citation>> {
+        let mut out: Vec<Citation> = Vec::new();
+        for f in facts {
+            for s in &f.sources {
+                let pos = match out.iter().position(|c| &c.id == s) {
+                    Some(p) => p,
+                    None => {
+                        let src = self.store.source(s)?;
+                        out.push(Citation {
+                            id: s.clone(),
+                            cite: src.as_ref().map(|x| x.cite()).unwrap_or_else(|| s.clone()),
+                            title: src.map(|x| x.title).unwrap_or_default(),
+                            evidence: vec![],
+                        });
+                        out.len() - 1
+                    }
+                };
+                if let Some(e) = &f.evidence {
+                    if !out[pos].evidence.contains(e) {
+                        out[pos].evidence.push(e.clone());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn unreliable_only(&self, facts: &[Fact]) -> anyhow::Result<bool> {
+        let mut any = false;
+        for f in facts {
+            for s in &f.sources {
+                any = true;
+                if self.store.source(s)?.is_none_or(|x| x.reliability != Reliability::Unreliable) {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(any)
+    }
+
+    fn cite_facts(&self, facts: &[Fact]) -> anyhow::Result<String> {
+        let refs: Vec<&Fact> = facts.iter().collect();
+        Ok(self.citations(&refs)?.into_iter().map(|c| c.cite).collect::<Vec<_>>().join("; "))
+    }
+
+    fn sentence(&self, f: &Fact, past: bool) -> String {
+        let Some(rel) = self.r.lex.relation(&f.relation) else { return String::new() };
+        let past = past || f.until.is_some();
+        let mut s = rel.sentence(past, self.r.name(&f.subject), &self.show_with_unit(&f.object, &f.relation));
+        if let Some(d) = f.on {
+            s.push_str(&format!(" in {}", d.human()));
+        } else if let (Some(a), Some(b)) = (f.since, f.until) {
+            s.push_str(&format!(" from {} until {}", a.human(), b.human()));
+        } else if let Some(a) = f.since {
+            s.push_str(&format!(" since {}", a.human()));
+        } else if let Some(b) = f.until {
+            s.push_str(&format!(" until {}", b.human()));
+        }
+        s
+    }
+}
+
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Evaluates a query and builds the answer.
+pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
+    let cx = Ctx { r, store };
+    let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
+    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut support: Vec<Fact> = Vec::new();
+    let reply: String;
+    match &q.ask {
+        Ask::Values(set) | Ask::Count(set) => {
+            let mut hits = cx.set(set)?;
+            // Don't answer a question with its own subject.
+            if let Some(t) = set.topic() {
+                if hits.len() > 1 {
+                    hits.retain(|h| h.value.entity() != Some(t));
+                }
+            }
+            if hits.is_empty() {
+                return Ok(unknown());
+            }
+            let flags = cx.conflicts(set, &hits);
+            let rel_name = match set {
+                Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
+                Set::Filter { base: Some(b), .. } => match b.as_ref() {
+                    Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            for (h, flag) in hits.iter().zip(&flags) {
+                let shown = match &rel_name {
+                    Some(rn) => cx.show_with_unit(&h.value, rn),
+                    None => cx.show(&h.value),
+                };
+                let sources: Vec<String> = h.facts.iter().flat_map(|f| f.sources.clone()).fold(Vec::new(), |mut acc, s| {
+                    if !acc.contains(&s) {
+                        acc.push(s)
+                    }
+                    acc
+                });
+                values.push(AnswerValue { value: shown, sources, conflict: *flag });
+                support.extend(h.facts.iter().cloned());
+            }
+            let any_conflict = flags.iter().any(|f| *f);
+            if let Ask::Count(_) = &q.ask {
+                let names: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
+                let n = values.len();
+                values = vec![AnswerValue { value: n.to_string(), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];
+                reply = format!("{n}: {}.", join_names(&names[..names.len().min(max)]));
+            } else if any_conflict {
+                let mut parts = Vec::new();
+                for h in &hits {
+                    let mut sides = Vec::new();
+                    for f in &h.facts {
+                        let note = if cx.unreliable_only(std::slice::from_ref(f))? { ", a source marked unreliable" } else { "" };
+                        sides.push(format!("{} (according to {}{note})", cx.sentence(f, q.past), cx.cite_facts(std::slice::from_ref(f))?));
+                    }
+                    parts.push(sides.join("; "));
+                }
+                reply = format!("The sources disagree: {}.", parts.join("; but "));
+            } else {
+                reply = render_values(&cx, set, &hits, q.past, max)?;
+            }
+        }
+        Ask::Check { item, set } => {
+            let items = cx.set(item)?;
+            let hits = cx.set(set)?;
+            let wanted: Vec<String> = items.iter().map(|h| h.value.key()).collect();
+            let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key())).collect();
+            let item_name = items.first().map(|h| cx.show(&h.value)).unwrap_or_default();
+            if !found.is_empty() {
+                support.extend(found.iter().flat_map(|h| h.facts.clone()));
+                let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
+                values.push(AnswerValue { value: "yes".into(), sources, conflict: false });
+                let sentences: Vec<String> = support.iter().map(|f| cx.sentence(f, q.past)).collect();
+                reply = format!("Yes: {}.", sentences.join("; "));
+            } else {
+                let single = match set {
+                    Set::Join { rel, want_subject, .. } => {
+                        let s = r.lex.relations[*rel].single;
+                        (s == Single::Object && !*want_subject) || (s == Single::Subject && *want_subject)
+                    }
+                    _ => false,
+                };
+                if single && !hits.is_empty() {
+                    support.extend(hits.iter().flat_map(|h| h.facts.clone()));
+                    let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
+                    values.push(AnswerValue { value: "no".into(), sources, conflict: false });
+                    let sentences: Vec<String> = support.iter().map(|f| cx.sentence(f, q.past)).collect();
+                    reply = format!("No: {}, not {item_name}.", sentences.join("; "));
+                } else {
+                    return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
+                }
+            }
+        }
+        Ask::When(pattern, object) | Ask::Why(pattern, object) | Ask::HowLong(pattern, object) | Ask::Where(pattern, object) => {
+            let mut hits = cx.set(pattern)?;
+            if let Some(o) = object {
+                let objs: Vec<String> = cx.set(o)?.iter().map(|h| h.value.key()).collect();
+                hits.retain(|h| objs.contains(&h.value.key()));
+            }
+            let facts: Vec<Fact> = hits.iter().flat_map(|h| h.facts.clone()).collect();
+            let mut out: Vec<(String, Fact)> = Vec::new();
+            match &q.ask {
+                Ask::When(..) => {
+                    for f in &facts {
+                        let d = match &f.object {
+                            Value::Date(d) if object.is_none() => Some(*d),
+                            _ => f.on.or(f.since),
+                        };
+                        if let Some(d) = d {
+                            out.push((d.human(), f.clone()));
+                        }
+                    }
+                    if let (Set::Entity(e), true) = (pattern, facts.is_empty()) {
+                        if let Some(d) = cx.anchor_date(e)? {
+                            out.push((d.human(), Fact::new(e, "", Value::Date(d), "")));
+                        }
+                    }
+                }
+                Ask::Why(..) => {
+                    for f in &facts {
+                        if let Some(b) = &f.because {
+                            out.push((b.clone(), f.clone()));
+                        }
+                    }
+                }
+                Ask::HowLong(..) => {
+                    for f in &facts {
+                        if let Some(s) = f.since {
+                            let end = f.until.unwrap_or_else(Date::today);
+                            let years = s.years_until(&end);
+                            let shown = if years.fract().abs() < 0.05 { format!("{} years", years.round() as i64) } else { format!("{:.1} years", years) };
+                            out.push((shown, f.clone()));
+                        }
+                    }
+                }
+                _ => {
+                    // Where: the object of a location relation of the value
+                    // (or of the bound object).
+                    let targets: Vec<String> = match object {
+                        Some(o) => cx.set(o)?.iter().filter_map(|h| h.value.entity().map(String::from)).collect(),
+                        None => match pattern {
+                            Set::Entity(e) => vec![e.clone()],
+                            _ => hits.iter().filter_map(|h| h.value.entity().map(String::from)).collect(),
+                        },
+                    };
+                    for t in targets {
+                        let mut found = false;
+                        for f in store.facts_about(&t, None)? {
+                            if r.lex.relation(&f.relation).is_some_and(|rel| rel.location) {
+                                out.push((cx.show(&f.object), f));
+                                found = true;
+                            }
+                        }
+                        if !found && object.is_none() && !matches!(pattern, Set::Entity(_)) {
+                            for h in &hits {
+                                if h.value.entity() == Some(t.as_str()) {
+                                    for f in &h.facts {
+                                        out.push((cx.show(&h.value), f.clone()));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if out.is_empty() {
+                return Ok(unknown());
+            }
+            let distinct: Vec<String> = out.iter().fold(Vec::new(), |mut acc, (v, _)| {
+                if !acc.contains(v) {
+                    acc.push(v.clone())
+                }
+                acc
+            });
+            let conflict = matches!(q.ask, Ask::When(..)) && distinct.len() > 1 && {
+                let events: Vec<(String, String, String)> = out.iter().map(|(_, f)| (f.subject.clone(), f.relation.clone(), f.object.key())).collect();
+                events.iter().any(|e| events.iter().filter(|x| *x == e).count() > 1)
+            };
+            let mut parts = Vec::new();
+            for v in &distinct {
+                let fs: Vec<Fact> = out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect();
+                let sources: Vec<String> = fs.iter().flat_map(|f| f.sources.clone()).filter(|s| !s.is_empty()).collect();
+                values.push(AnswerValue { value: v.clone(), sources, conflict });
+                let sentence = fs.first().map(|f| cx.sentence(f, true)).unwrap_or_default();
+                let note = if cx.unreliable_only(&fs)? { ", a source marked unreliable" } else { "" };
+                parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else { format!("{v} ({sentence})") });
+                support.extend(fs);
+            }
+            reply = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) };
+        }
+        Ask::Describe(e) | Ask::Title(e) => {
+            let mut facts: Vec<Fact> = store.facts_about(e, None)?;
+            if matches!(q.ask, Ask::Title(_)) {
+                facts.retain(|f| r.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()));
+                if facts.is_empty() {
+                    return Ok(unknown());
+                }
+                let mut titles = Vec::new();
+                for f in &facts {
+                    let rel = r.lex.relation(&f.relation).expect("checked above");
+                    let t = format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.show(&f.object), if f.until.is_some() { " (former)" } else { "" });
+                    values.push(AnswerValue { value: t.clone(), sources: f.sources.clone(), conflict: false });
+                    titles.push(t);
+                }
+                reply = format!("{}: {}.", r.name(e), join_names(&titles));
+                support.extend(facts);
+            } else {
+                facts.extend(store.facts_with_object(&Value::Entity(e.clone()), None)?);
+                facts.retain(|f| r.lex.relation(&f.relation).is_some_and(|rel| rel.salience > 0));
+                facts.sort_by_key(|f| std::cmp::Reverse(r.lex.relation(&f.relation).map(|rel| rel.salience).unwrap_or(0)));
+                if facts.is_empty() {
+                    return Ok(unknown());
+                }
+                facts.truncate(7);
+                let kind = r.kind(e).unwrap_or("thing");
+                let sentences: Vec<String> = facts.iter().map(|f| cx.sentence(f, false)).collect();
+                reply = format!("{} ({kind}): {}.", r.name(e), sentences.join("; "));
+                values.push(AnswerValue { value: r.name(e).to_string(), sources: facts.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
+                support.extend(facts);
+            }
+        }
+    }
+    // Deduplicate sources per value.
+    for v in &mut values {
+        let mut seen = Vec::new();
+        v.sources.retain(|s| {
+            let keep = !s.is_empty() && !seen.contains(s);
+            seen.push(s.clone());
+            keep
+        });
+    }
+    let refs: Vec<&Fact> = support.iter().collect();
+    let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+    Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
+}
+
+/// Renders a list answer with the relation's template.
+fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<String> {
+    let names: Vec<String> = hits.iter().map(|h| cx.show(&h.value)).collect();
+    let more = names.len().saturating_sub(max);
+    let mut shown = names[..names.len().min(max)].to_vec();
+    if more > 0 {
+        shown.push(format!("{more} more"));
+    }
+    let list = join_names(&shown);
+    let (rel, want_subject, of) = match set {
+        Set::Join { rel, want_subject, of, .. } => (*rel, *want_subject, of.as_ref()),
+        Set::Filter { base: Some(b), .. } => match b.as_ref() {
+            Set::Join { rel, want_subject, of, .. } => (*rel, *want_subject, of.as_ref()),
+            _ => return Ok(format!("{list}.")),
+        },
+        _ => return Ok(format!("{list}.")),
+    };
+    let relation = &cx.r.lex.relations[rel];
+    let others: Vec<String> = cx.set(of)?.iter().map(|h| cx.show_with_unit(&h.value, &relation.name)).collect();
+    let other = join_names(&others);
+    let ended = past || hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some() || f.on.is_some()));
+    let list_with_unit = if want_subject {
+        list
+    } else {
+        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.show_with_unit(&h.value, &relation.name)).collect();
+        join_names(&shown)
+    };
+    let sentence = if want_subject { relation.sentence(ended, &list_with_unit, &other) } else { relation.sentence(ended, &other, &list_with_unit) };
+    let mut dates = String::new();
+    if hits.len() == 1 {
+        if let Some(f) = hits[0].facts.first() {
+            if let (Some(a), None) = (f.since, f.until) {
+                dates = format!(" (since {})", a.human());
+            } else if let Some(u) = f.until {
+                dates = format!(" (until {})", u.human());
+            }
+        }
+    }
+    Ok(format!("{}{dates}.", capitalise(&sentence)))
+}
+
+/// The entity a follow-up pronoun should refer to after this answer: a
+/// single entity answer, else the query's topic.
+pub fn focus_of(_r: &Reader, q: &Query, a: &Answer) -> Option<String> {
+    let _ = a;
+    q.topic()
+}
+
+#[allow(dead_code)]
+fn _unused(_: HashMap<(), ()>) {}

@@ -1,13 +1,30 @@
-//! Question understanding: text to [`Query`]. (Being built.)
+//! Question understanding: question text to a [`Query`].
+//!
+//! Three steps. [`Reader::tokens`] normalises the text (contractions,
+//! fillers, case, punctuation) and splits it into [`lexer::Tok`]ens: closed
+//! word classes by the nom rules in [`lexer`], entity names and relation
+//! phrases by longest match against the store's aliases and the lexicon
+//! (relation phrases are compared by stem). [`grammar`] then reads the
+//! tokens as noun phrases and a clause and builds the [`Query`]. Nothing
+//! here knows a particular relation or entity: all of that comes from the
+//! lexicon and the store.
 
-use crate::answer::{Answer, Status};
+pub mod grammar;
+pub mod lexer;
+
+use crate::answer::{eval, Answer, Status};
 use crate::engine::Conversation;
-use crate::knowledge::{Entity, Fact};
+use crate::knowledge::lexicon::Language;
+use crate::knowledge::normalize::{normalize, slug};
+use crate::knowledge::{Entity, Fact, Lexicon, Value};
 use crate::store::Store;
+use lexer::{Mention, Role, Tok};
+use std::collections::{HashMap, HashSet};
 
-/// A query (placeholder until the grammar lands).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Query;
+pub use grammar::{Ask, Query, Set, Time};
+
+/// The default language vocabulary, used when the store carries none.
+const DEFAULT_LANGUAGE: &str = include_str!("../../data/language.toml");
 
 /// A declarative statement read for /teach and /forget.
 #[derive(Debug, Clone)]
@@ -20,22 +37,494 @@ pub struct Statement {
     pub sentence: String,
 }
 
+/// A relation phrase, stemmed, with its readings.
+#[derive(Debug, Clone)]
+struct Phrase {
+    stems: Vec<String>,
+    mention: Mention,
+}
+
 /// Reads questions against one store's lexicon and entities.
-pub struct Reader;
+pub struct Reader {
+    pub(crate) lex: Lexicon,
+    pub(crate) lang: Language,
+    stemmer: rust_stemmers::Stemmer,
+    /// Normalised alias to entity ids.
+    aliases: HashMap<String, Vec<String>>,
+    /// The most words in any alias.
+    max_alias_words: usize,
+    /// Entity id to (name, kind).
+    pub(crate) names: HashMap<String, (String, String)>,
+    /// Relation phrases by the stem of their first word.
+    phrases: HashMap<String, Vec<Phrase>>,
+    /// Kind nouns (normalised, possibly several words) to kinds.
+    kind_nouns: HashMap<String, String>,
+    /// Normalised title nouns.
+    title_nouns: HashSet<String>,
+    /// Normalised pronouns.
+    pronouns: HashSet<String>,
+    /// Normalised words skipped inside relation phrases.
+    skippable: HashSet<String>,
+    /// Normalised stopwords.
+    stopwords: HashSet<String>,
+    /// Entities that have members through the lexicon's member relation.
+    pub(crate) classes: HashSet<String>,
+    /// Alias words, for spotting misspelt names.
+    alias_words: HashMap<String, Vec<String>>,
+}
+
+fn norm_list(items: &[String]) -> HashSet<String> {
+    items.iter().map(|s| normalize(s)).filter(|s| !s.is_empty()).collect()
+}
 
 impl Reader {
     /// Builds the reader from the store's lexicon and aliases.
-    pub fn build(_store: &Store) -> anyhow::Result<Reader> {
-        Ok(Reader)
+    pub fn build(store: &Store) -> anyhow::Result<Reader> {
+        let mut lex = store.lexicon()?;
+        if lex.language.is_none() {
+            let default = Lexicon::parse("language.toml", DEFAULT_LANGUAGE)?;
+            lex.language = default.language;
+        }
+        let lang = lex.language.clone().unwrap_or_default();
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let mut aliases: HashMap<String, Vec<String>> = HashMap::new();
+        let mut max_alias_words = 1;
+        let mut alias_words: HashMap<String, Vec<String>> = HashMap::new();
+        for pair in store.aliases() {
+            let (alias, id) = pair?;
+            max_alias_words = max_alias_words.max(alias.split(' ').count());
+            let ids = aliases.entry(alias.clone()).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        // Index alias words only for stores small enough to search by
+        // similarity quickly; large stores rely on exact names.
+        if aliases.len() <= 20_000 {
+            for alias in aliases.keys() {
+                alias_words.entry(alias.split(' ').count().to_string()).or_default().push(alias.clone());
+            }
+        }
+        let mut names = HashMap::new();
+        for e in store.entities() {
+            let e = e?;
+            names.insert(e.id.clone(), (e.name.clone(), e.kind.clone()));
+        }
+        let mut classes = HashSet::new();
+        if let Some(member) = &lex.member_relation {
+            for e in names.keys() {
+                if !store.facts_with_object(&Value::Entity(e.clone()), Some(member))?.is_empty() {
+                    classes.insert(e.clone());
+                }
+            }
+        }
+        let mut reader = Reader {
+            lex,
+            lang,
+            stemmer,
+            aliases,
+            max_alias_words,
+            names,
+            phrases: HashMap::new(),
+            kind_nouns: HashMap::new(),
+            title_nouns: HashSet::new(),
+            pronouns: HashSet::new(),
+            skippable: HashSet::new(),
+            stopwords: HashSet::new(),
+            classes,
+            alias_words,
+        };
+        reader.title_nouns = norm_list(&reader.lang.title_nouns);
+        reader.pronouns = norm_list(&reader.lang.pronouns);
+        reader.skippable = norm_list(&reader.lang.skippable);
+        reader.stopwords = norm_list(&reader.lang.stopwords);
+        for (kind, nouns) in &reader.lex.kinds {
+            for n in nouns {
+                reader.kind_nouns.insert(normalize(n), kind.clone());
+            }
+        }
+        let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
+        for (i, r) in reader.lex.relations.iter().enumerate() {
+            let lists = [
+                (&r.verbs, Role::Verb),
+                (&r.inverse_verbs, Role::InverseVerb),
+                (&r.subject_nouns, Role::SubjectNoun),
+                (&r.object_nouns, Role::ObjectNoun),
+            ];
+            for (list, role) in lists {
+                for p in list.iter() {
+                    let mut words: Vec<&str> = p.split_whitespace().collect();
+                    // "be based in": the copula is read as an auxiliary.
+                    if role.verb() && words.len() > 1 && words[0] == "be" {
+                        words.remove(0);
+                    }
+                    let stems: Vec<String> =
+                        normalize(&words.join(" ")).split(' ').filter(|w| !w.is_empty()).map(|w| reader.stem(w)).collect();
+                    if stems.is_empty() {
+                        continue;
+                    }
+                    let entry = phrases.entry(stems[0].clone()).or_default();
+                    let mention = Mention { rel: i, role };
+                    if !entry.iter().any(|x| x.stems == stems && x.mention == mention) {
+                        entry.push(Phrase { stems, mention });
+                    }
+                }
+            }
+        }
+        reader.phrases = phrases;
+        Ok(reader)
     }
 
-    /// Answers a question.
-    pub fn answer(&self, _store: &Store, _conv: &mut Conversation, text: &str, _max: usize) -> anyhow::Result<Answer> {
-        Ok(Answer::empty(text, Status::Unknown, "I don't know."))
+    fn stem(&self, w: &str) -> String {
+        self.stemmer.stem(w).into_owned()
     }
 
-    /// Reads a statement.
-    pub fn statement(&self, _text: &str) -> Result<Statement, String> {
-        Err("not yet".into())
+    /// The name of an entity.
+    pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.names.get(id).map(|(n, _)| n.as_str()).unwrap_or(id)
     }
+
+    /// The kind of an entity.
+    pub fn kind(&self, id: &str) -> Option<&str> {
+        self.names.get(id).map(|(_, k)| k.as_str())
+    }
+
+    /// Expands contractions, normalises, removes fillers.
+    pub fn clean(&self, text: &str) -> String {
+        let lowered = text.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
+        let mut expanded = String::with_capacity(lowered.len());
+        for w in lowered.split_whitespace() {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+            match self.lang.contractions.get(bare) {
+                Some(full) => expanded.push_str(full),
+                None => expanded.push_str(w),
+            }
+            expanded.push(' ');
+        }
+        let mut n = normalize(&expanded);
+        let mut fillers: Vec<String> = self.lang.fillers.iter().map(|f| normalize(f)).collect();
+        fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        for f in fillers.iter().filter(|f| !f.is_empty()) {
+            loop {
+                let padded = format!(" {n} ");
+                let needle = format!(" {f} ");
+                match padded.find(&needle) {
+                    Some(at) => {
+                        n = format!("{}{}", &padded[..at + 1], &padded[at + needle.len()..]).trim().to_string();
+                    }
+                    None => break,
+                }
+            }
+        }
+        n
+    }
+
+    /// Longest entity name at the start of `words` (also trying a missing
+    /// apostrophe: "alibabas"). Returns the ids and the words used.
+    fn entity_at(&self, words: &[&str], bracket_end: Option<usize>) -> Option<(Vec<String>, usize)> {
+        let max = self.max_alias_words.min(words.len());
+        for len in (1..=max).rev() {
+            if let Some(end) = bracket_end {
+                if len != end {
+                    continue;
+                }
+            }
+            let span = words[..len].join(" ");
+            if let Some(ids) = self.aliases.get(&span) {
+                return Some((ids.clone(), len));
+            }
+            if let Some(stripped) = span.strip_suffix('s') {
+                if stripped.len() >= 3 {
+                    if let Some(ids) = self.aliases.get(stripped) {
+                        return Some((ids.clone(), len));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Longest relation phrase at the start of `words`, skipping
+    /// skippable words inside it. Returns the readings and words used.
+    fn phrase_at(&self, words: &[&str]) -> Option<(Vec<Mention>, usize)> {
+        let first = self.stem(words[0]);
+        let candidates = self.phrases.get(&first)?;
+        let mut best: Option<(Vec<Mention>, usize)> = None;
+        for p in candidates {
+            let mut wi = 1;
+            let mut ok = true;
+            for s in &p.stems[1..] {
+                while wi < words.len() && self.skippable.contains(words[wi]) && self.stem(words[wi]) != *s {
+                    wi += 1;
+                }
+                if wi < words.len() && self.stem(words[wi]) == *s {
+                    wi += 1;
+                } else {
+                    ok = false;
+                    break;
+                }
+            }
+            if !ok {
+                continue;
+            }
+            match &mut best {
+                Some((ms, len)) if *len == wi => {
+                    if !ms.contains(&p.mention) {
+                        ms.push(p.mention)
+                    }
+                }
+                Some((_, len)) if *len > wi => {}
+                _ => best = Some((vec![p.mention], wi)),
+            }
+        }
+        best
+    }
+
+    /// Longest phrase from a set of normalised phrases at the start of `words`.
+    fn set_phrase_at(set: &HashSet<String>, words: &[&str], max: usize) -> Option<usize> {
+        (1..=max.min(words.len())).rev().find(|&len| set.contains(&words[..len].join(" ")))
+    }
+
+    /// Splits a question into tokens. Text in [brackets] is taken as the
+    /// place where a name sits.
+    pub fn tokens(&self, text: &str) -> Vec<Tok> {
+        // Brackets mark a name: remember which words they cover.
+        let mut bracket: Option<(usize, usize)> = None;
+        let cleaned_text;
+        let source = if let (Some(a), Some(b)) = (text.find('['), text.find(']')) {
+            if a < b {
+                let before = self.clean(&text[..a]);
+                let inside = normalize(&text[a + 1..b]);
+                let after = self.clean(&text[b + 1..]);
+                let start = before.split(' ').filter(|w| !w.is_empty()).count();
+                let len = inside.split(' ').filter(|w| !w.is_empty()).count();
+                bracket = Some((start, len));
+                cleaned_text = format!("{before} {inside} {after}");
+                normalize(&cleaned_text)
+            } else {
+                self.clean(text)
+            }
+        } else {
+            self.clean(text)
+        };
+        let words: Vec<&str> = source.split(' ').filter(|w| !w.is_empty()).collect();
+        let kind_set: HashSet<String> = self.kind_nouns.keys().cloned().collect();
+        let list_set = norm_list(&self.lang.list);
+        let mut toks = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let rest = &words[i..];
+            let in_bracket = bracket.filter(|(s, l)| i == *s && *l > 0).map(|(_, l)| l);
+            if let Some(len) = in_bracket {
+                let span = rest[..len.min(rest.len())].join(" ");
+                match self.entity_at(rest, Some(len)) {
+                    Some((ids, used)) => {
+                        toks.push(Tok::Ent(ids, span));
+                        i += used;
+                    }
+                    None => {
+                        toks.push(Tok::Unknown(span));
+                        i += len;
+                    }
+                }
+                continue;
+            }
+            if i == 0 {
+                if let Some(len) = Self::set_phrase_at(&list_set, rest, 3) {
+                    toks.push(Tok::List);
+                    i += len;
+                    continue;
+                }
+            }
+            let joined = rest.join(" ");
+            if let Ok((remaining, tok)) = lexer::grammar_token(&joined) {
+                let used = joined.len() - remaining.len();
+                let n = joined[..used].split(' ').filter(|w| !w.is_empty()).count().max(1);
+                // A number that is also the start of a name ("M6" is not
+                // affected; "2001 a space odyssey" is) yields to the name.
+                let ent = self.entity_at(rest, None);
+                if matches!(tok, Tok::Date(_) | Tok::Num(..)) && ent.as_ref().is_some_and(|(_, l)| *l > n) {
+                    let (ids, l) = ent.unwrap_or_default();
+                    toks.push(Tok::Ent(ids, rest[..l].join(" ")));
+                    i += l;
+                } else {
+                    toks.push(tok);
+                    i += n;
+                }
+                continue;
+            }
+            let ent = self.entity_at(rest, None);
+            let phrase = self.phrase_at(rest);
+            let kind = Self::set_phrase_at(&kind_set, rest, 3);
+            let title = Self::set_phrase_at(&self.title_nouns, rest, 3);
+            let pron = Self::set_phrase_at(&self.pronouns, rest, 3);
+            let elen = ent.as_ref().map(|e| e.1).unwrap_or(0);
+            let plen = phrase.as_ref().map(|p| p.1).unwrap_or(0);
+            let klen = kind.unwrap_or(0);
+            let tlen = title.unwrap_or(0);
+            let prlen = pron.unwrap_or(0);
+            let best = elen.max(plen).max(klen).max(tlen).max(prlen);
+            if best == 0 {
+                toks.push(if self.stopwords.contains(rest[0]) || number_word_here(rest[0]) {
+                    match lexer::number_word(rest[0]) {
+                        Ok((_, n)) => Tok::Num(n, false),
+                        Err(_) => {
+                            i += 1;
+                            continue;
+                        }
+                    }
+                } else {
+                    Tok::Unknown(rest[0].to_string())
+                });
+                i += 1;
+                continue;
+            }
+            // Ties: relation phrases and grammar nouns win over names made
+            // of the same words, except a multi-word name.
+            if plen == best && (elen < best || best == 1) {
+                toks.push(Tok::Rel(phrase.map(|p| p.0).unwrap_or_default(), rest[..best].join(" ")));
+            } else if tlen == best && elen < best {
+                toks.push(Tok::Title);
+            } else if prlen == best && elen < best {
+                toks.push(Tok::Pron);
+            } else if klen == best && elen < best {
+                let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
+                toks.push(Tok::Kind(k));
+            } else if let Some((ids, l)) = ent {
+                toks.push(Tok::Ent(ids, rest[..l].join(" ")));
+            }
+            i += best;
+        }
+        self.merge_unknown_names(toks)
+    }
+
+    /// Runs of unknown words are tried as misspelt names: when exactly one
+    /// alias is close, the run becomes that entity.
+    fn merge_unknown_names(&self, toks: Vec<Tok>) -> Vec<Tok> {
+        let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+        let mut i = 0;
+        while i < toks.len() {
+            if let Tok::Unknown(_) = &toks[i] {
+                let mut j = i;
+                let mut words = Vec::new();
+                while j < toks.len() {
+                    match &toks[j] {
+                        Tok::Unknown(w) => words.push(w.clone()),
+                        _ => break,
+                    }
+                    j += 1;
+                }
+                // A run may be followed by a name it belongs to
+                // ("jiangwei jang"): try the run alone and with neighbours.
+                let span = words.join(" ");
+                match self.fuzzy(&span) {
+                    Some(ids) => out.push(Tok::Ent(ids, span)),
+                    None => {
+                        for w in words {
+                            out.push(Tok::Unknown(w));
+                        }
+                    }
+                }
+                i = j;
+            } else {
+                out.push(toks[i].clone());
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// The entities whose alias is within a small edit distance of `span`.
+    fn fuzzy(&self, span: &str) -> Option<Vec<String>> {
+        if span.len() < 4 {
+            return None;
+        }
+        let n_words = span.split(' ').count();
+        let mut best: Vec<(f64, &String)> = Vec::new();
+        for n in [n_words, n_words + 1] {
+            let Some(list) = self.alias_words.get(&n.to_string()) else { continue };
+            for alias in list {
+                let score = strsim::normalized_damerau_levenshtein(span, alias);
+                if score >= 0.8 {
+                    best.push((score, alias));
+                }
+            }
+        }
+        // Also: the span is one word of a two-word name, misspelt, next to
+        // the other (handled by the caller's neighbours); keep it simple.
+        best.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        let top = best.first()?.0;
+        let mut ids: Vec<String> = Vec::new();
+        for (s, alias) in &best {
+            if top - s < 0.05 {
+                for id in self.aliases.get(*alias).into_iter().flatten() {
+                    if !ids.contains(id) {
+                        ids.push(id.clone());
+                    }
+                }
+            }
+        }
+        (!ids.is_empty()).then_some(ids)
+    }
+
+    /// Answers a question within a conversation.
+    pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        let trimmed = text.trim();
+        if trimmed.chars().count() > 1000 {
+            return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
+        }
+        let toks = self.tokens(trimmed);
+        if toks.is_empty() {
+            return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
+        }
+        let query = grammar::read(self, &toks, conv, trimmed);
+        let answer = match query {
+            Ok(q) => {
+                let a = eval::evaluate(self, store, &q, text, max)?;
+                if let Some(f) = eval::focus_of(self, &q, &a) {
+                    conv.focus = Some(f);
+                }
+                conv.last_query = Some(q);
+                a
+            }
+            Err(grammar::NotUnderstood::Ambiguous(name, ids)) => {
+                let cands: Vec<String> = ids.iter().map(|id| self.describe_short(store, id)).collect();
+                let mut a = Answer::empty(text, Status::Ambiguous, format!("Which \"{name}\" do you mean: {}?", cands.join(", or ")));
+                a.candidates = cands;
+                a
+            }
+            Err(grammar::NotUnderstood::UnknownName(name)) => {
+                Answer::empty(text, Status::Unknown, format!("I don't know anything about \"{name}\", so I can't answer that."))
+            }
+            Err(grammar::NotUnderstood::NoReading) => {
+                Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.lang.help))
+            }
+        };
+        Ok(answer)
+    }
+
+    /// "Kismet (movie)" for candidate lists.
+    fn describe_short(&self, _store: &Store, id: &str) -> String {
+        match self.names.get(id) {
+            Some((n, k)) => format!("{n} ({k})"),
+            None => id.to_string(),
+        }
+    }
+
+    /// Reads a statement ("Wang Wu heads the robotics lab").
+    pub fn statement(&self, text: &str) -> Result<Statement, String> {
+        grammar::statement(self, text)
+    }
+
+    pub(crate) fn new_entity(&self, name: &str, kind: &str) -> Entity {
+        let mut id = slug(name);
+        if id.is_empty() {
+            id = "entity".into();
+        }
+        Entity { id, name: name.to_string(), kind: kind.to_string(), aliases: vec![] }
+    }
+}
+
+fn number_word_here(w: &str) -> bool {
+    lexer::number_word(w).is_ok()
 }

@@ -1,0 +1,659 @@
+//! The clause grammar: tokens to a [`Query`].
+//!
+//! Noun phrases first ([`noun_phrase`]): a name or pronoun, optionally
+//! followed by relation nouns ("Alibaba's CEO", "GPT-3 parameters"), or a
+//! relation noun with its complement ("the leader of NP"), or a number with
+//! a relation noun ("7 billion parameters"). Then the clause
+//! ([`read`]): the question word, the auxiliary and its tense, the verb
+//! phrase and which noun phrase is its grammatical subject or object
+//! (active, passive with "by", question word in place), time modifiers
+//! ("in 2022", "after NP"), and kind or class filters ("which start-ups").
+
+use super::lexer::{Aux, Mention, Prep, Role, Tok, Wh};
+use super::Reader;
+use crate::engine::Conversation;
+use crate::knowledge::lexicon::ValueType;
+use crate::knowledge::{Date, Fact, Value};
+
+/// A set of values the query talks about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Set {
+    /// One entity.
+    Entity(String),
+    /// A literal value (a number, a date).
+    Literal(Value),
+    /// The values related by `rel` to the members of `of`: its subjects when
+    /// `want_subject`, else its objects.
+    Join {
+        /// Relation index in the lexicon.
+        rel: usize,
+        /// Whether the join yields fact subjects.
+        want_subject: bool,
+        /// The other side.
+        of: Box<Set>,
+        /// When the facts must hold.
+        time: Time,
+    },
+    /// Members of `base` that are of `kind`, members of `class`, or
+    /// related by any fact to `related`.
+    Filter {
+        /// The set filtered (None: every entity matching the filter).
+        base: Option<Box<Set>>,
+        /// An entity kind.
+        kind: Option<String>,
+        /// A class entity (through the lexicon's member relation).
+        class: Option<String>,
+        /// An entity the members must be related to.
+        related: Option<String>,
+    },
+}
+
+impl Set {
+    /// The first entity the set mentions, for conversation focus.
+    pub fn topic(&self) -> Option<&str> {
+        match self {
+            Set::Entity(e) => Some(e),
+            Set::Literal(_) => None,
+            Set::Join { of, .. } => of.topic(),
+            Set::Filter { base, related, class, .. } => {
+                base.as_ref().and_then(|b| b.topic()).or(related.as_deref()).or(class.as_deref())
+            }
+        }
+    }
+
+    /// Replaces entity `old` by `new` everywhere (elliptical follow-ups).
+    pub fn substitute(&mut self, old: &str, new: &str) {
+        match self {
+            Set::Entity(e) if e == old => *e = new.to_string(),
+            Set::Join { of, .. } => of.substitute(old, new),
+            Set::Filter { base, related, .. } => {
+                if let Some(b) = base {
+                    b.substitute(old, new);
+                }
+                if related.as_deref() == Some(old) {
+                    *related = Some(new.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// When facts must hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Time {
+    /// Now (present tense): facts that have not ended, falling back to
+    /// past facts when none hold now.
+    Now,
+    /// At any time (past tense).
+    Any,
+    /// During this date.
+    At(Date),
+    /// After the event or holder named.
+    After(Box<Set>),
+    /// Before the event or holder named.
+    Before(Box<Set>),
+}
+
+/// What the question asks of the set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ask {
+    /// The members of the set.
+    Values(Set),
+    /// How many members the set has (or, for a numeric relation, its value).
+    Count(Set),
+    /// Whether `item` is in `set` (yes/no).
+    Check {
+        /// The value asked about.
+        item: Set,
+        /// The set it should be in.
+        set: Set,
+    },
+    /// When the facts of a join happened.
+    When(Set, Option<Set>),
+    /// Why the facts of a join happened.
+    Why(Set, Option<Set>),
+    /// How long the facts of a join lasted.
+    HowLong(Set, Option<Set>),
+    /// Where: locations of the join's values.
+    Where(Set, Option<Set>),
+    /// A short description of an entity.
+    Describe(String),
+    /// An entity's titles and roles.
+    Title(String),
+}
+
+/// A query: what is asked, and how the reply should read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// What is asked.
+    pub ask: Ask,
+    /// Whether the question is in the past tense.
+    pub past: bool,
+}
+
+impl Query {
+    /// The entity the query is about, for follow-ups.
+    pub fn topic(&self) -> Option<String> {
+        match &self.ask {
+            Ask::Values(s) | Ask::Count(s) => s.topic().map(String::from),
+            Ask::Check { item, set } => item.topic().or(set.topic()).map(String::from),
+            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => {
+                s.topic().or(o.as_ref().and_then(|o| o.topic())).map(String::from)
+            }
+            Ask::Describe(e) | Ask::Title(e) => Some(e.clone()),
+        }
+    }
+
+    fn substitute(&mut self, old: &str, new: &str) {
+        match &mut self.ask {
+            Ask::Values(s) | Ask::Count(s) => s.substitute(old, new),
+            Ask::Check { item, set } => {
+                item.substitute(old, new);
+                set.substitute(old, new);
+            }
+            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => {
+                s.substitute(old, new);
+                if let Some(o) = o {
+                    o.substitute(old, new);
+                }
+            }
+            Ask::Describe(e) | Ask::Title(e) => {
+                if e == old {
+                    *e = new.to_string()
+                }
+            }
+        }
+    }
+}
+
+/// Why a question could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotUnderstood {
+    /// A name matches several entities.
+    Ambiguous(String, Vec<String>),
+    /// A name matches nothing the store knows.
+    UnknownName(String),
+    /// No reading fits.
+    NoReading,
+}
+
+type R<T> = Result<T, NotUnderstood>;
+
+/// The parser state: tokens, a cursor and the reader.
+struct P<'a> {
+    r: &'a Reader,
+    toks: Vec<Tok>,
+    focus: Option<String>,
+}
+
+impl<'a> P<'a> {
+    /// One entity from a name token; ambiguity is an error.
+    fn entity(&self, ids: &[String], name: &str) -> R<String> {
+        match ids {
+            [one] => Ok(one.clone()),
+            [] => Err(NotUnderstood::UnknownName(name.to_string())),
+            many => {
+                // Prefer the reading whose kind fits a relation in the question.
+                let kinds: Vec<&str> = self
+                    .toks
+                    .iter()
+                    .filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None })
+                    .flatten()
+                    .flat_map(|m| {
+                        let r = &self.r.lex.relations[m.rel];
+                        r.subject.iter().chain(r.object.iter()).map(String::as_str).collect::<Vec<_>>()
+                    })
+                    .collect();
+                let fitting: Vec<&String> = many.iter().filter(|id| self.r.kind(id).is_some_and(|k| kinds.contains(&k))).collect();
+                if fitting.len() == 1 {
+                    return Ok(fitting[0].clone());
+                }
+                Err(NotUnderstood::Ambiguous(name.to_string(), many.to_vec()))
+            }
+        }
+    }
+}
+
+/// Reads a noun phrase at `i`: returns the set and the next index.
+fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
+    let toks = &p.toks;
+    let Some(t) = toks.get(i) else { return Ok(None) };
+    match t {
+        // "the CEO of NP", "director of NP"
+        Tok::Rel(ms, _) if ms.iter().any(|m| !m.role.verb()) => {
+            let nouns: Vec<Mention> = ms.iter().copied().filter(|m| !m.role.verb()).collect();
+            let mut j = i + 1;
+            if matches!(toks.get(j), Some(Tok::Prep(Prep::Of | Prep::In | Prep::Other))) {
+                j += 1;
+            }
+            if let Some((inner, k)) = noun_phrase(p, j)? {
+                let m = pick(p.r, &nouns, &inner, true);
+                return Ok(Some((Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(inner), time: Time::Now }, k)));
+            }
+            Ok(None)
+        }
+        Tok::Ent(ids, name) => {
+            let id = p.entity(ids, name)?;
+            let mut set = Set::Entity(id.clone());
+            let mut j = i + 1;
+            // "Alibaba models", "Baidu's ChatGPT alternative"
+            match toks.get(j) {
+                Some(Tok::Kind(k)) if !p.r.classes.contains(&id) => {
+                    set = Set::Filter { base: None, kind: Some(k.clone()), class: None, related: Some(id) };
+                    j += 1;
+                }
+                Some(Tok::Ent(ids2, _)) if ids2.len() == 1 && p.r.classes.contains(&ids2[0]) => {
+                    set = Set::Filter { base: None, kind: None, class: Some(ids2[0].clone()), related: Some(id) };
+                    j += 1;
+                }
+                _ => {}
+            }
+            // Possessive nouns: "Alibaba's CEO", "GPT-3 parameters".
+            while let Some(Tok::Rel(ms, _)) = toks.get(j) {
+                let nouns: Vec<Mention> = ms.iter().copied().filter(|m| !m.role.verb()).collect();
+                if nouns.is_empty() {
+                    break;
+                }
+                let m = pick(p.r, &nouns, &set, true);
+                set = Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(set), time: Time::Now };
+                j += 1;
+            }
+            Ok(Some((set, j)))
+        }
+        Tok::Pron => match &p.focus {
+            Some(f) => {
+                // Reuse the entity path for possessive nouns after a pronoun.
+                let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone() };
+                q.toks[i] = Tok::Ent(vec![f.clone()], p.r.name(f).to_string());
+                noun_phrase(&q, i)
+            }
+            None => Err(NotUnderstood::UnknownName("that".into())),
+        },
+        // "7 billion parameters"
+        Tok::Num(n, money) => {
+            if let Some(Tok::Rel(ms, _)) = toks.get(i + 1) {
+                if let Some(m) = ms.iter().find(|m| !m.role.verb() && p.r.lex.relations[m.rel].value == ValueType::Number) {
+                    let lit = Set::Literal(Value::Number { amount: *n, money: *money });
+                    return Ok(Some((Set::Join { rel: m.rel, want_subject: true, of: Box::new(lit), time: Time::Any }, i + 2)));
+                }
+            }
+            Ok(Some((Set::Literal(Value::Number { amount: *n, money: *money }), i + 1)))
+        }
+        Tok::Date(d) => Ok(Some((Set::Literal(Value::Date(*d)), i + 1))),
+        _ => Ok(None),
+    }
+}
+
+/// Chooses the reading of a relation phrase whose kinds fit the known side.
+/// `known_is_object_side`: for nouns, the complement; resolved per role.
+fn pick(r: &Reader, ms: &[Mention], known: &Set, _noun: bool) -> Mention {
+    let kind = match known {
+        Set::Entity(e) => r.kind(e).map(String::from),
+        Set::Filter { kind, .. } => kind.clone(),
+        _ => None,
+    };
+    let literal = matches!(known, Set::Literal(_));
+    for m in ms {
+        let rel = &r.lex.relations[m.rel];
+        // The known side is the object for SubjectNoun/InverseVerb-as-agent
+        // readings, the subject for ObjectNoun.
+        let known_is_subject = matches!(m.role, Role::ObjectNoun | Role::Verb);
+        let kinds = if known_is_subject { &rel.subject } else { &rel.object };
+        let fits = match &kind {
+            Some(k) => kinds.is_empty() || kinds.contains(k),
+            None => !literal || !known_is_subject,
+        };
+        if fits {
+            return *m;
+        }
+    }
+    ms[0]
+}
+
+fn has_unknown(toks: &[Tok]) -> Option<String> {
+    toks.iter().find_map(|t| if let Tok::Unknown(w) = t { Some(w.clone()) } else { None })
+}
+
+/// Reads a question's tokens into a query.
+pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Query> {
+    // Elliptical follow-up: "what about X", "and X?": the last query with
+    // its topic replaced.
+    if let Some(q) = follow_up(r, toks, conv)? {
+        return Ok(q);
+    }
+    let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone() };
+    let toks = &p.toks;
+    let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
+    let aux = toks.iter().find_map(|t| if let Tok::Aux(a) = t { Some(*a) } else { None });
+    let past = aux.is_some_and(|a| a.past())
+        || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.ends_with("ed") || w.starts_with("led") || w.starts_with("took") || w.starts_with("left") || w.starts_with("made") || w.starts_with("built")));
+    let yes_no = matches!(toks.first(), Some(Tok::Aux(_))) && wh.is_none();
+    let title = toks.iter().any(|t| matches!(t, Tok::Title));
+
+    // Time modifiers: "in 2022", "after NP", "before NP"; removed from the
+    // token list so that the clause reads without them.
+    let mut time = if past { Time::Any } else { Time::Now };
+    let mut rest: Vec<Tok> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match (&toks[i], toks.get(i + 1)) {
+            (Tok::Prep(Prep::In), Some(Tok::Date(d))) => {
+                time = Time::At(*d);
+                i += 2;
+                continue;
+            }
+            (Tok::Prep(pp @ (Prep::After | Prep::Before)), Some(_)) => {
+                if let Some((set, j)) = noun_phrase(&p, i + 1)? {
+                    time = if *pp == Prep::After { Time::After(Box::new(set)) } else { Time::Before(Box::new(set)) };
+                    i = j;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        rest.push(toks[i].clone());
+        i += 1;
+    }
+    let p = P { r, toks: rest, focus: conv.focus.clone() };
+    let toks = &p.toks;
+
+    // Filters right after the question word: "which start-ups", "how many people".
+    let mut filter_kind: Option<String> = None;
+    let mut filter_class: Option<String> = None;
+    let mut filter_related: Option<String> = None;
+    let mut skip: Vec<usize> = Vec::new();
+    if let Some(wpos) = toks.iter().position(|t| matches!(t, Tok::Wh(_) | Tok::List)) {
+        let mut j = wpos + 1;
+        // "which Alibaba models": an entity modifier before the kind.
+        if let (Some(Tok::Ent(ids, _)), Some(Tok::Kind(_))) = (toks.get(j), toks.get(j + 1)) {
+            if ids.len() == 1 && !r.classes.contains(&ids[0]) {
+                filter_related = Some(ids[0].clone());
+                skip.push(j);
+                j += 1;
+            }
+        }
+        match toks.get(j) {
+            Some(Tok::Kind(k)) => {
+                filter_kind = Some(k.clone());
+                skip.push(j);
+            }
+            Some(Tok::Ent(ids, _)) if ids.len() == 1 && r.classes.contains(&ids[0]) && matches!(toks.get(j + 1), Some(Tok::Aux(_) | Tok::Rel(..) | Tok::Num(..))) => {
+                filter_class = Some(ids[0].clone());
+                skip.push(j);
+            }
+            _ => {}
+        }
+    }
+    let filtered = |s: Set| -> Set {
+        if filter_kind.is_none() && filter_class.is_none() && filter_related.is_none() {
+            s
+        } else {
+            Set::Filter { base: Some(Box::new(s)), kind: filter_kind.clone(), class: filter_class.clone(), related: filter_related.clone() }
+        }
+    };
+
+    // Noun phrases and the verb, in order.
+    let mut nps: Vec<(usize, Set)> = Vec::new();
+    let mut verb: Option<(usize, Vec<Mention>, bool)> = None; // position, readings, passive
+    let mut i = 0;
+    while i < toks.len() {
+        if skip.contains(&i) {
+            i += 1;
+            continue;
+        }
+        if let Tok::Rel(ms, _) = &toks[i] {
+            if verb.is_none() && ms.iter().any(|m| m.role.verb()) {
+                // A verb (unless it only reads as a noun here).
+                let passive = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::By)));
+                verb = Some((i, ms.iter().copied().filter(|m| m.role.verb()).collect(), passive));
+                i += 1;
+                continue;
+            }
+        }
+        if let Some((set, j)) = noun_phrase(&p, i)? {
+            nps.push((i, set));
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    let unknown = has_unknown(toks);
+
+    // Title questions: "What is Eddie Wu's title?"
+    if title && verb.is_none() {
+        if let Some((_, Set::Entity(e))) = nps.first() {
+            return Ok(Query { ask: Ask::Title(e.clone()), past });
+        }
+    }
+
+    if let Some((vpos, ms, passive)) = verb {
+        let before: Vec<&Set> = nps.iter().filter(|(pos, _)| *pos < vpos).map(|(_, s)| s).collect();
+        let after: Vec<&Set> = nps.iter().filter(|(pos, _)| *pos > vpos).map(|(_, s)| s).collect();
+        let wh_pos = toks.iter().position(|t| matches!(t, Tok::Wh(_) | Tok::List));
+        // Grammatical agent and patient (None = the open slot).
+        let (mut agent, mut patient): (Option<Set>, Option<Set>) = (before.last().map(|s| (*s).clone()), after.first().map(|s| (*s).clone()));
+        if passive {
+            std::mem::swap(&mut agent, &mut patient);
+        }
+        let _ = wh_pos;
+        // Choose the reading that fits the bound sides.
+        let m = choose_verb(r, &ms, agent.as_ref(), patient.as_ref());
+        let rel = &r.lex.relations[m.rel];
+        let (subj, obj) = if m.role == Role::Verb { (agent, patient) } else { (patient, agent) };
+        let time_for = time.clone();
+        let join_open = |known: Set, want_subject: bool| Set::Join { rel: m.rel, want_subject, of: Box::new(known), time: time_for.clone() };
+        if unknown.is_some() && subj.is_none() && obj.is_none() {
+            return Err(NotUnderstood::UnknownName(unknown.unwrap_or_default()));
+        }
+        let ask = match (wh, subj, obj) {
+            (Some(Wh::When), Some(s), o) if rel.value != ValueType::Date || o.is_some() => Ask::When(s, o.map(|o| o).or(None)).with_rel(m.rel),
+            (Some(Wh::Why), Some(s), o) => Ask::Why(s, o).with_rel(m.rel),
+            (Some(Wh::HowLong), Some(s), o) => Ask::HowLong(s, o).with_rel(m.rel),
+            (Some(Wh::Where), Some(s), None) if !object_is_place(r, m.rel) => Ask::Where(join_open(s, false), None),
+            (Some(Wh::Where), Some(s), Some(o)) => Ask::Where(s, Some(o)).with_rel(m.rel),
+            (None, Some(s), Some(o)) if yes_no => Ask::Check { item: o, set: join_open(s, false) },
+            (_, Some(s), None) => {
+                let set = filtered(join_open(s, false));
+                if wh == Some(Wh::HowMany) && rel.value != ValueType::Number { Ask::Count(set) } else { Ask::Values(set) }
+            }
+            (_, None, Some(o)) => {
+                let set = filtered(join_open(o, true));
+                if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) }
+            }
+            (_, Some(s), Some(o)) => Ask::Check { item: o, set: join_open(s, false) },
+            (_, None, None) => {
+                // Only a class or kind filter: "which start-ups were backed?"
+                return Err(NotUnderstood::NoReading);
+            }
+        };
+        return Ok(Query { ask, past });
+    }
+
+    // No verb.
+    if let Some(u) = unknown {
+        return Err(NotUnderstood::UnknownName(u));
+    }
+    match (yes_no, nps.as_slice()) {
+        (true, [(_, item), (_, set), ..]) => {
+            let set = match set {
+                Set::Join { rel, want_subject, of, .. } => Set::Join { rel: *rel, want_subject: *want_subject, of: of.clone(), time: time.clone() },
+                other => other.clone(),
+            };
+            return Ok(Query { ask: Ask::Check { item: item.clone(), set }, past });
+        }
+        (_, [(_, set)]) | (_, [(_, set), ..]) => {
+            let set = retime(set.clone(), &time);
+            match (&set, wh) {
+                (Set::Entity(e), Some(Wh::Where)) => return Ok(Query { ask: Ask::Where(Set::Entity(e.clone()), None), past }),
+                (Set::Entity(e), Some(Wh::When)) => return Ok(Query { ask: Ask::When(Set::Entity(e.clone()), None), past }),
+                (Set::Entity(e), _) if r.classes.contains(e) && filter_kind.is_none() => {
+                    return Ok(Query { ask: Ask::Values(Set::Filter { base: None, kind: None, class: Some(e.clone()), related: None }), past })
+                }
+                (Set::Entity(e), _) => return Ok(Query { ask: Ask::Describe(e.clone()), past }),
+                _ => {}
+            }
+            let set = filtered(set);
+            let ask = if wh == Some(Wh::HowMany) && !numeric(r, &set) { Ask::Count(set) } else { Ask::Values(set) };
+            return Ok(Query { ask, past });
+        }
+        _ => {}
+    }
+    if filter_class.is_some() || filter_kind.is_some() {
+        if let Some(c) = filter_class {
+            return Ok(Query { ask: Ask::Values(Set::Filter { base: None, kind: None, class: Some(c), related: filter_related }), past });
+        }
+    }
+    Err(NotUnderstood::NoReading)
+}
+
+/// Applies the clause's time to the outermost join.
+fn retime(set: Set, time: &Time) -> Set {
+    match set {
+        Set::Join { rel, want_subject, of, .. } => Set::Join { rel, want_subject, of, time: time.clone() },
+        other => other,
+    }
+}
+
+fn numeric(r: &Reader, set: &Set) -> bool {
+    matches!(set, Set::Join { rel, want_subject: false, .. } if r.lex.relations[*rel].value == ValueType::Number)
+}
+
+fn object_is_place(r: &Reader, rel: usize) -> bool {
+    let relation = &r.lex.relations[rel];
+    relation.location || relation.object.iter().any(|k| r.lex.kinds.get(k).is_some_and(|nouns| nouns.iter().any(|n| n == "where")))
+}
+
+impl Ask {
+    /// Binds a fact-pattern question to its relation: the subject side is
+    /// stored as a join from the subject so evaluation knows the relation.
+    fn with_rel(self, rel: usize) -> Ask {
+        let wrap = |s: Set| Set::Join { rel, want_subject: false, of: Box::new(s), time: Time::Any };
+        match self {
+            Ask::When(s, o) => Ask::When(wrap(s), o),
+            Ask::Why(s, o) => Ask::Why(wrap(s), o),
+            Ask::HowLong(s, o) => Ask::HowLong(wrap(s), o),
+            Ask::Where(s, o) => Ask::Where(wrap(s), o),
+            other => other,
+        }
+    }
+}
+
+/// Picks the verb reading whose kinds fit the agent and patient.
+fn choose_verb(r: &Reader, ms: &[Mention], agent: Option<&Set>, patient: Option<&Set>) -> Mention {
+    let kind_of = |s: Option<&Set>| -> Option<String> {
+        match s? {
+            Set::Entity(e) => r.kind(e).map(String::from),
+            Set::Filter { kind, .. } => kind.clone(),
+            _ => None,
+        }
+    };
+    let (ak, pk) = (kind_of(agent), kind_of(patient));
+    let score = |m: &Mention| -> i32 {
+        let rel = &r.lex.relations[m.rel];
+        let (sk, ok) = if m.role == Role::Verb { (&ak, &pk) } else { (&pk, &ak) };
+        let mut s = 0;
+        if let Some(k) = sk {
+            s += if rel.subject.is_empty() || rel.subject.contains(k) { 2 } else { -3 };
+        }
+        if let Some(k) = ok {
+            s += if rel.object.is_empty() || rel.object.contains(k) { 2 } else { -3 };
+        }
+        s
+    };
+    *ms.iter().max_by_key(|m| score(m)).unwrap_or(&ms[0])
+}
+
+/// "what about X", "and X?", or a lone name after a question: the last
+/// query with its topic replaced.
+fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> {
+    let Some(last) = &conv.last_query else { return Ok(None) };
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Prep(_))).collect();
+    let lone = match content.as_slice() {
+        [Tok::Ent(ids, name)] => Some((ids, name)),
+        [Tok::Wh(Wh::What), Tok::Ent(ids, name)] => Some((ids, name)),
+        _ => None,
+    };
+    let Some((ids, name)) = lone else { return Ok(None) };
+    let p = P { r, toks: toks.to_vec(), focus: None };
+    let new = p.entity(ids, name)?;
+    let Some(old) = last.topic() else { return Ok(None) };
+    let mut q = last.clone();
+    q.substitute(&old, &new);
+    Ok(Some(q))
+}
+
+/// Reads a declarative statement for teaching: `NAME VERB NAME` or
+/// `NAME is the NOUN of NAME`. Unknown names become new entities of the
+/// relation's first kind.
+pub fn statement(r: &Reader, text: &str) -> Result<super::Statement, String> {
+    let toks = r.tokens(text);
+    let hint = "Say it as a plain statement, for example \"Wang Wu heads the robotics lab\".";
+    // Group unknown-word runs into names.
+    let mut parts: Vec<Tok> = Vec::new();
+    for t in toks {
+        match (&t, parts.last_mut()) {
+            (Tok::Unknown(w), Some(Tok::Unknown(prev))) => {
+                prev.push(' ');
+                prev.push_str(w);
+            }
+            _ => parts.push(t),
+        }
+    }
+    let rel_pos = parts.iter().position(|t| matches!(t, Tok::Rel(..))).ok_or_else(|| format!("I could not find a relation I know in that. {hint}"))?;
+    let Tok::Rel(ms, _) = &parts[rel_pos] else { unreachable!() };
+    let m = ms[0];
+    let rel = &r.lex.relations[m.rel];
+    let side = |ts: &[Tok], kinds: &[String]| -> Result<(String, Option<crate::knowledge::Entity>), String> {
+        for t in ts {
+            match t {
+                Tok::Ent(ids, name) => {
+                    return match ids.as_slice() {
+                        [one] => Ok((one.clone(), None)),
+                        _ => Err(format!("\"{name}\" could mean several things; use a more specific name.")),
+                    }
+                }
+                Tok::Unknown(name) => {
+                    let display = title_case(name);
+                    let e = r.new_entity(&display, kinds.first().map(String::as_str).unwrap_or("thing"));
+                    return Ok((e.id.clone(), Some(e)));
+                }
+                _ => {}
+            }
+        }
+        Err(format!("I need a name on both sides of the relation. {hint}"))
+    };
+    if rel.value != ValueType::Entity {
+        return Err(format!("I can only be taught facts between two names for now. {hint}"));
+    }
+    let (left, right) = (&parts[..rel_pos], &parts[rel_pos + 1..]);
+    let (s_toks, o_toks) = match m.role {
+        Role::Verb => (left, right),
+        Role::InverseVerb => (right, left),
+        Role::SubjectNoun => (left, right),
+        Role::ObjectNoun => (right, left),
+    };
+    let (s, se) = side(s_toks, &rel.subject)?;
+    let (o, oe) = side(o_toks, &rel.object)?;
+    let new_entities: Vec<_> = se.into_iter().chain(oe).collect();
+    let name = |id: &str| new_entities.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_else(|| r.name(id).to_string());
+    let sentence = rel.sentence(false, &name(&s), &name(&o));
+    let fact = Fact::new(&s, &rel.name, Value::Entity(o), "");
+    Ok(super::Statement { fact: Fact { sources: vec![], ..fact }, new_entities, sentence })
+}
+
+fn title_case(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[allow(dead_code)]
+fn _aux(_: Aux) {}
