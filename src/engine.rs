@@ -18,8 +18,10 @@ use std::sync::RwLock;
 /// What a conversation remembers between questions.
 #[derive(Debug, Clone, Default)]
 pub struct Conversation {
-    /// The entity last in play, for pronouns.
+    /// The entity the last question was about, for pronouns.
     pub focus: Option<String>,
+    /// The entity the last answer named, when it named exactly one.
+    pub answer_focus: Option<String>,
     /// The last question's query, for elliptical follow-ups.
     pub last_query: Option<crate::understand::Query>,
     /// The last answer, for /sources.

@@ -10,8 +10,8 @@
 //! updates of one chat are handled in order, so once the second is answered
 //! the first has been handled too.
 //!
-//! Most assertions hold whatever the engine answers; those that need the
-//! statement reader (teaching) are `#[ignore]`d until it lands.
+//! Most assertions hold whatever the engine answers; teaching is tested
+//! through the real statement reader.
 
 use factbot::channel::console::sources_text;
 use factbot::channel::telegram::{render_html, Server, Settings, ShutdownHandle, ADMINS_VAR, API_URL_VAR, MAX_MESSAGE_LEN, TOKEN_VAR};
@@ -508,7 +508,6 @@ async fn admin_commands_always_get_a_reply() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "needs the statement reader"]
 async fn admin_teaches_and_forgets() {
     let bot = Running::start().await;
     bot.fake.push_text(ADMIN, ADMIN, "/teach Wang Wu heads the robotics lab");
@@ -526,7 +525,6 @@ async fn admin_teaches_and_forgets() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "needs the statement reader"]
 async fn taught_facts_survive_a_restart() {
     let bot = Running::start().await;
     bot.fake.push_text(ADMIN, ADMIN, "/teach Wang Wu heads the robotics lab");

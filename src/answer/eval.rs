@@ -10,7 +10,6 @@ use crate::knowledge::lexicon::Single;
 use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::understand::{Ask, Query, Reader, Set, Time};
-use std::collections::HashMap;
 
 /// A value with the facts that support it.
 #[derive(Debug, Clone)]
@@ -569,12 +568,11 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     Ok(format!("{}{dates}.", capitalise(&sentence)))
 }
 
-/// The entity a follow-up pronoun should refer to after this answer: a
-/// single entity answer, else the query's topic.
-pub fn focus_of(_r: &Reader, q: &Query, a: &Answer) -> Option<String> {
-    let _ = a;
-    q.topic()
+/// The entity an answer names, when it names exactly one (for pronouns
+/// in the next question).
+pub fn single_entity(a: &Answer, r: &Reader) -> Option<String> {
+    match a.answers.as_slice() {
+        [one] => r.resolve_exact(&one.value),
+        _ => None,
+    }
 }
-
-#[allow(dead_code)]
-fn _unused(_: HashMap<(), ()>) {}

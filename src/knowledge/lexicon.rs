@@ -135,6 +135,9 @@ pub struct Language {
     /// Pronouns that refer to the entity last in play.
     #[serde(default)]
     pub pronouns: Vec<String>,
+    /// The pronouns among `pronouns` that refer to people ("he", "her").
+    #[serde(default)]
+    pub personal_pronouns: Vec<String>,
     /// Phrases that start an elliptical follow-up ("what about", "and").
     #[serde(default)]
     pub follow_ups: Vec<String>,

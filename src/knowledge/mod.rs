@@ -66,8 +66,13 @@ impl Date {
         self.end() < other.start()
     }
 
-    /// Fractional years from `self` to `other`, month precision.
+    /// Years from `self` to `other`: whole years when either date is known
+    /// to the year only, else fractional at month precision.
     pub fn years_until(&self, other: &Date) -> f64 {
+        // At year precision on either side, count whole years.
+        if self.month.is_none() || other.month.is_none() {
+            return (other.year - self.year) as f64;
+        }
         let a = self.year as f64 * 12.0 + self.month.unwrap_or(1) as f64;
         let b = other.year as f64 * 12.0 + other.month.unwrap_or(1) as f64;
         (b - a) / 12.0

@@ -185,9 +185,23 @@ struct P<'a> {
     r: &'a Reader,
     toks: Vec<Tok>,
     focus: Option<String>,
+    answer_focus: Option<String>,
 }
 
 impl<'a> P<'a> {
+    /// The entity a pronoun refers to: for "he" or "she", the person last
+    /// in play (the last answer first); otherwise the last topic that is
+    /// not a person, else whatever is in play.
+    fn resolve(&self, personal: bool) -> Option<String> {
+        let order = if personal { [&self.answer_focus, &self.focus] } else { [&self.focus, &self.answer_focus] };
+        let candidates: Vec<&String> = order.into_iter().flatten().collect();
+        candidates
+            .iter()
+            .find(|e| self.r.is_person(e) == personal)
+            .or(candidates.first())
+            .map(|e| (*e).clone())
+    }
+
     /// One entity from a name token; ambiguity is an error.
     fn entity(&self, ids: &[String], name: &str) -> R<String> {
         match ids {
@@ -261,11 +275,11 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             }
             Ok(Some((set, j)))
         }
-        Tok::Pron => match &p.focus {
+        Tok::Pron(personal) => match p.resolve(*personal) {
             Some(f) => {
                 // Reuse the entity path for possessive nouns after a pronoun.
-                let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone() };
-                q.toks[i] = Tok::Ent(vec![f.clone()], p.r.name(f).to_string());
+                let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone() };
+                q.toks[i] = Tok::Ent(vec![f.clone()], p.r.name(&f).to_string());
                 noun_phrase(&q, i)
             }
             None => Err(NotUnderstood::UnknownName("that".into())),
@@ -322,7 +336,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     if let Some(q) = follow_up(r, toks, conv)? {
         return Ok(q);
     }
-    let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone() };
+    let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
     let toks = &p.toks;
     let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
     let aux = toks.iter().find_map(|t| if let Tok::Aux(a) = t { Some(*a) } else { None });
@@ -355,7 +369,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
         rest.push(toks[i].clone());
         i += 1;
     }
-    let p = P { r, toks: rest, focus: conv.focus.clone() };
+    let p = P { r, toks: rest, focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
     let toks = &p.toks;
 
     // Filters right after the question word: "which start-ups", "how many people".
@@ -396,6 +410,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     // Noun phrases and the verb, in order.
     let mut nps: Vec<(usize, Set)> = Vec::new();
     let mut verb: Option<(usize, Vec<Mention>, bool)> = None; // position, readings, passive
+    let mut bare_nouns: Vec<Mention> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         if skip.contains(&i) {
@@ -403,7 +418,8 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
             continue;
         }
         if let Tok::Rel(ms, _) = &toks[i] {
-            if verb.is_none() && ms.iter().any(|m| m.role.verb()) {
+            let noun_here = ms.iter().any(|m| !m.role.verb()) && matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of)));
+            if verb.is_none() && ms.iter().any(|m| m.role.verb()) && !noun_here {
                 // A verb (unless it only reads as a noun here).
                 let passive = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::By)));
                 verb = Some((i, ms.iter().copied().filter(|m| m.role.verb()).collect(), passive));
@@ -416,7 +432,18 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
             i = j;
             continue;
         }
+        if let Tok::Rel(ms, _) = &toks[i] {
+            bare_nouns.extend(ms.iter().copied().filter(|m| !m.role.verb()));
+        }
         i += 1;
+    }
+    // A relation noun separated from its entity: "how many parameters
+    // does GPT-3 have", "what degree does X hold".
+    if verb.is_none() && !bare_nouns.is_empty() {
+        if let Some((pos, set @ (Set::Entity(_) | Set::Filter { .. }))) = nps.first().cloned() {
+            let m = pick(r, &bare_nouns, &set, true);
+            nps[0] = (pos, Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(set), time: time.clone() });
+        }
     }
     let unknown = has_unknown(toks);
 
@@ -575,7 +602,7 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
         _ => None,
     };
     let Some((ids, name)) = lone else { return Ok(None) };
-    let p = P { r, toks: toks.to_vec(), focus: None };
+    let p = P { r, toks: toks.to_vec(), focus: None, answer_focus: None };
     let new = p.entity(ids, name)?;
     let Some(old) = last.topic() else { return Ok(None) };
     let mut q = last.clone();

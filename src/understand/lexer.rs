@@ -134,8 +134,9 @@ pub enum Tok {
     Kind(String),
     /// A noun asking for a job title.
     Title,
-    /// A pronoun referring to the entity last in play.
-    Pron,
+    /// A pronoun referring to the entity last in play; true when it
+    /// refers to a person.
+    Pron(bool),
     /// "list", "name", "tell me": an imperative asking for values.
     List,
     /// A word nothing claims.

@@ -184,6 +184,12 @@ impl Reader {
         self.names.get(id).map(|(n, _)| n.as_str()).unwrap_or(id)
     }
 
+    /// Whether an entity is of a kind people ask about with "who" (the
+    /// kinds whose nouns in the lexicon include "who").
+    pub fn is_person(&self, id: &str) -> bool {
+        self.kind(id).is_some_and(|k| self.lex.kinds.get(k).is_some_and(|nouns| nouns.iter().any(|n| n == "who")))
+    }
+
     /// The kind of an entity.
     pub fn kind(&self, id: &str) -> Option<&str> {
         self.names.get(id).map(|(_, k)| k.as_str())
@@ -244,40 +250,57 @@ impl Reader {
         None
     }
 
+    /// The entity a displayed name stands for, when exactly one.
+    pub fn resolve_exact(&self, name: &str) -> Option<String> {
+        match self.aliases.get(&normalize(name))?.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+
     /// Longest relation phrase at the start of `words`, skipping
     /// skippable words inside it. Returns the readings and words used.
     fn phrase_at(&self, words: &[&str]) -> Option<(Vec<Mention>, usize)> {
         let first = self.stem(words[0]);
         let candidates = self.phrases.get(&first)?;
-        let mut best: Option<(Vec<Mention>, usize)> = None;
+        // Best so far: readings, words used, whether a particle was missing.
+        let mut best: Option<(Vec<Mention>, usize, bool)> = None;
         for p in candidates {
             let mut wi = 1;
             let mut ok = true;
-            for s in &p.stems[1..] {
+            let mut partial = false;
+            for (k, s) in p.stems.iter().enumerate().skip(1) {
+                let matched_end = wi;
                 while wi < words.len() && self.skippable.contains(words[wi]) && self.stem(words[wi]) != *s {
                     wi += 1;
                 }
                 if wi < words.len() && self.stem(words[wi]) == *s {
                     wi += 1;
                 } else {
-                    ok = false;
+                    // A particle moved to the front ("into how many units
+                    // did X split"): the verb matches without it, ranked
+                    // below full matches.
+                    ok = p.stems[k..].iter().all(|w| matches!(lexer::prep_word(w), Ok(("", _))));
+                    partial = true;
+                    wi = matched_end;
                     break;
                 }
             }
             if !ok {
                 continue;
             }
+            let better = |len: usize, part: bool| (wi, !partial) > (len, !part);
             match &mut best {
-                Some((ms, len)) if *len == wi => {
+                Some((ms, len, part)) if *len == wi && *part == partial => {
                     if !ms.contains(&p.mention) {
                         ms.push(p.mention)
                     }
                 }
-                Some((_, len)) if *len > wi => {}
-                _ => best = Some((vec![p.mention], wi)),
+                Some((_, len, part)) if !better(*len, *part) => {}
+                _ => best = Some((vec![p.mention], wi, partial)),
             }
         }
-        best
+        best.map(|(ms, len, _)| (ms, len))
     }
 
     /// Longest phrase from a set of normalised phrases at the start of `words`.
@@ -386,7 +409,8 @@ impl Reader {
             } else if tlen == best && elen < best {
                 toks.push(Tok::Title);
             } else if prlen == best && elen < best {
-                toks.push(Tok::Pron);
+                let personal = self.lang.personal_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
+                toks.push(Tok::Pron(personal));
             } else if klen == best && elen < best {
                 let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
                 toks.push(Tok::Kind(k));
@@ -478,12 +502,14 @@ impl Reader {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
         let query = grammar::read(self, &toks, conv, trimmed);
+        tracing::debug!(?toks, ?query, "question read");
         let answer = match query {
             Ok(q) => {
                 let a = eval::evaluate(self, store, &q, text, max)?;
-                if let Some(f) = eval::focus_of(self, &q, &a) {
-                    conv.focus = Some(f);
+                if let Some(t) = q.topic() {
+                    conv.focus = Some(t);
                 }
+                conv.answer_focus = eval::single_entity(&a, self);
                 conv.last_query = Some(q);
                 a
             }
