@@ -59,8 +59,9 @@ pub struct Importer<'s> {
     sources: BTreeMap<String, Source>,
     entities: BTreeMap<String, Entity>,
     facts: Vec<(Pos, Fact)>,
-    /// Entity ids given to names in triples files, so that one name is one
-    /// entity across files.
+    /// Entity ids given to (kind, name) pairs in triples files, so that one
+    /// name of one kind is one entity across files. The same name in two
+    /// kinds (a film and a genre both called "War") is two entities.
     triple_ids: HashMap<String, String>,
 }
 
@@ -117,7 +118,8 @@ impl<'s> Importer<'s> {
     }
 
     /// Stages a `subject|relation|object` file. Names become entities (one
-    /// per distinct name) of the relation's first subject or object kind.
+    /// per distinct name and kind) of the relation's first subject or
+    /// object kind.
     pub fn add_triples(&mut self, path: &str, text: &str, opts: &TriplesOptions) -> Result<(), ImportError> {
         self.sources.insert(opts.source.id.clone(), opts.source.clone());
         for (pos, [s, r, o]) in parse_triples(path, text)? {
@@ -145,7 +147,8 @@ impl<'s> Importer<'s> {
     }
 
     fn triple_entity(&mut self, name: &str, kind: &str) -> String {
-        if let Some(id) = self.triple_ids.get(name) {
+        let key = format!("{kind}\0{name}");
+        if let Some(id) = self.triple_ids.get(&key) {
             return id.clone();
         }
         let base = {
@@ -155,10 +158,10 @@ impl<'s> Importer<'s> {
         let mut id = base.clone();
         let mut n = 1;
         loop {
-            let taken_here = self.entities.get(&id).is_some_and(|e| e.name != name);
+            let taken_here = self.entities.get(&id).is_some_and(|e| e.name != name || e.kind != kind);
             let taken_there = !taken_here
                 && !self.entities.contains_key(&id)
-                && self.store.entity(&id).ok().flatten().is_some_and(|e| e.name != name);
+                && self.store.entity(&id).ok().flatten().is_some_and(|e| e.name != name || e.kind != kind);
             if !taken_here && !taken_there {
                 break;
             }
@@ -168,7 +171,7 @@ impl<'s> Importer<'s> {
         if !self.entities.contains_key(&id) && self.store.entity(&id).ok().flatten().is_none() {
             self.entities.insert(id.clone(), Entity { id: id.clone(), name: name.to_string(), kind: kind.to_string(), aliases: vec![] });
         }
-        self.triple_ids.insert(name.to_string(), id.clone());
+        self.triple_ids.insert(key, id.clone());
         id
     }
 
@@ -272,7 +275,7 @@ impl<'s> Importer<'s> {
             self.validate(pos, f)?;
         }
         let swap = |kind: &str| self.lexicon.swap_names.iter().any(|k| k == kind);
-        let mut batch = sled::Batch::default();
+        let mut batch = Ops::default();
         let mut report = ImportReport { lexicons: self.lexicon_files.len(), sources: self.sources.len(), entities: self.entities.len(), ..Default::default() };
         for (name, text) in &self.lexicon_files {
             batch.insert(lexicon_key(name), text.as_bytes());
@@ -293,7 +296,8 @@ impl<'s> Importer<'s> {
         }
         // Facts: the same statement (subject, relation, object, dates) is
         // stored once; a second source is merged into it.
-        let mut next: u64 = db.get(b"Mnext_fact").map_err(StoreError::from)?.map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or_default())).unwrap_or(1);
+        let first_new: u64 = db.get(b"Mnext_fact").map_err(StoreError::from)?.map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or_default())).unwrap_or(1);
+        let mut next = first_new;
         type Ident = (String, String, String, Option<Date>, Option<Date>, Option<Date>);
         let ident = |f: &Fact| -> Ident { (f.subject.clone(), f.relation.clone(), f.object.key(), f.since, f.until, f.on) };
         let mut staged: HashMap<Ident, (u64, Fact, bool)> = HashMap::with_capacity(self.facts.len());
@@ -345,14 +349,27 @@ impl<'s> Importer<'s> {
         for (id, f, changed) in staged.values() {
             if *changed {
                 let bytes = serde_json::to_vec(f).expect("fact serialises");
-                batch.insert(subject_key(f, *id), bytes.clone());
-                batch.insert(object_key(f, *id), bytes);
+                batch.insert(subject_key(f, *id), bytes);
+                batch.insert(object_key(f, *id), Vec::new());
             }
         }
+        drop(staged);
         batch.insert(&b"Mnext_fact"[..], &next.to_be_bytes()[..]);
-        db.apply_batch(batch).map_err(StoreError::from)?;
-        db.flush().map_err(StoreError::from)?;
+        super::journal::write(self.store, batch.0, first_new)?;
         Ok(report)
+    }
+}
+
+/// The writes of one import, in order.
+#[derive(Default)]
+struct Ops(Vec<(Vec<u8>, Option<Vec<u8>>)>);
+
+impl Ops {
+    fn insert(&mut self, k: impl Into<Vec<u8>>, v: impl Into<Vec<u8>>) {
+        self.0.push((k.into(), Some(v.into())));
+    }
+    fn remove(&mut self, k: impl Into<Vec<u8>>) {
+        self.0.push((k.into(), None));
     }
 }
 

@@ -11,14 +11,16 @@
 //! | `A`    | `A` normalised alias `\0` entity id   | empty        |
 //! | `R`    | `R` source id                         | source JSON  |
 //! | `S`    | `S` subject `\0` relation `\0` fact#  | fact JSON    |
-//! | `O`    | `O` object key `\0` relation `\0` fact# | fact JSON  |
+//! | `O`    | `O` object key `\0` relation `\0` subject `\0` fact# | empty |
 //!
+//! The O index holds no copy of the fact: its key names the S entry.
 //! Because facts sit in both directions under order-preserving keys, "the
 //! objects of (subject, relation)" and "the subjects of (object, relation)"
 //! are each one prefix scan. Keeping everything in one tree lets one import
 //! be one atomic [`sled::Batch`]: an import either lands whole or not at all.
 
 mod import;
+mod journal;
 
 pub use import::{default_triples_source, ImportError, ImportReport, Importer, TriplesOptions};
 
@@ -101,7 +103,7 @@ pub(crate) fn subject_key(f: &Fact, id: u64) -> Vec<u8> {
 
 /// The O-index key of a fact.
 pub(crate) fn object_key(f: &Fact, id: u64) -> Vec<u8> {
-    let mut k = key(b'O', &[&f.object.key(), &f.relation, ""]);
+    let mut k = key(b'O', &[&f.object.key(), &f.relation, &f.subject, ""]);
     k.extend_from_slice(&id.to_be_bytes());
     k
 }
@@ -157,6 +159,7 @@ impl Store {
     pub fn open(path: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
         let db = sled::Config::new().path(path).cache_capacity(cache_bytes).flush_every_ms(Some(500)).open()?;
         let store = Store { db, path: path.display().to_string() };
+        journal::recover(&store.db)?;
         match store.db.get(b"Mschema")? {
             None => {
                 if store.db.is_empty() {
@@ -294,7 +297,24 @@ impl Store {
             Some(r) => key(b'O', &[&ok, r, ""]),
             None => key(b'O', &[&ok, ""]),
         };
-        Ok(self.scan_facts(prefix)?.into_iter().map(|(_, f)| f).collect())
+        let mut out = Vec::new();
+        for kv in self.db.scan_prefix(&prefix) {
+            let (k, _) = kv?;
+            // ... relation \0 subject \0 id(8): rebuild the S key.
+            let Some(body) = k.len().checked_sub(9).map(|end| &k[..end]) else { continue };
+            let mut parts = body.rsplitn(3, |&b| b == 0);
+            let (Some(subject), Some(rel)) = (parts.next(), parts.next()) else { continue };
+            let mut sk = vec![b'S'];
+            sk.extend_from_slice(subject);
+            sk.push(0);
+            sk.extend_from_slice(rel);
+            sk.push(0);
+            sk.extend_from_slice(&k[k.len() - 8..]);
+            if let Some(v) = self.db.get(&sk)? {
+                out.push(decode(&sk, &v)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Every fact, in subject order.
