@@ -35,7 +35,12 @@ fn unhex(s: &str) -> Vec<u8> {
 }
 
 /// Writes `ops` atomically (see the module documentation) and flushes.
-pub fn write(store: &Store, mut ops: Vec<(Vec<u8>, Option<Vec<u8>>)>, first_new_fact: u64) -> Result<(), StoreError> {
+pub fn write(store: &Store, ops: Vec<(Vec<u8>, Option<Vec<u8>>)>, first_new_fact: u64) -> Result<(), StoreError> {
+    write_chunks(store, ops, first_new_fact, usize::MAX)
+}
+
+/// [`write`], stopping (as a crash would) after `max_chunks` chunks.
+fn write_chunks(store: &Store, mut ops: Vec<(Vec<u8>, Option<Vec<u8>>)>, first_new_fact: u64, max_chunks: usize) -> Result<(), StoreError> {
     let db = store.db();
     if ops.len() <= CHUNK {
         let mut batch = sled::Batch::default();
@@ -66,7 +71,10 @@ pub fn write(store: &Store, mut ops: Vec<(Vec<u8>, Option<Vec<u8>>)>, first_new_
     db.flush()?;
     // Key order keeps sled's pages compact while writing.
     ops.sort_by(|a, b| a.0.cmp(&b.0));
-    for chunk in ops.chunks(CHUNK) {
+    for (n, chunk) in ops.chunks(CHUNK).enumerate() {
+        if n == max_chunks {
+            return Ok(());
+        }
         let mut batch = sled::Batch::default();
         for (k, v) in chunk {
             match v {
@@ -123,4 +131,37 @@ pub fn recover(db: &sled::Db) -> Result<bool, StoreError> {
     db.flush()?;
     tracing::warn!("undid an import that did not finish");
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::{Entity, Fact, Value};
+
+    #[test]
+    fn an_interrupted_large_import_is_undone_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let keep = Entity { id: "keep".into(), name: "Keep".into(), kind: "thing".into(), aliases: vec![] };
+        {
+            let store = Store::open(&path, 1 << 20).unwrap();
+            store.db().insert(super::super::entity_key("keep"), serde_json::to_vec(&keep).unwrap()).unwrap();
+            let mut ops = Vec::new();
+            let changed = Entity { name: "Changed".into(), ..keep.clone() };
+            ops.push((super::super::entity_key("keep"), Some(serde_json::to_vec(&changed).unwrap())));
+            for i in 0..(CHUNK as u64 * 2) {
+                let f = Fact::new("keep", "r", Value::Text(format!("v{i}")), "s");
+                ops.push((super::super::subject_key(&f, 10 + i), Some(serde_json::to_vec(&f).unwrap())));
+                ops.push((super::super::object_key(&f, 10 + i), Some(vec![])));
+            }
+            write_chunks(&store, ops, 10, 2).unwrap();
+            assert!(store.db().get(JOURNAL).unwrap().is_some());
+            assert!(store.db().scan_prefix(b"O").next().is_some(), "some chunks landed");
+        }
+        let store = Store::open(&path, 1 << 20).unwrap();
+        assert!(store.db().get(JOURNAL).unwrap().is_none());
+        assert_eq!(store.db().scan_prefix(b"S").count(), 0);
+        assert_eq!(store.db().scan_prefix(b"O").count(), 0);
+        assert_eq!(store.entity("keep").unwrap(), Some(keep));
+    }
 }
