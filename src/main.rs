@@ -52,6 +52,16 @@ enum Command {
         /// The question.
         question: Vec<String>,
     },
+    /// Measure answering speed: questions per second and p50/p99 latency
+    /// over a question file (one question per line; JSON lines with "q";
+    /// or MetaQA's `question<TAB>answers`).
+    Bench {
+        /// The question file.
+        file: PathBuf,
+        /// Passes over the file.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
     /// Run the Telegram bot (long polling) until SIGINT or SIGTERM.
     /// The token comes from FACTBOT_TELEGRAM_TOKEN.
     Serve,
@@ -119,6 +129,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let a = engine.ask(&mut conv, &question.join(" "));
                 println!("{}", a.full_reply());
             }
+        }
+        Some(Command::Bench { file, rounds }) => {
+            let engine = Engine::open(&config, db)?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let questions = factbot::channel::console::questions_in(&text);
+            let report = factbot::channel::console::bench(&engine, &questions, rounds);
+            println!("{report}");
         }
         Some(Command::Serve) => {
             let engine = std::sync::Arc::new(Engine::open(&config, db)?);

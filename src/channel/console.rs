@@ -120,3 +120,53 @@ pub fn run_repl(engine: &Engine) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The questions of a file for `bench`: plain lines, JSON lines with a
+/// "q" (or the turns of "turns"), or `question<TAB>answers`.
+pub fn questions_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+            if let Some(q) = v.get("q").and_then(|q| q.as_str()) {
+                out.push(q.to_string());
+            } else if let Some(turns) = v.get("turns").and_then(|t| t.as_array()) {
+                out.extend(turns.iter().filter_map(|t| t.as_str().map(String::from)));
+            }
+        } else {
+            out.push(line.split('\t').next().unwrap_or(line).to_string());
+        }
+    }
+    out
+}
+
+/// Answers every question `rounds` times, each in a fresh conversation,
+/// and reports questions per second and latency percentiles.
+pub fn bench(engine: &Engine, questions: &[String], rounds: usize) -> String {
+    let mut times = Vec::with_capacity(questions.len() * rounds);
+    let mut answered = 0usize;
+    let start = std::time::Instant::now();
+    for _ in 0..rounds.max(1) {
+        for q in questions {
+            let mut conv = Conversation::default();
+            let t = std::time::Instant::now();
+            let a = engine.ask(&mut conv, q);
+            times.push(t.elapsed());
+            if a.status == crate::answer::Status::Answered {
+                answered += 1;
+            }
+        }
+    }
+    let total = start.elapsed();
+    times.sort();
+    let pct = |p: f64| times.get(((times.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default();
+    format!(
+        "{} questions x {} rounds: {:.0} questions/s, p50 {:.1} us, p99 {:.1} us, max {:.1} us; {:.1}% answered",
+        questions.len(),
+        rounds.max(1),
+        times.len() as f64 / total.as_secs_f64().max(1e-9),
+        pct(0.5).as_secs_f64() * 1e6,
+        pct(0.99).as_secs_f64() * 1e6,
+        times.last().copied().unwrap_or_default().as_secs_f64() * 1e6,
+        100.0 * answered as f64 / times.len().max(1) as f64
+    )
+}
