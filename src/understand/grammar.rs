@@ -265,6 +265,10 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             }
             // Possessive nouns: "Alibaba's CEO", "GPT-3 parameters".
             while let Some(Tok::Rel(ms, _)) = toks.get(j) {
+                // "X the CEO of Y" is two noun phrases, not "X's CEO".
+                if matches!(toks.get(j + 1), Some(Tok::Prep(Prep::Of))) {
+                    break;
+                }
                 let nouns: Vec<Mention> = ms.iter().copied().filter(|m| !m.role.verb()).collect();
                 if nouns.is_empty() {
                     break;
@@ -465,7 +469,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
         }
         let _ = wh_pos;
         // Choose the reading that fits the bound sides.
-        let m = choose_verb(r, &ms, agent.as_ref(), patient.as_ref());
+        let m = choose_verb(r, &ms, agent.as_ref(), patient.as_ref(), wh);
         let rel = &r.lex.relations[m.rel];
         let (subj, obj) = if m.role == Role::Verb { (agent, patient) } else { (patient, agent) };
         let time_for = time.clone();
@@ -502,9 +506,18 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
         return Err(NotUnderstood::UnknownName(u));
     }
     match (yes_no, nps.as_slice()) {
+        // "Is Baichuan an AI tiger?": the name and the class read as one
+        // phrase ("Baidu's ChatGPT alternative"); in a yes/no question it
+        // is a membership check.
+        (true, [(_, Set::Filter { base: None, kind: None, class: Some(c), related: Some(e) })]) => {
+            let set = Set::Filter { base: None, kind: None, class: Some(c.clone()), related: None };
+            return Ok(Query { ask: Ask::Check { item: Set::Entity(e.clone()), set }, past });
+        }
         (true, [(_, item), (_, set), ..]) => {
             let set = match set {
                 Set::Join { rel, want_subject, of, .. } => Set::Join { rel: *rel, want_subject: *want_subject, of: of.clone(), time: time.clone() },
+                // "Is Baichuan an AI tiger?": membership of a class.
+                Set::Entity(e) if r.classes.contains(e) => Set::Filter { base: None, kind: None, class: Some(e.clone()), related: None },
                 other => other.clone(),
             };
             return Ok(Query { ask: Ask::Check { item: item.clone(), set }, past });
@@ -567,7 +580,7 @@ impl Ask {
 }
 
 /// Picks the verb reading whose kinds fit the agent and patient.
-fn choose_verb(r: &Reader, ms: &[Mention], agent: Option<&Set>, patient: Option<&Set>) -> Mention {
+fn choose_verb(r: &Reader, ms: &[Mention], agent: Option<&Set>, patient: Option<&Set>, wh: Option<Wh>) -> Mention {
     let kind_of = |s: Option<&Set>| -> Option<String> {
         match s? {
             Set::Entity(e) => r.kind(e).map(String::from),
@@ -580,6 +593,12 @@ fn choose_verb(r: &Reader, ms: &[Mention], agent: Option<&Set>, patient: Option<
         let rel = &r.lex.relations[m.rel];
         let (sk, ok) = if m.role == Role::Verb { (&ak, &pk) } else { (&pk, &ak) };
         let mut s = 0;
+        // "where" prefers relations that place things, "when" dates.
+        match wh {
+            Some(Wh::Where) if object_is_place(r, m.rel) => s += 1,
+            Some(Wh::When) if rel.value == ValueType::Date => s += 1,
+            _ => {}
+        }
         if let Some(k) = sk {
             s += if rel.subject.is_empty() || rel.subject.contains(k) { 2 } else { -3 };
         }

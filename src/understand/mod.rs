@@ -144,6 +144,8 @@ impl Reader {
             }
         }
         let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
+        let all_nouns: HashSet<String> =
+            reader.lex.relations.iter().flat_map(|r| r.subject_nouns.iter().chain(r.object_nouns.iter())).map(|n| normalize(n)).collect();
         for (i, r) in reader.lex.relations.iter().enumerate() {
             let lists = [
                 (&r.verbs, Role::Verb),
@@ -157,6 +159,16 @@ impl Reader {
                     // "be based in": the copula is read as an auxiliary.
                     if role.verb() && words.len() > 1 && words[0] == "be" {
                         words.remove(0);
+                        // "be a", "be in": nothing left to recognise; "be
+                        // CEO of", "be part of": a noun, read as a noun
+                        // phrase after the copula.
+                        let empty = words.iter().all(|w| reader.stopwords.contains(*w) || reader.skippable.contains(*w));
+                        let noun_of = words.len() > 1
+                            && words.last() == Some(&"of")
+                            && all_nouns.contains(&normalize(&words[..words.len() - 1].join(" ")));
+                        if empty || noun_of {
+                            continue;
+                        }
                     }
                     let stems: Vec<String> =
                         normalize(&words.join(" ")).split(' ').filter(|w| !w.is_empty()).map(|w| reader.stem(w)).collect();
@@ -260,7 +272,7 @@ impl Reader {
 
     /// Longest relation phrase at the start of `words`, skipping
     /// skippable words inside it. Returns the readings and words used.
-    fn phrase_at(&self, words: &[&str]) -> Option<(Vec<Mention>, usize)> {
+    fn phrase_at(&self, words: &[&str], question: &[&str]) -> Option<(Vec<Mention>, usize)> {
         let first = self.stem(words[0]);
         let candidates = self.phrases.get(&first)?;
         // Best so far: readings, words used, whether a particle was missing.
@@ -280,7 +292,7 @@ impl Reader {
                     // A particle moved to the front ("into how many units
                     // did X split"): the verb matches without it, ranked
                     // below full matches.
-                    ok = p.stems[k..].iter().all(|w| matches!(lexer::prep_word(w), Ok(("", _))));
+                    ok = p.stems[k..].iter().all(|w| matches!(lexer::prep_word(w), Ok(("", _))) && question.contains(&w.as_str()));
                     partial = true;
                     wi = matched_end;
                     break;
@@ -377,7 +389,7 @@ impl Reader {
                 continue;
             }
             let ent = self.entity_at(rest, None);
-            let phrase = self.phrase_at(rest);
+            let phrase = self.phrase_at(rest, &words[..i]);
             let kind = Self::set_phrase_at(&kind_set, rest, 3);
             let title = Self::set_phrase_at(&self.title_nouns, rest, 3);
             let pron = Self::set_phrase_at(&self.pronouns, rest, 3);
