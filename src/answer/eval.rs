@@ -136,6 +136,10 @@ impl Ctx<'_> {
                     merge(&mut out, v, Some(f));
                 }
             }
+            Set::And(a, b) => {
+                let keep: Vec<String> = self.set(b)?.iter().map(|h| h.value.key()).collect();
+                out = self.set(a)?.into_iter().filter(|h| keep.contains(&h.value.key())).collect();
+            }
             Set::Filter { base, kind, class, related } => {
                 let candidates: Vec<Hit> = match base {
                     Some(b) => self.set(b)?,
@@ -309,8 +313,12 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             if hits.is_empty() {
                 return Ok(unknown());
             }
-            let flags = cx.conflicts(set, &hits);
-            let rel_name = match set {
+            let flags = cx.conflicts(match set { Set::And(a, _) => a.as_ref(), other => other }, &hits);
+            let inner = match set {
+                Set::And(a, _) => a.as_ref(),
+                other => other,
+            };
+            let rel_name = match inner {
                 Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
                 Set::Filter { base: Some(b), .. } => match b.as_ref() {
                     Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
@@ -536,6 +544,10 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         shown.push(format!("{more} more"));
     }
     let list = join_names(&shown);
+    let set = match set {
+        Set::And(a, _) => a.as_ref(),
+        other => other,
+    };
     let (rel, want_subject, of) = match set {
         Set::Join { rel, want_subject, of, .. } => (*rel, *want_subject, of.as_ref()),
         Set::Filter { base: Some(b), .. } => match b.as_ref() {

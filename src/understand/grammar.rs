@@ -46,6 +46,8 @@ pub enum Set {
         /// An entity the members must be related to.
         related: Option<String>,
     },
+    /// The members of both sets.
+    And(Box<Set>, Box<Set>),
 }
 
 impl Set {
@@ -58,6 +60,7 @@ impl Set {
             Set::Filter { base, related, class, .. } => {
                 base.as_ref().and_then(|b| b.topic()).or(related.as_deref()).or(class.as_deref())
             }
+            Set::And(a, b) => a.topic().or(b.topic()),
         }
     }
 
@@ -73,6 +76,10 @@ impl Set {
                 if related.as_deref() == Some(old) {
                     *related = Some(new.to_string());
                 }
+            }
+            Set::And(a, b) => {
+                a.substitute(old, new);
+                b.substitute(old, new);
             }
             _ => {}
         }
@@ -403,11 +410,28 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
             _ => {}
         }
     }
+    // A reduced relative clause after the filter: "which start-ups backed
+    // by Alibaba ...", "which models made by OpenAI ...".
+    let mut within: Option<Set> = None;
+    if let Some(&last) = skip.last() {
+        if let (Some(Tok::Rel(ms, _)), Some(Tok::Prep(Prep::By))) = (toks.get(last + 1), toks.get(last + 2)) {
+            if let Some(m) = ms.iter().copied().find(|m| m.role.verb()) {
+                if let Some((agent, end)) = noun_phrase(&p, last + 3)? {
+                    within = Some(Set::Join { rel: m.rel, want_subject: m.role == Role::InverseVerb, of: Box::new(agent), time: Time::Any });
+                    skip.extend(last + 1..end);
+                }
+            }
+        }
+    }
     let filtered = |s: Set| -> Set {
-        if filter_kind.is_none() && filter_class.is_none() && filter_related.is_none() {
+        let s = if filter_kind.is_none() && filter_class.is_none() && filter_related.is_none() {
             s
         } else {
             Set::Filter { base: Some(Box::new(s)), kind: filter_kind.clone(), class: filter_class.clone(), related: filter_related.clone() }
+        };
+        match &within {
+            Some(w) => Set::And(Box::new(s), Box::new(w.clone())),
+            None => s,
         }
     };
 
