@@ -81,3 +81,23 @@ fn ask_answers_one_question() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("175 billion"));
 }
+
+/// The interactive console in a pseudo-terminal (util-linux `script`
+/// provides the terminal): a prompt, an answer with its sources on their
+/// own line, and status 0 at the end of input (Ctrl-D). Input is typed
+/// ahead in one go and rustyline discards type-ahead when it switches the
+/// terminal mode, so only the first line is asked.
+#[test]
+fn the_repl_in_a_terminal_answers_and_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let cmd = format!("{} --db {}", env!("CARGO_BIN_EXE_factbot"), db.display());
+    let mut c = Command::new("script");
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("HOME", dir.path()).args(["-qec", &cmd, "/dev/null"]);
+    let out = run_with_stdin(c, "Who owns TikTok?\n");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("> "), "no prompt: {text}");
+    assert!(text.contains("ByteDance"), "{text}");
+    assert!(text.lines().any(|l| l.trim_start().starts_with("(source")), "sources not on their own line: {text}");
+}
