@@ -135,6 +135,10 @@ pub struct Language {
     /// Pronouns that refer to the entity last in play.
     #[serde(default)]
     pub pronouns: Vec<String>,
+    /// Irregular past-tense verb forms ("led", "took"); regular ones end
+    /// in "-ed".
+    #[serde(default)]
+    pub past_forms: Vec<String>,
     /// The pronouns among `pronouns` that refer to people ("he", "her").
     #[serde(default)]
     pub personal_pronouns: Vec<String>,

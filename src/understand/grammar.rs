@@ -9,7 +9,7 @@
 //! (active, passive with "by", question word in place), time modifiers
 //! ("in 2022", "after NP"), and kind or class filters ("which start-ups").
 
-use super::lexer::{Aux, Mention, Prep, Role, Tok, Wh};
+use super::lexer::{Mention, Prep, Role, Tok, Wh};
 use super::Reader;
 use crate::engine::Conversation;
 use crate::knowledge::lexicon::ValueType;
@@ -352,7 +352,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
     let aux = toks.iter().find_map(|t| if let Tok::Aux(a) = t { Some(*a) } else { None });
     let past = aux.is_some_and(|a| a.past())
-        || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.ends_with("ed") || w.starts_with("led") || w.starts_with("took") || w.starts_with("left") || w.starts_with("made") || w.starts_with("built")));
+        || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').next().is_some_and(|v| r.is_past_form(v))));
     let yes_no = matches!(toks.first(), Some(Tok::Aux(_))) && wh.is_none();
     let title = toks.iter().any(|t| matches!(t, Tok::Title));
 
@@ -485,13 +485,11 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     if let Some((vpos, ms, passive)) = verb {
         let before: Vec<&Set> = nps.iter().filter(|(pos, _)| *pos < vpos).map(|(_, s)| s).collect();
         let after: Vec<&Set> = nps.iter().filter(|(pos, _)| *pos > vpos).map(|(_, s)| s).collect();
-        let wh_pos = toks.iter().position(|t| matches!(t, Tok::Wh(_) | Tok::List));
         // Grammatical agent and patient (None = the open slot).
         let (mut agent, mut patient): (Option<Set>, Option<Set>) = (before.last().map(|s| (*s).clone()), after.first().map(|s| (*s).clone()));
         if passive {
             std::mem::swap(&mut agent, &mut patient);
         }
-        let _ = wh_pos;
         // Choose the reading that fits the bound sides.
         let m = choose_verb(r, &ms, agent.as_ref(), patient.as_ref(), wh);
         let rel = &r.lex.relations[m.rel];
@@ -724,6 +722,3 @@ fn title_case(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
-
-#[allow(dead_code)]
-fn _aux(_: Aux) {}

@@ -67,6 +67,8 @@ pub struct Reader {
     skippable: HashSet<String>,
     /// Normalised stopwords.
     stopwords: HashSet<String>,
+    /// Normalised fillers, longest first.
+    fillers: Vec<String>,
     /// Entities that have members through the lexicon's member relation.
     pub(crate) classes: HashSet<String>,
     /// Alias words, for spotting misspelt names.
@@ -131,6 +133,7 @@ impl Reader {
             pronouns: HashSet::new(),
             skippable: HashSet::new(),
             stopwords: HashSet::new(),
+            fillers: Vec::new(),
             classes,
             alias_words,
         };
@@ -138,6 +141,8 @@ impl Reader {
         reader.pronouns = norm_list(&reader.lang.pronouns);
         reader.skippable = norm_list(&reader.lang.skippable);
         reader.stopwords = norm_list(&reader.lang.stopwords);
+        reader.fillers = reader.lang.fillers.iter().map(|f| normalize(f)).filter(|f| !f.is_empty()).collect();
+        reader.fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
         for (kind, nouns) in &reader.lex.kinds {
             for n in nouns {
                 reader.kind_nouns.insert(normalize(n), kind.clone());
@@ -202,6 +207,11 @@ impl Reader {
         self.kind(id).is_some_and(|k| self.lex.kinds.get(k).is_some_and(|nouns| nouns.iter().any(|n| n == "who")))
     }
 
+    /// Whether a verb form is in the past tense.
+    pub fn is_past_form(&self, word: &str) -> bool {
+        word.ends_with("ed") || self.lang.past_forms.iter().any(|p| p == word)
+    }
+
     /// The kind of an entity.
     pub fn kind(&self, id: &str) -> Option<&str> {
         self.names.get(id).map(|(_, k)| k.as_str())
@@ -220,9 +230,7 @@ impl Reader {
             expanded.push(' ');
         }
         let mut n = normalize(&expanded);
-        let mut fillers: Vec<String> = self.lang.fillers.iter().map(|f| normalize(f)).collect();
-        fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        for f in fillers.iter().filter(|f| !f.is_empty()) {
+        for f in &self.fillers {
             loop {
                 let padded = format!(" {n} ");
                 let needle = format!(" {f} ");
