@@ -249,7 +249,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
                 j += 1;
             }
             if let Some((inner, k)) = noun_phrase(p, j)? {
-                let m = pick(p.r, &nouns, &inner, true);
+                let m = pick(p.r, &nouns, &inner);
                 return Ok(Some((Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(inner), time: Time::Now }, k)));
             }
             Ok(None)
@@ -280,7 +280,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
                 if nouns.is_empty() {
                     break;
                 }
-                let m = pick(p.r, &nouns, &set, true);
+                let m = pick(p.r, &nouns, &set);
                 set = Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(set), time: Time::Now };
                 j += 1;
             }
@@ -311,8 +311,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
 }
 
 /// Chooses the reading of a relation phrase whose kinds fit the known side.
-/// `known_is_object_side`: for nouns, the complement; resolved per role.
-fn pick(r: &Reader, ms: &[Mention], known: &Set, _noun: bool) -> Mention {
+fn pick(r: &Reader, ms: &[Mention], known: &Set) -> Mention {
     let kind = match known {
         Set::Entity(e) => r.kind(e).map(String::from),
         Set::Filter { kind, .. } => kind.clone(),
@@ -469,7 +468,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     // does GPT-3 have", "what degree does X hold".
     if verb.is_none() && !bare_nouns.is_empty() {
         if let Some((pos, set @ (Set::Entity(_) | Set::Filter { .. }))) = nps.first().cloned() {
-            let m = pick(r, &bare_nouns, &set, true);
+            let m = pick(r, &bare_nouns, &set);
             nps[0] = (pos, Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(set), time: time.clone() });
         }
     }
