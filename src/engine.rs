@@ -87,10 +87,10 @@ pub fn import_paths(store: &Store, paths: &[PathBuf], format: Format) -> anyhow:
         let text = std::fs::read_to_string(f).with_context(|| format!("reading {name}"))?;
         let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
         match (format, ext) {
+            (_, "toml") => importer.add_lexicon(&name, &text)?,
             (Format::Triples, _) | (Format::Auto, "txt") => {
                 importer.add_triples(&name, &text, &TriplesOptions { source: default_triples_source(&name) })?
             }
-            (_, "toml") => importer.add_lexicon(&name, &text)?,
             (_, "jsonl") => importer.add_jsonl(&name, &text)?,
             (_, "facts") => importer.add_facts(&name, &text)?,
             _ => anyhow::bail!("{name}: unknown file type (expected .toml, .facts, .jsonl, or --format triples)"),

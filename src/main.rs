@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use factbot::channel::console;
+use factbot::channel::{console, score};
 use factbot::config::Config;
 use factbot::engine::{import_paths, open_store, Engine, Format};
 use std::io::IsTerminal;
@@ -32,7 +32,7 @@ enum Command {
         /// Files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// `triples` reads `subject|relation|object` lines.
+        /// `triples` reads `subject|relation|object` lines (.toml files are still read as lexicons).
         #[arg(long, value_parser = ["auto", "triples"], default_value = "auto")]
         format: String,
     },
@@ -61,6 +61,23 @@ enum Command {
         /// Passes over the file.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
+    },
+    /// Score answers against question files with gold answers
+    /// (`question<TAB>answer|answer...` lines, as MetaQA's): hits@1,
+    /// answer-set F1 and time per file.
+    Score {
+        /// The question files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Ask only the first N questions of each file.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Print this many missed questions per file.
+        #[arg(long, default_value_t = 0)]
+        misses: usize,
+        /// Print one JSON object per file.
+        #[arg(long)]
+        json: bool,
     },
     /// Run the Telegram bot (long polling) until SIGINT or SIGTERM.
     /// The token comes from FACTBOT_TELEGRAM_TOKEN.
@@ -136,6 +153,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let questions = factbot::channel::console::questions_in(&text);
             let report = factbot::channel::console::bench(&engine, &questions, rounds);
             println!("{report}");
+        }
+        Some(Command::Score { files, limit, misses, json }) => {
+            let engine = Engine::open(&config, db)?;
+            for file in files {
+                let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+                let mut cases = score::read_cases(&text)
+                    .map_err(|line| anyhow::anyhow!("{}:{line}: expected question<TAB>answer|answer...", file.display()))?;
+                cases.truncate(limit.unwrap_or(usize::MAX));
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let s = score::score(&engine, &name, &cases, misses);
+                if json {
+                    println!("{}", serde_json::to_string(&s)?);
+                } else {
+                    println!("{s}");
+                    for m in &s.misses {
+                        println!("  miss: {}\n    gold: {}\n    got:  {}", m.question, m.gold.join(" | "), m.reply);
+                    }
+                }
+            }
         }
         Some(Command::Serve) => {
             let engine = std::sync::Arc::new(Engine::open(&config, db)?);

@@ -2,4 +2,5 @@
 //! answers back into text; none knows about parsing or storage.
 
 pub mod console;
+pub mod score;
 pub mod telegram;
