@@ -18,17 +18,31 @@ struct Hit {
     facts: Vec<Fact>,
 }
 
-fn merge(hits: &mut Vec<Hit>, value: Value, fact: Option<Fact>) {
-    let key = value.key();
-    match hits.iter_mut().find(|h| h.value.key() == key) {
-        Some(h) => {
-            if let Some(f) = fact {
-                if !h.facts.contains(&f) {
-                    h.facts.push(f);
+/// Values with their supporting facts, in first-seen order, indexed by
+/// value key so that merging stays linear in large joins.
+#[derive(Default)]
+struct Hits {
+    list: Vec<Hit>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Hits {
+    fn merge(&mut self, value: Value, fact: Option<Fact>) {
+        let key = value.key();
+        match self.index.get(&key) {
+            Some(&at) => {
+                let h = &mut self.list[at];
+                if let Some(f) = fact {
+                    if !h.facts.contains(&f) {
+                        h.facts.push(f);
+                    }
                 }
             }
+            None => {
+                self.index.insert(key, self.list.len());
+                self.list.push(Hit { value, facts: fact.into_iter().collect() });
+            }
         }
-        None => hits.push(Hit { value, facts: fact.into_iter().collect() }),
     }
 }
 
@@ -131,34 +145,36 @@ impl Ctx<'_> {
                         facts.extend(self.store.facts_about(e, Some(&relation.name))?);
                     }
                 }
+                let mut hits = Hits::default();
                 for f in self.filter_time(facts, time, *want_subject)? {
                     let v = if *want_subject { Value::Entity(f.subject.clone()) } else { f.object.clone() };
-                    merge(&mut out, v, Some(f));
+                    hits.merge(v, Some(f));
                 }
+                out = hits.list;
             }
             Set::And(a, b) => {
-                let keep: Vec<String> = self.set(b)?.iter().map(|h| h.value.key()).collect();
+                let keep: std::collections::HashSet<String> = self.set(b)?.iter().map(|h| h.value.key()).collect();
                 out = self.set(a)?.into_iter().filter(|h| keep.contains(&h.value.key())).collect();
             }
             Set::Filter { base, kind, class, related } => {
                 let candidates: Vec<Hit> = match base {
                     Some(b) => self.set(b)?,
                     None => {
-                        let mut c = Vec::new();
+                        let mut c = Hits::default();
                         if let (Some(cl), Some(member)) = (class, &self.r.lex.member_relation) {
                             for f in self.store.facts_with_object(&Value::Entity(cl.clone()), Some(member))? {
-                                merge(&mut c, Value::Entity(f.subject.clone()), Some(f));
+                                c.merge(Value::Entity(f.subject.clone()), Some(f));
                             }
                         } else if let Some(rel) = related {
                             for f in self.store.facts_about(rel, None)? {
                                 let o = f.object.clone();
-                                merge(&mut c, o, Some(f));
+                                c.merge(o, Some(f));
                             }
                             for f in self.store.facts_with_object(&Value::Entity(rel.clone()), None)? {
-                                merge(&mut c, Value::Entity(f.subject.clone()), Some(f));
+                                c.merge(Value::Entity(f.subject.clone()), Some(f));
                             }
                         }
-                        c
+                        c.list
                     }
                 };
                 for h in candidates {
@@ -205,10 +221,22 @@ impl Ctx<'_> {
         if !single || hits.len() < 2 {
             return flags;
         }
-        for i in 0..hits.len() {
-            for j in 0..hits.len() {
-                if i != j && hits[i].facts.iter().any(|a| hits[j].facts.iter().any(|b| Self::overlap(a, b) && a.subject == b.subject || Self::overlap(a, b) && a.object == b.object)) {
-                    flags[i] = true;
+        // Facts grouped by the side that holds one value at a time: two
+        // hits conflict when the same holder has both at overlapping times.
+        let mut by_holder: std::collections::HashMap<String, Vec<(usize, &Fact)>> = std::collections::HashMap::new();
+        for (i, h) in hits.iter().enumerate() {
+            for f in &h.facts {
+                let holder = match self.r.lex.relation(&f.relation).map(|r| r.single) {
+                    Some(Single::Subject) => f.object.key(),
+                    _ => f.subject.clone(),
+                };
+                by_holder.entry(holder).or_default().push((i, f));
+            }
+        }
+        for group in by_holder.values().filter(|g| g.len() > 1) {
+            for (i, a) in group {
+                if group.iter().any(|(j, b)| i != j && Self::overlap(a, b)) {
+                    flags[*i] = true;
                 }
             }
         }

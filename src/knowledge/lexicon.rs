@@ -148,6 +148,15 @@ pub struct Language {
     /// Words that carry no content for the reader (articles, auxiliaries).
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Words that make a relation reciprocal: "share", "same", "together"
+    /// ("films that share directors with X", "who acted together with X").
+    /// The relation is followed there and back.
+    #[serde(default)]
+    pub reciprocal: Vec<String>,
+    /// Prefixes that make a relation verb or noun reciprocal: "co-"
+    /// ("co-starred", "co-writers").
+    #[serde(default)]
+    pub reciprocal_prefixes: Vec<String>,
     /// The reply used when nothing is known, with `{what}`.
     #[serde(default)]
     pub help: String,

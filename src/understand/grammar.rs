@@ -64,6 +64,22 @@ impl Set {
         }
     }
 
+    /// How many relation joins the set makes.
+    pub fn joins(&self) -> usize {
+        match self {
+            Set::Entity(_) | Set::Literal(_) => 0,
+            Set::Join { of, time, .. } => {
+                1 + of.joins()
+                    + match time {
+                        Time::After(s) | Time::Before(s) => s.joins(),
+                        _ => 0,
+                    }
+            }
+            Set::Filter { base, .. } => base.as_ref().map_or(0, |b| b.joins()),
+            Set::And(a, b) => a.joins() + b.joins(),
+        }
+    }
+
     /// Replaces entity `old` by `new` everywhere (elliptical follow-ups).
     pub fn substitute(&mut self, old: &str, new: &str) {
         match self {
@@ -149,6 +165,16 @@ impl Query {
                 s.topic().or(o.as_ref().and_then(|o| o.topic())).map(String::from)
             }
             Ask::Describe(e) | Ask::Title(e) => Some(e.clone()),
+        }
+    }
+
+    /// How many relation joins the query makes.
+    pub fn joins(&self) -> usize {
+        match &self.ask {
+            Ask::Values(s) | Ask::Count(s) => s.joins(),
+            Ask::Check { item, set } => item.joins() + set.joins(),
+            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => s.joins() + o.as_ref().map_or(0, Set::joins),
+            Ask::Describe(_) | Ask::Title(_) => 0,
         }
     }
 
@@ -339,19 +365,42 @@ fn has_unknown(toks: &[Tok]) -> Option<String> {
     toks.iter().find_map(|t| if let Tok::Unknown(w) = t { Some(w.clone()) } else { None })
 }
 
-/// Reads a question's tokens into a query.
+/// Whether a question is in the past tense: a past auxiliary or verb form.
+fn is_past(r: &Reader, toks: &[Tok]) -> bool {
+    let aux = toks.iter().find_map(|t| if let Tok::Aux(a) = t { Some(*a) } else { None });
+    aux.is_some_and(|a| a.past()) || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').next().is_some_and(|v| r.is_past_form(v))))
+}
+
+/// Reads a question's tokens into a query: an elliptical follow-up, else
+/// the clause grammar, else (or when the clause reading leaves relation
+/// phrases unused, or a reciprocal word unread) the chain reading of
+/// [`super::chain`].
 pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Query> {
     // Elliptical follow-up: "what about X", "and X?": the last query with
     // its topic replaced.
     if let Some(q) = follow_up(r, toks, conv)? {
         return Ok(q);
     }
+    let clause = read_clause(r, toks, conv);
+    let phrases = toks.iter().filter(|t| matches!(t, Tok::Rel(..))).count();
+    let chain_first = match &clause {
+        Ok(q) => toks.contains(&Tok::Recip) || q.joins() < phrases || !super::chain::well_typed(r, q),
+        Err(_) => true,
+    };
+    if chain_first {
+        if let Ok(q) = super::chain::read(r, toks, is_past(r, toks)) {
+            return Ok(q);
+        }
+    }
+    clause
+}
+
+/// The clause grammar.
+fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
     let toks = &p.toks;
     let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
-    let aux = toks.iter().find_map(|t| if let Tok::Aux(a) = t { Some(*a) } else { None });
-    let past = aux.is_some_and(|a| a.past())
-        || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').next().is_some_and(|v| r.is_past_form(v))));
+    let past = is_past(r, toks);
     let yes_no = matches!(toks.first(), Some(Tok::Aux(_))) && wh.is_none();
     let title = toks.iter().any(|t| matches!(t, Tok::Title));
 

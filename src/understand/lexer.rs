@@ -139,6 +139,10 @@ pub enum Tok {
     Pron(bool),
     /// "list", "name", "tell me": an imperative asking for values.
     List,
+    /// "whose" inside a question: starts a relative clause.
+    Whose,
+    /// A word that makes a relation reciprocal ("share", "together").
+    Recip,
     /// A word nothing claims.
     Unknown(String),
 }

@@ -9,6 +9,7 @@
 //! here knows a particular relation or entity: all of that comes from the
 //! lexicon and the store.
 
+pub mod chain;
 pub mod grammar;
 pub mod lexer;
 
@@ -69,6 +70,8 @@ pub struct Reader {
     stopwords: HashSet<String>,
     /// Normalised fillers, longest first.
     fillers: Vec<String>,
+    /// Normalised words that make a relation reciprocal.
+    reciprocal: HashSet<String>,
     /// Entities that have members through the lexicon's member relation.
     pub(crate) classes: HashSet<String>,
     /// Alias words, for spotting misspelt names.
@@ -134,6 +137,7 @@ impl Reader {
             skippable: HashSet::new(),
             stopwords: HashSet::new(),
             fillers: Vec::new(),
+            reciprocal: HashSet::new(),
             classes,
             alias_words,
         };
@@ -141,6 +145,7 @@ impl Reader {
         reader.pronouns = norm_list(&reader.lang.pronouns);
         reader.skippable = norm_list(&reader.lang.skippable);
         reader.stopwords = norm_list(&reader.lang.stopwords);
+        reader.reciprocal = norm_list(&reader.lang.reciprocal);
         reader.fillers = reader.lang.fillers.iter().map(|f| normalize(f)).filter(|f| !f.is_empty()).collect();
         reader.fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
         for (kind, nouns) in &reader.lex.kinds {
@@ -323,6 +328,14 @@ impl Reader {
         best.map(|(ms, len, _)| (ms, len))
     }
 
+    /// A relation phrase after a reciprocal prefix ("co-starred").
+    fn prefixed_phrase_at(&self, words: &[&str], question: &[&str]) -> Option<(Vec<Mention>, usize)> {
+        let prefix = self.lang.reciprocal_prefixes.iter().find(|p| words[0].len() > p.len() + 1 && words[0].starts_with(p.as_str()))?;
+        let mut stripped: Vec<&str> = words.to_vec();
+        stripped[0] = &words[0][prefix.len()..];
+        self.phrase_at(&stripped, question)
+    }
+
     /// Longest phrase from a set of normalised phrases at the start of `words`.
     fn set_phrase_at(set: &HashSet<String>, words: &[&str], max: usize) -> Option<usize> {
         (1..=max.min(words.len())).rev().find(|&len| set.contains(&words[..len].join(" ")))
@@ -386,7 +399,10 @@ impl Reader {
                 // A number that is also the start of a name ("M6" is not
                 // affected; "2001 a space odyssey" is) yields to the name.
                 let ent = self.entity_at(rest, None);
-                if matches!(tok, Tok::Date(_) | Tok::Num(..)) && ent.as_ref().is_some_and(|(_, l)| *l > n) {
+                if tok == Tok::Wh(lexer::Wh::Who) && i > 0 && rest[0] == "whose" {
+                    toks.push(Tok::Whose);
+                    i += 1;
+                } else if matches!(tok, Tok::Date(_) | Tok::Num(..)) && ent.as_ref().is_some_and(|(_, l)| *l > n) {
                     let (ids, l) = ent.unwrap_or_default();
                     toks.push(Tok::Ent(ids, rest[..l].join(" ")));
                     i += l;
@@ -398,15 +414,32 @@ impl Reader {
             }
             let ent = self.entity_at(rest, None);
             let phrase = self.phrase_at(rest, &words[..i]);
+            // "co-starred", "co-writers": a reciprocal prefix on a relation phrase.
+            if ent.is_none() && phrase.is_none() {
+                if let Some((rel, used)) = self.prefixed_phrase_at(rest, &words[..i]) {
+                    toks.push(Tok::Recip);
+                    toks.push(Tok::Rel(rel, rest[..used].join(" ")));
+                    i += used;
+                    continue;
+                }
+            }
+            let recip = Self::set_phrase_at(&self.reciprocal, rest, 3).unwrap_or(0);
             let kind = Self::set_phrase_at(&kind_set, rest, 3);
             let title = Self::set_phrase_at(&self.title_nouns, rest, 3);
             let pron = Self::set_phrase_at(&self.pronouns, rest, 3);
-            let elen = ent.as_ref().map(|e| e.1).unwrap_or(0);
             let plen = phrase.as_ref().map(|p| p.1).unwrap_or(0);
             let klen = kind.unwrap_or(0);
             let tlen = title.unwrap_or(0);
             let prlen = pron.unwrap_or(0);
-            let best = elen.max(plen).max(klen).max(tlen).max(prlen);
+            // Brackets mark where the name is: outside them, a name must be
+            // longer than any other reading of its words.
+            let others = plen.max(klen).max(tlen).max(prlen).max(recip);
+            let elen = match &ent {
+                Some(_) if bracket.is_some() && (others >= ent.as_ref().map_or(0, |e| e.1) || self.stopwords.contains(rest[0])) => 0,
+                Some((_, l)) => *l,
+                None => 0,
+            };
+            let best = elen.max(plen).max(klen).max(tlen).max(prlen).max(recip);
             if best == 0 {
                 toks.push(if self.stopwords.contains(rest[0]) || number_word_here(rest[0]) {
                     match lexer::number_word(rest[0]) {
@@ -424,17 +457,19 @@ impl Reader {
             }
             // Ties: relation phrases and grammar nouns win over names made
             // of the same words, except a multi-word name.
-            if plen == best && (elen < best || best == 1) {
+            if recip == best && elen < best && plen < best {
+                toks.push(Tok::Recip);
+            } else if plen == best && (elen < best || best == 1) {
                 toks.push(Tok::Rel(phrase.map(|p| p.0).unwrap_or_default(), rest[..best].join(" ")));
             } else if tlen == best && elen < best {
                 toks.push(Tok::Title);
             } else if prlen == best && elen < best {
                 let personal = self.lang.personal_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
                 toks.push(Tok::Pron(personal));
-            } else if klen == best && elen < best {
+            } else if klen == best && (elen < best || best == 1) {
                 let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
                 toks.push(Tok::Kind(k));
-            } else if let Some((ids, l)) = ent {
+            } else if let Some((ids, l)) = ent.filter(|_| elen > 0) {
                 toks.push(Tok::Ent(ids, rest[..l].join(" ")));
             }
             i += best;
