@@ -173,6 +173,13 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
     if yes_no {
         return Err(NotUnderstood::NoReading);
     }
+    // An embedded question ("a few words describing what X is about") is
+    // the question: what comes before it only introduces it.
+    let toks = match toks.iter().position(|t| matches!(t, Tok::Wh(_))) {
+        Some(w) if w > 0 && w < epos && toks[..w].iter().any(|t| matches!(t, Tok::Rel(..))) => &toks[w..],
+        _ => toks,
+    };
+    let epos = toks.iter().position(|t| matches!(t, Tok::Ent(..))).ok_or(NotUnderstood::NoReading)?;
     let wpos = toks.iter().position(|t| matches!(t, Tok::Wh(_) | Tok::List));
     let wh = wpos.and_then(|w| if let Tok::Wh(w) = toks[w] { Some(w) } else { None });
 
@@ -247,7 +254,14 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
                         used[i + 3] = true;
                     }
                 }
-                steps.push((i, Step::Rel { ms: ms.clone(), backwards: nouns && (whose || their || of_which), recip: false }));
+                // "the director that directed X", "words describing X": a
+                // noun followed by a verb of the same relation names one step.
+                let same_verb_next = nouns
+                    && !whose
+                    && matches!(toks.get(i + 1), Some(Tok::Rel(next, _)) if next.iter().any(|n| n.role.verb() && ms.iter().any(|m| m.rel == n.rel)));
+                if !same_verb_next {
+                    steps.push((i, Step::Rel { ms: ms.clone(), backwards: nouns && (whose || their || of_which), recip: false }));
+                }
             }
             Tok::Kind(k) => steps.push((i, Step::Through(k.clone()))),
             _ => {}
@@ -274,7 +288,10 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
     // Innermost first: words compounded right after the name ("X
     // directors", "X written movies"), then the modifiers before it from the
     // nearest out, then the predicate after it, left to right.
-    let compound_end = (epos + 1..toks.len()).find(|&k| !matches!(toks[k], Tok::Rel(..) | Tok::Kind(_))).unwrap_or(toks.len());
+    let noun = |t: Option<&Tok>| matches!(t, Some(Tok::Kind(_))) || matches!(t, Some(Tok::Rel(ms, _)) if ms.iter().any(|m| !m.role.verb()));
+    let compound_end = (epos + 1..toks.len())
+        .find(|&k| !(noun(toks.get(k)) || matches!(toks[k], Tok::Rel(..)) && noun(toks.get(k + 1))))
+        .unwrap_or(toks.len());
     steps.sort_by_key(|(pos, _)| match *pos {
         p if p > epos && p < compound_end => (0, p),
         p if p < epos => (1, epos - p),

@@ -346,11 +346,13 @@ impl Reader {
     pub fn tokens(&self, text: &str) -> Vec<Tok> {
         // Brackets mark a name: remember which words they cover.
         let mut bracket: Option<(usize, usize)> = None;
+        let mut raw_bracket = "";
         let cleaned_text;
         let source = if let (Some(a), Some(b)) = (text.find('['), text.find(']')) {
             if a < b {
                 let before = self.clean(&text[..a]);
-                let inside = normalize(&text[a + 1..b]);
+                raw_bracket = text[a + 1..b].trim();
+                let inside = normalize(raw_bracket);
                 let after = self.clean(&text[b + 1..]);
                 let start = before.split(' ').filter(|w| !w.is_empty()).count();
                 let len = inside.split(' ').filter(|w| !w.is_empty()).count();
@@ -374,7 +376,16 @@ impl Reader {
             if let Some(len) = in_bracket {
                 let span = rest[..len.min(rest.len())].join(" ");
                 match self.entity_at(rest, Some(len)) {
-                    Some((ids, used)) => {
+                    Some((mut ids, used)) => {
+                        // Names that differ only in punctuation ("Hush",
+                        // "Hush!"): the one typed exactly wins.
+                        if ids.len() > 1 {
+                            let typed = raw_bracket.to_lowercase();
+                            let exact: Vec<String> = ids.iter().filter(|id| self.name(id).to_lowercase() == typed).cloned().collect();
+                            if exact.len() == 1 {
+                                ids = exact;
+                            }
+                        }
                         toks.push(Tok::Ent(ids, span));
                         i += used;
                     }
