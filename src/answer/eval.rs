@@ -152,6 +152,9 @@ impl Ctx<'_> {
                 }
                 out = hits.list;
             }
+            Set::Without(s, e) => {
+                out = self.set(s)?.into_iter().filter(|h| h.value.entity() != Some(e.as_str())).collect();
+            }
             Set::And(a, b) => {
                 let keep: std::collections::HashSet<String> = self.set(b)?.iter().map(|h| h.value.key()).collect();
                 out = self.set(a)?.into_iter().filter(|h| keep.contains(&h.value.key())).collect();
@@ -341,11 +344,8 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             if hits.is_empty() {
                 return Ok(unknown());
             }
-            let flags = cx.conflicts(match set { Set::And(a, _) => a.as_ref(), other => other }, &hits);
-            let inner = match set {
-                Set::And(a, _) => a.as_ref(),
-                other => other,
-            };
+            let inner = core(set);
+            let flags = cx.conflicts(inner, &hits);
             let rel_name = match inner {
                 Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
                 Set::Filter { base: Some(b), .. } => match b.as_ref() {
@@ -563,6 +563,15 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
     Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
 }
 
+/// The set whose relation words the reply: an intersection's first
+/// part, a set without one member's whole.
+fn core(set: &Set) -> &Set {
+    match set {
+        Set::And(a, _) | Set::Without(a, _) => core(a),
+        other => other,
+    }
+}
+
 /// Renders a list answer with the relation's template.
 fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<String> {
     let names: Vec<String> = hits.iter().map(|h| cx.show(&h.value)).collect();
@@ -572,11 +581,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         shown.push(format!("{more} more"));
     }
     let list = join_names(&shown);
-    let set = match set {
-        Set::And(a, _) => a.as_ref(),
-        other => other,
-    };
-    let (rel, want_subject, of) = match set {
+    let (rel, want_subject, of) = match core(set) {
         Set::Join { rel, want_subject, of, .. } => (*rel, *want_subject, of.as_ref()),
         Set::Filter { base: Some(b), .. } => match b.as_ref() {
             Set::Join { rel, want_subject, of, .. } => (*rel, *want_subject, of.as_ref()),

@@ -79,6 +79,9 @@ struct Path {
     bridges: usize,
     /// The role the entity was introduced with, not yet used.
     role: Option<Vec<Mention>>,
+    /// The entity the path starts from, and its kind.
+    start: String,
+    start_kind: String,
 }
 
 impl Path {
@@ -88,6 +91,12 @@ impl Path {
         self.kinds = kinds_at(r, rel, forward);
         self.last = Some((rel, forward));
         self.hops += 1;
+        // Back at the entity's own kind: the others ("the films of X's
+        // director" are his other films).
+        if self.kinds.contains(&self.start_kind) {
+            let inner = std::mem::replace(&mut self.set, Set::Literal(crate::knowledge::Value::Text(String::new())));
+            self.set = Set::Without(Box::new(inner), self.start.clone());
+        }
     }
 
     /// The readings of `ms` that fit the kinds reached, with direction.
@@ -195,8 +204,8 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
                 answer_kinds.push(k.clone());
                 used[w + 1] = true;
             }
-            Some(Tok::Rel(ms, _)) if ms.iter().any(|m| !m.role.verb()) => {
-                answer_noun = Some(ms.iter().copied().filter(|m| !m.role.verb()).collect());
+            Some(t @ Tok::Rel(ms, _)) if pure_noun(t) => {
+                answer_noun = Some(ms.clone());
                 used[w + 1] = true;
             }
             _ => {}
@@ -276,8 +285,15 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
             .filter(|(_, (_, s))| matches!(s, Step::Rel { .. }))
             .min_by_key(|(_, (pos, _))| (pos.abs_diff(rpos), *pos < rpos))
             .map(|(k, _)| k);
+        // Redundant when the relation is named twice already ("directed by
+        // the same director of X").
         if let Some(k) = nearest {
-            if let Step::Rel { recip, .. } = &mut steps[k].1 {
+            let rels: Vec<usize> = match &steps[k].1 {
+                Step::Rel { ms, .. } => ms.iter().map(|m| m.rel).collect(),
+                Step::Through(_) => vec![],
+            };
+            let named = steps.iter().filter(|(_, s)| matches!(s, Step::Rel { ms, .. } if ms.iter().any(|m| rels.contains(&m.rel)))).count();
+            if let (Step::Rel { recip, .. }, 1) = (&mut steps[k].1, named) {
                 *recip = true;
             }
         }
@@ -288,7 +304,7 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
     // Innermost first: words compounded right after the name ("X
     // directors", "X written movies"), then the modifiers before it from the
     // nearest out, then the predicate after it, left to right.
-    let noun = |t: Option<&Tok>| matches!(t, Some(Tok::Kind(_))) || matches!(t, Some(Tok::Rel(ms, _)) if ms.iter().any(|m| !m.role.verb()));
+    let noun = |t: Option<&Tok>| t.is_some_and(|t| matches!(t, Tok::Kind(_)) || pure_noun(t));
     let compound_end = (epos + 1..toks.len())
         .find(|&k| !(noun(toks.get(k)) || matches!(toks[k], Tok::Rel(..)) && noun(toks.get(k + 1))))
         .unwrap_or(toks.len());
@@ -310,7 +326,16 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
         if kind_hint.as_ref().is_some_and(|k| k != kind) && ids.len() > 1 {
             continue;
         }
-        let mut path = Path { set: Set::Entity(id.clone()), kinds: vec![kind.to_string()], last: None, hops: 0, bridges: 0, role: role.clone() };
+        let mut path = Path {
+            set: Set::Entity(id.clone()),
+            kinds: vec![kind.to_string()],
+            last: None,
+            hops: 0,
+            bridges: 0,
+            role: role.clone(),
+            start: id.clone(),
+            start_kind: kind.to_string(),
+        };
         if steps.iter().all(|(_, s)| path.step(r, s, &time)) && finish(r, &mut path, &answer_kinds, answer_noun.as_deref(), &time) {
             results.push((id.clone(), path));
         }
@@ -363,6 +388,12 @@ fn finish(r: &Reader, path: &mut Path, kinds: &[String], noun: Option<&[Mention]
     }
 }
 
+/// Whether a token is a relation phrase that reads only as a noun
+/// ("actors"; not "starred", which is also the noun "star").
+fn pure_noun(t: &Tok) -> bool {
+    matches!(t, Tok::Rel(ms, _) if ms.iter().all(|m| !m.role.verb()))
+}
+
 /// The kinds whose nouns include `word` ("who" names people).
 fn kinds_named_by(r: &Reader, word: &str) -> Vec<String> {
     r.lex.kinds.iter().filter(|(_, nouns)| nouns.iter().any(|n| n == word)).map(|(k, _)| k.clone()).collect()
@@ -395,6 +426,7 @@ pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
             kinds_of(r, b)?;
             kinds_of(r, a)
         }
+        Set::Without(s, _) => kinds_of(r, s),
     }
 }
 
@@ -407,4 +439,15 @@ pub fn well_typed(r: &Reader, q: &Query) -> bool {
         Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => ok(s) && o.as_ref().is_none_or(ok),
         Ask::Describe(_) | Ask::Title(_) => true,
     }
+}
+
+/// Whether a query's values can answer the question word: "who" asks for
+/// a kind of person, "when" for a date.
+pub fn answers_wh(r: &Reader, toks: &[Tok], q: &Query) -> bool {
+    let Ask::Values(set) = &q.ask else { return true };
+    let want = match toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None }) {
+        Some(Wh::Who) => kinds_named_by(r, "who"),
+        _ => return true,
+    };
+    kinds_of(r, set).is_none_or(|have| want.is_empty() || fits(&have, &want))
 }

@@ -48,6 +48,9 @@ pub enum Set {
     },
     /// The members of both sets.
     And(Box<Set>, Box<Set>),
+    /// The members of a set other than one entity ("the other films of
+    /// X's director").
+    Without(Box<Set>, String),
 }
 
 impl Set {
@@ -61,6 +64,7 @@ impl Set {
                 base.as_ref().and_then(|b| b.topic()).or(related.as_deref()).or(class.as_deref())
             }
             Set::And(a, b) => a.topic().or(b.topic()),
+            Set::Without(s, _) => s.topic(),
         }
     }
 
@@ -77,6 +81,7 @@ impl Set {
             }
             Set::Filter { base, .. } => base.as_ref().map_or(0, |b| b.joins()),
             Set::And(a, b) => a.joins() + b.joins(),
+            Set::Without(s, _) => s.joins(),
         }
     }
 
@@ -96,6 +101,12 @@ impl Set {
             Set::And(a, b) => {
                 a.substitute(old, new);
                 b.substitute(old, new);
+            }
+            Set::Without(s, e) => {
+                s.substitute(old, new);
+                if e == old {
+                    *e = new.to_string();
+                }
             }
             _ => {}
         }
@@ -384,7 +395,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     let clause = read_clause(r, toks, conv);
     let phrases = toks.iter().filter(|t| matches!(t, Tok::Rel(..))).count();
     let chain_first = match &clause {
-        Ok(q) => toks.contains(&Tok::Recip) || q.joins() < phrases || !super::chain::well_typed(r, q),
+        Ok(q) => toks.contains(&Tok::Recip) || q.joins() < phrases || !super::chain::well_typed(r, q) || !super::chain::answers_wh(r, toks, q),
         Err(_) => true,
     };
     if chain_first {
