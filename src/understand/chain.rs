@@ -441,13 +441,3 @@ pub fn well_typed(r: &Reader, q: &Query) -> bool {
     }
 }
 
-/// Whether a query's values can answer the question word: "who" asks for
-/// a kind of person, "when" for a date.
-pub fn answers_wh(r: &Reader, toks: &[Tok], q: &Query) -> bool {
-    let Ask::Values(set) = &q.ask else { return true };
-    let want = match toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None }) {
-        Some(Wh::Who) => kinds_named_by(r, "who"),
-        _ => return true,
-    };
-    kinds_of(r, set).is_none_or(|have| want.is_empty() || fits(&have, &want))
-}

@@ -395,7 +395,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     let clause = read_clause(r, toks, conv);
     let phrases = toks.iter().filter(|t| matches!(t, Tok::Rel(..))).count();
     let chain_first = match &clause {
-        Ok(q) => toks.contains(&Tok::Recip) || q.joins() < phrases || !super::chain::well_typed(r, q) || !super::chain::answers_wh(r, toks, q),
+        Ok(q) => toks.contains(&Tok::Recip) || q.joins() < phrases || !super::chain::well_typed(r, q) || kind_after_verb(toks),
         Err(_) => true,
     };
     if chain_first {
@@ -404,6 +404,13 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
         }
     }
     clause
+}
+
+/// A kind noun right after a relation phrase ("who starred films for
+/// the director of X"): a path through that kind, which the clause
+/// grammar does not read.
+fn kind_after_verb(toks: &[Tok]) -> bool {
+    toks.windows(2).any(|w| matches!(w, [Tok::Rel(..), Tok::Kind(_)]))
 }
 
 /// The clause grammar.
