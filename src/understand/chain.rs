@@ -145,9 +145,13 @@ impl Path {
     /// Takes one step; false when it cannot be taken.
     fn step(&mut self, r: &Reader, step: &Step, time: &Time) -> bool {
         match step {
+            // A kind passed through is a soft step: it bridges when it
+            // can, and is the verb's object otherwise ("who wrote movies
+            // together with X").
             Step::Through(kind) => {
                 let need = vec![kind.clone()];
-                fits(&self.kinds, &need) || self.bridge(r, time, |p, _| fits(&p.kinds, &need))
+                let _ = fits(&self.kinds, &need) || self.bridge(r, time, |p, _| fits(&p.kinds, &need));
+                true
             }
             Step::Rel { ms, backwards, recip } => {
                 let mut options = self.fitting(r, ms, *backwards, *recip);
@@ -303,41 +307,57 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
     }
     // Innermost first: words compounded right after the name ("X
     // directors", "X written movies"), then the modifiers before it from the
-    // nearest out, then the predicate after it, left to right.
+    // nearest out, then the predicate after it, left to right. Whether a
+    // verb after the name is a participle in such a compound ("X written
+    // movies") or the predicate ("the writer of X wrote movies") is
+    // decided by trying both: the reading with fewer unnamed steps wins,
+    // the compound on a tie.
     let noun = |t: Option<&Tok>| t.is_some_and(|t| matches!(t, Tok::Kind(_)) || pure_noun(t));
-    let compound_end = (epos + 1..toks.len())
-        .find(|&k| !(noun(toks.get(k)) || matches!(toks[k], Tok::Rel(..)) && noun(toks.get(k + 1))))
-        .unwrap_or(toks.len());
-    steps.sort_by_key(|(pos, _)| match *pos {
-        p if p > epos && p < compound_end => (0, p),
-        p if p < epos => (1, epos - p),
-        p => (2, p),
-    });
-    // A kind farther out than every relation is the head noun, already reached.
-    let last_rel = steps.iter().rposition(|(_, s)| matches!(s, Step::Rel { .. }));
-    if let Some(last) = last_rel {
-        steps.truncate(last + 1);
-    }
+    let compound_end = |verbs: bool| {
+        (epos + 1..toks.len())
+            .find(|&k| !(noun(toks.get(k)) || verbs && matches!(toks[k], Tok::Rel(..)) && noun(toks.get(k + 1))))
+            .unwrap_or(toks.len())
+    };
+    let (with_verbs, nouns_only) = (compound_end(true), compound_end(false));
+    let orders: Vec<usize> = if with_verbs == nouns_only { vec![with_verbs] } else { vec![with_verbs, nouns_only] };
 
     let time = if past { Time::Any } else { Time::Now };
     let mut results: Vec<(String, Path)> = Vec::new();
-    for id in ids {
-        let Some(kind) = r.kind(id) else { continue };
-        if kind_hint.as_ref().is_some_and(|k| k != kind) && ids.len() > 1 {
-            continue;
+    for end in orders {
+        let mut steps = steps.clone();
+        steps.sort_by_key(|(pos, _)| match *pos {
+            p if p > epos && p < end => (0, p),
+            p if p < epos => (1, epos - p),
+            p => (2, p),
+        });
+        // A kind farther out than every relation is the head noun, already reached.
+        if let Some(last) = steps.iter().rposition(|(_, s)| matches!(s, Step::Rel { .. })) {
+            steps.truncate(last + 1);
         }
-        let mut path = Path {
-            set: Set::Entity(id.clone()),
-            kinds: vec![kind.to_string()],
-            last: None,
-            hops: 0,
-            bridges: 0,
-            role: role.clone(),
-            start: id.clone(),
-            start_kind: kind.to_string(),
-        };
-        if steps.iter().all(|(_, s)| path.step(r, s, &time)) && finish(r, &mut path, &answer_kinds, answer_noun.as_deref(), &time) {
-            results.push((id.clone(), path));
+        for id in ids {
+            let Some(kind) = r.kind(id) else { continue };
+            if kind_hint.as_ref().is_some_and(|k| k != kind) && ids.len() > 1 {
+                continue;
+            }
+            let mut path = Path {
+                set: Set::Entity(id.clone()),
+                kinds: vec![kind.to_string()],
+                last: None,
+                hops: 0,
+                bridges: 0,
+                role: role.clone(),
+                start: id.clone(),
+                start_kind: kind.to_string(),
+            };
+            let better_known = results.iter().any(|(known, p)| known == id && p.bridges <= path.bridges);
+            if !better_known
+                && steps.iter().all(|(_, s)| path.step(r, s, &time))
+                && finish(r, &mut path, &answer_kinds, answer_noun.as_deref(), &time)
+                && !results.iter().any(|(known, p)| known == id && p.bridges <= path.bridges)
+            {
+                results.retain(|(known, _)| known != id);
+                results.push((id.clone(), path));
+            }
         }
     }
     let fewest = results.iter().map(|(_, p)| p.bridges).min().ok_or(NotUnderstood::NoReading)?;
