@@ -170,6 +170,8 @@ pub fn wh_word(i: &str) -> Res<'_, Wh> {
         value(Wh::What, word("what")),
         value(Wh::Where, alt((word("where"), word("in what city"), word("what city"), word("in which city"), word("which city")))),
         value(Wh::Why, alt((word("why"), word("for what reason"), word("what reason")))),
+        // "how would people rate X", "how popular is X": asks for a value.
+        value(Wh::What, word("how")),
     ))
     .parse(i)
 }
