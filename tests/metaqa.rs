@@ -1,12 +1,17 @@
 //! The MetaQA pack through the real binary: import the movie KB into a
 //! fresh store, score the 1,000-question dev samples per hop with
-//! `factbot score --json`, and hold the hits@1 targets of issue 5. Run with
-//! `--nocapture` to see the figures.
+//! `factbot score --json`, and hold the hits@1 targets of issue 5 and its
+//! import memory bound (checked where /proc is). Run with `--nocapture` to
+//! see the figures.
 
 use factbot::store::Store;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::Instant;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The most memory importing the KB may take (issue 5 asks for under
+/// 500 MB), in KB.
+const IMPORT_PEAK_RSS_KB: u64 = 500 * 1024;
 
 /// hits@1 targets on the dev samples, per hop.
 const TARGETS: [(&str, f64); 3] = [("dev_1hop_sample.txt", 0.99), ("dev_2hop_sample.txt", 0.99), ("dev_3hop_sample.txt", 0.98)];
@@ -21,8 +26,31 @@ fn factbot(db: &Path) -> Command {
     c
 }
 
+fn import_command(db: &Path, kb: &Path) -> Command {
+    let mut c = factbot(db);
+    c.arg("import").arg(pack().join("lexicon.toml")).args(["--format", "triples"]).arg(kb);
+    c
+}
+
 fn import_triples(db: &Path, kb: &Path) -> Output {
-    factbot(db).arg("import").arg(pack().join("lexicon.toml")).args(["--format", "triples"]).arg(kb).output().expect("factbot runs")
+    import_command(db, kb).output().expect("factbot runs")
+}
+
+/// Runs `c` to the end, with its peak resident set in KB as Linux's
+/// /proc/PID/status reports it (VmHWM, polled while it runs; None where
+/// there is no /proc).
+fn run_with_peak_rss(mut c: Command) -> (Output, Option<u64>) {
+    let mut child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("factbot runs");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = None;
+    while child.try_wait().expect("waits").is_none() {
+        let hwm = std::fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        });
+        peak = peak.max(hwm);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (child.wait_with_output().expect("factbot ran"), peak)
 }
 
 fn text(b: &[u8]) -> String {
@@ -34,10 +62,15 @@ fn the_dev_samples_meet_the_hits_at_1_targets() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     let start = Instant::now();
-    let out = import_triples(&db, &pack().join("kb.txt"));
+    let (out, peak_kb) = run_with_peak_rss(import_command(&db, &pack().join("kb.txt")));
     assert!(out.status.success(), "import failed: {}", text(&out.stderr));
-    eprintln!("metaqa: {} ({:.1} s)", text(&out.stderr).trim(), start.elapsed().as_secs_f64());
+    let peak = peak_kb.map_or("unknown".to_string(), |kb| format!("{} MB", kb / 1024));
+    eprintln!("metaqa: {} ({:.1} s, peak RSS {peak})", text(&out.stderr).trim(), start.elapsed().as_secs_f64());
     assert!(text(&out.stderr).contains("imported 133582 facts"), "{}", text(&out.stderr));
+    let mut short = Vec::new();
+    if peak_kb.is_some_and(|kb| kb > IMPORT_PEAK_RSS_KB) {
+        short.push(format!("import peak RSS {peak} > {} MB", IMPORT_PEAK_RSS_KB / 1024));
+    }
 
     let start = Instant::now();
     let mut cmd = factbot(&db);
@@ -51,7 +84,6 @@ fn the_dev_samples_meet_the_hits_at_1_targets() {
     let scores: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("one JSON object per file")).collect();
     assert_eq!(scores.len(), TARGETS.len(), "{}", text(&out.stdout));
 
-    let mut short = Vec::new();
     for ((file, target), s) in TARGETS.iter().zip(&scores) {
         assert_eq!(s["name"], *file, "{s}");
         assert_eq!(s["questions"], 1000, "{s}");
@@ -69,7 +101,7 @@ fn the_dev_samples_meet_the_hits_at_1_targets() {
             short.push(format!("{file}: hits@1 {:.1}% < {:.0}%", 100.0 * hits, 100.0 * target));
         }
     }
-    assert!(short.is_empty(), "below the issue 5 targets: {}", short.join("; "));
+    assert!(short.is_empty(), "short of the issue 5 targets: {}", short.join("; "));
 }
 
 #[test]
