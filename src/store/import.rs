@@ -346,14 +346,15 @@ impl<'s> Importer<'s> {
                 }
             }
         }
-        for (id, f, changed) in staged.values() {
-            if *changed {
-                let bytes = serde_json::to_vec(f).expect("fact serialises");
-                batch.insert(subject_key(f, *id), bytes);
-                batch.insert(object_key(f, *id), Vec::new());
+        // Consumed while the writes are built, so that the staged facts and
+        // their serialised form are not both held whole.
+        for (_, (id, f, changed)) in staged {
+            if changed {
+                let bytes = serde_json::to_vec(&f).expect("fact serialises");
+                batch.insert(subject_key(&f, id), bytes);
+                batch.insert(object_key(&f, id), Vec::new());
             }
         }
-        drop(staged);
         batch.insert(&b"Mnext_fact"[..], &next.to_be_bytes()[..]);
         super::journal::write(self.store, batch.0, first_new)?;
         Ok(report)
