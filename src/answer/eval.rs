@@ -49,6 +49,10 @@ impl Hits {
 struct Ctx<'a> {
     r: &'a Reader,
     store: &'a Store,
+    /// The values of the sets joins were evaluated from, by address.
+    sets: std::cell::RefCell<std::collections::HashMap<usize, Vec<Value>>>,
+    /// Sources already read.
+    sources: std::cell::RefCell<std::collections::HashMap<String, Option<crate::knowledge::Source>>>,
 }
 
 impl Ctx<'_> {
@@ -130,7 +134,31 @@ impl Ctx<'_> {
         })
     }
 
+    /// A source by id, read once per query.
+    fn source(&self, id: &str) -> anyhow::Result<Option<crate::knowledge::Source>> {
+        if let Some(s) = self.sources.borrow().get(id) {
+            return Ok(s.clone());
+        }
+        let s = self.store.source(id)?;
+        self.sources.borrow_mut().insert(id.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// The values of a set with their facts.
     fn set(&self, set: &Set) -> anyhow::Result<Vec<Hit>> {
+        self.eval_set(set)
+    }
+
+    /// The values of a set that a join has already evaluated (the reply
+    /// template names the join's other side), else evaluated now.
+    fn values_of(&self, set: &Set) -> anyhow::Result<Vec<Value>> {
+        if let Some(v) = self.sets.borrow().get(&(set as *const Set as usize)) {
+            return Ok(v.clone());
+        }
+        Ok(self.set(set)?.into_iter().map(|h| h.value).collect())
+    }
+
+    fn eval_set(&self, set: &Set) -> anyhow::Result<Vec<Hit>> {
         let mut out = Vec::new();
         match set {
             Set::Entity(e) => out.push(Hit { value: Value::Entity(e.clone()), facts: vec![] }),
@@ -138,7 +166,9 @@ impl Ctx<'_> {
             Set::Join { rel, want_subject, of, time } => {
                 let relation = &self.r.lex.relations[*rel];
                 let mut facts = Vec::new();
-                for h in self.set(of)? {
+                let inner = self.set(of)?;
+                self.sets.borrow_mut().insert(of.as_ref() as *const Set as usize, inner.iter().map(|h| h.value.clone()).collect());
+                for h in inner {
                     if *want_subject {
                         facts.extend(self.store.facts_with_object(&h.value, Some(&relation.name))?);
                     } else if let Value::Entity(e) = &h.value {
@@ -253,7 +283,7 @@ impl Ctx<'_> {
                 let pos = match out.iter().position(|c| &c.id == s) {
                     Some(p) => p,
                     None => {
-                        let src = self.store.source(s)?;
+                        let src = self.source(s)?;
                         out.push(Citation {
                             id: s.clone(),
                             cite: src.as_ref().map(|x| x.cite()).unwrap_or_else(|| s.clone()),
@@ -278,7 +308,7 @@ impl Ctx<'_> {
         for f in facts {
             for s in &f.sources {
                 any = true;
-                if self.store.source(s)?.is_none_or(|x| x.reliability != Reliability::Unreliable) {
+                if self.source(s)?.is_none_or(|x| x.reliability != Reliability::Unreliable) {
                     return Ok(false);
                 }
             }
@@ -327,7 +357,7 @@ fn capitalise(s: &str) -> String {
 
 /// Evaluates a query and builds the answer.
 pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
-    let cx = Ctx { r, store };
+    let cx = Ctx { r, store, sets: Default::default(), sources: Default::default() };
     let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
@@ -590,7 +620,11 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         _ => return Ok(format!("{list}.")),
     };
     let relation = &cx.r.lex.relations[rel];
-    let others: Vec<String> = cx.set(of)?.iter().map(|h| cx.show_with_unit(&h.value, &relation.name)).collect();
+    let values = cx.values_of(of)?;
+    let mut others: Vec<String> = values.iter().take(max).map(|v| cx.show_with_unit(v, &relation.name)).collect();
+    if values.len() > max {
+        others.push(format!("{} more", values.len() - max));
+    }
     let other = join_names(&others);
     let ended = past || hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some() || f.on.is_some()));
     let list_with_unit = if want_subject {
