@@ -86,7 +86,7 @@ pub enum Command {
     Sources,
     /// what I know: counts and sources
     About,
-    /// (admins) teach me a fact, e.g. /teach Wang Wu heads the robotics lab
+    /// (admins) teach me a fact, e.g. /teach Wang Wu heads the robotics lab, /teach GPT-5 has 2 trillion parameters
     Teach(String),
     /// (admins) retract a taught fact
     Forget(String),
@@ -560,7 +560,9 @@ async fn change(state: &State, msg: &Message, what: Change, text: String) -> Vec
     let text = text.trim().to_string();
     if text.is_empty() {
         return plain(match what {
-            Change::Teach => "Tell me the fact after /teach, for example: /teach Wang Wu heads the robotics lab".into(),
+            Change::Teach => {
+                "Tell me the fact after /teach, for example: /teach Wang Wu heads the robotics lab, or /teach Qwen 3 was released in April 2025".into()
+            }
             Change::Forget => "Tell me the fact after /forget, for example: /forget Wang Wu heads the robotics lab".into(),
         });
     }

@@ -434,7 +434,7 @@ mod tests {
     #[test]
     fn finds_dates_as_written() {
         let words = |s: &'static str| s.split_whitespace().collect::<Vec<_>>();
-        assert_eq!(values(dates(&words("Qwen was released in 2024-05.")).unwrap()), vec![(date(2024, Some(5), None), 3, 4)]);
+        assert_eq!(values(dates(&words("Qwen was released in 2024-05.")).unwrap()), vec![(date(2024, Some(5), None), 4, 5)]);
         assert_eq!(values(dates(&words("in May 2024")).unwrap()), vec![(date(2024, Some(5), None), 1, 3)]);
         assert_eq!(values(dates(&words("on 13th May 2024")).unwrap()), vec![(date(2024, Some(5), Some(13)), 1, 4)]);
         assert_eq!(values(dates(&words("on Sept 3, 2023")).unwrap()), vec![(date(2023, Some(9), Some(3)), 1, 4)]);
