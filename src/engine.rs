@@ -204,7 +204,7 @@ impl Engine {
         let store = open_store(config, db)?;
         if store.is_empty() {
             let data = &config.store.data;
-            import_paths(&store, &[data.clone()], Format::Auto)
+            import_paths(&store, std::slice::from_ref(data), Format::Auto)
                 .with_context(|| format!("loading the bundled knowledge from {}", data.display()))?;
         }
         Self::with_store(config, store)
@@ -318,7 +318,7 @@ impl Engine {
 /// Opens the store at `db` or the configured path.
 pub fn open_store(config: &Config, db: Option<&Path>) -> anyhow::Result<Store> {
     let path = db.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
-    Ok(Store::open(&path, config.store.cache_mb * 1024 * 1024).with_context(|| format!("opening the store at {}", path.display()))?)
+    Store::open(&path, config.store.cache_mb * 1024 * 1024).with_context(|| format!("opening the store at {}", path.display()))
 }
 
 #[cfg(test)]

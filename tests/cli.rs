@@ -125,9 +125,12 @@ const REPL_WAIT: Duration = Duration::from_secs(60);
 struct Repl {
     child: std::process::Child,
     stdin: std::process::ChildStdin,
-    /// Everything the terminal showed so far, and whether it has closed.
-    screen: Arc<(Mutex<(Vec<u8>, bool)>, Condvar)>,
+    screen: Screen,
 }
+
+/// Everything the terminal showed so far and whether it has closed, with a
+/// condition variable signalled on every change.
+type Screen = Arc<(Mutex<(Vec<u8>, bool)>, Condvar)>;
 
 impl Repl {
     fn start(db: &std::path::Path, home: &std::path::Path) -> Repl {
@@ -145,7 +148,7 @@ impl Repl {
             .expect("run util-linux script (needed for the REPL test)");
         let stdin = child.stdin.take().unwrap();
         let mut stdout = child.stdout.take().unwrap();
-        let screen = Arc::new((Mutex::new((Vec::new(), false)), Condvar::new()));
+        let screen: Screen = Arc::new((Mutex::new((Vec::new(), false)), Condvar::new()));
         let s = screen.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];

@@ -18,12 +18,12 @@
 //! (`factbot serve` does so before it opens the store, so that a missing
 //! token fails fast); [`serve_with`] runs until SIGINT or SIGTERM;
 //! [`Server`] is the same daemon with an explicit [`ShutdownHandle`], for
-//! tests and embedding.
+//! tests and embedding. The token is never logged: every error text that
+//! could carry it goes through a redaction first.
 //!
 //! Conversations are kept per chat in memory, forgotten after
 //! `telegram.conversation_idle_minutes` without a message and, beyond
-//! `telegram.max_conversations` chats, least recently active first. The token is never logged:
-//! every error text that could carry it goes through a redaction first.
+//! `telegram.max_conversations` chats, least recently active first.
 
 use crate::answer::{Answer, Status};
 use crate::channel::console::sources_text;
