@@ -50,11 +50,24 @@ pub struct TelegramConfig {
     pub workers: usize,
     /// Longest message read as a question, in characters.
     pub max_question_chars: usize,
+    /// Minutes without a message after which a chat's conversation is
+    /// forgotten (0: kept until evicted or the daemon restarts).
+    pub conversation_idle_minutes: u64,
+    /// The most chats whose conversation is kept; the least recently
+    /// active one is forgotten first.
+    pub max_conversations: usize,
 }
 
 impl Default for TelegramConfig {
     fn default() -> Self {
-        TelegramConfig { admins: vec![], workers: 4, max_question_chars: 500 }
+        TelegramConfig { admins: vec![], workers: 4, max_question_chars: 500, conversation_idle_minutes: 60, max_conversations: 10_000 }
+    }
+}
+
+impl TelegramConfig {
+    /// How long a conversation may stay idle, if it expires at all.
+    pub fn conversation_idle(&self) -> Option<std::time::Duration> {
+        (self.conversation_idle_minutes > 0).then(|| std::time::Duration::from_secs(self.conversation_idle_minutes.saturating_mul(60)))
     }
 }
 

@@ -174,9 +174,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Some(Command::Serve) => {
+            // The token and the other settings first: a daemon that cannot
+            // start must not create or open a store.
+            let settings = factbot::channel::telegram::Settings::from_env(&config)?;
             let engine = std::sync::Arc::new(Engine::open(&config, db)?);
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            runtime.block_on(factbot::channel::telegram::serve(engine.clone(), config))?;
+            runtime.block_on(factbot::channel::telegram::serve_with(engine.clone(), config, settings))?;
             engine.flush()?;
         }
         None => {

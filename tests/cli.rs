@@ -1,8 +1,12 @@
 //! The real binary: pipe mode, one-shot ask, the JSON contract, stats,
-//! import errors and export.
+//! import errors and export, `serve` without a token, and the interactive
+//! console in a pseudo-terminal.
 
-use std::io::Write;
+use factbot::channel::telegram::{ADMINS_VAR, API_URL_VAR, TOKEN_VAR};
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 fn factbot(db: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_factbot"));
@@ -82,22 +86,210 @@ fn ask_answers_one_question() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("175 billion"));
 }
 
-/// The interactive console in a pseudo-terminal (util-linux `script`
-/// provides the terminal): a prompt, an answer with its sources on their
-/// own line, and status 0 at the end of input (Ctrl-D). Input is typed
-/// ahead in one go and rustyline discards type-ahead when it switches the
-/// terminal mode, so only the first line is asked.
 #[test]
-fn the_repl_in_a_terminal_answers_and_quits() {
+fn serve_checks_its_settings_before_it_creates_a_store() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let cmd = format!("{} --db {}", env!("CARGO_BIN_EXE_factbot"), db.display());
-    let mut c = Command::new("script");
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("HOME", dir.path()).args(["-qec", &cmd, "/dev/null"]);
-    let out = run_with_stdin(c, "Who owns TikTok?\n");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
-    assert!(text.contains("> "), "no prompt: {text}");
-    assert!(text.contains("ByteDance"), "{text}");
-    assert!(text.lines().any(|l| l.trim_start().starts_with("(source")), "sources not on their own line: {text}");
+    let serve = |vars: &[(&str, &str)]| {
+        let mut c = factbot(&db);
+        c.arg("serve").env_remove(TOKEN_VAR).env_remove(ADMINS_VAR).env_remove(API_URL_VAR);
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let out = serve(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains(TOKEN_VAR) && stderr.contains("not set"), "{stderr}");
+    assert!(!db.exists(), "a store was created at {} although the token is missing", db.display());
+
+    // Other settings from the environment are checked first as well.
+    let token = "123456:ABC-def_ghi";
+    for (var, value) in [(ADMINS_VAR, "7,eight"), (API_URL_VAR, "not a url")] {
+        let out = serve(&[(TOKEN_VAR, token), (var, value)]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{var}={value}: {stderr}");
+        assert!(stderr.contains(var) && !stderr.contains(token), "{stderr}");
+        assert!(!db.exists(), "{var}={value}: a store was created");
+    }
+}
+
+/// How long the REPL test waits for each reply (the first one includes
+/// loading the bundled knowledge into a new store) before failing.
+const REPL_WAIT: Duration = Duration::from_secs(60);
+
+/// The console in a pseudo-terminal, provided by util-linux `script`. A line
+/// is typed only once the prompt for it is shown: rustyline discards input
+/// typed ahead of the prompt when it switches the terminal to raw mode.
+struct Repl {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    screen: Screen,
+}
+
+/// Everything the terminal showed so far and whether it has closed, with a
+/// condition variable signalled on every change.
+type Screen = Arc<(Mutex<(Vec<u8>, bool)>, Condvar)>;
+
+impl Repl {
+    fn start(db: &std::path::Path, home: &std::path::Path) -> Repl {
+        let cmd = format!("{} --db {}", env!("CARGO_BIN_EXE_factbot"), db.display());
+        let mut child = Command::new("script")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("HOME", home)
+            .env_remove("XDG_DATA_HOME")
+            .env("TERM", "xterm")
+            .args(["-qec", &cmd, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("run util-linux script (needed for the REPL test)");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let screen: Screen = Arc::new((Mutex::new((Vec::new(), false)), Condvar::new()));
+        let s = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = stdout.read(&mut buf).unwrap_or(0);
+                let (lock, changed) = &*s;
+                let mut state = lock.lock().unwrap();
+                if n == 0 {
+                    state.1 = true;
+                    changed.notify_all();
+                    return;
+                }
+                state.0.extend_from_slice(&buf[..n]);
+                changed.notify_all();
+            }
+        });
+        Repl { child, stdin, screen }
+    }
+
+    /// The screen as text, without terminal control sequences and carriage
+    /// returns.
+    fn text(&self) -> String {
+        plain_text(&self.screen.0.lock().unwrap().0)
+    }
+
+    /// Waits until the text shown after the first `from` characters
+    /// satisfies `done`; returns that text. Fails after [`REPL_WAIT`].
+    fn wait(&self, what: &str, from: usize, done: impl Fn(&str, bool) -> bool) -> String {
+        let (lock, changed) = &*self.screen;
+        let deadline = Instant::now() + REPL_WAIT;
+        let mut state = lock.lock().unwrap();
+        loop {
+            let text = plain_text(&state.0);
+            let new = text.chars().skip(from).collect::<String>();
+            if done(&new, state.1) {
+                return new;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero() && !state.1, "timed out waiting for {what}; the terminal shows:\n{text}");
+            state = changed.wait_timeout(state, left).unwrap().0;
+        }
+    }
+
+    /// Waits for the prompt after the first `from` characters.
+    fn wait_prompt(&self, from: usize) -> String {
+        self.wait("the prompt", from, |new, _| new.ends_with("\n> "))
+    }
+
+    /// Types `line` at the prompt and returns what is shown until the next
+    /// prompt (the echoed line, the reply), without that prompt.
+    fn ask(&mut self, line: &str) -> String {
+        let from = self.text().chars().count();
+        self.stdin.write_all(format!("{line}\r").as_bytes()).unwrap();
+        self.stdin.flush().unwrap();
+        let shown = self.wait(&format!("the reply to {line:?}"), from, |new, _| new.contains(line) && new.ends_with("\n> "));
+        shown.trim_end_matches("> ").to_string()
+    }
+
+    /// Ctrl-D at the prompt; returns the exit status.
+    fn end(mut self) -> std::process::ExitStatus {
+        let from = self.text().chars().count();
+        self.stdin.write_all(b"\x04").unwrap();
+        self.stdin.flush().unwrap();
+        self.wait("the console to exit after Ctrl-D", from, |_, closed| closed);
+        let deadline = Instant::now() + REPL_WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the console did not exit after Ctrl-D");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Terminal output as plain text: CSI sequences (colours, cursor moves,
+/// bracketed paste) and carriage returns removed.
+fn plain_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                if chars.next_if_eq(&'[').is_some() {
+                    // Parameters and intermediates, then one final byte.
+                    while chars.next_if(|c| !('@'..='~').contains(c)).is_some() {}
+                    chars.next();
+                } else {
+                    chars.next();
+                }
+            }
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn plain_text_drops_terminal_control_sequences() {
+    assert_eq!(plain_text(b"\x1b[?2004h\x1b[?2026h\r\x1b[K> \r\x1b[2C\x1b[?2026lWho?\x1b[?2004l\r\nX\r\n"), "> Who?\nX\n");
+}
+
+/// The interactive console in a pseudo-terminal: a prompt; answers with
+/// their sources on their own line; a follow-up with a pronoun; /sources,
+/// /reset (after which the pronoun means nothing), /help and an unknown
+/// command; history in the user's data directory; status 0 on Ctrl-D.
+#[test]
+fn the_repl_in_a_terminal_holds_a_conversation_and_exits_on_ctrl_d() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut repl = Repl::start(&dir.path().join("db"), dir.path());
+    let banner = repl.wait_prompt(0);
+    assert!(banner.contains("facts about"), "{banner}");
+
+    let shown = repl.ask("Who owns TikTok?");
+    assert!(shown.contains("ByteDance owns TikTok"), "{shown}");
+    assert!(shown.lines().any(|l| l.trim_start().starts_with("(source")), "sources not on their own line: {shown}");
+
+    let shown = repl.ask("Who leads the hybrid cloud unit?");
+    assert!(shown.contains("Jin Li"), "{shown}");
+    let shown = repl.ask("Who does he report to?");
+    assert!(shown.contains("Eddie Wu"), "the pronoun is Jin Li: {shown}");
+
+    let shown = repl.ask("/sources");
+    assert!(shown.contains("The last answer came from:") && shown.contains("CNBC"), "{shown}");
+
+    let shown = repl.ask("/reset");
+    assert!(shown.contains("Conversation reset."), "{shown}");
+    let shown = repl.ask("/sources");
+    assert!(shown.contains("No answer yet"), "/reset forgot the last answer: {shown}");
+    let shown = repl.ask("Who does he report to?");
+    assert!(!shown.contains("Eddie Wu") && shown.contains("don't know"), "/reset forgot who \"he\" is: {shown}");
+
+    let shown = repl.ask("/help");
+    assert!(shown.contains("Commands:") && shown.contains("/reset"), "{shown}");
+    let shown = repl.ask("/frobnicate");
+    assert!(shown.contains("Unknown command /frobnicate") && shown.contains("/help"), "{shown}");
+
+    let status = repl.end();
+    assert!(status.success(), "Ctrl-D exits with status 0: {status:?}");
+    let history = std::fs::read_to_string(dir.path().join(".local/share/factbot/history.txt")).unwrap_or_default();
+    assert!(history.contains("Who does he report to?") && history.contains("/frobnicate"), "history: {history}");
 }

@@ -14,7 +14,7 @@
 //! through the real statement reader.
 
 use factbot::channel::console::sources_text;
-use factbot::channel::telegram::{render_html, Server, Settings, ShutdownHandle, ADMINS_VAR, API_URL_VAR, MAX_MESSAGE_LEN, TOKEN_VAR};
+use factbot::channel::telegram::{render_html, Clock, Server, Settings, ShutdownHandle, ADMINS_VAR, API_URL_VAR, MAX_MESSAGE_LEN, TOKEN_VAR};
 use factbot::config::Config;
 use factbot::engine::Engine;
 use factbot::knowledge::{Reliability, Source};
@@ -376,8 +376,17 @@ impl Running {
 
     async fn start_with(engine: Arc<Engine>, dir: tempfile::TempDir) -> Running {
         let config = Config::load(None).expect("load the config");
+        Self::start_configured(engine, dir, config, None).await
+    }
+
+    /// With its own configuration, and optionally a clock for conversation
+    /// expiry.
+    async fn start_configured(engine: Arc<Engine>, dir: tempfile::TempDir, config: Config, clock: Option<Clock>) -> Running {
         let fake = Fake::start().await;
-        let server = Server::new(engine.clone(), &config, settings(&fake)).expect("build the server");
+        let mut server = Server::new(engine.clone(), &config, settings(&fake)).expect("build the server");
+        if let Some(clock) = clock {
+            server = server.with_clock(clock);
+        }
         let handle = server.shutdown_handle();
         let task = tokio::spawn(server.run());
         fake.wait_polling().await;
@@ -521,6 +530,139 @@ async fn admin_teaches_and_forgets() {
     bot.fake.push_text(ADMIN, ADMIN, "/forget Wang Wu heads the robotics lab");
     let sent = bot.fake.wait_sent_to(ADMIN, 2).await;
     assert!(sent[1].text.starts_with("Forgotten"), "{sent:#?}");
+    bot.stop().await;
+}
+
+/// Sends `text` to `chat` as `from` and returns the reply (unescaped), the
+/// next message sent to that chat.
+async fn reply(fake: &Fake, chat: i64, from: i64, text: &str) -> String {
+    let before = fake.sent_to(chat).len();
+    fake.push_text(chat, from, text);
+    let sent = fake.wait_sent_to(chat, before + 1).await;
+    unescape(&sent[before..].iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n"))
+}
+
+/// Statements whose object is a date or a number, read as the relation's
+/// value type in the lexicon says: taught, answered with the taught source,
+/// and forgotten however the value is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn admin_teaches_and_forgets_dates_and_numbers() {
+    let bot = Running::start().await;
+    let fake = &bot.fake;
+    let asker = 9101;
+
+    let r = reply(fake, ADMIN, ADMIN, "/teach GPT-5 has 2 trillion parameters").await;
+    assert!(r.starts_with("Noted: GPT-5 has 2 trillion parameters") && r.contains("taught by @admin"), "{r}");
+    let r = reply(fake, ADMIN, ADMIN, "/teach Qwen 3 was released in 2025-04").await;
+    assert!(r.starts_with("Noted: Qwen 3 was released in April 2025"), "{r}");
+    let r = reply(fake, ADMIN, ADMIN, "/teach The parameter count of Qwen 3 is 235 billion.").await;
+    assert!(r.starts_with("Noted: Qwen 3 has 235 billion parameters"), "{r}");
+
+    let r = reply(fake, asker, asker, "How many parameters does GPT-5 have?").await;
+    assert!(r.contains("2 trillion") && r.contains("taught by @admin"), "{r}");
+    let r = reply(fake, asker, asker, "/sources").await;
+    assert!(r.contains("taught by @admin") && r.contains("GPT-5 has 2 trillion parameters"), "/sources shows who taught it and what: {r}");
+    let r = reply(fake, asker, asker, "When was Qwen 3 released?").await;
+    assert!(r.contains("April 2025"), "{r}");
+    let r = reply(fake, asker, asker, "How many parameters does it have?").await;
+    assert!(r.contains("235 billion"), "a follow-up about the taught model: {r}");
+
+    // Forgotten however the value is written.
+    let r = reply(fake, ADMIN, ADMIN, "/forget Qwen 3 was released in April 2025").await;
+    assert!(r.starts_with("Forgotten: Qwen 3 was released in April 2025") && r.contains("@admin"), "{r}");
+    let r = reply(fake, ADMIN, ADMIN, "/forget GPT-5's parameter count is 2,000 billion").await;
+    assert!(r.starts_with("Forgotten: GPT-5 has 2 trillion parameters"), "{r}");
+    let r = reply(fake, ADMIN, ADMIN, "/forget GPT-5 has 2 trillion parameters").await;
+    assert!(r.contains("no fact that says GPT-5 has 2 trillion parameters"), "{r}");
+
+    let r = reply(fake, asker, asker, "How many parameters does GPT-5 have?").await;
+    assert!(!r.contains("2 trillion"), "{r}");
+    let r = reply(fake, asker, asker, "When was Qwen 3 released?").await;
+    assert!(!r.contains("April 2025"), "{r}");
+    let r = reply(fake, asker, asker, "How many parameters does Qwen 3 have?").await;
+    assert!(r.contains("235 billion"), "only what was forgotten is gone: {r}");
+    bot.stop().await;
+}
+
+/// What cannot be read is refused, naming what was expected, and the store
+/// is left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unreadable_dates_and_numbers_are_refused_and_change_nothing() {
+    let bot = Running::start().await;
+    let mut before = Vec::new();
+    bot.engine.store().export(&mut before).unwrap();
+
+    let cases: [(&str, &[&str]); 10] = [
+        ("/teach GPT-5 has many parameters", &["\"parameters\" takes a number", "7 billion"]),
+        ("/teach Qwen 3 was released in 2025-13", &["\"2025-13\" is not a date", "2024-05-13", "May 2024"]),
+        ("/teach Qwen 3 was released on 30 February 2025", &["\"30 February 2025\" is not a date"]),
+        ("/teach Qwen 3 was released in spring", &["\"released\" takes a date", "May 2024"]),
+        ("/teach Alibaba has 7 billion parameters", &["Alibaba is an organisation", "models"]),
+        ("/teach Qwen 3 was released by Alibaba in 2025", &["only one name", "Alibaba"]),
+        ("/teach Alibaba split into 6 business units in 2023", &["when a fact held", "leave that out"]),
+        ("/teach GPT-5 does not have 2 trillion parameters", &["not what is not"]),
+        ("/teach How many parameters does GPT-5 have?", &["question"]),
+        ("/forget GPT-6 has 3 trillion parameters", &["no fact that says GPT-6 has 3 trillion parameters"]),
+    ];
+    for (text, expected) in cases {
+        let r = reply(&bot.fake, ADMIN, ADMIN, text).await;
+        for e in expected {
+            assert!(r.contains(e), "{text}: expected {e:?} in {r:?}");
+        }
+        assert!(!r.starts_with("Noted") && !r.starts_with("Forgotten"), "{text}: {r}");
+    }
+
+    let mut after = Vec::new();
+    bot.engine.store().export(&mut after).unwrap();
+    assert!(before == after, "the store changed after refused statements");
+    bot.stop().await;
+}
+
+/// A chat's conversation is forgotten after `conversation_idle_minutes`
+/// without a message, and beyond `max_conversations` chats the least
+/// recently active one is forgotten. The bot runs on a clock the test
+/// moves forward.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn conversations_expire_when_idle_and_beyond_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let mut config = Config::load(None).unwrap();
+    config.telegram.conversation_idle_minutes = 60;
+    config.telegram.max_conversations = 2;
+    let start = Instant::now();
+    let elapsed = Arc::new(Mutex::new(Duration::ZERO));
+    let e = elapsed.clone();
+    let clock: Clock = Arc::new(move || start + *e.lock().unwrap());
+    let advance = |minutes: u64| *elapsed.lock().unwrap() += Duration::from_secs(60 * minutes);
+    let bot = Running::start_configured(engine, dir, config, Some(clock)).await;
+    let fake = &bot.fake;
+    let forgotten = sources_text(None);
+
+    // Idle expiry.
+    let chat = 9201;
+    let r = reply(fake, chat, chat, "Who leads the hybrid cloud unit?").await;
+    assert!(r.contains("Jin Li"), "{r}");
+    advance(59);
+    let r = reply(fake, chat, chat, "Who does he report to?").await;
+    assert!(r.contains("Eddie Wu"), "59 idle minutes: still the same conversation: {r}");
+    advance(59);
+    assert_ne!(reply(fake, chat, chat, "/sources").await, forgotten, "a message restarts the idle time");
+    advance(61);
+    assert_eq!(reply(fake, chat, chat, "/sources").await, forgotten, "forgotten after 61 idle minutes");
+    let r = reply(fake, chat, chat, "Who does he report to?").await;
+    assert!(!r.contains("Eddie Wu"), "\"he\" means nothing any more: {r}");
+
+    // The cap: with two conversations kept, a third chat's forgets the
+    // least recently active one. The clock stands still meanwhile.
+    let (a, b, c) = (9202, 9203, 9204);
+    for x in [a, b] {
+        reply(fake, x, x, "Who owns TikTok?").await;
+    }
+    assert_ne!(reply(fake, a, a, "/sources").await, forgotten, "chat a is now more recent than chat b");
+    reply(fake, c, c, "Who owns TikTok?").await;
+    assert_eq!(reply(fake, b, b, "/sources").await, forgotten, "chat b was the least recently active");
+    assert_ne!(reply(fake, a, a, "/sources").await, forgotten);
+    assert_ne!(reply(fake, c, c, "/sources").await, forgotten);
     bot.stop().await;
 }
 
@@ -802,22 +944,6 @@ fn settings_come_from_the_environment() {
     assert!(err.contains(ADMINS_VAR) && err.contains("eight"), "{err}");
     let err = Settings::from_lookup(&config, env(&[(TOKEN_VAR, TOKEN), (API_URL_VAR, "not a url")])).unwrap_err().to_string();
     assert!(err.contains(API_URL_VAR), "{err}");
-}
-
-#[test]
-fn serve_without_a_token_fails_clearly() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_factbot"))
-        .args(["serve", "--db"])
-        .arg(dir.path().join("db"))
-        .env_remove(TOKEN_VAR)
-        .env_remove(ADMINS_VAR)
-        .env_remove(API_URL_VAR)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(TOKEN_VAR) && stderr.contains("not set"), "{stderr}");
 }
 
 /// `factbot serve` answers, then stops cleanly on SIGTERM or SIGINT, and

@@ -99,7 +99,7 @@ pub fn run_repl(engine: &Engine) -> anyhow::Result<()> {
                     }
                     "/sources" => println!("{}", sources_text(conv.last_answer.as_ref())),
                     "/about" => println!("{}", engine.about()?),
-                    _ if q.starts_with('/') => println!("Unknown command {q}. {}", "Try /help."),
+                    _ if q.starts_with('/') => println!("Unknown command {q}. Try /help."),
                     _ => {
                         let a = engine.ask(&mut conv, q);
                         println!("{}", a.reply);

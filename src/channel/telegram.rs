@@ -14,16 +14,22 @@
 //! different chats concurrently. The bot is wrapped in teloxide's `Throttle`
 //! so replies respect Telegram's rate limits.
 //!
-//! [`serve`] reads [`Settings`] from the environment and runs until SIGINT or
-//! SIGTERM; [`Server`] is the same daemon with an explicit
-//! [`ShutdownHandle`], for tests and embedding. The token is never logged:
-//! every error text that could carry it goes through a redaction first.
+//! [`Settings::from_env`] reads the token and overrides from the environment
+//! (`factbot serve` does so before it opens the store, so that a missing
+//! token fails fast); [`serve_with`] runs until SIGINT or SIGTERM;
+//! [`Server`] is the same daemon with an explicit [`ShutdownHandle`], for
+//! tests and embedding. The token is never logged: every error text that
+//! could carry it goes through a redaction first.
+//!
+//! Conversations are kept per chat in memory, forgotten after
+//! `telegram.conversation_idle_minutes` without a message and, beyond
+//! `telegram.max_conversations` chats, least recently active first.
 
 use crate::answer::{Answer, Status};
 use crate::channel::console::sources_text;
 use crate::config::Config;
-use crate::engine::{Conversation, Engine};
-use std::collections::{HashMap, HashSet};
+use crate::engine::{Conversation, Conversations, Engine};
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -80,7 +86,7 @@ pub enum Command {
     Sources,
     /// what I know: counts and sources
     About,
-    /// (admins) teach me a fact, e.g. /teach Wang Wu heads the robotics lab
+    /// (admins) teach me a fact, e.g. /teach Wang Wu heads the robotics lab, /teach GPT-5 has 2 trillion parameters
     Teach(String),
     /// (admins) retract a taught fact
     Forget(String),
@@ -186,10 +192,15 @@ fn redact(text: &str, token: &str) -> String {
     text.replace(token, "<redacted>")
 }
 
+/// A clock for conversation expiry: [`Instant::now`] unless a test sets
+/// its own with [`Server::with_clock`].
+pub type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
+
 /// What the handlers share: passed with `dptree::deps!`.
 struct State {
     engine: Arc<Engine>,
-    conversations: Mutex<HashMap<ChatId, Conversation>>,
+    conversations: Mutex<Conversations<ChatId>>,
+    clock: Mutex<Clock>,
     workers: Semaphore,
     admins: HashSet<u64>,
     max_question_chars: usize,
@@ -224,15 +235,27 @@ impl State {
         .await
         {
             Some((conversation, answer)) => {
-                self.conversations.lock().unwrap_or_else(|p| p.into_inner()).insert(chat, conversation);
+                let now = self.now();
+                self.conversations().put(chat, conversation, now);
                 answer
             }
             None => Answer::empty(&question, Status::Unknown, "Something went wrong while looking that up; please try again."),
         }
     }
 
+    /// `chat`'s conversation, unless it has none or it expired.
     fn conversation(&self, chat: ChatId) -> Option<Conversation> {
-        self.conversations.lock().unwrap_or_else(|p| p.into_inner()).get(&chat).cloned()
+        let now = self.now();
+        self.conversations().get(&chat, now)
+    }
+
+    fn conversations(&self) -> std::sync::MutexGuard<'_, Conversations<ChatId>> {
+        self.conversations.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn now(&self) -> Instant {
+        let clock = self.clock.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        clock()
     }
 }
 
@@ -442,7 +465,7 @@ async fn respond(bot: TgBot, msg: Message, me: Me, request: Request, state: Arc<
         Request::Command(Command::Start) => plain(format!("Hello! {}", help_text(&msg, &me))),
         Request::Command(Command::Help) => plain(help_text(&msg, &me)),
         Request::Command(Command::Reset) => {
-            state.conversations.lock().unwrap_or_else(|p| p.into_inner()).remove(&chat);
+            state.conversations().remove(&chat);
             tracing::debug!(chat_id = chat.0, "conversation reset");
             plain("Conversation reset: I have forgotten what we were talking about.".into())
         }
@@ -537,7 +560,9 @@ async fn change(state: &State, msg: &Message, what: Change, text: String) -> Vec
     let text = text.trim().to_string();
     if text.is_empty() {
         return plain(match what {
-            Change::Teach => "Tell me the fact after /teach, for example: /teach Wang Wu heads the robotics lab".into(),
+            Change::Teach => {
+                "Tell me the fact after /teach, for example: /teach Wang Wu heads the robotics lab, or /teach Qwen 3 was released in April 2025".into()
+            }
             Change::Forget => "Tell me the fact after /forget, for example: /forget Wang Wu heads the robotics lab".into(),
         });
     }
@@ -626,6 +651,7 @@ impl ShutdownHandle {
 /// The Telegram daemon, ready to run.
 pub struct Server {
     dispatcher: Dispatcher<TgBot, HandlerError, DefaultKey>,
+    state: Arc<State>,
     listener: Polling<TgBot>,
     bot: TgBot,
     shutdown: ShutdownHandle,
@@ -644,14 +670,15 @@ impl Server {
         let workers = config.telegram.workers.max(1);
         let state = Arc::new(State {
             engine,
-            conversations: Mutex::new(HashMap::new()),
+            conversations: Mutex::new(Conversations::new(config.telegram.conversation_idle(), config.telegram.max_conversations)),
+            clock: Mutex::new(Arc::new(Instant::now)),
             workers: Semaphore::new(workers),
             admins: settings.admins.iter().copied().collect(),
             max_question_chars: config.telegram.max_question_chars.max(1),
         });
         let mut listener = Polling::builder(bot.clone()).timeout(POLL_TIMEOUT).build();
         let dispatcher = Dispatcher::builder(bot.clone(), schema())
-            .dependencies(dptree::deps![state])
+            .dependencies(dptree::deps![state.clone()])
             .default_handler(|update| async move {
                 tracing::trace!(update_id = update.id.0, "update ignored");
             })
@@ -660,6 +687,7 @@ impl Server {
         let shutdown = ShutdownHandle { dispatcher: dispatcher.shutdown_token(), listener: listener.stop_token() };
         Ok(Server {
             dispatcher,
+            state,
             listener,
             bot,
             shutdown,
@@ -670,6 +698,13 @@ impl Server {
         })
     }
 
+    /// Uses `clock` instead of the system's for conversation expiry (for
+    /// tests: expiry without waiting).
+    pub fn with_clock(self, clock: Clock) -> Server {
+        *self.state.clock.lock().unwrap_or_else(|p| p.into_inner()) = clock;
+        self
+    }
+
     /// A handle that stops [`Server::run`].
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         self.shutdown.clone()
@@ -678,7 +713,7 @@ impl Server {
     /// Checks the token (getMe), removes a webhook if one is set, registers
     /// the command menu, then polls and answers until shut down.
     pub async fn run(self) -> anyhow::Result<()> {
-        let Server { mut dispatcher, listener, bot, shutdown: _, token, api_url, workers, admins } = self;
+        let Server { mut dispatcher, state: _, listener, bot, shutdown: _, token, api_url, workers, admins } = self;
         let me = bot.get_me().await.map_err(|e| {
             anyhow::anyhow!("could not start the Telegram bot: getMe at {api_url} failed: {}", describe(&e, &token))
         })?;
@@ -704,13 +739,6 @@ impl Server {
         tracing::info!("Telegram bot stopped; replies in flight were finished");
         Ok(())
     }
-}
-
-/// Runs the bot with long polling until SIGINT or SIGTERM. Settings come
-/// from the environment ([`Settings::from_env`]).
-pub async fn serve(engine: Arc<Engine>, config: Config) -> anyhow::Result<()> {
-    let settings = Settings::from_env(&config)?;
-    serve_with(engine, config, settings).await
 }
 
 /// Runs the bot with explicit settings until SIGINT or SIGTERM: polling

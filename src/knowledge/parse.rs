@@ -179,6 +179,21 @@ fn number(i: &str) -> Res<'_, Value> {
     Ok((i, Value::Number { amount: amount * scale.unwrap_or(1.0), money }))
 }
 
+/// A whole date written as in knowledge files (`2023`, `2023-09`,
+/// `2023-09-14`), for readers of other text (taught statements).
+pub fn date_value(text: &str) -> Option<Date> {
+    match date(text) {
+        Ok(("", d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// A number written as in knowledge files (`7`, `7.5`, `7 billion`, `$20
+/// billion`) at the start of `text`: the value and the rest of the text.
+pub fn number_value(text: &str) -> Option<(Value, &str)> {
+    number(text).ok().map(|(rest, v)| (v, rest))
+}
+
 /// `[src-a, src-b]`.
 fn sources(i: &str) -> Res<'_, Vec<String>> {
     delimited(

@@ -12,6 +12,7 @@
 pub mod chain;
 pub mod grammar;
 pub mod lexer;
+mod statement;
 
 use crate::answer::{eval, Answer, Status};
 use crate::engine::Conversation;
@@ -603,9 +604,28 @@ impl Reader {
         }
     }
 
-    /// Reads a statement ("Wang Wu heads the robotics lab").
+    /// Reads a statement for /teach and /forget: between two names ("Wang
+    /// Wu heads the robotics lab"), or with a date or a number as its
+    /// object ("Qwen was released in May 2024", "GPT-5 has 2 trillion
+    /// parameters"), as the relation's value type in the lexicon says.
+    /// Questions and negations are refused.
     pub fn statement(&self, text: &str) -> Result<Statement, String> {
-        grammar::statement(self, text)
+        let toks = self.tokens(text);
+        if text.trim_end().ends_with('?') || matches!(toks.first(), Some(Tok::Wh(_))) {
+            return Err("That reads like a question; /teach and /forget take a statement, such as \"Wang Wu heads the robotics lab\".".into());
+        }
+        if toks.iter().any(|t| matches!(t, Tok::Not)) {
+            return Err("I can only be taught what is so, not what is not; to retract a fact, use /forget with the fact itself.".into());
+        }
+        match statement::read(self, text) {
+            statement::Read::Literal(st) => Ok(st),
+            statement::Read::Refused(reason) => Err(reason),
+            // Between two names; when that fails and the relation could
+            // also take a date or a number, say what was missing for it.
+            statement::Read::Names(missing) => grammar::statement(self, text)
+                .and_then(|st| statement::check_kinds(self, st))
+                .map_err(|reason| missing.unwrap_or(reason)),
+        }
     }
 
     pub(crate) fn new_entity(&self, name: &str, kind: &str) -> Entity {
