@@ -22,7 +22,7 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { path: "factbot.db".into(), data: "data".into(), cache_mb: 64 }
+        StoreConfig { path: "factbot.db".into(), data: "data".into(), cache_mb: 128 }
     }
 }
 

@@ -157,3 +157,30 @@ fn an_engine_on_an_empty_store_loads_the_bundled_data_once() {
     assert_eq!(again.store().stats().unwrap().facts, facts);
     let _ = open_store;
 }
+
+#[test]
+fn a_dated_fact_of_a_timeless_relation_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh(dir.path());
+    let lexicon = dir.path().join("films.toml");
+    std::fs::write(
+        &lexicon,
+        "[kinds]\nmovie = [\"film\"]\nperson = [\"person\"]\n\n[[relation]]\nname = \"directed_by\"\nsubject = [\"movie\"]\nobject = [\"person\"]\ntimeless = true\npresent = \"{s} is directed by {o}\"\n",
+    )
+    .unwrap();
+    let facts = dir.path().join("films.facts");
+    std::fs::write(
+        &facts,
+        "source s1 \"Test\" 2024-01-01 \"A test source\"\nentity solaris movie \"Solaris\"\nentity tarkovsky person \"Andrei Tarkovsky\"\nsolaris directed_by tarkovsky [s1] \"directed by Tarkovsky\"\nsolaris directed_by tarkovsky since 1972 [s1] \"directed by Tarkovsky\"\n",
+    )
+    .unwrap();
+    let err = import_paths(&store, &[lexicon.clone(), facts.clone()], Format::Auto).unwrap_err();
+    let msg = format!("{err:#}");
+    assert!(msg.contains("films.facts:5"), "{msg}");
+    assert!(msg.contains("timeless"), "{msg}");
+    assert_eq!(store.stats().unwrap().facts, 0, "the failed import wrote facts");
+    // Without the dated line it imports.
+    std::fs::write(&facts, std::fs::read_to_string(&facts).unwrap().lines().take(4).collect::<Vec<_>>().join("\n")).unwrap();
+    import_paths(&store, &[lexicon, facts], Format::Auto).expect("undated facts import");
+    assert_eq!(store.stats().unwrap().facts, 1);
+}

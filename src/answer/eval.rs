@@ -149,6 +149,31 @@ impl Ctx<'_> {
         self.eval_set(set)
     }
 
+    /// The values of a set without the facts behind them: what a join
+    /// needs of the set it starts from. Joins over timeless relations
+    /// toward subjects read the object index only.
+    fn values(&self, set: &Set) -> anyhow::Result<Vec<Value>> {
+        if let Set::Join { rel, want_subject: true, of, .. } = set {
+            let relation = &self.r.lex.relations[*rel];
+            if relation.timeless {
+                let mut seen = std::collections::HashSet::new();
+                let mut out = Vec::new();
+                for v in self.values(of)? {
+                    for s in self.store.subjects_with_object(&v, &relation.name)? {
+                        if seen.insert(s.clone()) {
+                            out.push(Value::Entity(s));
+                        }
+                    }
+                }
+                return Ok(out);
+            }
+        }
+        if let Set::Without(inner, e) = set {
+            return Ok(self.values(inner)?.into_iter().filter(|v| v.entity() != Some(e.as_str())).collect());
+        }
+        Ok(self.set(set)?.into_iter().map(|h| h.value).collect())
+    }
+
     /// The values of a set that a join has already evaluated (the reply
     /// template names the join's other side), else evaluated now.
     fn values_of(&self, set: &Set) -> anyhow::Result<Vec<Value>> {
@@ -166,15 +191,15 @@ impl Ctx<'_> {
             Set::Join { rel, want_subject, of, time } => {
                 let relation = &self.r.lex.relations[*rel];
                 let mut facts = Vec::new();
-                let inner = self.set(of)?;
-                self.sets.borrow_mut().insert(of.as_ref() as *const Set as usize, inner.iter().map(|h| h.value.clone()).collect());
-                for h in inner {
+                let inner = self.values(of)?;
+                for v in &inner {
                     if *want_subject {
-                        facts.extend(self.store.facts_with_object(&h.value, Some(&relation.name))?);
-                    } else if let Value::Entity(e) = &h.value {
+                        facts.extend(self.store.facts_with_object(v, Some(&relation.name))?);
+                    } else if let Value::Entity(e) = v {
                         facts.extend(self.store.facts_about(e, Some(&relation.name))?);
                     }
                 }
+                self.sets.borrow_mut().insert(of.as_ref() as *const Set as usize, inner);
                 let mut hits = Hits::default();
                 for f in self.filter_time(facts, time, *want_subject)? {
                     let v = if *want_subject { Value::Entity(f.subject.clone()) } else { f.object.clone() };

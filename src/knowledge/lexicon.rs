@@ -90,6 +90,11 @@ pub struct Relation {
     /// questions about an event can use it.
     #[serde(default)]
     pub location: bool,
+    /// Whether its facts hold for all time (a film's director): they take
+    /// no since/until/on dates, and questions need not filter them by time,
+    /// which lets a chain of joins skip reading the facts it passes through.
+    #[serde(default)]
+    pub timeless: bool,
     /// How much the relation says about an entity, for descriptions
     /// ("Who is X?"): higher comes first; 0 leaves it out.
     #[serde(default = "default_salience")]

@@ -256,6 +256,9 @@ impl<'s> Importer<'s> {
                 return Err(err(pos, format!("`{o}` is a {okind}, but `{}` takes an object of kind {}", f.relation, rel.object.join(" or "))));
             }
         }
+        if rel.timeless && (f.since.is_some() || f.until.is_some() || f.on.is_some()) {
+            return Err(err(pos, format!("`{}` is declared timeless in the lexicon: its facts take no since/until/on dates", f.relation)));
+        }
         if f.sources.is_empty() {
             return Err(err(pos, "a fact needs at least one source".into()));
         }

@@ -290,6 +290,20 @@ impl Store {
         Ok(self.scan_facts(prefix)?.into_iter().map(|(_, f)| f).collect())
     }
 
+    /// The subjects of the facts with this object and relation, read from
+    /// the object index alone (no fact is decoded).
+    pub fn subjects_with_object(&self, object: &Value, relation: &str) -> Result<Vec<String>, StoreError> {
+        let prefix = key(b'O', &[&object.key(), relation, ""]);
+        let mut out = Vec::new();
+        for kv in self.db.scan_prefix(&prefix) {
+            let (k, _) = kv?;
+            // ... subject \0 id(8)
+            let Some(body) = k.len().checked_sub(9).map(|end| &k[prefix.len()..end]) else { continue };
+            out.push(String::from_utf8_lossy(body).into_owned());
+        }
+        Ok(out)
+    }
+
     /// The facts with this object (and relation, when given).
     pub fn facts_with_object(&self, object: &Value, relation: Option<&str>) -> Result<Vec<Fact>, StoreError> {
         let ok = object.key();

@@ -73,6 +73,10 @@ pub struct Reader {
     fillers: Vec<String>,
     /// Normalised words that make a relation reciprocal.
     reciprocal: HashSet<String>,
+    /// Kind nouns, as a set.
+    kind_set: HashSet<String>,
+    /// Normalised list imperatives.
+    list_set: HashSet<String>,
     /// Entities that have members through the lexicon's member relation.
     pub(crate) classes: HashSet<String>,
     /// Alias words, for spotting misspelt names.
@@ -139,6 +143,8 @@ impl Reader {
             stopwords: HashSet::new(),
             fillers: Vec::new(),
             reciprocal: HashSet::new(),
+            kind_set: HashSet::new(),
+            list_set: HashSet::new(),
             classes,
             alias_words,
         };
@@ -147,6 +153,7 @@ impl Reader {
         reader.skippable = norm_list(&reader.lang.skippable);
         reader.stopwords = norm_list(&reader.lang.stopwords);
         reader.reciprocal = norm_list(&reader.lang.reciprocal);
+        reader.list_set = norm_list(&reader.lang.list);
         reader.fillers = reader.lang.fillers.iter().map(|f| normalize(f)).filter(|f| !f.is_empty()).collect();
         reader.fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
         for (kind, nouns) in &reader.lex.kinds {
@@ -154,6 +161,7 @@ impl Reader {
                 reader.kind_nouns.insert(normalize(n), kind.clone());
             }
         }
+        reader.kind_set = reader.kind_nouns.keys().cloned().collect();
         let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
         let all_nouns: HashSet<String> =
             reader.lex.relations.iter().flat_map(|r| r.subject_nouns.iter().chain(r.object_nouns.iter())).map(|n| normalize(n)).collect();
@@ -367,8 +375,6 @@ impl Reader {
             self.clean(text)
         };
         let words: Vec<&str> = source.split(' ').filter(|w| !w.is_empty()).collect();
-        let kind_set: HashSet<String> = self.kind_nouns.keys().cloned().collect();
-        let list_set = norm_list(&self.lang.list);
         let mut toks = Vec::new();
         let mut i = 0;
         while i < words.len() {
@@ -398,7 +404,7 @@ impl Reader {
                 continue;
             }
             if i == 0 {
-                if let Some(len) = Self::set_phrase_at(&list_set, rest, 3) {
+                if let Some(len) = Self::set_phrase_at(&self.list_set, rest, 3) {
                     toks.push(Tok::List);
                     i += len;
                     continue;
@@ -410,7 +416,7 @@ impl Reader {
                 let n = joined[..used].split(' ').filter(|w| !w.is_empty()).count().max(1);
                 // A number that is also the start of a name ("M6" is not
                 // affected; "2001 a space odyssey" is) yields to the name.
-                let ent = self.entity_at(rest, None);
+                let ent = if matches!(tok, Tok::Date(_) | Tok::Num(..)) { self.entity_at(rest, None) } else { None };
                 if tok == Tok::Wh(lexer::Wh::Who) && i > 0 && rest[0] == "whose" {
                     toks.push(Tok::Whose);
                     i += 1;
@@ -424,8 +430,14 @@ impl Reader {
                 }
                 continue;
             }
-            let ent = self.entity_at(rest, None);
             let phrase = self.phrase_at(rest, &words[..i]);
+            // Outside brackets a name is looked up only when nothing else
+            // reads the words (see below).
+            let ent = if bracket.is_some() && (phrase.is_some() || self.stopwords.contains(rest[0]) || Self::set_phrase_at(&self.kind_set, rest, 3).is_some()) {
+                None
+            } else {
+                self.entity_at(rest, None)
+            };
             // "co-starred", "co-writers": a reciprocal prefix on a relation phrase.
             if ent.is_none() && phrase.is_none() {
                 if let Some((rel, used)) = self.prefixed_phrase_at(rest, &words[..i]) {
@@ -436,7 +448,7 @@ impl Reader {
                 }
             }
             let recip = Self::set_phrase_at(&self.reciprocal, rest, 3).unwrap_or(0);
-            let kind = Self::set_phrase_at(&kind_set, rest, 3);
+            let kind = Self::set_phrase_at(&self.kind_set, rest, 3);
             let title = Self::set_phrase_at(&self.title_nouns, rest, 3);
             let pron = Self::set_phrase_at(&self.pronouns, rest, 3);
             let plen = phrase.as_ref().map(|p| p.1).unwrap_or(0);
