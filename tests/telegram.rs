@@ -523,6 +523,7 @@ async fn admin_teaches_and_forgets() {
     let sent = bot.fake.wait_sent_to(ADMIN, 1).await;
     assert!(sent[0].text.starts_with("Noted"), "{sent:#?}");
     assert!(sent[0].text.contains("taught by @admin"), "{sent:#?}");
+    assert!(sent[0].text.contains("Robotics Lab"), "the kind noun is part of the new name: {sent:#?}");
     let taught: Vec<Source> = bot.engine.store().sources().map(Result::unwrap).filter(|s| s.reliability == Reliability::Taught).collect();
     assert_eq!(taught.len(), 1, "{taught:#?}");
     assert!(taught[0].outlet.contains("@admin"), "the source names who taught it: {taught:#?}");
@@ -672,7 +673,7 @@ async fn taught_facts_survive_a_restart() {
     bot.fake.push_text(ADMIN, ADMIN, "/teach Wang Wu heads the robotics lab");
     let sent = bot.fake.wait_sent_to(ADMIN, 1).await;
     assert!(sent[0].text.starts_with("Noted"), "{sent:#?}");
-    bot.fake.push_text(2, 2, "Who leads Robotics?");
+    bot.fake.push_text(2, 2, "Who leads the robotics lab?");
     let before = bot.fake.wait_sent_to(2, 1).await;
     assert!(before[0].text.contains("Wang Wu"), "answered before the restart: {before:#?}");
     let (engine, dir) = bot.stop().await;
@@ -682,7 +683,7 @@ async fn taught_facts_survive_a_restart() {
     let engine = open_engine(dir.path());
     assert!(engine.store().sources().map(Result::unwrap).any(|s| s.reliability == Reliability::Taught), "the taught source is still stored");
     let bot = Running::start_with(engine, dir).await;
-    bot.fake.push_text(1, 1, "Who leads Robotics?");
+    bot.fake.push_text(1, 1, "Who leads the robotics lab?");
     let after = bot.fake.wait_sent_to(1, 1).await;
     assert_eq!(after[0].text, before[0].text, "the same answer after the restart");
     bot.stop().await;

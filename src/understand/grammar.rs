@@ -723,13 +723,34 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
 pub fn statement(r: &Reader, text: &str) -> Result<super::Statement, String> {
     let toks = r.tokens(text);
     let hint = "Say it as a plain statement, for example \"Wang Wu heads the robotics lab\".";
-    // Group unknown-word runs into names.
+    // Group unknown-word runs into names. A kind noun right after a run
+    // ends the name and gives its kind ("the robotics lab").
+    let words: Vec<String> = r.clean(text).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    let mut kind_of_name: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut parts: Vec<Tok> = Vec::new();
     for t in toks {
         match (&t, parts.last_mut()) {
             (Tok::Unknown(w), Some(Tok::Unknown(prev))) => {
                 prev.push(' ');
                 prev.push_str(w);
+            }
+            (Tok::Kind(k), Some(Tok::Unknown(prev))) => {
+                let run: Vec<&str> = prev.split(' ').collect();
+                let after = words.windows(run.len()).position(|w| w.iter().map(String::as_str).eq(run.iter().copied())).map(|at| at + run.len());
+                let noun = after.and_then(|at| {
+                    (1..=3).rev().find_map(|len| {
+                        let span = words.get(at..at + len)?.join(" ");
+                        (r.kind_nouns.get(&span) == Some(k)).then_some(span)
+                    })
+                });
+                match noun {
+                    Some(noun) => {
+                        prev.push(' ');
+                        prev.push_str(&noun);
+                        kind_of_name.insert(prev.clone(), k.clone());
+                    }
+                    None => parts.push(t),
+                }
             }
             _ => parts.push(t),
         }
@@ -749,7 +770,8 @@ pub fn statement(r: &Reader, text: &str) -> Result<super::Statement, String> {
                 }
                 Tok::Unknown(name) => {
                     let display = title_case(name);
-                    let e = r.new_entity(&display, kinds.first().map(String::as_str).unwrap_or("thing"));
+                    let kind = kind_of_name.get(name).filter(|k| kinds.is_empty() || kinds.contains(k)).or(kinds.first());
+                    let e = r.new_entity(&display, kind.map(String::as_str).unwrap_or("thing"));
                     return Ok((e.id.clone(), Some(e)));
                 }
                 _ => {}
