@@ -275,12 +275,13 @@ impl Engine {
         if !st.new_entities.is_empty() {
             return Err(format!("I have no fact that says {}.", st.sentence));
         }
-        let n = self.store.retract(&st.fact).map_err(|e| e.to_string())?;
+        let record = crate::store::Retraction { who: who.to_string(), when: Date::today().to_string(), fact: st.sentence.clone(), removed: 0 };
+        let n = self.store.retract(&st.fact, Some(&record)).map_err(|e| e.to_string())?;
         if n == 0 {
             return Err(format!("I have no fact that says {}.", st.sentence));
         }
         tracing::info!(who, removed = n, "fact forgotten");
-        Ok(format!("Forgotten: {} (by {who}).", st.sentence))
+        Ok(format!("Forgotten: {} (by {who} on {}).", st.sentence, record.when))
     }
 
     /// Rebuilds the question reader after the store changed.
@@ -303,6 +304,13 @@ impl Engine {
             out.push_str(&format!("\n- {} ({}): {}", s.outlet, s.date.map(|d| d.short()).unwrap_or_default(), s.title));
             if s.reliability == Reliability::Unreliable {
                 out.push_str(" [marked unreliable]");
+            }
+        }
+        let retractions = self.store.retractions()?;
+        if !retractions.is_empty() {
+            out.push_str("\nRetracted:");
+            for r in retractions {
+                out.push_str(&format!("\n- {} (by {} on {})", r.fact, r.who, r.when));
             }
         }
         Ok(out)

@@ -531,6 +531,17 @@ async fn admin_teaches_and_forgets() {
     bot.fake.push_text(ADMIN, ADMIN, "/forget Wang Wu heads the robotics lab");
     let sent = bot.fake.wait_sent_to(ADMIN, 2).await;
     assert!(sent[1].text.starts_with("Forgotten"), "{sent:#?}");
+    // The retraction is recorded with who did it, and shown by /sources and /about.
+    let rs = bot.engine.store().retractions().unwrap();
+    assert_eq!(rs.len(), 1, "{rs:#?}");
+    assert_eq!(rs[0].who, "@admin");
+    assert_eq!(rs[0].removed, 1);
+    bot.fake.push_text(ADMIN, ADMIN, "/sources");
+    let sent = bot.fake.wait_sent_to(ADMIN, 3).await;
+    assert!(sent[2].text.contains("Recently retracted") && sent[2].text.contains("Wang Wu") && sent[2].text.contains("@admin"), "{sent:#?}");
+    bot.fake.push_text(ADMIN, ADMIN, "/about");
+    let sent = bot.fake.wait_sent_to(ADMIN, 4).await;
+    assert!(sent[3].text.contains("Retracted:") && sent[3].text.contains("@admin"), "{sent:#?}");
     bot.stop().await;
 }
 

@@ -471,7 +471,18 @@ async fn respond(bot: TgBot, msg: Message, me: Me, request: Request, state: Arc<
         }
         Request::Command(Command::Sources) => {
             let last = state.conversation(chat).and_then(|c| c.last_answer);
-            plain(sources_text(last.as_ref()))
+            let mut text = sources_text(last.as_ref());
+            // Retractions are part of where answers come from: the latest few.
+            let engine = state.engine.clone();
+            if let Some(Ok(rs)) = state.blocking(move || engine.store().retractions()).await {
+                if !rs.is_empty() {
+                    text.push_str("\n\nRecently retracted:");
+                    for r in rs.iter().rev().take(5) {
+                        text.push_str(&format!("\n- {} (by {} on {})", r.fact, r.who, r.when));
+                    }
+                }
+            }
+            plain(text)
         }
         Request::Command(Command::About) => {
             let engine = state.engine.clone();

@@ -75,6 +75,19 @@ pub struct Stats {
     pub size_on_disk: u64,
 }
 
+/// A record of facts retracted (`/forget`): who, when, what.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Retraction {
+    /// Who retracted it.
+    pub who: String,
+    /// When (a date).
+    pub when: String,
+    /// The fact, as a sentence.
+    pub fact: String,
+    /// How many stored facts matched and were removed.
+    pub removed: usize,
+}
+
 /// A handle to the store: cheap to clone, one sled `Db` per process.
 #[derive(Clone)]
 pub struct Store {
@@ -357,7 +370,7 @@ impl Store {
 
     /// Removes the stored facts equal to `fact` in subject, relation and
     /// object; returns how many were removed. Durable when it returns.
-    pub fn retract(&self, fact: &Fact) -> Result<usize, StoreError> {
+    pub fn retract(&self, fact: &Fact, record: Option<&Retraction>) -> Result<usize, StoreError> {
         let prefix = key(b'S', &[&fact.subject, &fact.relation, ""]);
         let mut batch = sled::Batch::default();
         let mut n = 0;
@@ -369,10 +382,26 @@ impl Store {
             }
         }
         if n > 0 {
+            // The record of who retracted what is written in the same batch.
+            if let Some(r) = record {
+                let id = self.db.generate_id()?;
+                let value = serde_json::to_vec(&Retraction { removed: n, ..r.clone() }).expect("retraction serialises");
+                batch.insert(key(b'X', &[&format!("{id:020}")]), value);
+            }
             self.db.apply_batch(batch)?;
             self.db.flush()?;
         }
         Ok(n)
+    }
+
+    /// The retractions recorded, oldest first.
+    pub fn retractions(&self) -> Result<Vec<Retraction>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.db.scan_prefix([b'X']) {
+            let (k, v) = kv?;
+            out.push(decode(&k, &v)?);
+        }
+        Ok(out)
     }
 
     pub(crate) fn db(&self) -> &sled::Db {
