@@ -549,3 +549,22 @@ fn an_ill_typed_clause_reading_falls_back_to_the_chain() {
     assert_eq!(chain::read(&w.reader, &w.reader.tokens(question), false), Ok(q));
     assert_eq!(w.answer(question), strings(&["Cold Spring", "Red Sky"]));
 }
+
+#[test]
+fn the_same_noun_as_a_name_is_a_step_not_the_names_role() {
+    let w = World::films();
+    // "the director X" introduces X as a director; "the same director as X"
+    // asks for X's director, and back.
+    assert_eq!(w.answer("what movies have the same director as [Night Train]"), w.answer("which films share directors with [Night Train]"));
+    assert_eq!(w.answer("what movies have the same director as [Night Train]"), strings(&["Blue Harbor"]));
+}
+
+#[test]
+fn a_kind_compounded_after_the_name_decides_between_readings() {
+    let w = World::films();
+    // Bob Stone is a person and a film; only the person wrote movies.
+    assert!(w.read("what genres are [Bob Stone] written movies").is_ok(), "{:?}", w.read("what genres are [Bob Stone] written movies"));
+    let genres = w.answer("what genres are [Bob Stone] written movies");
+    assert!(!genres.is_empty());
+    assert_eq!(genres, w.answer("what genres are the films written by [Bob Stone]"));
+}

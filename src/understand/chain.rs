@@ -233,7 +233,8 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
                 kind_hint = Some(k.clone());
                 used[epos - 1] = true;
             }
-            Tok::Rel(ms, _) if ms.iter().any(|m| !m.role.verb()) => {
+            // ("the same director as X" is not a role: the noun is a step.)
+            Tok::Rel(ms, _) if ms.iter().any(|m| !m.role.verb()) && !(epos > 1 && toks[epos - 2] == Tok::Recip) => {
                 role = Some(ms.iter().copied().filter(|m| !m.role.verb()).collect());
                 used[epos - 1] = true;
             }
@@ -331,9 +332,9 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
             p => (2, p),
         });
         // A kind farther out than every relation is the head noun, already reached.
-        if let Some(last) = steps.iter().rposition(|(_, s)| matches!(s, Step::Rel { .. })) {
-            steps.truncate(last + 1);
-        }
+        // (A kind compounded after the name stays: "X written movies".)
+        let last = steps.iter().rposition(|(p, s)| matches!(s, Step::Rel { .. }) || (*p > epos && *p < end));
+        steps.truncate(last.map_or(0, |l| l + 1));
         for id in ids {
             let Some(kind) = r.kind(id) else { continue };
             if kind_hint.as_ref().is_some_and(|k| k != kind) && ids.len() > 1 {
