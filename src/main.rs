@@ -172,6 +172,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             }
+            // Scoring only reads: flush, then leave the page cache to the
+            // OS instead of freeing it node by node (about 0.3 s on the
+            // MetaQA store).
+            engine.flush()?;
+            std::mem::forget(engine);
         }
         Some(Command::Serve) => {
             // The token and the other settings first: a daemon that cannot
