@@ -77,6 +77,9 @@ pub struct Reader {
     kind_set: HashSet<String>,
     /// Normalised list imperatives.
     list_set: HashSet<String>,
+    /// Normalised phrases that ask for a description, except those that
+    /// start with a question word (the grammar reads those).
+    describe_set: HashSet<String>,
     /// Entities that have members through the lexicon's member relation.
     pub(crate) classes: HashSet<String>,
     /// Alias words, for spotting misspelt names.
@@ -145,6 +148,7 @@ impl Reader {
             reciprocal: HashSet::new(),
             kind_set: HashSet::new(),
             list_set: HashSet::new(),
+            describe_set: HashSet::new(),
             classes,
             alias_words,
         };
@@ -154,6 +158,10 @@ impl Reader {
         reader.stopwords = norm_list(&reader.lang.stopwords);
         reader.reciprocal = norm_list(&reader.lang.reciprocal);
         reader.list_set = norm_list(&reader.lang.list);
+        reader.describe_set = norm_list(&reader.lang.describe)
+            .into_iter()
+            .filter(|p| !matches!(lexer::wh_word(p.split(' ').next().unwrap_or("")), Ok(("", _))))
+            .collect();
         reader.fillers = reader.lang.fillers.iter().map(|f| normalize(f)).filter(|f| !f.is_empty()).collect();
         reader.fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
         for (kind, nouns) in &reader.lex.kinds {
@@ -404,6 +412,13 @@ impl Reader {
                 continue;
             }
             if i == 0 {
+                // "Describe X", "information about X": asks for a
+                // description, unless the domain makes the word a relation.
+                if let Some(len) = Self::set_phrase_at(&self.describe_set, rest, 5).filter(|_| self.phrase_at(rest, &[]).is_none()) {
+                    toks.push(Tok::List);
+                    i += len;
+                    continue;
+                }
                 if let Some(len) = Self::set_phrase_at(&self.list_set, rest, 3) {
                     toks.push(Tok::List);
                     i += len;
