@@ -144,11 +144,6 @@ impl Ctx<'_> {
         Ok(s)
     }
 
-    /// The values of a set with their facts.
-    fn set(&self, set: &Set) -> anyhow::Result<Vec<Hit>> {
-        self.eval_set(set)
-    }
-
     /// The values of a set without the facts behind them: what a join
     /// needs of the set it starts from. Joins over timeless relations
     /// toward subjects read the object index only.
@@ -183,7 +178,8 @@ impl Ctx<'_> {
         Ok(self.set(set)?.into_iter().map(|h| h.value).collect())
     }
 
-    fn eval_set(&self, set: &Set) -> anyhow::Result<Vec<Hit>> {
+    /// The values of a set with their facts.
+    fn set(&self, set: &Set) -> anyhow::Result<Vec<Hit>> {
         let mut out = Vec::new();
         match set {
             Set::Entity(e) => out.push(Hit { value: Value::Entity(e.clone()), facts: vec![] }),
@@ -268,13 +264,7 @@ impl Ctx<'_> {
 
     /// Flags values of a one-value relation that disagree.
     fn conflicts(&self, set: &Set, hits: &[Hit]) -> Vec<bool> {
-        let single = match set {
-            Set::Join { rel, want_subject, .. } => {
-                let s = self.r.lex.relations[*rel].single;
-                (s == Single::Object && !*want_subject) || (s == Single::Subject && *want_subject)
-            }
-            _ => false,
-        };
+        let single = one_value(self.r, set);
         let mut flags = vec![false; hits.len()];
         if !single || hits.len() < 2 {
             return flags;
@@ -450,30 +440,20 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             let wanted: Vec<String> = items.iter().map(|h| h.value.key()).collect();
             let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key())).collect();
             let item_name = items.first().map(|h| cx.show(&h.value)).unwrap_or_default();
-            if !found.is_empty() {
-                support.extend(found.iter().flat_map(|h| h.facts.clone()));
-                let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
-                values.push(AnswerValue { value: "yes".into(), sources, conflict: false });
-                let sentences: Vec<String> = support.iter().map(|f| cx.sentence(f, q.past)).collect();
-                reply = format!("Yes: {}.", sentences.join("; "));
+            // "yes" from the facts that hold the item; "no" from the facts
+            // that give a one-value relation another value.
+            let (verdict, facts): (&str, Vec<Fact>) = if !found.is_empty() {
+                ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
+            } else if one_value(r, set) && !hits.is_empty() {
+                ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
             } else {
-                let single = match set {
-                    Set::Join { rel, want_subject, .. } => {
-                        let s = r.lex.relations[*rel].single;
-                        (s == Single::Object && !*want_subject) || (s == Single::Subject && *want_subject)
-                    }
-                    _ => false,
-                };
-                if single && !hits.is_empty() {
-                    support.extend(hits.iter().flat_map(|h| h.facts.clone()));
-                    let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
-                    values.push(AnswerValue { value: "no".into(), sources, conflict: false });
-                    let sentences: Vec<String> = support.iter().map(|f| cx.sentence(f, q.past)).collect();
-                    reply = format!("No: {}, not {item_name}.", sentences.join("; "));
-                } else {
-                    return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
-                }
-            }
+                return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
+            };
+            support.extend(facts);
+            let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
+            values.push(AnswerValue { value: verdict.into(), sources, conflict: false });
+            let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+            reply = if verdict == "yes" { format!("Yes: {sentences}.") } else { format!("No: {sentences}, not {item_name}.") };
         }
         Ask::When(pattern, object) | Ask::Why(pattern, object) | Ask::HowLong(pattern, object) | Ask::Where(pattern, object) => {
             let mut hits = cx.set(pattern)?;
@@ -616,6 +596,18 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
     let refs: Vec<&Fact> = support.iter().collect();
     let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
     Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
+}
+
+/// Whether a set's members are the values of a relation that holds one
+/// value at a time on the side asked for.
+fn one_value(r: &Reader, set: &Set) -> bool {
+    match set {
+        Set::Join { rel, want_subject, .. } => {
+            let s = r.lex.relations[*rel].single;
+            (s == Single::Object && !*want_subject) || (s == Single::Subject && *want_subject)
+        }
+        _ => false,
+    }
 }
 
 /// The set whose relation words the reply: an intersection's first
