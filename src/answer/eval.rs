@@ -6,7 +6,7 @@
 //! is built from the relation's sentence templates in the lexicon.
 
 use super::{Answer, AnswerValue, Citation, Status};
-use crate::knowledge::lexicon::Single;
+use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::understand::{Ask, Query, Reader, Set, Time};
@@ -92,11 +92,23 @@ impl Ctx<'_> {
     fn filter_time(&self, facts: Vec<Fact>, time: &Time, answer_side_subject: bool) -> anyhow::Result<Vec<Fact>> {
         Ok(match time {
             Time::Any => facts,
+            Time::Ended => facts.into_iter().filter(|f| f.until.is_some()).collect(),
+            Time::Current => facts.into_iter().filter(|f| f.current()).collect(),
             Time::Now => {
                 let current: Vec<Fact> = facts.iter().filter(|f| f.current()).cloned().collect();
                 if current.is_empty() { facts } else { current }
             }
-            Time::At(d) => facts.into_iter().filter(|f| f.holds_at(d)).collect(),
+            Time::At(d) => facts
+                .into_iter()
+                .filter(|f| {
+                    let rel = self.r.lex.relation(&f.relation);
+                    match (&f.object, rel.map(|r| r.value)) {
+                        // "released in 2023": the date is the value itself.
+                        (Value::Date(v), Some(ValueType::Date)) => v.start() <= d.end() && v.end() >= d.start(),
+                        _ => f.holds_at(d, rel.is_some_and(|r| r.event)),
+                    }
+                })
+                .collect(),
             Time::After(anchor) | Time::Before(anchor) => {
                 let after = matches!(time, Time::After(_));
                 let anchor_ids: Vec<String> = self.set(anchor)?.into_iter().filter_map(|h| h.value.entity().map(String::from)).collect();
@@ -205,6 +217,29 @@ impl Ctx<'_> {
             }
             Set::Without(s, e) => {
                 out = self.set(s)?.into_iter().filter(|h| h.value.entity() != Some(e.as_str())).collect();
+            }
+            Set::Mentioning(s, e) => {
+                let names = self.r.names_of(e);
+                let involves = |f: &Fact| {
+                    f.subject == *e
+                        || f.object.entity() == Some(e.as_str())
+                        || matches!(&f.object, Value::Text(t) if { let t = format!(" {} ", crate::knowledge::normalize::normalize(t)); names.iter().any(|n| t.contains(&format!(" {n} "))) })
+                };
+                for mut h in self.set(s)? {
+                    // The fact itself involves the entity, or the value is
+                    // linked to it ("Zhou Chang's boss at Alibaba Cloud":
+                    // a boss who works there).
+                    let linked = match h.value.entity() {
+                        Some(v) => v == e || self.store.facts_about(v, None)?.iter().any(|f| f.object.entity() == Some(e.as_str())),
+                        None => false,
+                    };
+                    if !linked {
+                        h.facts.retain(|f| involves(f));
+                    }
+                    if !h.facts.is_empty() || linked {
+                        out.push(h);
+                    }
+                }
             }
             Set::And(a, b) => {
                 let keep: std::collections::HashSet<String> = self.set(b)?.iter().map(|h| h.value.key()).collect();
@@ -387,6 +422,11 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 }
             }
             if hits.is_empty() {
+                // "Who leads X now?" when every holder known has left: a
+                // history, not an answer; say who held it last.
+                if let Some(reply) = last_holder(&cx, set, q)? {
+                    return Ok(Answer::empty(question, Status::Unknown, reply));
+                }
                 return Ok(unknown());
             }
             let inner = core(set);
@@ -417,6 +457,15 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             if let Ask::Count(_) = &q.ask {
                 let names: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
                 let n = values.len();
+                // Sources name some of a company's staff or investments,
+                // never all: a count is given only where the store holds
+                // the whole set (a class the sources enumerate, or a
+                // relation the lexicon declares complete).
+                if !countable(r, set) {
+                    let shown = join_names(&names[..names.len().min(max)]);
+                    let reply = format!("I don't know: the sources don't say how many in all. I know of {n}: {shown}.");
+                    return Ok(Answer::empty(question, Status::Unknown, reply));
+                }
                 values = vec![AnswerValue { value: n.to_string(), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];
                 reply = format!("{n}: {}.", join_names(&names[..names.len().min(max)]));
             } else if any_conflict {
@@ -438,7 +487,12 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             let items = cx.set(item)?;
             let hits = cx.set(set)?;
             let wanted: Vec<String> = items.iter().map(|h| h.value.key()).collect();
-            let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key())).collect();
+            // A date asked about holds a value within it ("released in
+            // 2021" for May 2021).
+            let within = |v: &Value| {
+                items.iter().any(|i| matches!((&i.value, v), (Value::Date(a), Value::Date(b)) if a.start() <= b.start() && b.end() <= a.end()))
+            };
+            let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key()) || within(&h.value)).collect();
             let item_name = items.first().map(|h| cx.show(&h.value)).unwrap_or_default();
             // "yes" from the facts that hold the item; "no" from the facts
             // that give a one-value relation another value.
@@ -500,17 +554,26 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 _ => {
                     // Where: the object of a location relation of the value
                     // (or of the bound object).
-                    let targets: Vec<String> = match object {
-                        Some(o) => cx.set(o)?.iter().filter_map(|h| h.value.entity().map(String::from)).collect(),
-                        None => match pattern {
-                            Set::Entity(e) => vec![e.clone()],
-                            _ => hits.iter().filter_map(|h| h.value.entity().map(String::from)).collect(),
-                        },
+                    // With both sides bound ("where did the outage hit
+                    // Alibaba Cloud", "where did Alibaba Cloud suffer an
+                    // outage"), the place is where the happening was: a
+                    // location of an event relation on either side, never
+                    // a company's seat.
+                    let both = object.is_some();
+                    let targets: Vec<String> = match (object, pattern) {
+                        (Some(o), Set::Join { of, .. }) => {
+                            let mut t: Vec<String> = cx.values(of)?.iter().filter_map(|v| v.entity().map(String::from)).collect();
+                            t.extend(cx.values(o)?.iter().filter_map(|v| v.entity().map(String::from)));
+                            t
+                        }
+                        (Some(_), _) => vec![],
+                        (None, Set::Entity(e)) => vec![e.clone()],
+                        (None, _) => hits.iter().filter_map(|h| h.value.entity().map(String::from)).collect(),
                     };
                     for t in targets {
                         let mut found = false;
                         for f in store.facts_about(&t, None)? {
-                            if r.lex.relation(&f.relation).is_some_and(|rel| rel.location) {
+                            if r.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
                                 out.push((cx.show(&f.object), f));
                                 found = true;
                             }
@@ -552,10 +615,18 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             }
             reply = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) };
         }
-        Ask::Describe(e) | Ask::Title(e) => {
+        Ask::Describe(e) | Ask::Title(e, _) => {
             let mut facts: Vec<Fact> = store.facts_about(e, None)?;
-            if matches!(q.ask, Ask::Title(_)) {
+            if let Ask::Title(_, at) = &q.ask {
                 facts.retain(|f| r.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()));
+                // "at Alibaba": the titles held at it or at one of its parts.
+                if let Some(at) = at {
+                    let mut places = vec![at.clone()];
+                    if let Some(part) = &r.lex.part_relation {
+                        places.extend(store.subjects_with_object(&Value::Entity(at.clone()), part)?);
+                    }
+                    facts.retain(|f| f.object.entity().is_some_and(|o| places.iter().any(|p| p == o)));
+                }
                 if facts.is_empty() {
                     return Ok(unknown());
                 }
@@ -610,11 +681,64 @@ fn one_value(r: &Reader, set: &Set) -> bool {
     }
 }
 
+/// For a question about who or what holds a role now, when nothing known
+/// holds it now: the reply naming the latest holder known and when it
+/// ended.
+fn last_holder(cx: &Ctx, set: &Set, q: &Query) -> anyhow::Result<Option<String>> {
+    let Set::Join { rel, want_subject, of, time: Time::Current } = core(set) else { return Ok(None) };
+    let mut all = cx.set(&Set::Join { rel: *rel, want_subject: *want_subject, of: of.clone(), time: Time::Any })?;
+    let mut facts: Vec<Fact> = all.drain(..).flat_map(|h| h.facts).filter(|f| f.until.is_some()).collect();
+    if facts.is_empty() {
+        return Ok(None);
+    }
+    // The latest end first; among the facts ending then, a reliable source first.
+    facts.sort_by_key(|f| std::cmp::Reverse(f.until.map(|u| u.end())));
+    let latest = facts[0].until;
+    let mut last: Vec<Fact> = facts.into_iter().filter(|f| f.until == latest).collect();
+    let mut reliable = Vec::new();
+    for f in &last {
+        if !cx.unreliable_only(std::slice::from_ref(f))? {
+            reliable.push(f.clone());
+        }
+    }
+    if !reliable.is_empty() {
+        last = reliable;
+    }
+    let sentences: Vec<String> = last.iter().map(|f| cx.sentence(f, true)).collect();
+    let _ = q;
+    Ok(Some(format!(
+        "I don't know of a current one: the latest I know of is that {} (according to {}).",
+        sentences.join("; "),
+        cx.cite_facts(&last)?
+    )))
+}
+
+/// Whether the store holds the whole of a set, so that its size is a
+/// count the sources support: the members of a class (the sources
+/// enumerate a group such as "the four AI tigers"), filtered or not, and
+/// joins over relations the lexicon declares complete.
+fn countable(r: &Reader, set: &Set) -> bool {
+    match set {
+        Set::Filter { class: Some(_), base: None, .. } => true,
+        Set::Filter { base: Some(b), class, .. } => class.is_some() || countable(r, b),
+        Set::Filter { .. } => false,
+        Set::And(a, b) => countable(r, a) || countable(r, b),
+        Set::Join { rel, of, .. } => r.lex.relations[*rel].complete && countable_start(r, of),
+        Set::Without(s, _) | Set::Mentioning(s, _) => countable(r, s),
+        Set::Entity(_) | Set::Literal(_) => true,
+    }
+}
+
+/// A join's start is countable when it is a name or a countable set.
+fn countable_start(r: &Reader, set: &Set) -> bool {
+    matches!(set, Set::Entity(_)) || countable(r, set)
+}
+
 /// The set whose relation words the reply: an intersection's first
 /// part, a set without one member's whole.
 fn core(set: &Set) -> &Set {
     match set {
-        Set::And(a, _) | Set::Without(a, _) => core(a),
+        Set::And(a, _) | Set::Without(a, _) | Set::Mentioning(a, _) => core(a),
         other => other,
     }
 }

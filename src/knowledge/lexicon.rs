@@ -95,6 +95,19 @@ pub struct Relation {
     /// which lets a chain of joins skip reading the facts it passes through.
     #[serde(default)]
     pub timeless: bool,
+    /// Whether its facts are events that happen at one date (left,
+    /// joined, founded) rather than states that hold over an interval
+    /// (leads, CEO of). "In 2024" asks for events dated within 2024, and
+    /// an undated event is never placed in a year; a state holds in 2024
+    /// when its interval overlaps it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub event: bool,
+    /// Whether the store holds all of the relation's facts (a closed
+    /// knowledge base), so that "how many" can count them. News facts
+    /// name some of a company's staff, never all: without this flag a
+    /// count over the relation is declined, with the ones known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complete: bool,
     /// How much the relation says about an entity, for descriptions
     /// ("Who is X?"): higher comes first; 0 leaves it out.
     #[serde(default = "default_salience")]
@@ -165,6 +178,12 @@ pub struct Language {
     /// The reply used when nothing is known, with `{what}`.
     #[serde(default)]
     pub help: String,
+    /// Words that ask for facts that have ended ("the former CEO").
+    #[serde(default)]
+    pub former: Vec<String>,
+    /// Words that ask for facts that hold now ("the current CEO", "now").
+    #[serde(default)]
+    pub current: Vec<String>,
 }
 
 /// A domain's kinds and relations, merged from its lexicon files.
@@ -185,6 +204,10 @@ pub struct Lexicon {
     /// "start-ups"), so that "which start-ups ..." can filter by it.
     #[serde(default)]
     pub member_relation: Option<String>,
+    /// The relation that makes an entity part of another (a unit of a
+    /// company), so that "X's title at the company" includes its units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_relation: Option<String>,
     /// Kinds whose two-part names also answer in the other order
     /// ("Jingren Zhou" and "Zhou Jingren").
     #[serde(default)]
@@ -274,6 +297,9 @@ impl Lexicon {
         }
         if other.member_relation.is_some() {
             self.member_relation = other.member_relation;
+        }
+        if other.part_relation.is_some() {
+            self.part_relation = other.part_relation;
         }
     }
 

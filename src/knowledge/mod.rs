@@ -338,11 +338,21 @@ impl Fact {
 
     /// Whether the fact held at some time within `at` (a year holds if the
     /// fact held during any part of it). Open ends count as holding.
-    pub fn holds_at(&self, at: &Date) -> bool {
+    ///
+    /// An event (a fact with an `on` date, or any fact of an `event`
+    /// relation) happened within `at` only when its date overlaps it: Jia
+    /// leaving in March 2023 is not "in 2024", and an undated event is in
+    /// no year.
+    pub fn holds_at(&self, at: &Date, event: bool) -> bool {
+        if let Some(o) = self.on.or(if event { self.since } else { None }) {
+            return o.start() <= at.end() && o.end() >= at.start();
+        }
+        if event {
+            return false;
+        }
         let started = self.since.is_none_or(|s| s.start() <= at.end());
         let not_ended = self.until.is_none_or(|u| u.start() > at.start());
-        let event_ok = self.on.is_none_or(|o| o.start() <= at.end());
-        started && not_ended && event_ok
+        started && not_ended
     }
 
     /// Whether the fact holds now (it has not ended).

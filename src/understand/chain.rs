@@ -447,7 +447,7 @@ pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
             kinds_of(r, b)?;
             kinds_of(r, a)
         }
-        Set::Without(s, _) => kinds_of(r, s),
+        Set::Without(s, _) | Set::Mentioning(s, _) => kinds_of(r, s),
     }
 }
 
@@ -458,7 +458,7 @@ pub fn well_typed(r: &Reader, q: &Query) -> bool {
         Ask::Values(s) | Ask::Count(s) => ok(s),
         Ask::Check { item, set } => ok(item) && ok(set),
         Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => ok(s) && o.as_ref().is_none_or(ok),
-        Ask::Describe(_) | Ask::Title(_) => true,
+        Ask::Describe(_) | Ask::Title(..) => true,
     }
 }
 

@@ -51,6 +51,10 @@ pub enum Set {
     /// The members of a set other than one entity ("the other films of
     /// X's director").
     Without(Box<Set>, String),
+    /// The members of a set whose facts involve an entity: a text value
+    /// that names it, or a fact with it on either side ("Fu Ruiji's role
+    /// at Kuaishou").
+    Mentioning(Box<Set>, String),
 }
 
 impl Set {
@@ -64,7 +68,7 @@ impl Set {
                 base.as_ref().and_then(|b| b.topic()).or(related.as_deref()).or(class.as_deref())
             }
             Set::And(a, b) => a.topic().or(b.topic()),
-            Set::Without(s, _) => s.topic(),
+            Set::Without(s, _) | Set::Mentioning(s, _) => s.topic(),
         }
     }
 
@@ -81,7 +85,7 @@ impl Set {
             }
             Set::Filter { base, .. } => base.as_ref().map_or(0, |b| b.joins()),
             Set::And(a, b) => a.joins() + b.joins(),
-            Set::Without(s, _) => s.joins(),
+            Set::Without(s, _) | Set::Mentioning(s, _) => s.joins(),
         }
     }
 
@@ -102,7 +106,7 @@ impl Set {
                 a.substitute(old, new);
                 b.substitute(old, new);
             }
-            Set::Without(s, e) => {
+            Set::Without(s, e) | Set::Mentioning(s, e) => {
                 s.substitute(old, new);
                 if e == old {
                     *e = new.to_string();
@@ -127,6 +131,11 @@ pub enum Time {
     After(Box<Set>),
     /// Before the event or holder named.
     Before(Box<Set>),
+    /// Facts that have ended ("the former CEO").
+    Ended,
+    /// Facts that hold now, with no fallback to past ones ("the current
+    /// CEO", "who leads it now").
+    Current,
 }
 
 /// What the question asks of the set.
@@ -153,8 +162,9 @@ pub enum Ask {
     Where(Set, Option<Set>),
     /// A short description of an entity.
     Describe(String),
-    /// An entity's titles and roles.
-    Title(String),
+    /// An entity's titles and roles, optionally those involving a second
+    /// entity ("Jia's title at Alibaba").
+    Title(String, Option<String>),
 }
 
 /// A query: what is asked, and how the reply should read.
@@ -175,7 +185,7 @@ impl Query {
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => {
                 s.topic().or(o.as_ref().and_then(|o| o.topic())).map(String::from)
             }
-            Ask::Describe(e) | Ask::Title(e) => Some(e.clone()),
+            Ask::Describe(e) | Ask::Title(e, _) => Some(e.clone()),
         }
     }
 
@@ -185,7 +195,38 @@ impl Query {
             Ask::Values(s) | Ask::Count(s) => s.joins(),
             Ask::Check { item, set } => item.joins() + set.joins(),
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => s.joins() + o.as_ref().map_or(0, Set::joins),
-            Ask::Describe(_) | Ask::Title(_) => 0,
+            Ask::Describe(_) | Ask::Title(..) => 0,
+        }
+    }
+
+    /// Gives the outermost join over a relation that changes over time
+    /// (not timeless, not an event) the time `t`. Returns whether one took it.
+    pub fn retime(&mut self, r: &Reader, t: &Time) -> bool {
+        fn outer(r: &Reader, s: &mut Set, t: &Time) -> bool {
+            match s {
+                Set::Join { rel, time, of, .. } => {
+                    let relation = &r.lex.relations[*rel];
+                    if !relation.timeless && !relation.event && relation.value == ValueType::Entity {
+                        *time = t.clone();
+                        true
+                    } else {
+                        outer(r, of, t)
+                    }
+                }
+                Set::Filter { base: Some(b), .. } => outer(r, b, t),
+                Set::And(a, b) => {
+                    let x = outer(r, a, t);
+                    outer(r, b, t) || x
+                }
+                Set::Without(a, _) | Set::Mentioning(a, _) => outer(r, a, t),
+                _ => false,
+            }
+        }
+        match &mut self.ask {
+            Ask::Values(s) | Ask::Count(s) => outer(r, s, t),
+            Ask::Check { set, .. } => outer(r, set, t),
+            Ask::When(..) | Ask::Why(..) | Ask::HowLong(..) | Ask::Where(..) => false,
+            Ask::Describe(_) | Ask::Title(..) => false,
         }
     }
 
@@ -202,7 +243,7 @@ impl Query {
                     o.substitute(old, new);
                 }
             }
-            Ask::Describe(e) | Ask::Title(e) => {
+            Ask::Describe(e) | Ask::Title(e, _) => {
                 if e == old {
                     *e = new.to_string()
                 }
@@ -220,6 +261,8 @@ pub enum NotUnderstood {
     UnknownName(String),
     /// No reading fits.
     NoReading,
+    /// A reading leaves content words of the question unexplained.
+    Unexplained(super::guard::Gap),
 }
 
 type R<T> = Result<T, NotUnderstood>;
@@ -456,6 +499,11 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     let mut skip: Vec<usize> = Vec::new();
     if let Some(wpos) = toks.iter().position(|t| matches!(t, Tok::Wh(_) | Tok::List)) {
         let mut j = wpos + 1;
+        // "how many of the AI tigers", "which of the models"
+        if matches!(toks.get(j), Some(Tok::Prep(Prep::Of))) && matches!(toks.get(j + 1), Some(Tok::Kind(_) | Tok::Ent(..))) {
+            skip.push(j);
+            j += 1;
+        }
         // "which Alibaba models": an entity modifier before the kind.
         if let (Some(Tok::Ent(ids, _)), Some(Tok::Kind(_))) = (toks.get(j), toks.get(j + 1)) {
             if ids.len() == 1 && !r.classes.contains(&ids[0]) {
@@ -503,6 +551,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
 
     // Noun phrases and the verb, in order.
     let mut nps: Vec<(usize, Set)> = Vec::new();
+    let mut np_end: Option<usize> = None;
     let mut verb: Option<(usize, Vec<Mention>, bool)> = None; // position, readings, passive
     let mut bare_nouns: Vec<Mention> = Vec::new();
     let mut i = 0;
@@ -522,7 +571,19 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             }
         }
         if let Some((set, j)) = noun_phrase(&p, i)? {
+            // "TikTok and Douyin": names side by side ("and" is a
+            // stopword) are one coordinated noun phrase; the clause holds
+            // of each of them.
+            if let (Some((_, prev)), Some(end)) = (nps.last_mut(), np_end) {
+                if end == i && !yes_no && is_name(&set) && coordinable(prev) {
+                    *prev = Set::And(Box::new(prev.clone()), Box::new(set));
+                    np_end = Some(j);
+                    i = j;
+                    continue;
+                }
+            }
             nps.push((i, set));
+            np_end = Some(j);
             i = j;
             continue;
         }
@@ -544,7 +605,11 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     // Title questions: "What is Eddie Wu's title?"
     if title && verb.is_none() {
         if let Some((_, Set::Entity(e))) = nps.first() {
-            return Ok(Query { ask: Ask::Title(e.clone()), past });
+            let at = match nps.get(1) {
+                Some((pos, Set::Entity(o))) if nps.len() == 2 && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::In))) => Some(o.clone()),
+                _ => None,
+            };
+            return Ok(Query { ask: Ask::Title(e.clone(), at), past });
         }
     }
 
@@ -553,6 +618,15 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         let after: Vec<&Set> = nps.iter().filter(|(pos, _)| *pos > vpos).map(|(_, s)| s).collect();
         // Grammatical agent and patient (None = the open slot).
         let (mut agent, mut patient): (Option<Set>, Option<Set>) = (before.last().map(|s| (*s).clone()), after.first().map(|s| (*s).clone()));
+        // "Who succeeded Daniel Zhang as CEO of Alibaba?": a role noun
+        // phrase after the object ("as" is a stopword) says what the open
+        // side became; it holds of the answer as well.
+        let as_role: Option<Set> = match after.get(1) {
+            Some(Set::Join { rel, want_subject: true, of, .. }) if !passive && after.len() == 2 => {
+                Some(Set::Join { rel: *rel, want_subject: true, of: of.clone(), time: Time::Any })
+            }
+            _ => None,
+        };
         if passive {
             std::mem::swap(&mut agent, &mut patient);
         }
@@ -561,7 +635,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         let rel = &r.lex.relations[m.rel];
         let (subj, obj) = if m.role == Role::Verb { (agent, patient) } else { (patient, agent) };
         let time_for = time.clone();
-        let join_open = |known: Set, want_subject: bool| Set::Join { rel: m.rel, want_subject, of: Box::new(known), time: time_for.clone() };
+        let join_open = |known: Set, want_subject: bool| distribute(known, &|one| Set::Join { rel: m.rel, want_subject, of: Box::new(one), time: time_for.clone() });
         if unknown.is_some() && subj.is_none() && obj.is_none() {
             return Err(NotUnderstood::UnknownName(unknown.unwrap_or_default()));
         }
@@ -572,12 +646,24 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             (Some(Wh::Where), Some(s), None) if !object_is_place(r, m.rel) => Ask::Where(join_open(s, false), None),
             (Some(Wh::Where), Some(s), Some(o)) => Ask::Where(s, Some(o)).with_rel(m.rel),
             (None, Some(s), Some(o)) if yes_no => Ask::Check { item: o, set: join_open(s, false) },
+            // "Was M6 released in 2020?": a date-valued relation checked
+            // against the date asked about.
+            (None, Some(s), None) if yes_no && rel.value == ValueType::Date && matches!(time, Time::At(_)) => {
+                let Time::At(d) = time else { unreachable!("matched above") };
+                let set = Set::Join { rel: m.rel, want_subject: false, of: Box::new(s), time: Time::Any };
+                Ask::Check { item: Set::Literal(Value::Date(d)), set }
+            }
             (_, Some(s), None) => {
                 let set = filtered(join_open(s, false));
                 if wh == Some(Wh::HowMany) && rel.value != ValueType::Number { Ask::Count(set) } else { Ask::Values(set) }
             }
             (_, None, Some(o)) => {
-                let set = filtered(join_open(o, true));
+                let open = join_open(o, true);
+                let open = match as_role {
+                    Some(role) => Set::And(Box::new(open), Box::new(role)),
+                    None => open,
+                };
+                let set = filtered(open);
                 if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) }
             }
             (_, Some(s), Some(o)) => Ask::Check { item: o, set: join_open(s, false) },
@@ -592,6 +678,21 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     // No verb.
     if let Some(u) = unknown {
         return Err(NotUnderstood::UnknownName(u));
+    }
+    // "Fu Ruiji's role at Kuaishou", "Jia's position in Alibaba": a
+    // relation noun's values restricted to those involving the place.
+    if let [(_, first @ Set::Join { .. }), (pos, Set::Entity(at))] = nps.as_slice() {
+        if !yes_no && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::In))) {
+            let set = Set::Mentioning(Box::new(retime(first.clone(), &time)), at.clone());
+            return Ok(Query { ask: Ask::Values(filtered(set)), past });
+        }
+    }
+    // "Was M6 released in 2020?" read with "released" as M6's noun.
+    if let (true, [(_, Set::Join { rel, want_subject: false, of, .. })], Time::At(d)) = (yes_no, nps.as_slice(), &time) {
+        if r.lex.relations[*rel].value == ValueType::Date {
+            let set = Set::Join { rel: *rel, want_subject: false, of: of.clone(), time: Time::Any };
+            return Ok(Query { ask: Ask::Check { item: Set::Literal(Value::Date(*d)), set }, past });
+        }
     }
     match (yes_no, nps.as_slice()) {
         // "Is Baichuan an AI tiger?": the name and the class read as one
@@ -616,7 +717,15 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                 (Set::Entity(e), Some(Wh::Where)) => return Ok(Query { ask: Ask::Where(Set::Entity(e.clone()), None), past }),
                 (Set::Entity(e), Some(Wh::When)) => return Ok(Query { ask: Ask::When(Set::Entity(e.clone()), None), past }),
                 (Set::Entity(e), _) if r.classes.contains(e) && filter_kind.is_none() => {
-                    return Ok(Query { ask: Ask::Values(Set::Filter { base: None, kind: None, class: Some(e.clone()), related: None }), past })
+                    // "Which AI tigers are unicorns?": the members of one
+                    // class that are also members of the other.
+                    let members = Set::Filter { base: None, kind: None, class: Some(e.clone()), related: None };
+                    let set = match &filter_class {
+                        Some(c) if c != e => Set::Filter { base: Some(Box::new(members)), kind: None, class: Some(c.clone()), related: filter_related.clone() },
+                        _ => members,
+                    };
+                    let ask = if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) };
+                    return Ok(Query { ask, past });
                 }
                 (Set::Entity(e), _) => return Ok(Query { ask: Ask::Describe(e.clone()), past }),
                 _ => {}
@@ -629,10 +738,36 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     }
     if filter_class.is_some() || filter_kind.is_some() {
         if let Some(c) = filter_class {
-            return Ok(Query { ask: Ask::Values(Set::Filter { base: None, kind: None, class: Some(c), related: filter_related }), past });
+            // "How many AI tigers are there?": the members of the class.
+            let set = Set::Filter { base: None, kind: None, class: Some(c), related: filter_related };
+            let ask = if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) };
+            return Ok(Query { ask, past });
         }
     }
     Err(NotUnderstood::NoReading)
+}
+
+/// Whether a set is one name.
+fn is_name(s: &Set) -> bool {
+    matches!(s, Set::Entity(_))
+}
+
+/// Whether a set is a name or a coordination of names.
+fn coordinable(s: &Set) -> bool {
+    match s {
+        Set::Entity(_) => true,
+        Set::And(a, b) => coordinable(a) && coordinable(b),
+        _ => false,
+    }
+}
+
+/// Applies `f` to each name of a coordination and intersects the results
+/// ("which company owns TikTok and Douyin": owners of both).
+fn distribute(s: Set, f: &dyn Fn(Set) -> Set) -> Set {
+    match s {
+        Set::And(a, b) if coordinable(&a) && coordinable(&b) => Set::And(Box::new(distribute(*a, f)), Box::new(distribute(*b, f))),
+        other => f(other),
+    }
 }
 
 /// Applies the clause's time to the outermost join.

@@ -11,6 +11,7 @@
 
 pub mod chain;
 pub mod grammar;
+pub mod guard;
 pub mod lexer;
 mod statement;
 
@@ -221,6 +222,16 @@ impl Reader {
     /// The name of an entity.
     pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
         self.names.get(id).map(|(n, _)| n.as_str()).unwrap_or(id)
+    }
+
+    /// An entity's name and aliases, normalised. Scans the alias index:
+    /// for the rare readings that need it, not for every question.
+    pub fn names_of(&self, id: &str) -> Vec<String> {
+        let mut out: Vec<String> = self.aliases.iter().filter(|(_, ids)| ids.iter().any(|x| x == id)).map(|(a, _)| a.clone()).collect();
+        out.push(normalize(self.name(id)));
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Whether an entity is of a kind people ask about with "who" (the
@@ -595,8 +606,24 @@ impl Reader {
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
-        let query = grammar::read(self, &toks, conv, trimmed);
+        let time_word = self.time_word(trimmed, &toks);
+        let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
+            // "the former CEO", "who leads it now": the time word sets the
+            // time of the outermost join; a reading with no join for it
+            // leaves the word unexplained.
+            Some((word, time)) => {
+                if q.retime(self, time) {
+                    Ok(q)
+                } else {
+                    Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word.clone()], understood: vec![] }))
+                }
+            }
+            None => Ok(q),
+        });
         tracing::debug!(?toks, ?query, "question read");
+        // The precision guard: a reading that leaves content words
+        // unexplained does not answer.
+        let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
         let answer = match query {
             Ok(q) => {
                 let a = eval::evaluate(self, store, &q, text, max)?;
@@ -616,11 +643,34 @@ impl Reader {
             Err(grammar::NotUnderstood::UnknownName(name)) => {
                 Answer::empty(text, Status::Unknown, format!("I don't know anything about \"{name}\", so I can't answer that."))
             }
+            Err(grammar::NotUnderstood::Unexplained(gap)) => Answer::empty(text, Status::Unknown, gap.reply()),
             Err(grammar::NotUnderstood::NoReading) => {
                 Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.lang.help))
             }
         };
         Ok(answer)
+    }
+
+    /// A word outside the question's names that asks for ended facts
+    /// ("former") or for facts that hold now ("current", "now").
+    fn time_word(&self, text: &str, toks: &[Tok]) -> Option<(String, Time)> {
+        let mut cleaned = format!(" {} ", self.clean(text));
+        for t in toks {
+            if let Tok::Ent(_, span) = t {
+                cleaned = cleaned.replacen(&format!(" {span} "), " ", 1);
+            }
+        }
+        let former = norm_list(&self.lang.former);
+        let current = norm_list(&self.lang.current);
+        cleaned.split(' ').find_map(|w| {
+            if former.contains(w) {
+                Some((w.to_string(), Time::Ended))
+            } else if current.contains(w) {
+                Some((w.to_string(), Time::Current))
+            } else {
+                None
+            }
+        })
     }
 
     /// "Kismet (movie)" for candidate lists.

@@ -1,0 +1,254 @@
+//! The precision guard: a reading may answer only when it accounts for
+//! every content word of the question.
+//!
+//! A reading that ignores words is how a question gets a confident wrong
+//! answer ("Where did X work before joining Y?" read as "where is Y").
+//! So after the grammar or the chain reading has produced a [`Query`],
+//! each content token of the question must be used by it:
+//!
+//! - a name: one of its entities appears in the query;
+//! - a relation phrase: one of its relations is joined;
+//! - a kind noun: the query filters by that kind, or a relation or entity
+//!   of the query has it;
+//! - a number or a date: the query holds it as a literal or a time;
+//! - a title noun: the query asks for titles;
+//! - a negation, or a word nothing in the lexicon knows: never (there is
+//!   no negation operator yet, and an unknown word may change the meaning).
+//!
+//! The question word must fit what the query asks: "when" a date, "how
+//! many" a count or a number, "why" a reason, "where" a place, a yes/no
+//! question a check, a question word never a check. Grammar words
+//! (auxiliaries, prepositions, pronouns resolved by the conversation,
+//! fillers and stopwords, which never become tokens) need no use.
+
+use super::grammar::{Ask, Query, Set, Time};
+use super::lexer::{Tok, Wh};
+use super::Reader;
+use crate::knowledge::lexicon::ValueType;
+use crate::knowledge::{Date, Value};
+use std::collections::HashSet;
+
+/// What a query uses of the question.
+#[derive(Debug, Default)]
+struct Uses {
+    entities: HashSet<String>,
+    rels: HashSet<usize>,
+    kinds: HashSet<String>,
+    dates: Vec<Date>,
+    numbers: Vec<f64>,
+}
+
+impl Uses {
+    fn of(q: &Query) -> Uses {
+        let mut u = Uses::default();
+        match &q.ask {
+            Ask::Values(s) | Ask::Count(s) => u.set(s),
+            Ask::Check { item, set } => {
+                u.set(item);
+                u.set(set);
+            }
+            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => {
+                u.set(s);
+                if let Some(o) = o {
+                    u.set(o);
+                }
+            }
+            Ask::Describe(e) | Ask::Title(e, None) => {
+                u.entities.insert(e.clone());
+            }
+            Ask::Title(e, Some(at)) => {
+                u.entities.insert(e.clone());
+                u.entities.insert(at.clone());
+            }
+        }
+        u
+    }
+
+    fn set(&mut self, s: &Set) {
+        match s {
+            Set::Entity(e) => {
+                self.entities.insert(e.clone());
+            }
+            Set::Literal(v) => self.value(v),
+            Set::Join { rel, of, time, .. } => {
+                self.rels.insert(*rel);
+                self.set(of);
+                self.time(time);
+            }
+            Set::Filter { base, kind, class, related } => {
+                if let Some(b) = base {
+                    self.set(b);
+                }
+                self.kinds.extend(kind.clone());
+                self.entities.extend(class.clone());
+                self.entities.extend(related.clone());
+            }
+            Set::And(a, b) => {
+                self.set(a);
+                self.set(b);
+            }
+            Set::Without(a, e) | Set::Mentioning(a, e) => {
+                self.set(a);
+                self.entities.insert(e.clone());
+            }
+        }
+    }
+
+    fn time(&mut self, t: &Time) {
+        match t {
+            Time::At(d) => self.dates.push(*d),
+            Time::After(s) | Time::Before(s) => self.set(s),
+            Time::Now | Time::Any | Time::Ended | Time::Current => {}
+        }
+    }
+
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Entity(e) => {
+                self.entities.insert(e.clone());
+            }
+            Value::Date(d) => self.dates.push(*d),
+            Value::Number { amount, .. } => self.numbers.push(*amount),
+            Value::Text(_) => {}
+        }
+    }
+}
+
+/// Why a reading may not answer: the words it leaves unexplained, and
+/// the words it did use (for the reply).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// The question's words the reading does not account for.
+    pub missing: Vec<String>,
+    /// The words it did read.
+    pub understood: Vec<String>,
+}
+
+impl Gap {
+    /// The reply: what was understood and what was not.
+    pub fn reply(&self) -> String {
+        let quote = |ws: &[String]| ws.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ");
+        if self.understood.is_empty() {
+            format!("I don't know: I can't tell what {} asks, so I won't guess.", quote(&self.missing))
+        } else {
+            format!(
+                "I don't know: I understood {} but not what {} asks there, so I won't guess.",
+                quote(&self.understood),
+                quote(&self.missing)
+            )
+        }
+    }
+}
+
+/// How a token shows in a reply.
+fn shown(r: &Reader, t: &Tok) -> Option<String> {
+    match t {
+        Tok::Ent(_, name) | Tok::Rel(_, name) | Tok::Unknown(name) => Some(name.clone()),
+        Tok::Kind(k) => Some(r.lex.kinds.get(k).and_then(|n| n.first()).cloned().unwrap_or_else(|| k.clone())),
+        Tok::Num(n, money) => Some(format!("{}{}", if *money { "$" } else { "" }, crate::knowledge::format_amount(*n))),
+        Tok::Date(d) => Some(d.human()),
+        Tok::Not => Some("not".into()),
+        Tok::Title => Some("title".into()),
+        _ => None,
+    }
+}
+
+/// Checks that `q` accounts for every content token of `toks`.
+pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
+    let u = Uses::of(q);
+    // The kinds a relation's sides have; a literal side has the kind
+    // named after its value type ("which years": dates), as in the chain
+    // reading.
+    let rel_kinds: HashSet<&str> = u
+        .rels
+        .iter()
+        .flat_map(|&i| {
+            let rel = &r.lex.relations[i];
+            let literal = match rel.value {
+                ValueType::Entity => None,
+                ValueType::Date => Some("date"),
+                ValueType::Number => Some("number"),
+                ValueType::Text => Some("text"),
+            };
+            rel.subject.iter().chain(rel.object.iter()).map(String::as_str).chain(literal)
+        })
+        .collect();
+    let mut missing = Vec::new();
+    let mut understood = Vec::new();
+    for t in toks {
+        let used = match t {
+            Tok::Ent(ids, _) => ids.iter().any(|id| u.entities.contains(id)),
+            Tok::Rel(ms, _) => ms.iter().any(|m| u.rels.contains(&m.rel)),
+            Tok::Kind(k) => {
+                u.kinds.contains(k) || rel_kinds.contains(k.as_str()) || u.entities.iter().any(|e| r.kind(e) == Some(k.as_str()))
+            }
+            Tok::Num(n, _) => u.numbers.iter().any(|x| (x - n).abs() <= 1e-9 * n.abs().max(1.0)),
+            Tok::Date(d) => u.dates.contains(d),
+            Tok::Title => matches!(q.ask, Ask::Title(..)),
+            Tok::Not | Tok::Unknown(_) => false,
+            _ => continue,
+        };
+        if let Some(w) = shown(r, t) {
+            if used {
+                understood.push(w);
+            } else {
+                missing.push(w);
+            }
+        }
+    }
+    if let Some(w) = wh_misfit(r, toks, q) {
+        missing.push(w);
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Gap { missing, understood })
+    }
+}
+
+/// The question word (or the yes/no form) when the query does not ask
+/// what it asks for.
+fn wh_misfit(r: &Reader, toks: &[Tok], q: &Query) -> Option<String> {
+    let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
+    let yes_no = wh.is_none() && matches!(toks.first(), Some(Tok::Aux(_)));
+    let check = matches!(q.ask, Ask::Check { .. });
+    if yes_no {
+        return (!check).then(|| "yes or no".to_string());
+    }
+    let value_type = |s: &Set| match s {
+        Set::Join { rel, want_subject: false, .. } => Some(r.lex.relations[*rel].value),
+        Set::Filter { base: Some(b), .. } => match b.as_ref() {
+            Set::Join { rel, want_subject: false, .. } => Some(r.lex.relations[*rel].value),
+            _ => None,
+        },
+        _ => None,
+    };
+    let fits = match (wh, &q.ask) {
+        (None, _) => true,
+        (Some(_), Ask::Check { .. }) => false,
+        (Some(Wh::When), Ask::When(..)) => true,
+        (Some(Wh::When), Ask::Values(s)) => value_type(s) == Some(ValueType::Date),
+        (Some(Wh::When), _) => false,
+        (Some(Wh::Why), ask) => matches!(ask, Ask::Why(..)),
+        (Some(Wh::HowLong), ask) => matches!(ask, Ask::HowLong(..)) || matches!(ask, Ask::Values(s) if value_type(s) == Some(ValueType::Number)),
+        (Some(Wh::HowMany), Ask::Count(_)) => true,
+        (Some(Wh::HowMany), Ask::Values(s)) => value_type(s) == Some(ValueType::Number),
+        (Some(Wh::HowMany), _) => false,
+        (Some(_), Ask::Why(..)) => false,
+        (Some(_), Ask::HowLong(..)) => false,
+        _ => true,
+    };
+    (!fits).then(|| {
+        match wh {
+            Some(Wh::When) => "when",
+            Some(Wh::Why) => "why",
+            Some(Wh::HowMany) => "how many",
+            Some(Wh::HowLong) => "how long",
+            Some(Wh::Where) => "where",
+            Some(Wh::Who) => "who",
+            Some(Wh::Which) => "which",
+            Some(Wh::What) | None => "what",
+        }
+        .to_string()
+    })
+}
