@@ -13,6 +13,7 @@ pub mod chain;
 pub mod grammar;
 pub mod guard;
 pub mod lexer;
+pub mod lexical;
 mod statement;
 
 use crate::answer::{eval, Answer, Status};
@@ -52,6 +53,10 @@ pub struct Reader {
     pub(crate) lex: Lexicon,
     pub(crate) lang: Language,
     stemmer: rust_stemmers::Stemmer,
+    /// Irregular inflections to base forms, from the lexical table.
+    bases: HashMap<String, String>,
+    /// Every stem the relation phrases use.
+    known_stems: HashSet<String>,
     /// Normalised alias to entity ids.
     aliases: HashMap<String, Vec<String>>,
     /// The most words in any alias.
@@ -136,6 +141,8 @@ impl Reader {
             lex,
             lang,
             stemmer,
+            bases: HashMap::new(),
+            known_stems: HashSet::new(),
             aliases,
             max_alias_words,
             names,
@@ -171,6 +178,7 @@ impl Reader {
             }
         }
         reader.kind_set = reader.kind_nouns.keys().cloned().collect();
+        let table = lexical::Lexical::bundled();
         let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
         let all_nouns: HashSet<String> =
             reader.lex.relations.iter().flat_map(|r| r.subject_nouns.iter().chain(r.object_nouns.iter())).map(|n| normalize(n)).collect();
@@ -211,12 +219,72 @@ impl Reader {
                 }
             }
         }
+        // Words the lexicon does not list but the lexical table relates to
+        // one it does: synonyms of a one-word phrase read as that phrase,
+        // and the doer noun of a verb ("leader", "founder") as its noun.
+        // They never add a reading to a phrase the lexicon itself has.
+        let lexicon_stems: HashSet<Vec<String>> = phrases.values().flatten().map(|p| p.stems.clone()).collect();
+        let mut derived: Vec<Phrase> = Vec::new();
+        for p in phrases.values().flatten() {
+            let [word] = p.stems.as_slice() else { continue };
+            let Some(surface) = reader.surface_of(p.mention, word) else { continue };
+            let pos = if p.mention.role.verb() { "verb" } else { "noun" };
+            for (link, other) in table.related(pos, &surface) {
+                let mention = match (link, p.mention.role) {
+                    (lexical::Link::Synonym, _) => p.mention,
+                    (lexical::Link::Derived, Role::Verb) if lexical::agentive(other) => Mention { rel: p.mention.rel, role: Role::SubjectNoun },
+                    (lexical::Link::Derived, Role::InverseVerb) if lexical::agentive(other) => Mention { rel: p.mention.rel, role: Role::ObjectNoun },
+                    _ => continue,
+                };
+                let stems: Vec<String> = normalize(other).split(' ').filter(|w| !w.is_empty()).map(|w| reader.stem(w)).collect();
+                // Nor a word the reader knows as something else: a kind
+                // noun ("institute" is also a verb for "found"), a title
+                // noun, a pronoun, a stopword or a name.
+                let n = normalize(other);
+                let claimed = reader.kind_set.contains(&n) || reader.title_nouns.contains(&n) || reader.pronouns.contains(&n) || reader.stopwords.contains(&n) || reader.aliases.contains_key(&n);
+                if stems.is_empty() || lexicon_stems.contains(&stems) || claimed {
+                    continue;
+                }
+                if !derived.iter().any(|d| d.stems == stems && d.mention == mention) {
+                    derived.push(Phrase { stems, mention });
+                }
+            }
+        }
+        for d in derived {
+            phrases.entry(d.stems[0].clone()).or_default().push(d);
+        }
+        // A question word that is an irregular inflection ("built", "ran")
+        // is read as its base form, unless the lexicon uses the word as it
+        // is ("found" the verb is not "find", "held" is in "be held").
+        reader.known_stems = phrases.values().flatten().flat_map(|p| p.stems.iter().cloned()).collect();
+        reader.bases = table.bases_map();
         reader.phrases = phrases;
         Ok(reader)
     }
 
+    /// The stem of a word, after mapping an irregular inflection to its
+    /// base ("built" -> "build").
     fn stem(&self, w: &str) -> String {
-        self.stemmer.stem(w).into_owned()
+        let raw = self.stemmer.stem(w).into_owned();
+        match self.bases.get(w) {
+            Some(base) if !self.known_stems.contains(&raw) => self.stemmer.stem(base).into_owned(),
+            _ => raw,
+        }
+    }
+
+    /// The lexicon's own word for a one-word phrase of a relation, whose
+    /// stem is `stem` (the table is keyed by words, not stems).
+    fn surface_of(&self, m: Mention, stem: &str) -> Option<String> {
+        let r = &self.lex.relations[m.rel];
+        let list = match m.role {
+            Role::Verb => &r.verbs,
+            Role::InverseVerb => &r.inverse_verbs,
+            Role::SubjectNoun => &r.subject_nouns,
+            Role::ObjectNoun => &r.object_nouns,
+        };
+        list.iter()
+            .map(|p| normalize(p.trim_start_matches("be ")))
+            .find(|p| !p.contains(' ') && self.stemmer.stem(p) == stem)
     }
 
     /// The name of an entity.
