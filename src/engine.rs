@@ -261,7 +261,7 @@ impl Engine {
         importer.stage_source(source.clone());
         let mut fact = st.fact.clone();
         fact.sources = vec![source.id.clone()];
-        fact.evidence = Some(text.to_string());
+        fact.evidence = std::collections::BTreeMap::from([(source.id.clone(), text.to_string())]);
         importer.stage_fact(fact);
         importer.commit().map_err(|e| e.to_string())?;
         self.reload();

@@ -720,6 +720,25 @@ async fn reset_and_sources_are_per_chat() {
     bot.stop().await;
 }
 
+/// /sources lists each source with the quote that source gave: a fact two
+/// sources state keeps both quotes, each under its own source.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sources_show_each_source_with_its_own_quote() {
+    let bot = Running::start().await;
+    let chat = 5101;
+    let r = reply(&bot.fake, chat, chat, "Who owns the South China Morning Post?").await;
+    assert!(r.contains("Alibaba"), "{r}");
+    let r = reply(&bot.fake, chat, chat, "/sources").await;
+    let blocks: Vec<&str> = r.split("\n- ").skip(1).collect();
+    assert_eq!(blocks.len(), 2, "{r}");
+    let (q2023, q2024) = ("Alibaba, owner of the Post", "Alibaba owns the South China Morning Post");
+    let a = blocks.iter().find(|b| b.contains("(scmp-2023-03-jia-yangqing)")).unwrap_or_else(|| panic!("{r}"));
+    let b = blocks.iter().find(|b| b.contains("(scmp-2024-zhou-chang)")).unwrap_or_else(|| panic!("{r}"));
+    assert!(a.contains(q2023) && !a.contains(q2024), "the 2023 story shows its own words only: {r}");
+    assert!(b.contains(q2024) && !b.contains(q2023), "the 2024 story shows its own words only: {r}");
+    bot.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn help_start_and_about() {
     let bot = Running::start().await;

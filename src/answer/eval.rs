@@ -308,9 +308,9 @@ impl Ctx<'_> {
                         out.len() - 1
                     }
                 };
-                if let Some(e) = &f.evidence {
-                    if !out[pos].evidence.contains(e) {
-                        out[pos].evidence.push(e.clone());
+                if let Some(e) = f.evidence_from(s) {
+                    if !out[pos].evidence.iter().any(|x| x == e) {
+                        out[pos].evidence.push(e.to_string());
                     }
                 }
             }
