@@ -241,7 +241,7 @@ impl Reader {
 
     /// Expands contractions, normalises, removes fillers.
     pub fn clean(&self, text: &str) -> String {
-        let lowered = text.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
+        let lowered = crate::knowledge::normalize::fold(text).to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
         let mut expanded = String::with_capacity(lowered.len());
         for w in lowered.split_whitespace() {
             let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
