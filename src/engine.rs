@@ -8,6 +8,7 @@
 
 use crate::answer::{Answer, Status};
 use crate::config::Config;
+use crate::knowledge::normalize::normalize;
 use crate::knowledge::{Date, Reliability, Source};
 use crate::store::{default_triples_source, ImportReport, Store, TriplesOptions};
 use crate::understand::{Reader, Statement};
@@ -29,6 +30,10 @@ pub struct Conversation {
     pub last_query: Option<crate::understand::Query>,
     /// The last answer, for /sources.
     pub last_answer: Option<Answer>,
+    /// A /teach that named something new close to a known name, waiting
+    /// for the same person to send it again: (who, the statement
+    /// normalised).
+    pub unconfirmed_teach: Option<(String, String)>,
 }
 
 impl Conversation {
@@ -242,10 +247,61 @@ impl Engine {
         reader.statement(text)
     }
 
+    /// Known names close to the new names of a statement: for each new
+    /// name, "Jeff Zhang (Zhang Jianfeng)" for every close known entity.
+    fn near_misses(&self, st: &Statement) -> Vec<(crate::knowledge::Entity, Vec<String>)> {
+        let reader = self.reader.read().unwrap_or_else(|p| p.into_inner());
+        let mut out = Vec::new();
+        for e in &st.new_entities {
+            let close = reader.near_names(&e.name);
+            if close.is_empty() {
+                continue;
+            }
+            let shown = close
+                .iter()
+                .map(|(id, alias)| {
+                    let known = self.store.entity(id).ok().flatten();
+                    let name = known.as_ref().map(|k| k.name.clone()).unwrap_or_else(|| reader.name(id).to_string());
+                    let written = known.as_ref().and_then(|k| k.aliases.iter().find(|a| normalize(a) == *alias)).cloned();
+                    match written {
+                        Some(a) if normalize(&a) != normalize(&name) => format!("{name} ({a})"),
+                        _ => name,
+                    }
+                })
+                .collect();
+            out.push((e.clone(), shown));
+        }
+        out
+    }
+
     /// Stores a taught fact, citing `who` and now. Returns the confirmation
     /// only once the write is durable.
-    pub fn teach(&self, text: &str, who: &str) -> Result<String, String> {
+    ///
+    /// Names are taken exactly as written. A new name close to a known one
+    /// ("Zhang Sanfeng", "Zhang Jianfeng") is not stored at once: the reply
+    /// asks which was meant and nothing changes; the same statement sent
+    /// again by the same person in the same conversation confirms the new
+    /// name.
+    pub fn teach(&self, conversation: &mut Conversation, text: &str, who: &str) -> Result<String, String> {
         let st = self.statement(text)?;
+        let misses = self.near_misses(&st);
+        let pending = (who.to_string(), normalize(text));
+        if misses.is_empty() || conversation.unconfirmed_teach.as_ref() != Some(&pending) {
+            conversation.unconfirmed_teach = None;
+        }
+        if !misses.is_empty() && conversation.unconfirmed_teach.is_none() {
+            conversation.unconfirmed_teach = Some(pending);
+            let questions: Vec<String> = misses
+                .iter()
+                .map(|(e, known)| format!("Did you mean {}, or a new {} named {}?", or_list(known), e.kind, e.name))
+                .collect();
+            return Err(format!(
+                "{} Nothing was changed. Reply with /teach {} again to confirm, or use the exact name.",
+                questions.join(" "),
+                text.trim()
+            ));
+        }
+        conversation.unconfirmed_teach = None;
         let today = Date::today();
         let source = Source {
             id: format!("taught-{}-{}", crate::knowledge::normalize::slug(who), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)),
@@ -261,7 +317,7 @@ impl Engine {
         importer.stage_source(source.clone());
         let mut fact = st.fact.clone();
         fact.sources = vec![source.id.clone()];
-        fact.evidence = Some(text.to_string());
+        fact.evidence = std::collections::BTreeMap::from([(source.id.clone(), text.to_string())]);
         importer.stage_fact(fact);
         importer.commit().map_err(|e| e.to_string())?;
         self.reload();
@@ -269,11 +325,22 @@ impl Engine {
         Ok(format!("Noted: {} (taught by {who}).", st.sentence))
     }
 
-    /// Retracts a taught fact. Returns what was removed.
+    /// Retracts a taught fact. Returns what was removed. Names are taken
+    /// exactly as written: a name the store does not know retracts nothing
+    /// (a known name close to it is suggested).
     pub fn forget(&self, text: &str, who: &str) -> Result<String, String> {
         let st = self.statement(text)?;
         if !st.new_entities.is_empty() {
-            return Err(format!("I have no fact that says {}.", st.sentence));
+            let misses = self.near_misses(&st);
+            let hint: Vec<String> = misses.iter().map(|(e, known)| format!("{} is not {}", e.name, or_list(known))).collect();
+            if hint.is_empty() {
+                return Err(format!("I have no fact that says {}.", st.sentence));
+            }
+            return Err(format!(
+                "I have no fact that says {}. Nothing was changed: I take names exactly as written ({}); use the exact name.",
+                st.sentence,
+                hint.join("; ")
+            ));
         }
         let record = crate::store::Retraction { who: who.to_string(), when: Date::today().to_string(), fact: st.sentence.clone(), removed: 0 };
         let n = self.store.retract(&st.fact, Some(&record)).map_err(|e| e.to_string())?;
@@ -320,6 +387,15 @@ impl Engine {
     pub fn flush(&self) -> anyhow::Result<()> {
         self.store.flush()?;
         Ok(())
+    }
+}
+
+/// "A", "A or B", "A, B or C".
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 

@@ -86,6 +86,56 @@ fn ask_answers_one_question() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("175 billion"));
 }
 
+/// Issue 9: accents and full-width forms are folded in questions and in
+/// names alike, so "Wéiguāng Liú" finds Weiguang Liu, "ＧＰＴ－３" finds
+/// GPT-3, and a name imported with accents is found without them.
+#[test]
+fn accents_and_full_width_forms_are_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let ask = |questions: &[&str]| -> Vec<serde_json::Value> {
+        let mut c = factbot(&db);
+        c.args(["ask", "--json"]);
+        let out = run_with_stdin(c, &(questions.join("\n\n") + "\n"));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let objs: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(objs.len(), questions.len());
+        objs
+    };
+    let values = |o: &serde_json::Value| -> String {
+        o["answers"].as_array().map(|a| a.iter().map(|v| v["value"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>().join("; ")).unwrap_or_default()
+    };
+    let cases: [(&str, &str); 5] = [
+        ("What does Wéiguāng Liú lead?", "public cloud"),
+        ("Whom does Jìn Lǐ report to?", "Eddie Wu"),
+        ("How many parameters does ＧＰＴ－３ have?", "175 billion"),
+        ("Ｗｈｏ ｌｅａｄｓ Ａｌｉｂａｂａ＇ｓ ｐｕｂｌｉｃ ｃｌｏｕｄ ｄｉｖｉｓｉｏｎ？", "Weiguang Liu"),
+        // Decomposed accents (a letter, then a combining mark).
+        ("Whom does Jin\u{300} Li\u{30c} report to?", "Eddie Wu"),
+    ];
+    let objs = ask(&cases.map(|(q, _)| q));
+    for ((q, want), o) in cases.iter().zip(&objs) {
+        assert_eq!(o["status"], "answered", "{q}: {o}");
+        assert!(values(o).contains(want), "{q}: expected {want}: {o}");
+    }
+
+    // Imported names with accents are found without them (and the other way).
+    let facts = dir.path().join("accents.facts");
+    std::fs::write(
+        &facts,
+        "source t1 \"Test\" 2024-01-01 \"A test source\"\nentity jose-nunez person \"José Núñez\"\njose-nunez works_at alibaba [t1] \"José Núñez works at Alibaba\"\n",
+    )
+    .unwrap();
+    let out = factbot(&db).arg("import").arg(&facts).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let objs = ask(&["Who is Jose Nunez?", "Who is JOSÉ NÚÑEZ?", "Who is Ｊｏｓｅ Ｎｕｎｅｚ?"]);
+    for o in &objs {
+        assert_eq!(o["status"], "answered", "{o}");
+        assert_eq!(values(o), "José Núñez", "{o}");
+        assert!(o["reply"].as_str().unwrap_or("").contains("works at Alibaba"), "{o}");
+    }
+}
+
 #[test]
 fn serve_checks_its_settings_before_it_creates_a_store() {
     let dir = tempfile::tempdir().unwrap();

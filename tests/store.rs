@@ -184,3 +184,132 @@ fn a_dated_fact_of_a_timeless_relation_is_refused() {
     import_paths(&store, &[lexicon, facts], Format::Auto).expect("undated facts import");
     assert_eq!(store.stats().unwrap().facts, 1);
 }
+
+/// A small lexicon and two sources for the evidence tests.
+fn evidence_fixture(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let lexicon = dir.join("people.toml");
+    std::fs::write(
+        &lexicon,
+        "[kinds]\nperson = [\"person\"]\nunit = [\"unit\"]\n\n[[relation]]\nname = \"leads\"\nsubject = [\"person\"]\nobject = [\"unit\"]\npresent = \"{s} leads {o}\"\n",
+    )
+    .unwrap();
+    let a = dir.join("a.facts");
+    std::fs::write(
+        &a,
+        "source post \"The Post\" 2024-01-01 \"First story\"\nsource wire \"The Wire\" 2024-02-01 \"Second story\"\nsource blog \"A Blog\" 2024-03-01 \"Third story\"\nentity wang-wu person \"Wang Wu\"\nentity lab unit \"Robotics Lab\"\nwang-wu leads lab [post] \"Wang Wu runs the lab, the Post says\"\nwang-wu leads lab [wire] \"the Wire's own words\"\n",
+    )
+    .unwrap();
+    // A later import: a third source, with its quote, and the Post again
+    // with other words (the first quote a source gave is kept).
+    let b = dir.join("b.facts");
+    std::fs::write(&b, "wang-wu leads lab [blog] \"the blog's words\"\nwang-wu leads lab [post] \"other words\"\n").unwrap();
+    (lexicon, a, b)
+}
+
+#[test]
+fn each_source_keeps_its_own_evidence_quote_through_merges_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lexicon, a, b) = evidence_fixture(dir.path());
+    let store = Store::open(&dir.path().join("one"), 16 << 20).unwrap();
+    let report = import_paths(&store, &[lexicon, a], Format::Auto).unwrap();
+    assert_eq!(report.facts, 1, "the two lines are one fact: {report:?}");
+    let report = import_paths(&store, &[b], Format::Auto).unwrap();
+    assert_eq!((report.facts, report.merged), (0, 1), "{report:?}");
+    let facts: Vec<_> = store.facts().map(Result::unwrap).collect();
+    assert_eq!(facts.len(), 1, "{facts:?}");
+    let f = &facts[0];
+    assert_eq!(f.sources, vec!["post", "wire", "blog"]);
+    assert_eq!(f.evidence_from("post"), Some("Wang Wu runs the lab, the Post says"));
+    assert_eq!(f.evidence_from("wire"), Some("the Wire's own words"));
+    assert_eq!(f.evidence_from("blog"), Some("the blog's words"));
+    assert_eq!(f.evidence.len(), 3);
+
+    // An export imports into an empty store and exports identically.
+    let dump = export(&store);
+    let file = dir.path().join("dump.jsonl");
+    std::fs::write(&file, &dump).unwrap();
+    let again = Store::open(&dir.path().join("two"), 16 << 20).unwrap();
+    import_paths(&again, &[file], Format::Auto).unwrap();
+    assert_eq!(export(&again), dump);
+    assert_eq!(again.facts().map(Result::unwrap).collect::<Vec<_>>(), facts);
+}
+
+#[test]
+fn evidence_from_a_source_the_fact_does_not_cite_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lexicon, a, _) = evidence_fixture(dir.path());
+    let store = Store::open(&dir.path().join("one"), 16 << 20).unwrap();
+    import_paths(&store, &[lexicon, a], Format::Auto).unwrap();
+    let before = export(&store);
+    let line = r#"{"type":"fact","fact":{"subject":"wang-wu","relation":"leads","object":{"type":"entity","value":"lab"},"sources":["post"],"evidence":{"wire":"words the Post never wrote"}}}"#;
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let msg = format!("{:#}", import_paths(&store, &[file], Format::Auto).unwrap_err());
+    assert!(msg.contains("bad.jsonl:1") && msg.contains("`wire`") && msg.contains("does not cite"), "{msg}");
+    assert_eq!(export(&store), before);
+}
+
+#[test]
+fn a_schema_version_1_export_imports_with_its_quote_given_to_the_first_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lexicon, _, _) = evidence_fixture(dir.path());
+    let store = Store::open(&dir.path().join("one"), 16 << 20).unwrap();
+    let v1 = [
+        r#"{"type":"source","source":{"id":"post","outlet":"The Post","title":"T","date":{"year":2024}}}"#,
+        r#"{"type":"source","source":{"id":"wire","outlet":"The Wire","title":"T","date":{"year":2024}}}"#,
+        r#"{"type":"entity","entity":{"id":"wang-wu","name":"Wang Wu","kind":"person"}}"#,
+        r#"{"type":"entity","entity":{"id":"lab","name":"Robotics Lab","kind":"unit"}}"#,
+        r#"{"type":"fact","fact":{"subject":"wang-wu","relation":"leads","object":{"type":"entity","value":"lab"},"sources":["post","wire"],"evidence":"the Post's words"}}"#,
+    ];
+    let file = dir.path().join("v1.jsonl");
+    std::fs::write(&file, v1.join("\n")).unwrap();
+    import_paths(&store, &[lexicon, file], Format::Auto).unwrap();
+    let f = store.facts().next().unwrap().unwrap();
+    assert_eq!(f.evidence_from("post"), Some("the Post's words"));
+    assert_eq!(f.evidence_from("wire"), None, "no quote is made up for the other source");
+}
+
+#[test]
+fn a_schema_version_1_store_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        db.insert(b"Mschema", &b"1"[..]).unwrap();
+        db.insert(b"Ealibaba", &b"{}"[..]).unwrap();
+        db.flush().unwrap();
+    }
+    let err = Store::open(&dir.path().join("db"), 16 << 20).err().expect("refused");
+    let msg = err.to_string();
+    assert!(msg.contains("schema version 1") && msg.contains("reads version 2"), "{msg}");
+}
+
+/// /sources (the console's rendering, which Telegram shares) shows under
+/// each source the quote that source gave, and no other source's.
+#[test]
+fn sources_show_each_source_with_its_own_quote() {
+    use factbot::channel::console::sources_text;
+    use factbot::engine::Conversation;
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::load(None).unwrap();
+    let engine = Engine::open(&config, Some(&dir.path().join("db"))).unwrap();
+    let mut conv = Conversation::default();
+    let answer = engine.ask(&mut conv, "Who owns the South China Morning Post?");
+    let text = sources_text(Some(&answer));
+    let post_2023 = "Alibaba, owner of the Post";
+    let post_2024 = "Alibaba owns the South China Morning Post";
+    let blocks: Vec<&str> = text.split("\n- ").skip(1).collect();
+    assert_eq!(blocks.len(), 2, "two sources: {text}");
+    let a = blocks.iter().find(|b| b.contains("(scmp-2023-03-jia-yangqing)")).unwrap_or_else(|| panic!("{text}"));
+    let b = blocks.iter().find(|b| b.contains("(scmp-2024-zhou-chang)")).unwrap_or_else(|| panic!("{text}"));
+    assert!(a.contains(post_2023) && !a.contains(post_2024), "{text}");
+    assert!(b.contains(post_2024) && !b.contains(post_2023), "{text}");
+    // Every merged bundled fact: each cited source shows only its own quote.
+    for f in engine.store().facts().map(Result::unwrap).filter(|f| f.sources.len() > 1) {
+        for (s, q) in &f.evidence {
+            assert!(f.sources.contains(s), "{f:?}");
+            for other in f.sources.iter().filter(|o| *o != s) {
+                assert_ne!(f.evidence_from(other), Some(q.as_str()), "{f:?}");
+            }
+        }
+    }
+}

@@ -545,6 +545,84 @@ async fn admin_teaches_and_forgets() {
     bot.stop().await;
 }
 
+/// Issue 9: /teach takes names exactly as written. A new name close to a
+/// known one is asked about and nothing changes; the same /teach again in
+/// the same chat confirms it as a new entity; the known entity is never
+/// given the fact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn teach_takes_names_exactly_and_confirms_a_near_miss_first() {
+    let bot = Running::start().await;
+    let fake = &bot.fake;
+    let store = bot.engine.store();
+    let export = || {
+        let mut out = Vec::new();
+        store.export(&mut out).unwrap();
+        out
+    };
+    let before = export();
+    let jeff_before = store.facts_about("jeff-zhang", None).unwrap();
+    let teach = "/teach Zhang Sanfeng leads the quantum computing unit";
+
+    let r = reply(fake, ADMIN, ADMIN, teach).await;
+    assert!(r.contains("Did you mean Jeff Zhang (Zhang Jianfeng), or a new person named Zhang Sanfeng?"), "{r}");
+    assert!(r.contains(&format!("Reply with {teach} again to confirm")), "{r}");
+    assert!(!r.starts_with("Noted"), "{r}");
+    assert!(export() == before, "a near miss changed the store");
+
+    // Another chat, and another statement in between, do not confirm it.
+    let group = -9201;
+    let r = reply(fake, group, ADMIN, teach).await;
+    assert!(r.contains("Did you mean Jeff Zhang"), "the confirmation is per chat: {r}");
+    let r = reply(fake, group, ADMIN, "/teach Zhang Sanfeng heads the quantum computing unit").await;
+    assert!(r.contains("Did you mean Jeff Zhang"), "{r}");
+    let r = reply(fake, group, ADMIN, teach).await;
+    assert!(r.contains("Did you mean Jeff Zhang"), "another /teach in between starts over: {r}");
+    assert!(export() == before, "unconfirmed statements changed the store");
+
+    // The same /teach again in the same chat: a new person.
+    let r = reply(fake, ADMIN, ADMIN, teach).await;
+    assert!(r.starts_with("Noted: Zhang Sanfeng leads"), "{r}");
+    assert!(!r.contains("Jeff Zhang"), "{r}");
+    let new = store.entity("zhang-sanfeng").unwrap().expect("a new entity");
+    assert_eq!((new.name.as_str(), new.kind.as_str()), ("Zhang Sanfeng", "person"));
+    assert_eq!(store.facts_about("jeff-zhang", None).unwrap(), jeff_before, "Jeff Zhang was given no fact");
+    assert_eq!(store.facts_about("zhang-sanfeng", None).unwrap().len(), 1);
+    let r = reply(fake, 9202, 9202, "Who leads the quantum computing unit?").await;
+    assert!(r.contains("Zhang Sanfeng") && !r.contains("Jeff Zhang"), "{r}");
+
+    // A name with no near miss is new at once; a known name is used as written.
+    let r = reply(fake, ADMIN, ADMIN, "/teach Wang Wu heads the robotics lab").await;
+    assert!(r.starts_with("Noted: Wang Wu"), "{r}");
+    bot.stop().await;
+}
+
+/// Issue 9: /forget takes names exactly as written: a near miss of a known
+/// name retracts nothing (the known name is suggested), and the real fact
+/// stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forget_takes_names_exactly() {
+    let bot = Running::start().await;
+    let fake = &bot.fake;
+    let store = bot.engine.store();
+    let mut before = Vec::new();
+    store.export(&mut before).unwrap();
+
+    let r = reply(fake, ADMIN, ADMIN, "/forget Weiguang Lu leads Alibaba's public cloud division").await;
+    assert!(r.starts_with("I have no fact that says Weiguang Lu leads"), "{r}");
+    assert!(r.contains("Weiguang Liu") && r.contains("exact name"), "the known name is suggested: {r}");
+    let mut after = Vec::new();
+    store.export(&mut after).unwrap();
+    assert!(before == after, "a near miss retracted something");
+    assert!(store.retractions().unwrap().is_empty());
+    let r = reply(fake, 9301, 9301, "Who leads Alibaba's public cloud division?").await;
+    assert!(r.contains("Weiguang Liu"), "the real fact stays: {r}");
+
+    // An unknown name with nothing close: simply no such fact.
+    let r = reply(fake, ADMIN, ADMIN, "/forget Xavier Quux leads Alibaba's public cloud division").await;
+    assert!(r.starts_with("I have no fact that says Xavier Quux leads") && !r.contains("exact name"), "{r}");
+    bot.stop().await;
+}
+
 /// Sends `text` to `chat` as `from` and returns the reply (unescaped), the
 /// next message sent to that chat.
 async fn reply(fake: &Fake, chat: i64, from: i64, text: &str) -> String {
@@ -717,6 +795,25 @@ async fn reset_and_sources_are_per_chat() {
     assert_eq!(sent_a[3].text, no_answer, "/reset forgot the conversation");
     let sent_b = bot.fake.wait_sent_to(b, 2).await;
     assert_ne!(sent_b[1].text, no_answer, "another chat's /reset leaves this one alone");
+    bot.stop().await;
+}
+
+/// /sources lists each source with the quote that source gave: a fact two
+/// sources state keeps both quotes, each under its own source.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sources_show_each_source_with_its_own_quote() {
+    let bot = Running::start().await;
+    let chat = 5101;
+    let r = reply(&bot.fake, chat, chat, "Who owns the South China Morning Post?").await;
+    assert!(r.contains("Alibaba"), "{r}");
+    let r = reply(&bot.fake, chat, chat, "/sources").await;
+    let blocks: Vec<&str> = r.split("\n- ").skip(1).collect();
+    assert_eq!(blocks.len(), 2, "{r}");
+    let (q2023, q2024) = ("Alibaba, owner of the Post", "Alibaba owns the South China Morning Post");
+    let a = blocks.iter().find(|b| b.contains("(scmp-2023-03-jia-yangqing)")).unwrap_or_else(|| panic!("{r}"));
+    let b = blocks.iter().find(|b| b.contains("(scmp-2024-zhou-chang)")).unwrap_or_else(|| panic!("{r}"));
+    assert!(a.contains(q2023) && !a.contains(q2024), "the 2023 story shows its own words only: {r}");
+    assert!(b.contains(q2024) && !b.contains(q2023), "the 2024 story shows its own words only: {r}");
     bot.stop().await;
 }
 

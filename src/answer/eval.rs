@@ -76,17 +76,34 @@ impl Ctx<'_> {
     /// The date an entity is anchored at, for "after X": the dates of its
     /// own facts.
     fn anchor_date(&self, id: &str) -> anyhow::Result<Option<Date>> {
-        let mut dates: Vec<Date> = Vec::new();
+        Ok(self.anchor(id)?.map(|(d, _)| d))
+    }
+
+    /// The earliest date of an entity's facts and of the facts about it,
+    /// with the facts that give it (they carry the sources of the date).
+    fn anchor(&self, id: &str) -> anyhow::Result<Option<(Date, Vec<Fact>)>> {
+        let mut dated: Vec<(Date, Fact)> = Vec::new();
         for f in self.store.facts_about(id, None)? {
-            dates.extend(f.on.or(f.since));
+            if let Some(d) = f.on.or(f.since) {
+                dated.push((d, f.clone()));
+            }
             if let Value::Date(d) = f.object {
-                dates.push(d);
+                dated.push((d, f));
             }
         }
         for f in self.store.facts_with_object(&Value::Entity(id.to_string()), None)? {
-            dates.extend(f.on.or(f.since));
+            if let Some(d) = f.on.or(f.since) {
+                dated.push((d, f));
+            }
         }
-        Ok(dates.into_iter().min())
+        let Some(min) = dated.iter().map(|(d, _)| *d).min() else { return Ok(None) };
+        let mut facts: Vec<Fact> = Vec::new();
+        for (d, f) in dated {
+            if d == min && !facts.contains(&f) {
+                facts.push(f);
+            }
+        }
+        Ok(Some((min, facts)))
     }
 
     fn filter_time(&self, facts: Vec<Fact>, time: &Time, answer_side_subject: bool) -> anyhow::Result<Vec<Fact>> {
@@ -343,9 +360,9 @@ impl Ctx<'_> {
                         out.len() - 1
                     }
                 };
-                if let Some(e) = &f.evidence {
-                    if !out[pos].evidence.contains(e) {
-                        out[pos].evidence.push(e.clone());
+                if let Some(e) = f.evidence_from(s) {
+                    if !out[pos].evidence.iter().any(|x| x == e) {
+                        out[pos].evidence.push(e.to_string());
                     }
                 }
             }
@@ -528,9 +545,11 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                             out.push((d.human(), f.clone()));
                         }
                     }
+                    // "When was the restructuring?": the date of its
+                    // facts, with those facts (and so their sources).
                     if let (Set::Entity(e), true) = (pattern, facts.is_empty()) {
-                        if let Some(d) = cx.anchor_date(e)? {
-                            out.push((d.human(), Fact::new(e, "", Value::Date(d), "")));
+                        if let Some((d, fs)) = cx.anchor(e)? {
+                            out.extend(fs.into_iter().map(|f| (d.human(), f)));
                         }
                     }
                 }
@@ -610,7 +629,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 values.push(AnswerValue { value: v.clone(), sources, conflict });
                 let sentence = fs.first().map(|f| cx.sentence(f, true)).unwrap_or_default();
                 let note = if cx.unreliable_only(&fs)? { ", a source marked unreliable" } else { "" };
-                parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else { format!("{v} ({sentence})") });
+                parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
                 support.extend(fs);
             }
             reply = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) };
@@ -663,6 +682,12 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             seen.push(s.clone());
             keep
         });
+    }
+    // Every value given carries a source: an answer that cannot say where
+    // it came from (or whose reply cites nothing in brackets) is not given.
+    if values.is_empty() || values.iter().any(|v| v.sources.is_empty()) || reply.contains("()") {
+        tracing::warn!(question, ?values, reply, "answer withheld: a value without sources");
+        return Ok(unknown());
     }
     let refs: Vec<&Fact> = support.iter().collect();
     let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();

@@ -586,12 +586,24 @@ async fn change(state: &State, msg: &Message, what: Change, text: String) -> Vec
     };
     let engine = state.engine.clone();
     let (w, t) = (who.clone(), text.clone());
+    // A /teach naming something new close to a known name waits for the
+    // same /teach again: that is kept in the chat's conversation.
+    let chat = msg.chat.id;
+    let mut conversation = state.conversation(chat).unwrap_or_default();
     let result = state
-        .blocking(move || match what {
-            Change::Teach => engine.teach(&t, &w),
-            Change::Forget => engine.forget(&t, &w),
+        .blocking(move || {
+            let r = match what {
+                Change::Teach => engine.teach(&mut conversation, &t, &w),
+                Change::Forget => engine.forget(&t, &w),
+            };
+            (conversation, r)
         })
         .await
+        .map(|(conversation, r)| {
+            let now = state.now();
+            state.conversations().put(chat, conversation, now);
+            r
+        })
         .unwrap_or_else(|| Err("Something went wrong; nothing was changed.".into()));
     match result {
         Ok(reply) => {

@@ -11,6 +11,7 @@ pub mod parse;
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub use lexicon::{Lexicon, Relation};
@@ -294,6 +295,7 @@ impl Entity {
 
 /// One statement: subject, relation, object, with when it held and who says so.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "FactRecord")]
 pub struct Fact {
     /// The subject's entity id.
     pub subject: String,
@@ -315,9 +317,62 @@ pub struct Fact {
     pub because: Option<String>,
     /// The sources that state the fact (at least one).
     pub sources: Vec<String>,
-    /// A short quote from the source supporting the fact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<String>,
+    /// Short quotes supporting the fact, by source id: each source keeps
+    /// its own words, and a source without a quote has no entry. Every key
+    /// is one of `sources`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub evidence: BTreeMap<String, String>,
+}
+
+/// A fact as written in a record (the store, an export): as [`Fact`], but
+/// the evidence may also be one quote, as schema version 1 wrote it.
+#[derive(Deserialize)]
+struct FactRecord {
+    subject: String,
+    relation: String,
+    object: Value,
+    #[serde(default)]
+    since: Option<Date>,
+    #[serde(default)]
+    until: Option<Date>,
+    #[serde(default)]
+    on: Option<Date>,
+    #[serde(default)]
+    because: Option<String>,
+    sources: Vec<String>,
+    #[serde(default)]
+    evidence: Option<EvidenceRecord>,
+}
+
+/// Evidence in a record: by source, or (schema version 1) one quote.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum EvidenceRecord {
+    BySource(BTreeMap<String, String>),
+    /// Version 1 kept one quote per fact, from the first statement of it
+    /// imported; it is taken as the first source's.
+    Single(String),
+}
+
+impl From<FactRecord> for Fact {
+    fn from(r: FactRecord) -> Fact {
+        let evidence = match r.evidence {
+            None => BTreeMap::new(),
+            Some(EvidenceRecord::BySource(m)) => m,
+            Some(EvidenceRecord::Single(q)) => r.sources.first().map(|s| BTreeMap::from([(s.clone(), q)])).unwrap_or_default(),
+        };
+        Fact {
+            subject: r.subject,
+            relation: r.relation,
+            object: r.object,
+            since: r.since,
+            until: r.until,
+            on: r.on,
+            because: r.because,
+            sources: r.sources,
+            evidence,
+        }
+    }
 }
 
 impl Fact {
@@ -332,8 +387,13 @@ impl Fact {
             on: None,
             because: None,
             sources: vec![source.to_string()],
-            evidence: None,
+            evidence: BTreeMap::new(),
         }
+    }
+
+    /// The quote `source` gives for the fact, if it gave one.
+    pub fn evidence_from(&self, source: &str) -> Option<&str> {
+        self.evidence.get(source).map(String::as_str)
     }
 
     /// Whether the fact held at some time within `at` (a year holds if the

@@ -10,7 +10,10 @@
 //!
 //! A fact line is `subject relation object`, then optional qualifiers
 //! (`since DATE`, `until DATE`, `on DATE`, `because "text"`), then the
-//! sources in brackets, then an optional evidence quote. The object is read
+//! sources in brackets, then an optional evidence quote: the words of the
+//! one source in the brackets (a fact that several sources state, each in
+//! its own words, takes one line per source; the store merges them into
+//! one fact that keeps each source's quote). The object is read
 //! according to the relation's value type in the lexicon: an entity id, a
 //! number (`7 billion`, `$20 billion`), a date (`2023`, `2023-09`,
 //! `2023-03-22`) or quoted text. Errors name `path:line:column` and what was
@@ -294,7 +297,7 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
         on: None,
         because: None,
         sources: vec![],
-        evidence: None,
+        evidence: Default::default(),
     };
     let mut i = i;
     loop {
@@ -313,9 +316,20 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
         i = rest;
     }
     let (i, srcs) = must("source ids in brackets such as [cnbc-2023-11]", sources).parse(i)?;
-    fact.sources = srcs;
+    // The quote is the words of the one source before it: with several
+    // sources it could be any one's, so each source gets its own line.
+    let quote_at = i.trim_start();
     let (i, evidence) = opt(preceded(space1, quoted)).parse(i)?;
-    fact.evidence = evidence;
+    if let Some(quote) = evidence {
+        if srcs.len() > 1 {
+            return Err(nom::Err::Failure(Expect {
+                at: quote_at,
+                what: "the end of the line: an evidence quote belongs to one source, so a fact stated by several sources with quotes takes one line per source".into(),
+            }));
+        }
+        fact.evidence.insert(srcs[0].clone(), quote);
+    }
+    fact.sources = srcs;
     let (i, _) = must("an evidence quote in double quotes or the end of the line", line_end).parse(i)?;
     Ok((i, (fact, object_at)))
 }
@@ -435,6 +449,26 @@ m6 released 2021 on 2021-06 because "it was ready" [cnbc-1]
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn evidence_belongs_to_the_one_source_before_it() {
+        let doc = parse_document("f", "weiguang-liu leads public-cloud [cnbc-1] \"will lead\"\nweiguang-liu leads public-cloud [cnbc-1, other]\n", &lex()).unwrap();
+        match &doc.items[0].1 {
+            Item::Fact(f) => {
+                assert_eq!(f.evidence_from("cnbc-1"), Some("will lead"));
+                assert_eq!(f.evidence.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        match &doc.items[1].1 {
+            Item::Fact(f) => assert!(f.evidence.is_empty(), "{f:?}"),
+            other => panic!("{other:?}"),
+        }
+        // A quote after several sources could be any one's: refused, at the quote.
+        let err = parse_document("f", "weiguang-liu leads public-cloud [cnbc-1, other] \"will lead\"", &lex()).unwrap_err();
+        assert_eq!((err.pos.line, err.pos.col), (1, 49), "{err}");
+        assert!(err.message.contains("one source"), "{err}");
     }
 
     #[test]

@@ -267,6 +267,9 @@ impl<'s> Importer<'s> {
                 return Err(err(pos, format!("unknown source `{s}`: declare it with a `source` line")));
             }
         }
+        if let Some(s) = f.evidence.keys().find(|s| !f.sources.contains(s)) {
+            return Err(err(pos, format!("evidence quoted from source `{s}`, which the fact does not cite")));
+        }
         Ok(())
     }
 
@@ -298,7 +301,7 @@ impl<'s> Importer<'s> {
             }
         }
         // Facts: the same statement (subject, relation, object, dates) is
-        // stored once; a second source is merged into it.
+        // stored once; a second source is merged into it with its quote.
         let first_new: u64 = db.get(b"Mnext_fact").map_err(StoreError::from)?.map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or_default())).unwrap_or(1);
         let mut next = first_new;
         type Ident = (String, String, String, Option<Date>, Option<Date>, Option<Date>);
@@ -329,9 +332,12 @@ impl<'s> Importer<'s> {
                             grew = true;
                         }
                     }
-                    if old.evidence.is_none() && f.evidence.is_some() {
-                        old.evidence = f.evidence.clone();
-                        grew = true;
+                    // Each source keeps its own quote.
+                    for (s, quote) in &f.evidence {
+                        if !old.evidence.contains_key(s) {
+                            old.evidence.insert(s.clone(), quote.clone());
+                            grew = true;
+                        }
                     }
                     if old.because.is_none() && f.because.is_some() {
                         old.because = f.because.clone();

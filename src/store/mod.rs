@@ -29,7 +29,13 @@ use crate::knowledge::{Entity, Fact, Lexicon, Source, Value};
 use std::path::Path;
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: a fact kept one evidence quote, whichever source it came from.
+/// - 2: a fact keeps each source's quote (`evidence` maps source ids to
+///   quotes). A version 1 store is refused: its merged facts lost the
+///   other sources' quotes, so it is imported again (a version 1 export
+///   still imports, its quote taken as the fact's first source's).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]

@@ -856,7 +856,7 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
 /// `NAME is the NOUN of NAME`. Unknown names become new entities of the
 /// relation's first kind.
 pub fn statement(r: &Reader, text: &str) -> Result<super::Statement, String> {
-    let toks = r.tokens(text);
+    let toks = r.exact_tokens(text);
     let hint = "Say it as a plain statement, for example \"Wang Wu heads the robotics lab\".";
     // Group unknown-word runs into names. A kind noun right after a run
     // ends the name and gives its kind ("the robotics lab").

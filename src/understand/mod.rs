@@ -320,7 +320,7 @@ impl Reader {
 
     /// Expands contractions, normalises, removes fillers.
     pub fn clean(&self, text: &str) -> String {
-        let lowered = text.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
+        let lowered = crate::knowledge::normalize::fold(text).to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
         let mut expanded = String::with_capacity(lowered.len());
         for w in lowered.split_whitespace() {
             let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
@@ -440,6 +440,16 @@ impl Reader {
     /// Splits a question into tokens. Text in [brackets] is taken as the
     /// place where a name sits.
     pub fn tokens(&self, text: &str) -> Vec<Tok> {
+        self.tokens_with(text, true)
+    }
+
+    /// Like [`Reader::tokens`], but names only as written (no misspelt
+    /// names): for statements, which change the store.
+    pub(crate) fn exact_tokens(&self, text: &str) -> Vec<Tok> {
+        self.tokens_with(text, false)
+    }
+
+    fn tokens_with(&self, text: &str, fuzzy: bool) -> Vec<Tok> {
         // Brackets mark a name: remember which words they cover.
         let mut bracket: Option<(usize, usize)> = None;
         let mut raw_bracket = "";
@@ -592,7 +602,11 @@ impl Reader {
             }
             i += best;
         }
-        self.merge_unknown_names(toks)
+        if fuzzy {
+            self.merge_unknown_names(toks)
+        } else {
+            toks
+        }
     }
 
     /// Runs of unknown words are tried as misspelt names: when exactly one
@@ -633,8 +647,28 @@ impl Reader {
 
     /// The entities whose alias is within a small edit distance of `span`.
     fn fuzzy(&self, span: &str) -> Option<Vec<String>> {
+        let ids: Vec<String> = self.close_aliases(span).into_iter().map(|(id, _)| id).collect();
+        (!ids.is_empty()).then_some(ids)
+    }
+
+    /// Known names close to a new `name` (as the misspelt-name fallback
+    /// would read it): (entity id, the normalised alias that is close).
+    /// Names with other digits are other names, not misspellings ("GPT-5"
+    /// is not "GPT-3").
+    pub fn near_names(&self, name: &str) -> Vec<(String, String)> {
+        let n = normalize(name);
+        if self.aliases.contains_key(&n) {
+            return Vec::new();
+        }
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        self.close_aliases(&n).into_iter().filter(|(_, alias)| digits(alias) == digits(&n)).collect()
+    }
+
+    /// The closest aliases to `span` (within a small edit distance), with
+    /// their entities, each entity once.
+    fn close_aliases(&self, span: &str) -> Vec<(String, String)> {
         if span.len() < 4 {
-            return None;
+            return Vec::new();
         }
         let n_words = span.split(' ').count();
         let mut best: Vec<(f64, &String)> = Vec::new();
@@ -650,18 +684,18 @@ impl Reader {
         // Also: the span is one word of a two-word name, misspelt, next to
         // the other (handled by the caller's neighbours); keep it simple.
         best.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-        let top = best.first()?.0;
-        let mut ids: Vec<String> = Vec::new();
+        let Some(top) = best.first().map(|b| b.0) else { return Vec::new() };
+        let mut out: Vec<(String, String)> = Vec::new();
         for (s, alias) in &best {
             if top - s < 0.05 {
                 for id in self.aliases.get(*alias).into_iter().flatten() {
-                    if !ids.contains(id) {
-                        ids.push(id.clone());
+                    if !out.iter().any(|(x, _)| x == id) {
+                        out.push((id.clone(), (*alias).clone()));
                     }
                 }
             }
         }
-        (!ids.is_empty()).then_some(ids)
+        out
     }
 
     /// Answers a question within a conversation.
@@ -754,8 +788,10 @@ impl Reader {
     /// object ("Qwen was released in May 2024", "GPT-5 has 2 trillion
     /// parameters"), as the relation's value type in the lexicon says.
     /// Questions and negations are refused.
+    /// Names are read exactly as written: a name the store does not have
+    /// is a new one (see [`Reader::near_names`] for known names close to it).
     pub fn statement(&self, text: &str) -> Result<Statement, String> {
-        let toks = self.tokens(text);
+        let toks = self.exact_tokens(text);
         if text.trim_end().ends_with('?') || matches!(toks.first(), Some(Tok::Wh(_))) {
             return Err("That reads like a question; /teach and /forget take a statement, such as \"Wang Wu heads the robotics lab\".".into());
         }

@@ -69,7 +69,7 @@ enum Missing {
 fn read_literal(r: &Reader, text: &str) -> Option<Result<Statement, Missing>> {
     let mut readings: Vec<Mention> = Vec::new();
     let mut names_too = false;
-    for t in r.tokens(text) {
+    for t in r.exact_tokens(text) {
         let Tok::Rel(ms, _) = t else { continue };
         for m in ms {
             match r.lex.relations[m.rel].value {
@@ -143,7 +143,7 @@ fn phrase(rel: &Relation) -> String {
 /// the statement.
 fn subject(r: &Reader, rel: &Relation, words: &[&str], literal: &Literal) -> Result<Statement, String> {
     let rest: Vec<&str> = words[..literal.start].iter().chain(&words[literal.end..]).copied().collect();
-    let toks = r.tokens(&rest.join(" "));
+    let toks = r.exact_tokens(&rest.join(" "));
     let vocabulary = vocabulary(rel);
     let own = |ws: &str| normalize(ws).split(' ').all(|w| w.is_empty() || vocabulary.contains(w));
     let rel_index = r.lex.relations.iter().position(|x| x.name == rel.name);
