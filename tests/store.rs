@@ -134,13 +134,29 @@ fn triples_import_creates_entities_and_reports_bad_lines() {
 #[test]
 fn a_store_of_another_schema_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
+    let err = open_raw(dir.path(), &[(b"Mschema", b"999")]).err().expect("refused");
+    assert!(err.to_string().contains("schema version 999"), "{err}");
+}
+
+/// Writes raw keys into a sled database at `dir/db`, then opens it as a
+/// store. sled releases its file lock from a background thread after the
+/// database is dropped, so the open is retried while the lock is held.
+fn open_raw(dir: &Path, entries: &[(&[u8], &[u8])]) -> Result<Store, factbot::store::StoreError> {
+    let path = dir.join("db");
     {
-        let db = sled::open(dir.path().join("db")).unwrap();
-        db.insert(b"Mschema", &b"999"[..]).unwrap();
+        let db = sled::open(&path).unwrap();
+        for (k, v) in entries {
+            db.insert(k, v.to_vec()).unwrap();
+        }
         db.flush().unwrap();
     }
-    let err = Store::open(&dir.path().join("db"), 16 << 20).err().expect("refused");
-    assert!(err.to_string().contains("schema version 999"), "{err}");
+    for _ in 0..100 {
+        match Store::open(&path, 16 << 20) {
+            Err(e) if format!("{e:#}").contains("could not acquire lock") => std::thread::sleep(std::time::Duration::from_millis(20)),
+            other => return other,
+        }
+    }
+    Store::open(&path, 16 << 20)
 }
 
 #[test]
@@ -272,13 +288,7 @@ fn a_schema_version_1_export_imports_with_its_quote_given_to_the_first_source() 
 #[test]
 fn a_schema_version_1_store_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    {
-        let db = sled::open(dir.path().join("db")).unwrap();
-        db.insert(b"Mschema", &b"1"[..]).unwrap();
-        db.insert(b"Ealibaba", &b"{}"[..]).unwrap();
-        db.flush().unwrap();
-    }
-    let err = Store::open(&dir.path().join("db"), 16 << 20).err().expect("refused");
+    let err = open_raw(dir.path(), &[(b"Mschema", b"1"), (b"Ealibaba", b"{}")]).err().expect("refused");
     let msg = err.to_string();
     assert!(msg.contains("schema version 1") && msg.contains("reads version 2"), "{msg}");
 }

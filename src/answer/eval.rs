@@ -441,7 +441,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             if hits.is_empty() {
                 // "Who leads X now?" when every holder known has left: a
                 // history, not an answer; say who held it last.
-                if let Some(reply) = last_holder(&cx, set, q)? {
+                if let Some(reply) = last_holder(&cx, set)? {
                     return Ok(Answer::empty(question, Status::Unknown, reply));
                 }
                 return Ok(unknown());
@@ -709,10 +709,10 @@ fn one_value(r: &Reader, set: &Set) -> bool {
 /// For a question about who or what holds a role now, when nothing known
 /// holds it now: the reply naming the latest holder known and when it
 /// ended.
-fn last_holder(cx: &Ctx, set: &Set, q: &Query) -> anyhow::Result<Option<String>> {
+fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
     let Set::Join { rel, want_subject, of, time: Time::Current } = core(set) else { return Ok(None) };
-    let mut all = cx.set(&Set::Join { rel: *rel, want_subject: *want_subject, of: of.clone(), time: Time::Any })?;
-    let mut facts: Vec<Fact> = all.drain(..).flat_map(|h| h.facts).filter(|f| f.until.is_some()).collect();
+    let all = cx.set(&Set::Join { rel: *rel, want_subject: *want_subject, of: of.clone(), time: Time::Any })?;
+    let mut facts: Vec<Fact> = all.into_iter().flat_map(|h| h.facts).filter(|f| f.until.is_some()).collect();
     if facts.is_empty() {
         return Ok(None);
     }
@@ -730,7 +730,6 @@ fn last_holder(cx: &Ctx, set: &Set, q: &Query) -> anyhow::Result<Option<String>>
         last = reliable;
     }
     let sentences: Vec<String> = last.iter().map(|f| cx.sentence(f, true)).collect();
-    let _ = q;
     Ok(Some(format!(
         "I don't know of a current one: the latest I know of is that {} (according to {}).",
         sentences.join("; "),
@@ -748,15 +747,10 @@ fn countable(r: &Reader, set: &Set) -> bool {
         Set::Filter { base: Some(b), class, .. } => class.is_some() || countable(r, b),
         Set::Filter { .. } => false,
         Set::And(a, b) => countable(r, a) || countable(r, b),
-        Set::Join { rel, of, .. } => r.lex.relations[*rel].complete && countable_start(r, of),
+        Set::Join { rel, of, .. } => r.lex.relations[*rel].complete && countable(r, of),
         Set::Without(s, _) | Set::Mentioning(s, _) => countable(r, s),
         Set::Entity(_) | Set::Literal(_) => true,
     }
-}
-
-/// A join's start is countable when it is a name or a countable set.
-fn countable_start(r: &Reader, set: &Set) -> bool {
-    matches!(set, Set::Entity(_)) || countable(r, set)
 }
 
 /// The set whose relation words the reply: an intersection's first

@@ -640,7 +640,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             return Err(NotUnderstood::UnknownName(unknown.unwrap_or_default()));
         }
         let ask = match (wh, subj, obj) {
-            (Some(Wh::When), Some(s), o) if rel.value != ValueType::Date || o.is_some() => Ask::When(s, o.map(|o| o).or(None)).with_rel(m.rel),
+            (Some(Wh::When), Some(s), o) if rel.value != ValueType::Date || o.is_some() => Ask::When(s, o).with_rel(m.rel),
             (Some(Wh::Why), Some(s), o) => Ask::Why(s, o).with_rel(m.rel),
             (Some(Wh::HowLong), Some(s), o) => Ask::HowLong(s, o).with_rel(m.rel),
             (Some(Wh::Where), Some(s), None) if !object_is_place(r, m.rel) => Ask::Where(join_open(s, false), None),

@@ -52,8 +52,8 @@ impl Lexical {
     }
 
     /// The inflection map, for the reader's stemmer.
-    pub fn bases_map(&self) -> HashMap<String, String> {
-        self.bases.clone()
+    pub fn into_bases(self) -> HashMap<String, String> {
+        self.bases
     }
 
     /// The base form of an irregular inflection ("built" -> "build").

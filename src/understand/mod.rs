@@ -57,6 +57,10 @@ pub struct Reader {
     bases: HashMap<String, String>,
     /// Every stem the relation phrases use.
     known_stems: HashSet<String>,
+    /// Normalised words that ask for ended facts ("former").
+    former: HashSet<String>,
+    /// Normalised words that ask for facts that hold now ("current").
+    current: HashSet<String>,
     /// Normalised alias to entity ids.
     aliases: HashMap<String, Vec<String>>,
     /// The most words in any alias.
@@ -143,6 +147,8 @@ impl Reader {
             stemmer,
             bases: HashMap::new(),
             known_stems: HashSet::new(),
+            former: HashSet::new(),
+            current: HashSet::new(),
             aliases,
             max_alias_words,
             names,
@@ -165,6 +171,8 @@ impl Reader {
         reader.skippable = norm_list(&reader.lang.skippable);
         reader.stopwords = norm_list(&reader.lang.stopwords);
         reader.reciprocal = norm_list(&reader.lang.reciprocal);
+        reader.former = norm_list(&reader.lang.former);
+        reader.current = norm_list(&reader.lang.current);
         reader.list_set = norm_list(&reader.lang.list);
         reader.describe_set = norm_list(&reader.lang.describe)
             .into_iter()
@@ -257,7 +265,7 @@ impl Reader {
         // is read as its base form, unless the lexicon uses the word as it
         // is ("found" the verb is not "find", "held" is in "be held").
         reader.known_stems = phrases.values().flatten().flat_map(|p| p.stems.iter().cloned()).collect();
-        reader.bases = table.bases_map();
+        reader.bases = table.into_bases();
         reader.phrases = phrases;
         Ok(reader)
     }
@@ -756,23 +764,26 @@ impl Reader {
     /// A word outside the question's names that asks for ended facts
     /// ("former") or for facts that hold now ("current", "now").
     fn time_word(&self, text: &str, toks: &[Tok]) -> Option<(String, Time)> {
+        let time_of = |w: &str| {
+            if self.former.contains(w) {
+                Some(Time::Ended)
+            } else if self.current.contains(w) {
+                Some(Time::Current)
+            } else {
+                None
+            }
+        };
+        // Most questions have none: look before cleaning the text again.
+        if !normalize(text).split(' ').any(|w| time_of(w).is_some()) {
+            return None;
+        }
         let mut cleaned = format!(" {} ", self.clean(text));
         for t in toks {
             if let Tok::Ent(_, span) = t {
                 cleaned = cleaned.replacen(&format!(" {span} "), " ", 1);
             }
         }
-        let former = norm_list(&self.lang.former);
-        let current = norm_list(&self.lang.current);
-        cleaned.split(' ').find_map(|w| {
-            if former.contains(w) {
-                Some((w.to_string(), Time::Ended))
-            } else if current.contains(w) {
-                Some((w.to_string(), Time::Current))
-            } else {
-                None
-            }
-        })
+        cleaned.split(' ').find_map(|w| time_of(w).map(|t| (w.to_string(), t)))
     }
 
     /// "Kismet (movie)" for candidate lists.
