@@ -126,6 +126,31 @@ impl Ctx<'_> {
                     }
                 })
                 .collect(),
+            Time::AfterFacts(anchor) | Time::BeforeFacts(anchor) => {
+                let after = matches!(time, Time::AfterFacts(_));
+                let hits = self.set(anchor)?;
+                let dates = hits.iter().flat_map(|h| h.facts.iter()).filter_map(|f| f.when().or(f.until));
+                let pivot = if after { dates.max() } else { dates.min() };
+                let Some(pivot) = pivot else { return Ok(vec![]) };
+                // "where did he work before he joined Alibaba": the clause's
+                // own values are not answers.
+                // Nor is its subject ("who led it before Jeff Zhang left").
+                let mut own: Vec<String> = hits.iter().map(|h| h.value.key()).collect();
+                own.extend(anchor.entities().into_iter().map(|e| Value::Entity(e.to_string()).key()));
+                facts
+                    .into_iter()
+                    .filter(|f| {
+                        let answer = if answer_side_subject { Value::Entity(f.subject.clone()) } else { f.object.clone() };
+                        !own.contains(&answer.key())
+                    })
+                    .filter(|f| match f.when() {
+                        Some(w) => if after { w.end() >= pivot.start() } else { w.start() < pivot.start() },
+                        None => {
+                            if after { f.until.is_none_or(|u| u.end() >= pivot.start()) } else { f.until.is_some_and(|u| u.start() <= pivot.end()) }
+                        }
+                    })
+                    .collect()
+            }
             Time::After(anchor) | Time::Before(anchor) => {
                 let after = matches!(time, Time::After(_));
                 let anchor_ids: Vec<String> = self.set(anchor)?.into_iter().filter_map(|h| h.value.entity().map(String::from)).collect();
@@ -793,7 +818,11 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         let shown: Vec<String> = hits.iter().take(max).map(|h| cx.show_with_unit(&h.value, &relation.name)).collect();
         join_names(&shown)
     };
-    let sentence = if want_subject { relation.sentence(ended, &list_with_unit, &other) } else { relation.sentence(ended, &other, &list_with_unit) };
+    let sentence = if want_subject {
+        relation.sentence_agreeing(ended, &list_with_unit, &other, hits.len() > 1)
+    } else {
+        relation.sentence_agreeing(ended, &other, &list_with_unit, values.len() > 1)
+    };
     let mut dates = String::new();
     if hits.len() == 1 {
         if let Some(f) = hits[0].facts.first() {

@@ -124,6 +124,45 @@ impl Relation {
         let template = if past { self.past.as_deref().unwrap_or(&self.present) } else { &self.present };
         template.replace("{s}", subject).replace("{o}", object)
     }
+
+    /// Like [`Relation::sentence`], with the verb after a plural subject
+    /// agreeing with it ("Qwen-7B and M6 are made by Alibaba").
+    pub fn sentence_agreeing(&self, past: bool, subject: &str, object: &str, plural: bool) -> String {
+        let template = if past { self.past.as_deref().unwrap_or(&self.present) } else { &self.present };
+        let template = match template.strip_prefix("{s} ") {
+            Some(rest) if plural => {
+                let (verb, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+                let sep = if tail.is_empty() { "" } else { " " };
+                format!("{{s}} {}{sep}{tail}", plural_verb(verb))
+            }
+            _ => template.to_string(),
+        };
+        template.replace("{s}", subject).replace("{o}", object)
+    }
+}
+
+/// The form of a finite verb after a plural subject: "is" -> "are",
+/// "leads" -> "lead", "focuses" -> "focus"; other forms ("led") as they are.
+fn plural_verb(verb: &str) -> String {
+    match verb {
+        "is" => return "are".into(),
+        "was" => return "were".into(),
+        "has" => return "have".into(),
+        "does" => return "do".into(),
+        _ => {}
+    }
+    if let Some(stem) = verb.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for end in ["sses", "shes", "ches", "xes", "zes", "oes", "ses"] {
+        if verb.ends_with(end) {
+            return verb[..verb.len() - 2].to_string();
+        }
+    }
+    match verb.strip_suffix('s') {
+        Some(stem) if !stem.ends_with('s') && !stem.is_empty() => stem.to_string(),
+        _ => verb.to_string(),
+    }
 }
 
 /// The vocabulary of a language: question words, fillers, pronouns.
@@ -160,6 +199,9 @@ pub struct Language {
     /// The pronouns among `pronouns` that refer to people ("he", "her").
     #[serde(default)]
     pub personal_pronouns: Vec<String>,
+    /// The pronouns among `pronouns` that are possessive ("his", "its").
+    #[serde(default)]
+    pub possessive_pronouns: Vec<String>,
     /// Phrases that start an elliptical follow-up ("what about", "and").
     #[serde(default)]
     pub follow_ups: Vec<String>,
@@ -184,6 +226,15 @@ pub struct Language {
     /// Words that ask for facts that hold now ("the current CEO", "now").
     #[serde(default)]
     pub current: Vec<String>,
+    /// Phrases replaced before reading, after contractions: "back in" ->
+    /// "in".
+    #[serde(default)]
+    pub rewrites: BTreeMap<String, String>,
+    /// Verbs with little meaning of their own ("hold", "have"): in "what
+    /// position did X hold" the relation noun after the question word
+    /// carries the relation, and the verb is read as part of it.
+    #[serde(default)]
+    pub light_verbs: Vec<String>,
 }
 
 /// A domain's kinds and relations, merged from its lexicon files.

@@ -255,7 +255,7 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
                 // "whose directors", "the actors in their films": the noun
                 // is read from its owner back to the head.
                 let whose = i > 0 && toks[i - 1] == Tok::Whose;
-                let their = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of | Prep::In))) && matches!(toks.get(i + 2), Some(Tok::Pron(_)));
+                let their = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of | Prep::In))) && matches!(toks.get(i + 2), Some(Tok::Pron(..)));
                 // "the director of which films", "what was X the director
                 // of", "X was an actor in which movies": the noun is said of
                 // its object, and the question asks for the subject.

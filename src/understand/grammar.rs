@@ -72,6 +72,31 @@ impl Set {
         }
     }
 
+    /// The entities named in the set.
+    pub fn entities(&self) -> Vec<&str> {
+        match self {
+            Set::Entity(e) => vec![e.as_str()],
+            Set::Literal(_) => vec![],
+            Set::Join { of, .. } => of.entities(),
+            Set::Filter { base, class, related, .. } => {
+                let mut out: Vec<&str> = base.as_ref().map(|b| b.entities()).unwrap_or_default();
+                out.extend(class.as_deref());
+                out.extend(related.as_deref());
+                out
+            }
+            Set::And(a, b) => {
+                let mut out = a.entities();
+                out.extend(b.entities());
+                out
+            }
+            Set::Without(a, e) | Set::Mentioning(a, e) => {
+                let mut out = a.entities();
+                out.push(e.as_str());
+                out
+            }
+        }
+    }
+
     /// How many relation joins the set makes.
     pub fn joins(&self) -> usize {
         match self {
@@ -79,7 +104,7 @@ impl Set {
             Set::Join { of, time, .. } => {
                 1 + of.joins()
                     + match time {
-                        Time::After(s) | Time::Before(s) => s.joins(),
+                        Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) => s.joins(),
                         _ => 0,
                     }
             }
@@ -131,6 +156,11 @@ pub enum Time {
     After(Box<Set>),
     /// Before the event or holder named.
     Before(Box<Set>),
+    /// After the facts of a clause happened ("after Jeff Zhang stepped
+    /// down": the set is what Jeff Zhang left, with the facts that date it).
+    AfterFacts(Box<Set>),
+    /// Before the facts of a clause happened ("before he joined Alibaba").
+    BeforeFacts(Box<Set>),
     /// Facts that have ended ("the former CEO").
     Ended,
     /// Facts that hold now, with no fallback to past ones ("the current
@@ -261,6 +291,9 @@ pub enum NotUnderstood {
     UnknownName(String),
     /// No reading fits.
     NoReading,
+    /// A pronoun with nothing in the question or the conversation to
+    /// refer to.
+    NoAntecedent,
     /// A reading leaves content words of the question unexplained.
     Unexplained(super::guard::Gap),
 }
@@ -287,6 +320,32 @@ impl<'a> P<'a> {
             .find(|e| self.r.is_person(e) == personal)
             .or(candidates.first())
             .map(|e| (*e).clone())
+    }
+
+    /// A name earlier in the same question that a pronoun at `i` can
+    /// refer to: the nearest one of the pronoun's kind ("how much did
+    /// Alibaba lose when it cancelled ...", "when did Jia announce he was
+    /// leaving"). A name typed in the question wins over the conversation.
+    ///
+    /// Only a possessive ("its cloud unit") or the subject of a clause of
+    /// its own ("when it cancelled", "he was leaving") refers back inside
+    /// the question: an object does not refer to its clause's subject
+    /// ("did Alibaba invest in it" is not Alibaba).
+    fn antecedent(&self, i: usize, personal: bool) -> Option<String> {
+        let possessive_or_subject = match self.toks.get(i + 1) {
+            Some(Tok::Ent(..) | Tok::Kind(_) | Tok::Aux(_)) => true,
+            Some(Tok::Rel(..)) => true,
+            _ => false,
+        };
+        if !possessive_or_subject {
+            return None;
+        }
+        self.toks[..i.min(self.toks.len())].iter().rev().find_map(|t| match t {
+            Tok::Ent(ids, _) if ids.len() == 1 && self.r.is_person(&ids[0]) == personal && !self.r.classes.contains(&ids[0]) => {
+                Some(ids[0].clone())
+            }
+            _ => None,
+        })
     }
 
     /// One entity from a name token; ambiguity is an error.
@@ -366,14 +425,16 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             }
             Ok(Some((set, j)))
         }
-        Tok::Pron(personal) => match p.resolve(*personal) {
+        // "its cloud unit", "his WeChat post": a name already says which.
+        Tok::Pron(_, true) if matches!(toks.get(i + 1), Some(Tok::Ent(..))) => noun_phrase(p, i + 1),
+        Tok::Pron(personal, _) => match p.antecedent(i, *personal).or_else(|| p.resolve(*personal)) {
             Some(f) => {
                 // Reuse the entity path for possessive nouns after a pronoun.
                 let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone() };
                 q.toks[i] = Tok::Ent(vec![f.clone()], p.r.name(&f).to_string());
                 noun_phrase(&q, i)
             }
-            None => Err(NotUnderstood::UnknownName("that".into())),
+            None => Err(NotUnderstood::NoAntecedent),
         },
         // "7 billion parameters"
         Tok::Num(n, money) => {
@@ -388,6 +449,40 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
         Tok::Date(d) => Ok(Some((Set::Literal(Value::Date(*d)), i + 1))),
         _ => Ok(None),
     }
+}
+
+/// A clause after "after" or "before" that ends the question: a noun
+/// phrase, an optional auxiliary, a verb and an optional object ("after
+/// Jeff Zhang stepped down", "before he joined Alibaba"). Its set is what
+/// the verb relates the subject to, with the facts that date it.
+fn time_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
+    let Some((subject, mut j)) = noun_phrase(p, i)? else { return Ok(None) };
+    if matches!(p.toks.get(j), Some(Tok::Aux(_))) {
+        j += 1;
+    }
+    let Some(Tok::Rel(ms, _)) = p.toks.get(j) else { return Ok(None) };
+    let verbs: Vec<Mention> = ms.iter().copied().filter(|m| m.role.verb()).collect();
+    if verbs.is_empty() {
+        return Ok(None);
+    }
+    j += 1;
+    let object = match noun_phrase(p, j)? {
+        Some((o, k)) => {
+            j = k;
+            Some(o)
+        }
+        None => None,
+    };
+    if j != p.toks.len() {
+        return Ok(None);
+    }
+    let m = choose_verb(p.r, &verbs, Some(&subject), object.as_ref(), None);
+    let join = Set::Join { rel: m.rel, want_subject: m.role == Role::InverseVerb, of: Box::new(subject), time: Time::Any };
+    let set = match object {
+        Some(o) => Set::And(Box::new(join), Box::new(o)),
+        None => join,
+    };
+    Ok(Some((set, j)))
 }
 
 /// Chooses the reading of a relation phrase whose kinds fit the known side.
@@ -422,7 +517,13 @@ fn has_unknown(toks: &[Tok]) -> Option<String> {
 /// Whether a question is in the past tense: a past auxiliary or verb form.
 fn is_past(r: &Reader, toks: &[Tok]) -> bool {
     let aux = toks.iter().find_map(|t| if let Tok::Aux(a) = t { Some(*a) } else { None });
-    aux.is_some_and(|a| a.past()) || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').next().is_some_and(|v| r.is_past_form(v))))
+    match aux {
+        // The perfect ("who has been CEO", "has Jia left") asks about any
+        // time; after a present auxiliary a participle is not a past tense
+        // ("where is Baichuan based").
+        Some(a) => a.past() || a == super::lexer::Aux::Have,
+        None => toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').next().is_some_and(|v| r.is_past_form(v)))),
+    }
 }
 
 /// Reads a question's tokens into a query: an elliptical follow-up, else
@@ -478,6 +579,11 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                 continue;
             }
             (Tok::Prep(pp @ (Prep::After | Prep::Before)), Some(_)) => {
+                if let Some((anchor, j)) = time_clause(&p, i + 1)? {
+                    time = if *pp == Prep::After { Time::AfterFacts(Box::new(anchor)) } else { Time::BeforeFacts(Box::new(anchor)) };
+                    i = j;
+                    continue;
+                }
                 if let Some((set, j)) = noun_phrase(&p, i + 1)? {
                     time = if *pp == Prep::After { Time::After(Box::new(set)) } else { Time::Before(Box::new(set)) };
                     i = j;
@@ -745,6 +851,25 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         }
     }
     Err(NotUnderstood::NoReading)
+}
+
+/// "What position did X hold", "what degree does X have": a relation noun
+/// right after the question word, and later a light verb alone: the verb
+/// adds nothing to the noun, which reads as "X's position".
+pub fn without_light_verb(r: &Reader, toks: &[Tok]) -> Vec<Tok> {
+    let fronted = toks.windows(2).position(|w| match w {
+        [Tok::Wh(_), Tok::Rel(ms, _)] => ms.iter().any(|m| !m.role.verb()),
+        [Tok::Wh(_), Tok::Title] => true,
+        _ => false,
+    });
+    let Some(at) = fronted else { return toks.to_vec() };
+    let light = |t: &Tok| matches!(t, Tok::Rel(_, w) if !w.contains(' ') && r.light_verbs.contains(&r.stem(w)));
+    let lights: Vec<usize> = (at + 2..toks.len()).filter(|&i| light(&toks[i])).collect();
+    let verbs = (at + 2..toks.len()).filter(|&i| matches!(&toks[i], Tok::Rel(ms, _) if ms.iter().any(|m| m.role.verb()))).count();
+    match lights.as_slice() {
+        [one] if verbs == 1 => toks.iter().enumerate().filter(|(i, _)| i != one).map(|(_, t)| t.clone()).collect(),
+        _ => toks.to_vec(),
+    }
 }
 
 /// Whether a set is one name.

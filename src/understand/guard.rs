@@ -97,7 +97,7 @@ impl Uses {
     fn time(&mut self, t: &Time) {
         match t {
             Time::At(d) => self.dates.push(*d),
-            Time::After(s) | Time::Before(s) => self.set(s),
+            Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) => self.set(s),
             Time::Now | Time::Any | Time::Ended | Time::Current => {}
         }
     }

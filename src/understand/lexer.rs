@@ -134,9 +134,9 @@ pub enum Tok {
     Kind(String),
     /// A noun asking for a job title.
     Title,
-    /// A pronoun referring to the entity last in play; true when it
-    /// refers to a person.
-    Pron(bool),
+    /// A pronoun referring to the entity last in play: whether it refers
+    /// to a person, and whether it is possessive ("his", "its").
+    Pron(bool, bool),
     /// "list", "name", "tell me": an imperative asking for values.
     List,
     /// "whose" inside a question: starts a relative clause.

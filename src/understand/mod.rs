@@ -81,6 +81,10 @@ pub struct Reader {
     stopwords: HashSet<String>,
     /// Normalised fillers, longest first.
     fillers: Vec<String>,
+    /// Normalised rewrites, longest first.
+    rewrites: Vec<(String, String)>,
+    /// Stems of light verbs.
+    pub(crate) light_verbs: HashSet<String>,
     /// Normalised words that make a relation reciprocal.
     reciprocal: HashSet<String>,
     /// Kind nouns, as a set.
@@ -92,6 +96,9 @@ pub struct Reader {
     describe_set: HashSet<String>,
     /// Entities that have members through the lexicon's member relation.
     pub(crate) classes: HashSet<String>,
+    /// One word of a person's name ("Jia", "Zhang") to the people whose
+    /// names have it, for words that are nothing else.
+    part_names: HashMap<String, Vec<String>>,
     /// Alias words, for spotting misspelt names.
     alias_words: HashMap<String, Vec<String>>,
 }
@@ -159,11 +166,14 @@ impl Reader {
             skippable: HashSet::new(),
             stopwords: HashSet::new(),
             fillers: Vec::new(),
+            rewrites: Vec::new(),
+            light_verbs: HashSet::new(),
             reciprocal: HashSet::new(),
             kind_set: HashSet::new(),
             list_set: HashSet::new(),
             describe_set: HashSet::new(),
             classes,
+            part_names: HashMap::new(),
             alias_words,
         };
         reader.title_nouns = norm_list(&reader.lang.title_nouns);
@@ -180,6 +190,8 @@ impl Reader {
             .collect();
         reader.fillers = reader.lang.fillers.iter().map(|f| normalize(f)).filter(|f| !f.is_empty()).collect();
         reader.fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        reader.rewrites = reader.lang.rewrites.iter().map(|(a, b)| (normalize(a), normalize(b))).filter(|(a, _)| !a.is_empty()).collect();
+        reader.rewrites.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
         for (kind, nouns) in &reader.lex.kinds {
             for n in nouns {
                 reader.kind_nouns.insert(normalize(n), kind.clone());
@@ -267,12 +279,61 @@ impl Reader {
         reader.known_stems = phrases.values().flatten().flat_map(|p| p.stems.iter().cloned()).collect();
         reader.bases = table.into_bases();
         reader.phrases = phrases;
+        reader.light_verbs = reader.lang.light_verbs.iter().map(|v| reader.stem(&normalize(v))).collect();
+        reader.part_names = reader.part_names_index();
         Ok(reader)
+    }
+
+    /// The words of the names of entities whose kind has personal names
+    /// (the lexicon's `swap_names`), each to the entities that have it,
+    /// leaving out words the reader knows as anything else.
+    fn part_names_index(&self) -> HashMap<String, Vec<String>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        if self.lex.swap_names.is_empty() {
+            return out;
+        }
+        for (alias, ids) in &self.aliases {
+            if !alias.contains(' ') {
+                continue;
+            }
+            for id in ids {
+                if !self.names.get(id).is_some_and(|(_, k)| self.lex.swap_names.contains(k)) {
+                    continue;
+                }
+                for w in alias.split(' ') {
+                    let claimed = w.len() < 2
+                        || !w.chars().all(char::is_alphabetic)
+                        || self.aliases.contains_key(w)
+                        || self.stopwords.contains(w)
+                        || self.kind_set.contains(w)
+                        || self.title_nouns.contains(w)
+                        || self.pronouns.contains(w)
+                        || self.known_stems.contains(&self.stem(w));
+                    if claimed {
+                        continue;
+                    }
+                    let e = out.entry(w.to_string()).or_default();
+                    if !e.contains(id) {
+                        e.push(id.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// People whose names have the word `w` (or `w` without a possessive
+    /// "s": "jias").
+    fn part_name(&self, w: &str) -> Option<Vec<String>> {
+        if let Some(ids) = self.part_names.get(w) {
+            return Some(ids.clone());
+        }
+        w.strip_suffix('s').and_then(|b| self.part_names.get(b)).cloned()
     }
 
     /// The stem of a word, after mapping an irregular inflection to its
     /// base ("built" -> "build").
-    fn stem(&self, w: &str) -> String {
+    pub(crate) fn stem(&self, w: &str) -> String {
         let raw = self.stemmer.stem(w).into_owned();
         match self.bases.get(w) {
             Some(base) if !self.known_stems.contains(&raw) => self.stemmer.stem(base).into_owned(),
@@ -339,6 +400,13 @@ impl Reader {
             expanded.push(' ');
         }
         let mut n = normalize(&expanded);
+        for (from, to) in &self.rewrites {
+            if !n.contains(from.as_str()) {
+                continue;
+            }
+            let padded = format!(" {n} ");
+            n = padded.replace(&format!(" {from} "), &format!(" {to} ")).trim().to_string();
+        }
         for f in &self.fillers {
             loop {
                 let padded = format!(" {n} ");
@@ -601,7 +669,8 @@ impl Reader {
                 toks.push(Tok::Title);
             } else if prlen == best && elen < best {
                 let personal = self.lang.personal_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
-                toks.push(Tok::Pron(personal));
+                let possessive = self.lang.possessive_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
+                toks.push(Tok::Pron(personal, possessive));
             } else if klen == best && (elen < best || best == 1) {
                 let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
                 toks.push(Tok::Kind(k));
@@ -639,8 +708,13 @@ impl Reader {
                 match self.fuzzy(&span) {
                     Some(ids) => out.push(Tok::Ent(ids, span)),
                     None => {
+                        // One word of a person's name ("Jia"): that person,
+                        // or a question of which when several have it.
                         for w in words {
-                            out.push(Tok::Unknown(w));
+                            match self.part_name(&w) {
+                                Some(ids) => out.push(Tok::Ent(ids, w)),
+                                None => out.push(Tok::Unknown(w)),
+                            }
                         }
                     }
                 }
@@ -689,8 +763,21 @@ impl Reader {
                 }
             }
         }
-        // Also: the span is one word of a two-word name, misspelt, next to
-        // the other (handled by the caller's neighbours); keep it simple.
+        // A name of several words with one word misspelt ("eddy wu"): the
+        // other words exact, that one within two edits and starting with
+        // the same letter.
+        if n_words > 1 {
+            let words: Vec<&str> = span.split(' ').collect();
+            for alias in self.alias_words.get(&n_words.to_string()).into_iter().flatten() {
+                let other: Vec<&str> = alias.split(' ').collect();
+                let differ: Vec<(&str, &str)> = words.iter().zip(&other).filter(|(a, b)| a != b).map(|(a, b)| (*a, *b)).collect();
+                if let [(a, b)] = differ.as_slice() {
+                    if a.len() >= 3 && b.len() >= 3 && a.chars().next() == b.chars().next() && strsim::damerau_levenshtein(a, b) <= 2 && !best.iter().any(|(_, x)| *x == alias) {
+                        best.push((0.8, alias));
+                    }
+                }
+            }
+        }
         best.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
         let Some(top) = best.first().map(|b| b.0) else { return Vec::new() };
         let mut out: Vec<(String, String)> = Vec::new();
@@ -712,7 +799,7 @@ impl Reader {
         if trimmed.chars().count() > 1000 {
             return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
         }
-        let toks = self.tokens(trimmed);
+        let toks = grammar::without_light_verb(self, &self.tokens(trimmed));
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
@@ -753,6 +840,11 @@ impl Reader {
             Err(grammar::NotUnderstood::UnknownName(name)) => {
                 Answer::empty(text, Status::Unknown, format!("I don't know anything about \"{name}\", so I can't answer that."))
             }
+            Err(grammar::NotUnderstood::NoAntecedent) => Answer::empty(
+                text,
+                Status::Unknown,
+                "I don't know who or what the pronoun refers to here: please say the name instead.",
+            ),
             Err(grammar::NotUnderstood::Unexplained(gap)) => Answer::empty(text, Status::Unknown, gap.reply()),
             Err(grammar::NotUnderstood::NoReading) => {
                 Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.lang.help))

@@ -179,7 +179,7 @@ fn subject(r: &Reader, rel: &Relation, words: &[&str], literal: &Literal) -> Res
             Tok::Rel(ms, w) if !ms.iter().any(|m| Some(m.rel) == rel_index) && !own(w) => {
                 return Err(format!("I can be taught one fact at a time, and \"{w}\" says something else; leave it out."));
             }
-            Tok::Pron(_) => return Err("Say the name instead of a word like \"it\" or \"he\".".into()),
+            Tok::Pron(..) => return Err("Say the name instead of a word like \"it\" or \"he\".".into()),
             Tok::Wh(_) => return Err("That reads like a question; /teach and /forget take a statement.".into()),
             _ => {}
         }
