@@ -277,9 +277,11 @@ fn a_passive_with_by_swaps_agent_and_patient() {
     let w = World::news();
     let leads = w.rel("leads");
     // The agent after "by" is the fact's subject: the question asks for objects.
-    assert_eq!(w.query("What is led by Weiguang Liu?"), values(objects(leads, ent("weiguang-liu"), Time::Any), true));
+    // After a present auxiliary the participle is not a past tense.
+    assert_eq!(w.query("What is led by Weiguang Liu?"), values(objects(leads, ent("weiguang-liu"), Time::Now), false));
+    assert_eq!(w.query("What was led by Weiguang Liu?"), values(objects(leads, ent("weiguang-liu"), Time::Any), true));
     // The grammatical subject of a passive is the fact's object.
-    assert_eq!(w.query("Who is the public cloud division led by?"), values(subjects(leads, ent("public-cloud"), Time::Any), true));
+    assert_eq!(w.query("Who is the public cloud division led by?"), values(subjects(leads, ent("public-cloud"), Time::Now), false));
     assert_eq!(w.answer("What is led by Weiguang Liu?"), strings(&["Alibaba's public cloud division"]));
 }
 
@@ -364,7 +366,13 @@ fn pronouns_resolve_to_the_conversation_focus() {
     let q = w.read_in("Who does he report to?", &conv).unwrap();
     assert_eq!(q, values(objects(w.rel("reports_to"), ent("jin-li"), Time::Now), false));
     // Nothing in play: the pronoun cannot be read.
-    assert_eq!(w.read("Who runs it?"), Err(NotUnderstood::UnknownName("that".into())));
+    assert_eq!(w.read("Who runs it?"), Err(NotUnderstood::NoAntecedent));
+    // A name earlier in the question wins over the conversation for a
+    // possessive or a clause's subject, never for an object.
+    let q = w.read_in("When did Jia Yangqing announce he was leaving Alibaba?", &conv).unwrap();
+    assert!(format!("{q:?}").contains("jia-yangqing") && !format!("{q:?}").contains("jin-li"), "{q:?}");
+    let q = w.read_in("Did Alibaba invest in it?", &conv).unwrap();
+    assert!(format!("{q:?}").contains("hybrid-cloud"), "an object pronoun is not its clause's subject: {q:?}");
 }
 
 #[test]
@@ -430,8 +438,8 @@ fn three_relations_leave_out_the_start_film_where_the_path_returns_to_films() {
     let w = World::films();
     let (directed, genre) = (w.rel("directed_by"), w.rel("has_genre"));
     let q = w.query("what genres are the films directed by the director of [Night Train]");
-    let other_films = without(subjects(directed, objects(directed, ent("night-train"), Time::Any), Time::Any), "night-train");
-    assert_eq!(q, values(objects(genre, other_films, Time::Any), true));
+    let other_films = without(subjects(directed, objects(directed, ent("night-train"), Time::Now), Time::Now), "night-train");
+    assert_eq!(q, values(objects(genre, other_films, Time::Now), false));
     // Ann Lee's other film is Blue Harbor, a thriller; Night Train's own
     // genre (drama) is not among them.
     assert_eq!(w.answer("what genres are the films directed by the director of [Night Train]"), strings(&["Thriller"]));
@@ -598,7 +606,10 @@ fn a_reading_that_leaves_content_words_unexplained_is_declined() {
     // Each of these used to be answered from the words the reading used,
     // ignoring the rest: the employer's city, the past heads of another
     // unit, a yes for a what-question.
-    w.declines("Where did Jia Yangqing work before joining Alibaba?", "joining");
+    // (Now read, with "before joining" dating the question: the sources
+    // that date Jia's joining disagree, so nothing is before all of them.)
+    let (status, reply, values) = w.outcome("Where did Jia Yangqing work before joining Alibaba?");
+    assert!(status == Status::Unknown && values.is_empty(), "{reply}");
     w.declines("Who leads the pubic cloud division?", "pubic");
     w.declines("What did Yang Hongxia leave ByteDance to do?", "what");
     w.declines("Was Daniel Zhang Alibaba's CEO when the Hong Kong outage happened?", "daniel zhang");
@@ -606,7 +617,7 @@ fn a_reading_that_leaves_content_words_unexplained_is_declined() {
     // Negation has no operator yet: declined, never answered as if positive.
     w.declines("Which AI tiger is not based in Beijing?", "not");
     // The question word must fit what is answered.
-    w.declines("When did Jia co-found Tsinghua's Institute for Artificial Intelligence?", "when");
+    w.declines("When is Alibaba based?", "when");
 }
 
 #[test]

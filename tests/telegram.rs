@@ -358,8 +358,17 @@ struct Running {
     dir: tempfile::TempDir,
 }
 
+/// Opens the engine on `dir/db`. After a restart in the same process,
+/// sled releases the previous handle's file lock from a background thread,
+/// so the open is retried briefly while the lock is still held.
 fn open_engine(dir: &std::path::Path) -> Arc<Engine> {
     let config = Config::load(None).expect("load the config");
+    for _ in 0..100 {
+        match Engine::open(&config, Some(&dir.join("db"))) {
+            Err(e) if format!("{e:#}").contains("could not acquire lock") => std::thread::sleep(std::time::Duration::from_millis(20)),
+            other => return Arc::new(other.expect("open the engine")),
+        }
+    }
     Arc::new(Engine::open(&config, Some(&dir.join("db"))).expect("open the engine"))
 }
 

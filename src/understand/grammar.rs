@@ -313,7 +313,18 @@ impl<'a> P<'a> {
     /// in play (the last answer first); otherwise the last topic that is
     /// not a person, else whatever is in play.
     fn resolve(&self, personal: bool) -> Option<String> {
-        let order = if personal { [&self.answer_focus, &self.focus] } else { [&self.focus, &self.answer_focus] };
+        // "it" is the last answer when that fits a relation of the question
+        // ("What model did Alibaba release in 2021?" "Was Zhou Chang
+        // involved in it?"), else the last topic ("Where is Zhipu AI
+        // based?" "Did Alibaba invest in it?": not the city).
+        let answer_fits = self.answer_focus.as_ref().is_some_and(|a| {
+            let kind = self.r.kind(a);
+            self.toks.iter().filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None }).flatten().any(|m| {
+                let rel = &self.r.lex.relations[m.rel];
+                kind.is_some_and(|k| rel.subject.iter().chain(rel.object.iter()).any(|x| x == k))
+            })
+        });
+        let order = if personal || answer_fits { [&self.answer_focus, &self.focus] } else { [&self.focus, &self.answer_focus] };
         let candidates: Vec<&String> = order.into_iter().flatten().collect();
         candidates
             .iter()
@@ -425,6 +436,14 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             }
             Ok(Some((set, j)))
         }
+        // "the company that built GPT-3", "the unit that Zhou Chang worked at"
+        Tok::Kind(k) => relative_clause(p, i + 1, Some(k.as_str()), false),
+        // "Who backs the company that built GPT-3": a definite noun read
+        // as a pronoun, right after the verb whose object it is, heads a
+        // relative clause.
+        Tok::Pron(false, false) if i > 0 && matches!(toks.get(i - 1), Some(Tok::Rel(..))) && matches!(toks.get(i + 1), Some(Tok::Rel(..) | Tok::Wh(Wh::Which))) => {
+            relative_clause(p, i + 1, None, false)
+        }
         // "its cloud unit", "his WeChat post": a name already says which.
         Tok::Pron(_, true) if matches!(toks.get(i + 1), Some(Tok::Ent(..))) => noun_phrase(p, i + 1),
         Tok::Pron(personal, _) => match p.antecedent(i, *personal).or_else(|| p.resolve(*personal)) {
@@ -451,12 +470,102 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
     }
 }
 
+/// A relative clause after a head noun at `i - 1` (the head's kind, if
+/// any, in `kind`): subject relatives ("the company that built GPT-3",
+/// "the engineer who worked on Tongyi Qianwen") and object relatives
+/// ("the unit that Zhou Chang worked at", "the newspaper Jia spoke to").
+/// "that" is a stopword, so the marker is a "who"/"which" token or
+/// nothing; `marked` requires one. Returns the head's set and the index
+/// after the clause.
+fn relative_clause(p: &P, i: usize, kind: Option<&str>, marked: bool) -> R<Option<(Set, usize)>> {
+    let mut j = i;
+    let has_marker = matches!(p.toks.get(j), Some(Tok::Wh(Wh::Who | Wh::Which)));
+    if has_marker {
+        j += 1;
+    } else if marked {
+        return Ok(None);
+    }
+    let verbs_at = |k: usize| -> Vec<Mention> {
+        match p.toks.get(k) {
+            Some(Tok::Rel(ms, _)) => ms.iter().copied().filter(|m| m.role.verb()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let head = |base: Set| -> Set {
+        match kind {
+            Some(k) => Set::Filter { base: Some(Box::new(base)), kind: Some(k.to_string()), class: None, related: None },
+            None => base,
+        }
+    };
+    // Subject relative: the head does what the verb says to the object.
+    let mut k = j;
+    if matches!(p.toks.get(k), Some(Tok::Aux(_))) {
+        k += 1;
+    }
+    let verbs = verbs_at(k);
+    if !verbs.is_empty() {
+        let passive = matches!(p.toks.get(k + 1), Some(Tok::Prep(Prep::By)));
+        // A reduced passive ("the films directed by X") is a path the
+        // chain reading follows.
+        if passive && !has_marker && k == j {
+            return Ok(None);
+        }
+        let start = if passive { k + 2 } else { k + 1 };
+        if let Some((object, end)) = noun_phrase(p, start)? {
+            let (agent, patient) = if passive { (Some(&object), None) } else { (None, Some(&object)) };
+            let m = choose_verb(p.r, &verbs, agent, patient, None);
+            // The head is the fact's subject for an active verb, its object
+            // for a passive one (and the reverse for inverse verbs).
+            let head_is_subject = (m.role == Role::Verb) != passive;
+            let join = Set::Join { rel: m.rel, want_subject: head_is_subject, of: Box::new(object), time: Time::Any };
+            return Ok(Some((head(join), end)));
+        }
+        return Ok(None);
+    }
+    // Object relative: someone else does it to the head.
+    let Some((agent, mut k)) = noun_phrase(p, j)? else { return Ok(None) };
+    if !matches!(agent, Set::Entity(_)) {
+        return Ok(None);
+    }
+    if matches!(p.toks.get(k), Some(Tok::Aux(_))) {
+        k += 1;
+    }
+    let verbs = verbs_at(k);
+    if verbs.is_empty() {
+        return Ok(None);
+    }
+    k += 1;
+    if matches!(p.toks.get(k), Some(Tok::Prep(_))) {
+        k += 1;
+    }
+    let m = choose_verb(p.r, &verbs, Some(&agent), None, None);
+    let join = Set::Join { rel: m.rel, want_subject: m.role == Role::InverseVerb, of: Box::new(agent), time: Time::Any };
+    Ok(Some((head(join), k)))
+}
+
 /// A clause after "after" or "before" that ends the question: a noun
 /// phrase, an optional auxiliary, a verb and an optional object ("after
 /// Jeff Zhang stepped down", "before he joined Alibaba"). Its set is what
 /// the verb relates the subject to, with the facts that date it.
 fn time_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
-    let Some((subject, mut j)) = noun_phrase(p, i)? else { return Ok(None) };
+    // "before joining Alibaba": a verb with no subject of its own has the
+    // subject of the question, the name before it.
+    let gerund = matches!(p.toks.get(i), Some(Tok::Rel(ms, w)) if w.ends_with("ing") && ms.iter().any(|m| m.role.verb()));
+    let (subject, mut j) = if gerund {
+        let named = p.toks[..i].iter().find_map(|t| match t {
+            Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].clone()),
+            _ => None,
+        });
+        match named {
+            Some(e) => (Set::Entity(e), i),
+            None => return Ok(None),
+        }
+    } else {
+        match noun_phrase(p, i)? {
+            Some(found) => found,
+            None => return Ok(None),
+        }
+    };
     if matches!(p.toks.get(j), Some(Tok::Aux(_))) {
         j += 1;
     }
@@ -554,7 +663,25 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
 /// the director of X"): a path through that kind, which the clause
 /// grammar does not read.
 fn kind_after_verb(toks: &[Tok]) -> bool {
-    toks.windows(2).any(|w| matches!(w, [Tok::Rel(..), Tok::Kind(_)]))
+    (0..toks.len().saturating_sub(1)).any(|i| matches!(&toks[i..i + 2], [Tok::Rel(..), Tok::Kind(_)]) && !object_relative_at(toks, i + 2))
+}
+
+/// Whether an object relative clause starts at `i` ("the unit [that]
+/// Zhou Chang worked at", "the unit which Jin Li runs"): the clause
+/// grammar reads those.
+fn object_relative_at(toks: &[Tok], i: usize) -> bool {
+    let mut j = i;
+    if matches!(toks.get(j), Some(Tok::Wh(Wh::Who | Wh::Which))) {
+        j += 1;
+    }
+    if !matches!(toks.get(j), Some(Tok::Ent(..) | Tok::Pron(..))) {
+        return false;
+    }
+    j += 1;
+    if matches!(toks.get(j), Some(Tok::Aux(_))) {
+        j += 1;
+    }
+    matches!(toks.get(j), Some(Tok::Rel(ms, _)) if ms.iter().any(|m| m.role.verb()))
 }
 
 /// The clause grammar.
@@ -633,7 +760,14 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     // A reduced relative clause after the filter: "which start-ups backed
     // by Alibaba ...", "which models made by OpenAI ...".
     let mut within: Option<Set> = None;
-    if let Some(&last) = skip.last() {
+    // A marked one: "which engineer who worked on Tongyi Qianwen left ...".
+    if let (Some(&last), Some(_)) = (skip.last(), &filter_kind) {
+        if let Some((set, end)) = relative_clause(&p, last + 1, None, true)? {
+            within = Some(set);
+            skip.extend(last + 1..end);
+        }
+    }
+    if let Some(&last) = skip.last().filter(|_| within.is_none()) {
         if let (Some(Tok::Rel(ms, _)), Some(Tok::Prep(Prep::By))) = (toks.get(last + 1), toks.get(last + 2)) {
             if let Some(m) = ms.iter().copied().find(|m| m.role.verb()) {
                 if let Some((agent, end)) = noun_phrase(&p, last + 3)? {

@@ -319,6 +319,10 @@ impl Reader {
                 }
             }
         }
+        // The same order on every start, for "which do you mean".
+        for ids in out.values_mut() {
+            ids.sort();
+        }
         out
     }
 
@@ -772,7 +776,7 @@ impl Reader {
                 let other: Vec<&str> = alias.split(' ').collect();
                 let differ: Vec<(&str, &str)> = words.iter().zip(&other).filter(|(a, b)| a != b).map(|(a, b)| (*a, *b)).collect();
                 if let [(a, b)] = differ.as_slice() {
-                    if a.len() >= 3 && b.len() >= 3 && a.chars().next() == b.chars().next() && strsim::damerau_levenshtein(a, b) <= 2 && !best.iter().any(|(_, x)| *x == alias) {
+                    if a.len() >= 3 && b.len() >= 2 && a.chars().next() == b.chars().next() && strsim::damerau_levenshtein(a, b) <= 2 && !best.iter().any(|(_, x)| *x == alias) {
                         best.push((0.8, alias));
                     }
                 }
