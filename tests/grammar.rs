@@ -612,7 +612,7 @@ fn a_reading_that_leaves_content_words_unexplained_is_declined() {
     assert!(status == Status::Unknown && values.is_empty(), "{reply}");
     w.declines("Who leads the pubic cloud division?", "pubic");
     w.declines("What did Yang Hongxia leave ByteDance to do?", "what");
-    w.declines("Was Daniel Zhang Alibaba's CEO when the Hong Kong outage happened?", "daniel zhang");
+    w.declines("What did Alibaba scrap right before shaking up its cloud management?", "shaking");
     w.declines("Is Qwen-7B bigger than the NLP model Alibaba introduced in 2021?", "bigger");
     // Negation has no operator yet: declined, never answered as if positive.
     w.declines("Which AI tiger is not based in Beijing?", "not");

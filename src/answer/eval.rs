@@ -126,10 +126,19 @@ impl Ctx<'_> {
                     }
                 })
                 .collect(),
+            Time::DuringFacts(anchor) => {
+                let hits = self.set(anchor)?;
+                let mut dates: Vec<Date> = hits.iter().flat_map(|h| h.facts.iter()).filter_map(fact_date).collect();
+                dates.sort();
+                dates.dedup();
+                // One date for the clause, or nothing is asserted.
+                let [at] = dates[..] else { return Ok(vec![]) };
+                facts.into_iter().filter(|f| f.holds_at(&at, self.r.lex.relation(&f.relation).is_some_and(|r| r.event))).collect()
+            }
             Time::AfterFacts(anchor) | Time::BeforeFacts(anchor) => {
                 let after = matches!(time, Time::AfterFacts(_));
                 let hits = self.set(anchor)?;
-                let dates = hits.iter().flat_map(|h| h.facts.iter()).filter_map(|f| f.when().or(f.until));
+                let dates = hits.iter().flat_map(|h| h.facts.iter()).filter_map(fact_date);
                 let pivot = if after { dates.max() } else { dates.min() };
                 let Some(pivot) = pivot else { return Ok(vec![]) };
                 // "where did he work before he joined Alibaba": the clause's
@@ -843,4 +852,13 @@ pub fn single_entity(a: &Answer, r: &Reader) -> Option<String> {
         [one] => r.resolve_exact(&one.value),
         _ => None,
     }
+}
+
+/// The date a fact places its clause at: its event date or start, a date
+/// value ("occurred on December 2022"), or its end.
+fn fact_date(f: &Fact) -> Option<Date> {
+    f.when().or(match f.object {
+        Value::Date(d) => Some(d),
+        _ => None,
+    }).or(f.until)
 }

@@ -230,6 +230,11 @@ pub struct Language {
     /// "in".
     #[serde(default)]
     pub rewrites: BTreeMap<String, String>,
+    /// Phrases that ask for something's name ("the name of", "what is X
+    /// called"): a value whose name only describes it from the question's
+    /// own names ("Jia Yangqing's AI start-up") is not one.
+    #[serde(default)]
+    pub name_asks: Vec<String>,
     /// Verbs with little meaning of their own ("hold", "have"): in "what
     /// position did X hold" the relation noun after the question word
     /// carries the relation, and the verb is read as part of it.

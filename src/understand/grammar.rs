@@ -104,7 +104,7 @@ impl Set {
             Set::Join { of, time, .. } => {
                 1 + of.joins()
                     + match time {
-                        Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) => s.joins(),
+                        Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) | Time::DuringFacts(s) => s.joins(),
                         _ => 0,
                     }
             }
@@ -161,6 +161,9 @@ pub enum Time {
     AfterFacts(Box<Set>),
     /// Before the facts of a clause happened ("before he joined Alibaba").
     BeforeFacts(Box<Set>),
+    /// When the facts of a clause happened ("when the Hong Kong outage
+    /// happened").
+    DuringFacts(Box<Set>),
     /// Facts that have ended ("the former CEO").
     Ended,
     /// Facts that hold now, with no fallback to past ones ("the current
@@ -216,6 +219,25 @@ impl Query {
                 s.topic().or(o.as_ref().and_then(|o| o.topic())).map(String::from)
             }
             Ask::Describe(e) | Ask::Title(e, _) => Some(e.clone()),
+        }
+    }
+
+    /// The entities the query names.
+    pub fn entities(&self) -> Vec<&str> {
+        match &self.ask {
+            Ask::Values(s) | Ask::Count(s) => s.entities(),
+            Ask::Check { item, set } => {
+                let mut out = item.entities();
+                out.extend(set.entities());
+                out
+            }
+            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => {
+                let mut out = s.entities();
+                out.extend(o.iter().flat_map(|o| o.entities()));
+                out
+            }
+            Ask::Describe(e) => vec![e.as_str()],
+            Ask::Title(e, at) => std::iter::once(e.as_str()).chain(at.as_deref()).collect(),
         }
     }
 
@@ -343,7 +365,8 @@ impl<'a> P<'a> {
     /// the question: an object does not refer to its clause's subject
     /// ("did Alibaba invest in it" is not Alibaba).
     fn antecedent(&self, i: usize, personal: bool) -> Option<String> {
-        let possessive_or_subject = match self.toks.get(i + 1) {
+        let possessive = matches!(self.toks.get(i), Some(Tok::Pron(_, true, _)));
+        let possessive_or_subject = possessive || match self.toks.get(i + 1) {
             Some(Tok::Ent(..) | Tok::Kind(_) | Tok::Aux(_)) => true,
             Some(Tok::Rel(..)) => true,
             _ => false,
@@ -441,12 +464,14 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
         // "Who backs the company that built GPT-3": a definite noun read
         // as a pronoun, right after the verb whose object it is, heads a
         // relative clause.
-        Tok::Pron(false, false) if i > 0 && matches!(toks.get(i - 1), Some(Tok::Rel(..))) && matches!(toks.get(i + 1), Some(Tok::Rel(..) | Tok::Wh(Wh::Which))) => {
-            relative_clause(p, i + 1, None, false)
+        Tok::Pron(false, false, kind) if i > 0 && matches!(toks.get(i - 1), Some(Tok::Rel(..))) && matches!(toks.get(i + 1), Some(Tok::Rel(..) | Tok::Wh(Wh::Which))) => {
+            relative_clause(p, i + 1, kind.as_deref(), false)
         }
+        // "the company Jia Yangqing joined": an object relative.
+        Tok::Pron(false, false, kind) if object_relative_at(toks, i + 1) => relative_clause(p, i + 1, kind.as_deref(), false),
         // "its cloud unit", "his WeChat post": a name already says which.
-        Tok::Pron(_, true) if matches!(toks.get(i + 1), Some(Tok::Ent(..))) => noun_phrase(p, i + 1),
-        Tok::Pron(personal, _) => match p.antecedent(i, *personal).or_else(|| p.resolve(*personal)) {
+        Tok::Pron(_, true, _) if matches!(toks.get(i + 1), Some(Tok::Ent(..))) => noun_phrase(p, i + 1),
+        Tok::Pron(personal, _, _) => match p.antecedent(i, *personal).or_else(|| p.resolve(*personal)) {
             Some(f) => {
                 // Reuse the entity path for possessive nouns after a pronoun.
                 let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone() };
@@ -687,6 +712,17 @@ fn object_relative_at(toks: &[Tok], i: usize) -> bool {
 /// The clause grammar.
 fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
+    // "Was Daniel Zhang CEO when the outage happened?", "how much did
+    // Alibaba lose when it cancelled the IPO?": a when-clause at the end
+    // dates the question, and the question is read without it.
+    let during = match p.toks.iter().skip(1).position(|t| matches!(t, Tok::Wh(Wh::When))) {
+        Some(at) => time_clause(&p, at + 2)?.map(|(anchor, _)| (at + 1, anchor)),
+        None => None,
+    };
+    let p = match &during {
+        Some((at, _)) => P { r, toks: p.toks[..*at].to_vec(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone() },
+        None => p,
+    };
     let toks = &p.toks;
     let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
     let past = is_past(r, toks);
@@ -695,7 +731,11 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
 
     // Time modifiers: "in 2022", "after NP", "before NP"; removed from the
     // token list so that the clause reads without them.
-    let mut time = if past { Time::Any } else { Time::Now };
+    let mut time = match during {
+        Some((_, anchor)) => Time::DuringFacts(Box::new(anchor)),
+        None if past => Time::Any,
+        None => Time::Now,
+    };
     let mut rest: Vec<Tok> = Vec::new();
     let mut i = 0;
     while i < toks.len() {

@@ -36,6 +36,9 @@ struct Uses {
     kinds: HashSet<String>,
     dates: Vec<Date>,
     numbers: Vec<f64>,
+    /// Whether a when-clause dates the query ("... when the outage
+    /// happened"): its "when" is not the question word.
+    during: bool,
 }
 
 impl Uses {
@@ -97,6 +100,10 @@ impl Uses {
     fn time(&mut self, t: &Time) {
         match t {
             Time::At(d) => self.dates.push(*d),
+            Time::DuringFacts(s) => {
+                self.during = true;
+                self.set(s);
+            }
             Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) => self.set(s),
             Time::Now | Time::Any | Time::Ended | Time::Current => {}
         }
@@ -196,7 +203,11 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
             }
         }
     }
-    if let Some(w) = wh_misfit(r, toks, q) {
+    let asking = match toks.iter().skip(1).position(|t| matches!(t, Tok::Wh(Wh::When))) {
+        Some(at) if u.during => &toks[..at + 1],
+        _ => toks,
+    };
+    if let Some(w) = wh_misfit(r, asking, q) {
         missing.push(w);
     }
     if missing.is_empty() {

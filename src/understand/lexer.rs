@@ -135,8 +135,9 @@ pub enum Tok {
     /// A noun asking for a job title.
     Title,
     /// A pronoun referring to the entity last in play: whether it refers
-    /// to a person, and whether it is possessive ("his", "its").
-    Pron(bool, bool),
+    /// to a person, whether it is possessive ("his", "its"), and the kind
+    /// its noun names, if any ("the company").
+    Pron(bool, bool, Option<String>),
     /// "list", "name", "tell me": an imperative asking for values.
     List,
     /// "whose" inside a question: starts a relative clause.

@@ -674,7 +674,8 @@ impl Reader {
             } else if prlen == best && elen < best {
                 let personal = self.lang.personal_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
                 let possessive = self.lang.possessive_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
-                toks.push(Tok::Pron(personal, possessive));
+                let kind = rest[..best].iter().find_map(|w| self.kind_nouns.get(*w).cloned());
+                toks.push(Tok::Pron(personal, possessive, kind));
             } else if klen == best && (elen < best || best == 1) {
                 let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
                 toks.push(Tok::Kind(k));
@@ -827,7 +828,14 @@ impl Reader {
         let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
         let answer = match query {
             Ok(q) => {
-                let a = eval::evaluate(self, store, &q, text, max)?;
+                let mut a = eval::evaluate(self, store, &q, text, max)?;
+                if let Some(desc) = self.description_for_name(trimmed, &a) {
+                    a = Answer::empty(
+                        text,
+                        Status::Unknown,
+                        format!("I don't know: the sources don't give its name; I know it only as {desc}."),
+                    );
+                }
                 if let Some(t) = q.topic() {
                     conv.focus = Some(t);
                 }
@@ -855,6 +863,35 @@ impl Reader {
             }
         };
         Ok(answer)
+    }
+
+    /// For a question that asks for a name ("what's the name of Jia's new
+    /// start-up?"): an answer that only describes the thing as belonging
+    /// to one of the question's own names ("Jia Yangqing's AI
+    /// infrastructure start-up") is no name. Returns that description.
+    fn description_for_name(&self, text: &str, a: &Answer) -> Option<String> {
+        if a.status != Status::Answered {
+            return None;
+        }
+        let n = format!(" {} ", normalize(text));
+        if !self.lang.name_asks.iter().any(|p| n.contains(&format!(" {} ", normalize(p)))) {
+            return None;
+        }
+        // "Jia Yangqing's ...": a name typed in the question, as a
+        // possessive.
+        // possessive ("normalize" drops the "'s", so look at the value as
+        // written).
+        a.answers.iter().find_map(|v| {
+            let raw = v.value.replace('\u{2019}', "'");
+            let described = raw.match_indices("'s ").any(|(at, _)| {
+                let words: Vec<String> = normalize(&raw[..at]).split(' ').map(String::from).collect();
+                (1..=words.len().min(4)).any(|k| {
+                    let name = words[words.len() - k..].join(" ");
+                    self.aliases.contains_key(&name) && n.contains(&format!(" {name} "))
+                })
+            });
+            described.then(|| v.value.clone())
+        })
     }
 
     /// A word outside the question's names that asks for ended facts
