@@ -269,6 +269,7 @@ impl Ctx<'_> {
             Set::Without(s, e) => {
                 out = self.set(s)?.into_iter().filter(|h| h.value.entity() != Some(e.as_str())).collect();
             }
+            Set::Event { rel, subject, object } => out = self.events(*rel, subject, object.as_deref())?,
             Set::Mentioning(s, e) => {
                 let names = self.r.names_of(e);
                 let involves = |f: &Fact| {
@@ -339,6 +340,69 @@ impl Ctx<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// The event entities a clause tells of: linked to the subject (and to
+    /// the object) by the lexicon's event link, and dated like the
+    /// clause's own facts; with undated facts, only a single such event.
+    fn events(&self, rel: usize, subject: &Set, object: Option<&Set>) -> anyhow::Result<Vec<Hit>> {
+        let (Some(link), Some(kind)) = (&self.r.lex.event_link, &self.r.lex.event_kind) else { return Ok(vec![]) };
+        let relation = &self.r.lex.relations[rel];
+        let objects: Option<Vec<String>> = match object {
+            Some(o) => Some(self.values(o)?.iter().map(Value::key).collect()),
+            None => None,
+        };
+        let mut out = Hits::default();
+        for s in self.values(subject)? {
+            let Some(s) = s.entity() else { continue };
+            // The clause's own facts, and their dates.
+            let own: Vec<Fact> = self
+                .store
+                .facts_about(s, Some(&relation.name))?
+                .into_iter()
+                .filter(|f| objects.as_ref().is_none_or(|os| os.contains(&f.object.key())))
+                .collect();
+            if own.is_empty() {
+                continue;
+            }
+            let dates: Vec<Date> = own.iter().filter_map(fact_date).collect();
+            let mut found: Vec<(String, Vec<Fact>)> = Vec::new();
+            for f in self.store.facts_with_object(&Value::Entity(s.to_string()), Some(link))? {
+                let e = f.subject.clone();
+                if self.r.kind(&e) != Some(kind.as_str()) {
+                    continue;
+                }
+                let mut support = vec![f.clone()];
+                if let Some(os) = &objects {
+                    let linked: Vec<Fact> = self.store.facts_about(&e, Some(link))?.into_iter().filter(|g| os.contains(&g.object.key())).collect();
+                    if linked.is_empty() {
+                        continue;
+                    }
+                    support.extend(linked);
+                }
+                let at = self.anchor_date(&e)?;
+                let dated = match at {
+                    Some(a) => dates.iter().any(|d| d.start() <= a.end() && a.start() <= d.end()),
+                    None => false,
+                };
+                if dated || dates.is_empty() {
+                    if let Some(slot) = found.iter_mut().find(|(x, _)| *x == e) {
+                        slot.1.extend(support);
+                    } else {
+                        found.push((e, support));
+                    }
+                }
+            }
+            if dates.is_empty() && found.len() > 1 {
+                continue;
+            }
+            for (e, support) in found {
+                for f in own.iter().cloned().chain(support) {
+                    out.merge(Value::Entity(e.clone()), Some(f));
+                }
+            }
+        }
+        Ok(out.list)
     }
 
     /// Whether two facts could hold at the same time.
@@ -783,7 +847,7 @@ fn countable(r: &Reader, set: &Set) -> bool {
         Set::And(a, b) => countable(r, a) || countable(r, b),
         Set::Join { rel, of, .. } => r.lex.relations[*rel].complete && countable(r, of),
         Set::Without(s, _) | Set::Mentioning(s, _) => countable(r, s),
-        Set::Entity(_) | Set::Literal(_) => true,
+        Set::Entity(_) | Set::Literal(_) | Set::Event { .. } => true,
     }
 }
 

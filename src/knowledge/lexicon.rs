@@ -122,7 +122,7 @@ impl Relation {
     /// Renders a statement from the template for the tense.
     pub fn sentence(&self, past: bool, subject: &str, object: &str) -> String {
         let template = if past { self.past.as_deref().unwrap_or(&self.present) } else { &self.present };
-        template.replace("{s}", subject).replace("{o}", object)
+        fill(template, subject, object)
     }
 
     /// Like [`Relation::sentence`], with the verb after a plural subject
@@ -137,8 +137,16 @@ impl Relation {
             }
             _ => template.to_string(),
         };
-        template.replace("{s}", subject).replace("{o}", object)
+        fill(&template, subject, object)
     }
+}
+
+/// Fills a sentence template; a day's date takes "on", not "in" ("was
+/// announced on 21 March 2023").
+fn fill(template: &str, subject: &str, object: &str) -> String {
+    let day = object.split(' ').next().is_some_and(|w| !w.is_empty() && w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit())) && object.split(' ').count() == 3;
+    let template = if day { template.replace("in {o}", "on {o}") } else { template.to_string() };
+    template.replace("{s}", subject).replace("{o}", object)
 }
 
 /// The form of a finite verb after a plural subject: "is" -> "are",
@@ -264,6 +272,14 @@ pub struct Lexicon {
     /// company), so that "X's title at the company" includes its units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_relation: Option<String>,
+    /// The relation that links an event entity (a departure, an outage)
+    /// to the entities it concerns, so that a clause ("that Zhou Chang
+    /// is leaving Alibaba") can name the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_link: Option<String>,
+    /// The kind of event entities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_kind: Option<String>,
     /// Kinds whose two-part names also answer in the other order
     /// ("Jingren Zhou" and "Zhou Jingren").
     #[serde(default)]
@@ -353,6 +369,12 @@ impl Lexicon {
         }
         if other.member_relation.is_some() {
             self.member_relation = other.member_relation;
+        }
+        if other.event_link.is_some() {
+            self.event_link = other.event_link;
+        }
+        if other.event_kind.is_some() {
+            self.event_kind = other.event_kind;
         }
         if other.part_relation.is_some() {
             self.part_relation = other.part_relation;

@@ -448,6 +448,7 @@ pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
             kinds_of(r, a)
         }
         Set::Without(s, _) | Set::Mentioning(s, _) => kinds_of(r, s),
+        Set::Event { .. } => r.lex.event_kind.clone().map(|k| vec![k]),
     }
 }
 

@@ -51,6 +51,18 @@ pub enum Set {
     /// The members of a set other than one entity ("the other films of
     /// X's director").
     Without(Box<Set>, String),
+    /// The event a clause tells of ("that Zhou Chang is leaving
+    /// Alibaba"): an entity of the lexicon's event kind linked to the
+    /// clause's subject (and object) and dated like a fact of `rel`
+    /// between them.
+    Event {
+        /// The clause's relation.
+        rel: usize,
+        /// Its subject.
+        subject: Box<Set>,
+        /// Its object, if it has one.
+        object: Option<Box<Set>>,
+    },
     /// The members of a set whose facts involve an entity: a text value
     /// that names it, or a fact with it on either side ("Fu Ruiji's role
     /// at Kuaishou").
@@ -69,6 +81,7 @@ impl Set {
             }
             Set::And(a, b) => a.topic().or(b.topic()),
             Set::Without(s, _) | Set::Mentioning(s, _) => s.topic(),
+            Set::Event { subject, .. } => subject.topic(),
         }
     }
 
@@ -94,6 +107,11 @@ impl Set {
                 out.push(e.as_str());
                 out
             }
+            Set::Event { subject, object, .. } => {
+                let mut out = subject.entities();
+                out.extend(object.iter().flat_map(|o| o.entities()));
+                out
+            }
         }
     }
 
@@ -111,6 +129,7 @@ impl Set {
             Set::Filter { base, .. } => base.as_ref().map_or(0, |b| b.joins()),
             Set::And(a, b) => a.joins() + b.joins(),
             Set::Without(s, _) | Set::Mentioning(s, _) => s.joins(),
+            Set::Event { subject, object, .. } => 1 + subject.joins() + object.as_ref().map_or(0, |o| o.joins()),
         }
     }
 
@@ -135,6 +154,12 @@ impl Set {
                 s.substitute(old, new);
                 if e == old {
                     *e = new.to_string();
+                }
+            }
+            Set::Event { subject, object, .. } => {
+                subject.substitute(old, new);
+                if let Some(o) = object {
+                    o.substitute(old, new);
                 }
             }
             _ => {}
@@ -449,6 +474,11 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
                 if matches!(toks.get(j + 1), Some(Tok::Prep(Prep::Of))) {
                     break;
                 }
+                // "When did Jia announce ...": after "do", the word is
+                // the verb, not Jia's announcement.
+                if ms.iter().any(|m| m.role.verb()) && i > 0 && matches!(toks.get(i - 1), Some(Tok::Aux(super::lexer::Aux::Do | super::lexer::Aux::Did))) {
+                    break;
+                }
                 let nouns: Vec<Mention> = ms.iter().copied().filter(|m| !m.role.verb()).collect();
                 if nouns.is_empty() {
                     break;
@@ -566,6 +596,40 @@ fn relative_clause(p: &P, i: usize, kind: Option<&str>, marked: bool) -> R<Optio
     let m = choose_verb(p.r, &verbs, Some(&agent), None, None);
     let join = Set::Join { rel: m.rel, want_subject: m.role == Role::InverseVerb, of: Box::new(agent), time: Time::Any };
     Ok(Some((head(join), k)))
+}
+
+/// Whether a relation has events on one side.
+fn takes_event(r: &Reader, rel: usize) -> bool {
+    let relation = &r.lex.relations[rel];
+    r.lex.event_kind.as_ref().is_some_and(|k| relation.subject.contains(k) || relation.object.contains(k))
+}
+
+/// A clause that ends the question, told of as an event: a noun phrase,
+/// an optional auxiliary, a verb and an optional object ("[that] Zhou
+/// Chang is leaving Alibaba", "he was leaving Alibaba").
+fn embedded_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
+    let Some((subject, mut j)) = noun_phrase(p, i)? else { return Ok(None) };
+    if matches!(p.toks.get(j), Some(Tok::Aux(_))) {
+        j += 1;
+    }
+    let Some(Tok::Rel(ms, _)) = p.toks.get(j) else { return Ok(None) };
+    let verbs: Vec<Mention> = ms.iter().copied().filter(|m| m.role == Role::Verb).collect();
+    if verbs.is_empty() {
+        return Ok(None);
+    }
+    j += 1;
+    let object = match noun_phrase(p, j)? {
+        Some((o, k)) => {
+            j = k;
+            Some(Box::new(o))
+        }
+        None => None,
+    };
+    if j != p.toks.len() {
+        return Ok(None);
+    }
+    let m = choose_verb(p.r, &verbs, Some(&subject), object.as_deref(), None);
+    Ok(Some((Set::Event { rel: m.rel, subject: Box::new(subject), object }, j)))
 }
 
 /// A clause after "after" or "before" that ends the question: a noun
@@ -850,6 +914,18 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                 continue;
             }
         }
+        // "which outlet reported that Zhou Chang is leaving Alibaba": a
+        // clause as the object of a verb whose relation takes events.
+        if let Some((vpos, ms, _)) = &verb {
+            if i == vpos + 1 && ms.iter().any(|m| takes_event(r, m.rel)) {
+                if let Some((set, j)) = embedded_clause(&p, i)? {
+                    nps.push((i, set));
+                    np_end = Some(j);
+                    i = j;
+                    continue;
+                }
+            }
+        }
         if let Some((set, j)) = noun_phrase(&p, i)? {
             // "TikTok and Douyin": names side by side ("and" is a
             // stopword) are one coordinated noun phrase; the clause holds
@@ -914,6 +990,12 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         let m = choose_verb(r, &ms, agent.as_ref(), patient.as_ref(), wh);
         let rel = &r.lex.relations[m.rel];
         let (subj, obj) = if m.role == Role::Verb { (agent, patient) } else { (patient, agent) };
+        // "When did Jia announce he was leaving Alibaba?": the event is
+        // what the relation is said of; the person is in the event.
+        let (subj, obj) = match (subj, obj) {
+            (Some(s), Some(o @ Set::Event { .. })) if r.lex.event_kind.as_ref().is_some_and(|k| rel.subject.contains(k)) && super::chain::kinds_of(r, &s).is_some_and(|ks| !ks.iter().any(|k| rel.subject.contains(k))) => (Some(o), None),
+            other => other,
+        };
         let time_for = time.clone();
         let join_open = |known: Set, want_subject: bool| distribute(known, &|one| Set::Join { rel: m.rel, want_subject, of: Box::new(one), time: time_for.clone() });
         if unknown.is_some() && subj.is_none() && obj.is_none() {

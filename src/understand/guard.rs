@@ -94,6 +94,13 @@ impl Uses {
                 self.set(a);
                 self.entities.insert(e.clone());
             }
+            Set::Event { rel, subject, object } => {
+                self.rels.insert(*rel);
+                self.set(subject);
+                if let Some(o) = object {
+                    self.set(o);
+                }
+            }
         }
     }
 
