@@ -250,12 +250,25 @@ impl Ctx<'_> {
             Set::Join { rel, want_subject, of, time } => {
                 let relation = &self.r.lex.relations[*rel];
                 let mut facts = Vec::new();
-                let inner = self.values(of)?;
-                for v in &inner {
-                    if *want_subject {
-                        facts.extend(self.store.facts_with_object(v, Some(&relation.name))?);
-                    } else if let Value::Entity(e) = v {
-                        facts.extend(self.store.facts_about(e, Some(&relation.name))?);
+                let mut inner = self.values(of)?;
+                let gather = |inner: &[Value], facts: &mut Vec<Fact>| -> anyhow::Result<()> {
+                    for v in inner {
+                        if *want_subject {
+                            facts.extend(self.store.facts_with_object(v, Some(&relation.name))?);
+                        } else if let Value::Entity(e) = v {
+                            facts.extend(self.store.facts_about(e, Some(&relation.name))?);
+                        }
+                    }
+                    Ok(())
+                };
+                gather(&inner, &mut facts)?;
+                // "How much have the AI tigers raised?": a class with no
+                // such facts of its own stands for its members.
+                if let ([Value::Entity(c)], true, Some(member)) = (inner.as_slice(), facts.is_empty(), &self.r.lex.member_relation) {
+                    if self.r.classes.contains(c) {
+                        let members: Vec<Value> = self.store.facts_with_object(&Value::Entity(c.clone()), Some(member))?.into_iter().map(|f| Value::Entity(f.subject)).collect();
+                        gather(&members, &mut facts)?;
+                        inner = members;
                     }
                 }
                 self.sets.borrow_mut().insert(of.as_ref() as *const Set as usize, inner);
@@ -885,6 +898,43 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     }
     let other = join_names(&others);
     let ended = past || hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some() || f.on.is_some()));
+    // Several on both sides ("where are the AI tigers based?"): say which
+    // goes with which, one sentence per group of the same answers.
+    if values.len() > 1 && hits.len() > 1 && hits.len() <= max && values.len() <= max {
+        let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+        for h in hits {
+            let answer = cx.show_with_unit(&h.value, &relation.name);
+            for f in &h.facts {
+                let side = if want_subject { cx.show(&f.object) } else { cx.r.name(&f.subject).to_string() };
+                match pairs.iter_mut().find(|(s, _)| *s == side) {
+                    Some((_, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
+                    Some(_) => {}
+                    None => pairs.push((side, vec![answer.clone()])),
+                }
+            }
+        }
+        let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        for (side, answers) in pairs {
+            match groups.iter_mut().find(|(a, _)| *a == answers) {
+                Some((_, sides)) => sides.push(side),
+                None => groups.push((answers, vec![side])),
+            }
+        }
+        if groups.len() > 1 {
+            let sentences: Vec<String> = groups
+                .iter()
+                .map(|(answers, sides)| {
+                    let (a, s) = (join_names(answers), join_names(sides));
+                    if want_subject {
+                        relation.sentence_agreeing(ended, &a, &s, answers.len() > 1)
+                    } else {
+                        relation.sentence_agreeing(ended, &s, &a, sides.len() > 1)
+                    }
+                })
+                .collect();
+            return Ok(format!("{}.", capitalise(&sentences.join("; "))));
+        }
+    }
     let list_with_unit = if want_subject {
         list
     } else {

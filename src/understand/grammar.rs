@@ -1015,6 +1015,17 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                 let set = Set::Join { rel: m.rel, want_subject: false, of: Box::new(s), time: Time::Any };
                 Ask::Check { item: Set::Literal(Value::Date(d)), set }
             }
+            // "Is Qwen-7B-Chat open source?", "Has Jia left?": whether
+            // the subject has any such fact (its own values, followed back).
+            // A name whose kind fits only the relation's object side ("is
+            // Qwen-7B-Chat open source": a model is what is open-sourced)
+            // is checked on that side.
+            (None, Some(s @ Set::Entity(_)), None) if yes_no && filter_kind.is_none() && filter_class.is_none() => {
+                let kind = if let Set::Entity(e) = &s { r.kind(e).map(String::from) } else { None };
+                let object_side = kind.is_some_and(|k| rel.object.contains(&k) && !rel.subject.contains(&k));
+                let values = Set::Join { rel: m.rel, want_subject: object_side, of: Box::new(s.clone()), time: time.clone() };
+                Ask::Check { item: s, set: Set::Join { rel: m.rel, want_subject: !object_side, of: Box::new(values), time: Time::Any } }
+            }
             (_, Some(s), None) => {
                 let set = filtered(join_open(s, false));
                 if wh == Some(Wh::HowMany) && rel.value != ValueType::Number { Ask::Count(set) } else { Ask::Values(set) }

@@ -31,8 +31,10 @@ pub enum Wh {
     When,
     /// why
     Why,
-    /// how many, how much, what number of
+    /// how many, what number of
     HowMany,
+    /// how much: an amount, never a count
+    HowMuch,
     /// how long
     HowLong,
 }
@@ -163,7 +165,8 @@ fn word<'a>(w: &'static str) -> impl Parser<&'a str, Output = &'a str, Error = n
 /// Question words, longest first: "how many" before "how".
 pub fn wh_word(i: &str) -> Res<'_, Wh> {
     alt((
-        value(Wh::HowMany, alt((word("how many"), word("how much"), word("what number of"), word("number of"), word("count")))),
+        value(Wh::HowMuch, word("how much")),
+        value(Wh::HowMany, alt((word("how many"), word("what number of"), word("number of"), word("count")))),
         value(Wh::HowLong, alt((word("how long"), word("for how long"), word("how many years")))),
         value(Wh::When, alt((word("when"), word("what year"), word("which year"), word("what date"), word("what month"), word("in what year"), word("in which year")))),
         value(Wh::Who, alt((word("who"), word("whom"), word("whose")))),
