@@ -112,8 +112,12 @@ impl Ctx<'_> {
             Time::Ended => facts.into_iter().filter(|f| f.until.is_some()).collect(),
             Time::Current => facts.into_iter().filter(|f| f.current()).collect(),
             Time::Now => {
-                let current: Vec<Fact> = facts.iter().filter(|f| f.current()).cloned().collect();
-                if current.is_empty() { facts } else { current }
+                // Most facts never end: keep the list as it is then.
+                if facts.iter().all(|f| f.current()) || !facts.iter().any(|f| f.current()) {
+                    facts
+                } else {
+                    facts.into_iter().filter(|f| f.current()).collect()
+                }
             }
             Time::At(d) => facts
                 .into_iter()
@@ -676,7 +680,15 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                         if let Some(s) = f.since {
                             let end = f.until.unwrap_or_else(Date::today);
                             let years = s.years_until(&end);
-                            let shown = if years.fract().abs() < 0.05 { format!("{} years", years.round() as i64) } else { format!("{:.1} years", years) };
+                            // Under two years, in months ("9 months", not "0.8 years").
+                            let months = (years * 12.0).round() as i64;
+                            let shown = if years < 2.0 && s.month.is_some() && end.month.is_some() {
+                                if months == 1 { "1 month".to_string() } else { format!("{months} months") }
+                            } else if years.fract().abs() < 0.05 {
+                                format!("{} years", years.round() as i64)
+                            } else {
+                                format!("{:.1} years", years)
+                            };
                             out.push((shown, f.clone()));
                         }
                     }

@@ -402,12 +402,16 @@ impl Fact {
     /// An event (a fact with an `on` date, or any fact of an `event`
     /// relation) happened within `at` only when its date overlaps it: Jia
     /// leaving in March 2023 is not "in 2024", and an undated event is in
-    /// no year.
+    /// no year; a state with no dates at all holds at no date that can be
+    /// told.
     pub fn holds_at(&self, at: &Date, event: bool) -> bool {
         if let Some(o) = self.on.or(if event { self.since } else { None }) {
             return o.start() <= at.end() && o.end() >= at.start();
         }
-        if event {
+        // An undated event is in no year; an undated state says nothing
+        // of when it held either ("which models did Alibaba make in
+        // 2021?" is not every model it made).
+        if event || (self.since.is_none() && self.until.is_none()) {
             return false;
         }
         let started = self.since.is_none_or(|s| s.start() <= at.end());

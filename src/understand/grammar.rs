@@ -996,8 +996,24 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             (Some(s), Some(o @ Set::Event { .. })) if r.lex.event_kind.as_ref().is_some_and(|k| rel.subject.contains(k)) && super::chain::kinds_of(r, &s).is_some_and(|ks| !ks.iter().any(|k| rel.subject.contains(k))) => (Some(o), None),
             other => other,
         };
-        let time_for = time.clone();
-        let join_open = |known: Set, want_subject: bool| distribute(known, &|one| Set::Join { rel: m.rel, want_subject, of: Box::new(one), time: time_for.clone() });
+        // "Which models did Alibaba release in 2021?": the verb also names
+        // a date-valued relation ("released"); the date is that
+        // relation's value, and the open side must have it.
+        let dated_by: Option<(usize, Date)> = match &time {
+            Time::At(d) if rel.value != ValueType::Date => ms.iter().find(|x| x.role == Role::Verb && r.lex.relations[x.rel].value == ValueType::Date).map(|x| (x.rel, *d)),
+            _ => None,
+        };
+        let time_for = if dated_by.is_some() { Time::Any } else { time.clone() };
+        let join_open = |known: Set, want_subject: bool| {
+            let open = distribute(known, &|one| Set::Join { rel: m.rel, want_subject, of: Box::new(one), time: time_for.clone() });
+            match dated_by {
+                Some((date_rel, d)) => {
+                    let dates = Set::Join { rel: date_rel, want_subject: false, of: Box::new(open.clone()), time: Time::At(d) };
+                    Set::And(Box::new(open), Box::new(Set::Join { rel: date_rel, want_subject: true, of: Box::new(dates), time: Time::Any }))
+                }
+                None => open,
+            }
+        };
         if unknown.is_some() && subj.is_none() && obj.is_none() {
             return Err(NotUnderstood::UnknownName(unknown.unwrap_or_default()));
         }

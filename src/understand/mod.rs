@@ -83,6 +83,9 @@ pub struct Reader {
     fillers: Vec<String>,
     /// Normalised rewrites, longest first.
     rewrites: Vec<(String, String)>,
+    /// Every relation phrase as written (normalised), to tell a phrase
+    /// from a kind noun that only shares its stem ("department", "depart").
+    phrase_surfaces: HashSet<String>,
     /// Stems of light verbs.
     pub(crate) light_verbs: HashSet<String>,
     /// Normalised words that make a relation reciprocal.
@@ -167,6 +170,7 @@ impl Reader {
             stopwords: HashSet::new(),
             fillers: Vec::new(),
             rewrites: Vec::new(),
+            phrase_surfaces: HashSet::new(),
             light_verbs: HashSet::new(),
             reciprocal: HashSet::new(),
             kind_set: HashSet::new(),
@@ -198,6 +202,13 @@ impl Reader {
             }
         }
         reader.kind_set = reader.kind_nouns.keys().cloned().collect();
+        reader.phrase_surfaces = reader
+            .lex
+            .relations
+            .iter()
+            .flat_map(|r| r.verbs.iter().chain(&r.inverse_verbs).chain(&r.subject_nouns).chain(&r.object_nouns))
+            .map(|p| normalize(p))
+            .collect();
         let table = lexical::Lexical::bundled();
         let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
         let all_nouns: HashSet<String> =
@@ -667,6 +678,11 @@ impl Reader {
             // of the same words, except a multi-word name.
             if recip == best && elen < best && plen < best {
                 toks.push(Tok::Recip);
+            } else if klen == best && plen == best && elen < best && !self.phrase_surfaces.contains(&rest[..best].join(" ")) {
+                // A kind noun as written beats a relation phrase that only
+                // shares its stem ("department" is not "depart").
+                let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
+                toks.push(Tok::Kind(k));
             } else if plen == best && (elen < best || best == 1) {
                 toks.push(Tok::Rel(phrase.map(|p| p.0).unwrap_or_default(), rest[..best].join(" ")));
             } else if tlen == best && elen < best {
