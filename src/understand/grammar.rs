@@ -1246,6 +1246,23 @@ fn choose_verb(r: &Reader, ms: &[Mention], agent: Option<&Set>, patient: Option<
 fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> {
     let Some(last) = &conv.last_query else { return Ok(None) };
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Prep(_))).collect();
+    // A bare question word ("Why?", "When?", "Since when?", "Where?")
+    // asks it of the last question's facts.
+    if let [Tok::Wh(w @ (Wh::When | Wh::Why | Wh::Where | Wh::HowLong))] = content.as_slice() {
+        let (set, other) = match &last.ask {
+            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => (s.clone(), o.clone()),
+            Ask::Values(s @ Set::Join { .. }) => (s.clone(), None),
+            Ask::Check { item, set: s @ Set::Join { .. } } => (s.clone(), Some(item.clone())),
+            _ => return Ok(None),
+        };
+        let ask = match w {
+            Wh::When => Ask::When(set, other),
+            Wh::Why => Ask::Why(set, other),
+            Wh::HowLong => Ask::HowLong(set, other),
+            _ => Ask::Where(set, other),
+        };
+        return Ok(Some(Query { ask, past: last.past }));
+    }
     let lone = match content.as_slice() {
         [Tok::Ent(ids, name)] => Some((ids, name)),
         [Tok::Wh(Wh::What), Tok::Ent(ids, name)] => Some((ids, name)),
