@@ -52,7 +52,7 @@ fn a_bad_line_late_in_a_file_changes_nothing() {
     }
     text.push_str("wang-wu works_at alibaba since 20x1 [t1]\n");
     std::fs::write(&extra, text).unwrap();
-    let err = import_paths(&store, &[extra.clone()], Format::Auto).unwrap_err();
+    let err = import_paths(&store, std::slice::from_ref(&extra), Format::Auto).unwrap_err();
     let msg = format!("{err:#}");
     assert!(msg.contains("extra.facts:53:32"), "{msg}");
     assert!(msg.contains("expected a date"), "{msg}");

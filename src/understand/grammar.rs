@@ -391,11 +391,7 @@ impl<'a> P<'a> {
     /// ("did Alibaba invest in it" is not Alibaba).
     fn antecedent(&self, i: usize, personal: bool) -> Option<String> {
         let possessive = matches!(self.toks.get(i), Some(Tok::Pron(_, true, _)));
-        let possessive_or_subject = possessive || match self.toks.get(i + 1) {
-            Some(Tok::Ent(..) | Tok::Kind(_) | Tok::Aux(_)) => true,
-            Some(Tok::Rel(..)) => true,
-            _ => false,
-        };
+        let possessive_or_subject = possessive || matches!(self.toks.get(i + 1), Some(Tok::Ent(..) | Tok::Kind(_) | Tok::Aux(_) | Tok::Rel(..)));
         if !possessive_or_subject {
             return None;
         }
