@@ -243,6 +243,10 @@ pub struct Language {
     /// own names ("Jia Yangqing's AI start-up") is not one.
     #[serde(default)]
     pub name_asks: Vec<String>,
+    /// Words that leave out what the conversation already named ("what
+    /// else does it own?").
+    #[serde(default)]
+    pub else_words: Vec<String>,
     /// Verbs with little meaning of their own ("hold", "have"): in "what
     /// position did X hold" the relation noun after the question word
     /// carries the relation, and the verb is read as part of it.

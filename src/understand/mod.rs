@@ -842,6 +842,7 @@ impl Reader {
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
+        let query = query.map(|q| self.leave_out_named(trimmed, q, conv));
         let answer = match query {
             Ok(q) => {
                 let mut a = eval::evaluate(self, store, &q, text, max)?;
@@ -879,6 +880,25 @@ impl Reader {
             }
         };
         Ok(answer)
+    }
+
+    /// "What else does that company own?": the values leave out the
+    /// entities the conversation already has in play (the last topic and
+    /// the last answer), unless the question names them itself.
+    fn leave_out_named(&self, text: &str, mut q: grammar::Query, conv: &Conversation) -> grammar::Query {
+        let n = format!(" {} ", normalize(text));
+        if !self.lang.else_words.iter().any(|w| n.contains(&format!(" {} ", normalize(w)))) {
+            return q;
+        }
+        let named: Vec<String> = q.entities().iter().map(|e| e.to_string()).collect();
+        if let grammar::Ask::Values(set) = &mut q.ask {
+            for e in [&conv.focus, &conv.answer_focus].into_iter().flatten() {
+                if !named.contains(e) {
+                    *set = grammar::Set::Without(Box::new(set.clone()), e.clone());
+                }
+            }
+        }
+        q
     }
 
     /// For a question that asks for a name ("what's the name of Jia's new
