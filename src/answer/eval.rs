@@ -146,8 +146,8 @@ impl Ctx<'_> {
                 let pivot = if after { dates.max() } else { dates.min() };
                 let Some(pivot) = pivot else { return Ok(vec![]) };
                 // "where did he work before he joined Alibaba": the clause's
-                // own values are not answers.
-                // Nor is its subject ("who led it before Jeff Zhang left").
+                // own values are not answers, nor is its subject ("who led
+                // it before Jeff Zhang left").
                 let mut own: Vec<String> = hits.iter().map(|h| h.value.key()).collect();
                 own.extend(anchor.entities().into_iter().map(|e| Value::Entity(e.to_string()).key()));
                 facts
@@ -156,12 +156,8 @@ impl Ctx<'_> {
                         let answer = if answer_side_subject { Value::Entity(f.subject.clone()) } else { f.object.clone() };
                         !own.contains(&answer.key())
                     })
-                    .filter(|f| match f.when() {
-                        Some(w) => if after { w.end() >= pivot.start() } else { w.start() < pivot.start() },
-                        None => {
-                            if after { f.until.is_none_or(|u| u.end() >= pivot.start()) } else { f.until.is_some_and(|u| u.start() <= pivot.end()) }
-                        }
-                    })
+                    // Before a clause: begun before its date, not within it.
+                    .filter(|f| on_side(f, &pivot, after, true))
                     .collect()
             }
             Time::After(anchor) | Time::Before(anchor) => {
@@ -190,12 +186,7 @@ impl Ctx<'_> {
                 facts
                     .into_iter()
                     .filter(|f| !own_ids.contains(f))
-                    .filter(|f| match f.when() {
-                        Some(w) => if after { w.end() >= pivot.start() } else { w.start() <= pivot.end() },
-                        None => {
-                            if after { f.until.is_none_or(|u| u.end() >= pivot.start()) } else { f.until.is_some_and(|u| u.start() <= pivot.end()) }
-                        }
-                    })
+                    .filter(|f| on_side(f, &pivot, after, false))
                     .collect()
             }
         })
@@ -987,4 +978,17 @@ fn fact_date(f: &Fact) -> Option<Date> {
         Value::Date(d) => Some(d),
         _ => None,
     }).or(f.until)
+}
+
+/// Whether a fact lies after (or before) `pivot`: its date, or for an
+/// undated one its end. `strictly` puts a fact dated within the pivot's
+/// period out of "before".
+fn on_side(f: &Fact, pivot: &Date, after: bool, strictly: bool) -> bool {
+    match f.when() {
+        Some(w) if after => w.end() >= pivot.start(),
+        Some(w) if strictly => w.start() < pivot.start(),
+        Some(w) => w.start() <= pivot.end(),
+        None if after => f.until.is_none_or(|u| u.end() >= pivot.start()),
+        None => f.until.is_some_and(|u| u.start() <= pivot.end()),
+    }
 }

@@ -133,7 +133,7 @@ impl Relation {
             Some(rest) if plural => {
                 let (verb, tail) = rest.split_once(' ').unwrap_or((rest, ""));
                 let sep = if tail.is_empty() { "" } else { " " };
-                format!("{{s}} {}{sep}{tail}", plural_verb(verb))
+                format!("{{s}} {}{sep}{tail}", plural_verb(verb, &self.verbs))
             }
             _ => template.to_string(),
         };
@@ -149,9 +149,11 @@ fn fill(template: &str, subject: &str, object: &str) -> String {
     template.replace("{s}", subject).replace("{o}", object)
 }
 
-/// The form of a finite verb after a plural subject: "is" -> "are",
-/// "leads" -> "lead", "focuses" -> "focus"; other forms ("led") as they are.
-fn plural_verb(verb: &str) -> String {
+/// The form of a finite verb after a plural subject: "is" -> "are", and
+/// a third-person form of one of the relation's own verbs to that verb
+/// ("leads" -> "lead", "focuses" -> "focus on"'s "focus"); any other form
+/// ("led") as it is.
+fn plural_verb(verb: &str, bases: &[String]) -> String {
     match verb {
         "is" => return "are".into(),
         "was" => return "were".into(),
@@ -159,18 +161,15 @@ fn plural_verb(verb: &str) -> String {
         "does" => return "do".into(),
         _ => {}
     }
-    if let Some(stem) = verb.strip_suffix("ies") {
-        return format!("{stem}y");
-    }
-    for end in ["sses", "shes", "ches", "xes", "zes", "oes", "ses"] {
-        if verb.ends_with(end) {
-            return verb[..verb.len() - 2].to_string();
-        }
-    }
-    match verb.strip_suffix('s') {
-        Some(stem) if !stem.ends_with('s') && !stem.is_empty() => stem.to_string(),
-        _ => verb.to_string(),
-    }
+    let third_person = |base: &str| {
+        verb.strip_prefix(base).is_some_and(|end| end == "s" || end == "es")
+            || base.strip_suffix('y').is_some_and(|b| verb.strip_prefix(b) == Some("ies"))
+    };
+    bases
+        .iter()
+        .filter_map(|p| p.split_whitespace().next())
+        .find(|base| third_person(base))
+        .map_or_else(|| verb.to_string(), String::from)
 }
 
 /// The vocabulary of a language: question words, fillers, pronouns.

@@ -594,6 +594,12 @@ fn relative_clause(p: &P, i: usize, kind: Option<&str>, marked: bool) -> R<Optio
     Ok(Some((head(join), k)))
 }
 
+/// Where a "when" that is not the question's first word stands: the start
+/// of a when-clause ("was he CEO when the outage happened").
+pub(crate) fn inner_when(toks: &[Tok]) -> Option<usize> {
+    toks.iter().skip(1).position(|t| matches!(t, Tok::Wh(Wh::When))).map(|at| at + 1)
+}
+
 /// Whether a relation has events on one side.
 fn takes_event(r: &Reader, rel: usize) -> bool {
     let relation = &r.lex.relations[rel];
@@ -604,28 +610,32 @@ fn takes_event(r: &Reader, rel: usize) -> bool {
 /// an optional auxiliary, a verb and an optional object ("[that] Zhou
 /// Chang is leaving Alibaba", "he was leaving Alibaba").
 fn embedded_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
-    let Some((subject, mut j)) = noun_phrase(p, i)? else { return Ok(None) };
+    let Some((subject, j)) = noun_phrase(p, i)? else { return Ok(None) };
+    let Some((verbs, object, end)) = clause_rest(p, j, |m| m.role == Role::Verb)? else { return Ok(None) };
+    let m = choose_verb(p.r, &verbs, Some(&subject), object.as_ref(), None);
+    Ok(Some((Set::Event { rel: m.rel, subject: Box::new(subject), object: object.map(Box::new) }, end)))
+}
+
+/// A clause's verb readings, its object and where it ends.
+type ClauseRest = (Vec<Mention>, Option<Set>, usize);
+
+/// The rest of a clause that ends the question, after its subject: an
+/// optional auxiliary, a verb (its readings that `keep` accepts) and an
+/// optional object. Returns the verb's readings, the object and the end.
+fn clause_rest(p: &P, mut j: usize, keep: impl Fn(&Mention) -> bool) -> R<Option<ClauseRest>> {
     if matches!(p.toks.get(j), Some(Tok::Aux(_))) {
         j += 1;
     }
     let Some(Tok::Rel(ms, _)) = p.toks.get(j) else { return Ok(None) };
-    let verbs: Vec<Mention> = ms.iter().copied().filter(|m| m.role == Role::Verb).collect();
+    let verbs: Vec<Mention> = ms.iter().copied().filter(|m| keep(m)).collect();
     if verbs.is_empty() {
         return Ok(None);
     }
-    j += 1;
-    let object = match noun_phrase(p, j)? {
-        Some((o, k)) => {
-            j = k;
-            Some(Box::new(o))
-        }
-        None => None,
+    let (object, end) = match noun_phrase(p, j + 1)? {
+        Some((o, k)) => (Some(o), k),
+        None => (None, j + 1),
     };
-    if j != p.toks.len() {
-        return Ok(None);
-    }
-    let m = choose_verb(p.r, &verbs, Some(&subject), object.as_deref(), None);
-    Ok(Some((Set::Event { rel: m.rel, subject: Box::new(subject), object }, j)))
+    Ok((end == p.toks.len()).then_some((verbs, object, end)))
 }
 
 /// A clause after "after" or "before" that ends the question: a noun
@@ -636,7 +646,7 @@ fn time_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
     // "before joining Alibaba": a verb with no subject of its own has the
     // subject of the question, the name before it.
     let gerund = matches!(p.toks.get(i), Some(Tok::Rel(ms, w)) if w.ends_with("ing") && ms.iter().any(|m| m.role.verb()));
-    let (subject, mut j) = if gerund {
+    let (subject, j) = if gerund {
         let named = p.toks[..i].iter().find_map(|t| match t {
             Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].clone()),
             _ => None,
@@ -651,32 +661,14 @@ fn time_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             None => return Ok(None),
         }
     };
-    if matches!(p.toks.get(j), Some(Tok::Aux(_))) {
-        j += 1;
-    }
-    let Some(Tok::Rel(ms, _)) = p.toks.get(j) else { return Ok(None) };
-    let verbs: Vec<Mention> = ms.iter().copied().filter(|m| m.role.verb()).collect();
-    if verbs.is_empty() {
-        return Ok(None);
-    }
-    j += 1;
-    let object = match noun_phrase(p, j)? {
-        Some((o, k)) => {
-            j = k;
-            Some(o)
-        }
-        None => None,
-    };
-    if j != p.toks.len() {
-        return Ok(None);
-    }
+    let Some((verbs, object, end)) = clause_rest(p, j, |m| m.role.verb())? else { return Ok(None) };
     let m = choose_verb(p.r, &verbs, Some(&subject), object.as_ref(), None);
     let join = Set::Join { rel: m.rel, want_subject: m.role == Role::InverseVerb, of: Box::new(subject), time: Time::Any };
     let set = match object {
         Some(o) => Set::And(Box::new(join), Box::new(o)),
         None => join,
     };
-    Ok(Some((set, j)))
+    Ok(Some((set, end)))
 }
 
 /// Chooses the reading of a relation phrase whose kinds fit the known side.
@@ -775,8 +767,8 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     // "Was Daniel Zhang CEO when the outage happened?", "how much did
     // Alibaba lose when it cancelled the IPO?": a when-clause at the end
     // dates the question, and the question is read without it.
-    let during = match p.toks.iter().skip(1).position(|t| matches!(t, Tok::Wh(Wh::When))) {
-        Some(at) => time_clause(&p, at + 2)?.map(|(anchor, _)| (at + 1, anchor)),
+    let during = match inner_when(&p.toks) {
+        Some(at) => time_clause(&p, at + 1)?.map(|(anchor, _)| (at, anchor)),
         None => None,
     };
     let p = match &during {
@@ -1135,20 +1127,20 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
 /// "What position did X hold", "what degree does X have": a relation noun
 /// right after the question word, and later a light verb alone: the verb
 /// adds nothing to the noun, which reads as "X's position".
-pub fn without_light_verb(r: &Reader, toks: &[Tok]) -> Vec<Tok> {
+pub fn without_light_verb(r: &Reader, mut toks: Vec<Tok>) -> Vec<Tok> {
     let fronted = toks.windows(2).position(|w| match w {
         [Tok::Wh(_), Tok::Rel(ms, _)] => ms.iter().any(|m| !m.role.verb()),
         [Tok::Wh(_), Tok::Title] => true,
         _ => false,
     });
-    let Some(at) = fronted else { return toks.to_vec() };
+    let Some(at) = fronted else { return toks };
     let light = |t: &Tok| matches!(t, Tok::Rel(_, w) if !w.contains(' ') && r.light_verbs.contains(&r.stem(w)));
     let lights: Vec<usize> = (at + 2..toks.len()).filter(|&i| light(&toks[i])).collect();
     let verbs = (at + 2..toks.len()).filter(|&i| matches!(&toks[i], Tok::Rel(ms, _) if ms.iter().any(|m| m.role.verb()))).count();
-    match lights.as_slice() {
-        [one] if verbs == 1 => toks.iter().enumerate().filter(|(i, _)| i != one).map(|(_, t)| t.clone()).collect(),
-        _ => toks.to_vec(),
+    if let ([one], 1) = (lights.as_slice(), verbs) {
+        toks.remove(*one);
     }
+    toks
 }
 
 /// Whether a set is one name.

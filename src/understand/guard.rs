@@ -210,8 +210,8 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
             }
         }
     }
-    let asking = match toks.iter().skip(1).position(|t| matches!(t, Tok::Wh(Wh::When))) {
-        Some(at) if u.during => &toks[..at + 1],
+    let asking = match super::grammar::inner_when(toks) {
+        Some(at) if u.during => &toks[..at],
         _ => toks,
     };
     if let Some(w) = wh_misfit(r, asking, q) {

@@ -86,6 +86,10 @@ pub struct Reader {
     /// Every relation phrase as written (normalised), to tell a phrase
     /// from a kind noun that only shares its stem ("department", "depart").
     phrase_surfaces: HashSet<String>,
+    /// Normalised phrases that ask for a name, padded with spaces.
+    name_asks: Vec<String>,
+    /// Normalised "else" words, padded with spaces.
+    else_words: Vec<String>,
     /// Stems of light verbs.
     pub(crate) light_verbs: HashSet<String>,
     /// Normalised words that make a relation reciprocal.
@@ -171,6 +175,8 @@ impl Reader {
             fillers: Vec::new(),
             rewrites: Vec::new(),
             phrase_surfaces: HashSet::new(),
+            name_asks: Vec::new(),
+            else_words: Vec::new(),
             light_verbs: HashSet::new(),
             reciprocal: HashSet::new(),
             kind_set: HashSet::new(),
@@ -195,6 +201,9 @@ impl Reader {
         reader.fillers = reader.lang.fillers.iter().map(|f| normalize(f)).filter(|f| !f.is_empty()).collect();
         reader.fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
         reader.rewrites = reader.lang.rewrites.iter().map(|(a, b)| (normalize(a), normalize(b))).filter(|(a, _)| !a.is_empty()).collect();
+        let padded = |list: &[String]| -> Vec<String> { norm_list(list).into_iter().map(|w| format!(" {w} ")).collect() };
+        reader.name_asks = padded(&reader.lang.name_asks);
+        reader.else_words = padded(&reader.lang.else_words);
         reader.rewrites.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
         for (kind, nouns) in &reader.lex.kinds {
             for n in nouns {
@@ -820,11 +829,13 @@ impl Reader {
         if trimmed.chars().count() > 1000 {
             return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
         }
-        let toks = grammar::without_light_verb(self, &self.tokens(trimmed));
+        let toks = grammar::without_light_verb(self, self.tokens(trimmed));
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
-        let time_word = self.time_word(trimmed, &toks);
+        // The question normalised once, padded, for the word lists below.
+        let plain = format!(" {} ", normalize(trimmed));
+        let time_word = self.time_word(&plain, trimmed, &toks);
         let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
             // time of the outermost join; a reading with no join for it
@@ -842,11 +853,11 @@ impl Reader {
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
-        let query = query.map(|q| self.leave_out_named(trimmed, q, conv));
+        let query = query.map(|q| self.leave_out_named(&plain, q, conv));
         let answer = match query {
             Ok(q) => {
                 let mut a = eval::evaluate(self, store, &q, text, max)?;
-                if let Some(desc) = self.description_for_name(trimmed, &a) {
+                if let Some(desc) = self.description_for_name(&plain, &a) {
                     a = Answer::empty(
                         text,
                         Status::Unknown,
@@ -885,9 +896,8 @@ impl Reader {
     /// "What else does that company own?": the values leave out the
     /// entities the conversation already has in play (the last topic and
     /// the last answer), unless the question names them itself.
-    fn leave_out_named(&self, text: &str, mut q: grammar::Query, conv: &Conversation) -> grammar::Query {
-        let n = format!(" {} ", normalize(text));
-        if !self.lang.else_words.iter().any(|w| n.contains(&format!(" {} ", normalize(w)))) {
+    fn leave_out_named(&self, plain: &str, mut q: grammar::Query, conv: &Conversation) -> grammar::Query {
+        if !self.else_words.iter().any(|w| plain.contains(w.as_str())) {
             return q;
         }
         let named: Vec<String> = q.entities().iter().map(|e| e.to_string()).collect();
@@ -905,12 +915,11 @@ impl Reader {
     /// start-up?"): an answer that only describes the thing as belonging
     /// to one of the question's own names ("Jia Yangqing's AI
     /// infrastructure start-up") is no name. Returns that description.
-    fn description_for_name(&self, text: &str, a: &Answer) -> Option<String> {
+    fn description_for_name(&self, plain: &str, a: &Answer) -> Option<String> {
         if a.status != Status::Answered {
             return None;
         }
-        let n = format!(" {} ", normalize(text));
-        if !self.lang.name_asks.iter().any(|p| n.contains(&format!(" {} ", normalize(p)))) {
+        if !self.name_asks.iter().any(|p| plain.contains(p.as_str())) {
             return None;
         }
         // "Jia Yangqing's ...": a name typed in the question, as a
@@ -923,7 +932,7 @@ impl Reader {
                 let words: Vec<String> = normalize(&raw[..at]).split(' ').map(String::from).collect();
                 (1..=words.len().min(4)).any(|k| {
                     let name = words[words.len() - k..].join(" ");
-                    self.aliases.contains_key(&name) && n.contains(&format!(" {name} "))
+                    self.aliases.contains_key(&name) && plain.contains(&format!(" {name} "))
                 })
             });
             described.then(|| v.value.clone())
@@ -932,7 +941,7 @@ impl Reader {
 
     /// A word outside the question's names that asks for ended facts
     /// ("former") or for facts that hold now ("current", "now").
-    fn time_word(&self, text: &str, toks: &[Tok]) -> Option<(String, Time)> {
+    fn time_word(&self, plain: &str, text: &str, toks: &[Tok]) -> Option<(String, Time)> {
         let time_of = |w: &str| {
             if self.former.contains(w) {
                 Some(Time::Ended)
@@ -943,7 +952,7 @@ impl Reader {
             }
         };
         // Most questions have none: look before cleaning the text again.
-        if !normalize(text).split(' ').any(|w| time_of(w).is_some()) {
+        if !plain.split(' ').any(|w| time_of(w).is_some()) {
             return None;
         }
         let mut cleaned = format!(" {} ", self.clean(text));
