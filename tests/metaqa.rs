@@ -107,6 +107,34 @@ fn the_dev_samples_meet_the_hits_at_1_targets() {
         }
     }
     assert!(short.is_empty(), "short of the issue 5 targets: {}", short.join("; "));
+
+    // Garbled text, runs of relation words with no question in them, gets
+    // no answer (it was "answered" with thousands of films).
+    let garbled = [
+        "fall into the company filmmaker kind of movie category with theme",
+        "director actor genre writer",
+        "starred kind of movie language release year",
+        "Kismet director genre films",
+    ];
+    let mut child = factbot(&db)
+        .args(["ask", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("factbot runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        for g in garbled {
+            writeln!(stdin, "{g}").unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), garbled.len(), "{}", text(&out.stdout));
+    for (g, a) in garbled.iter().zip(&lines) {
+        assert_eq!(a["status"], "unknown", "{g:?} was answered: {a}");
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ use super::{Answer, AnswerValue, Citation, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
 use crate::store::Store;
+use crate::understand::paraphrase::{Pick, Side};
 use crate::understand::{Ask, Query, Reader, Set, Time};
 
 /// A value with the facts that support it.
@@ -499,7 +500,7 @@ impl Ctx<'_> {
         let past = past || f.until.is_some();
         let mut s = rel.sentence(past, self.r.name(&f.subject), &self.show_with_unit(&f.object, &f.relation));
         if let Some(d) = f.on {
-            s.push_str(&format!(" in {}", d.human()));
+            s.push_str(&format!(" {} {}", if d.day.is_some() { "on" } else { "in" }, d.human()));
         } else if let (Some(a), Some(b)) = (f.since, f.until) {
             s.push_str(&format!(" from {} until {}", a.human(), b.human()));
         } else if let Some(a) = f.since {
@@ -991,4 +992,48 @@ fn on_side(f: &Fact, pivot: &Date, after: bool, strictly: bool) -> bool {
         None if after => f.until.is_none_or(|u| u.end() >= pivot.start()),
         None => f.until.is_some_and(|u| u.start() <= pivot.end()),
     }
+}
+
+/// The answer from facts the paraphrase ranker picked: each gives its
+/// object, subject, date or reason, with its own sentence and sources.
+pub fn picked(r: &Reader, store: &Store, picks: &[Pick], question: &str, past: bool) -> anyhow::Result<Answer> {
+    let cx = Ctx { r, store, sets: Default::default(), sources: Default::default() };
+    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut sentences: Vec<String> = Vec::new();
+    for p in picks {
+        let f = &p.fact;
+        let value = match p.side {
+            Side::Object => cx.show_with_unit(&f.object, &f.relation),
+            Side::Subject => r.name(&f.subject).to_string(),
+            Side::Date => match (&f.object, f.when()) {
+                (Value::Date(d), None) => d.human(),
+                (_, Some(d)) => d.human(),
+                (_, None) => continue,
+            },
+            Side::Reason => match &f.because {
+                Some(b) => b.clone(),
+                None => continue,
+            },
+        };
+        let sources: Vec<String> = f.sources.iter().filter(|s| !s.is_empty()).cloned().collect();
+        if sources.is_empty() {
+            continue;
+        }
+        let sentence = cx.sentence(f, past);
+        sentences.push(match p.side {
+            Side::Reason => format!("{sentence}; the reason given: {value}"),
+            _ => sentence,
+        });
+        match values.iter_mut().find(|v| v.value == value) {
+            Some(v) => v.sources.extend(sources.into_iter().filter(|s| !v.sources.contains(s)).collect::<Vec<_>>()),
+            None => values.push(AnswerValue { value, sources, conflict: false }),
+        }
+    }
+    if values.is_empty() {
+        return Ok(Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that."));
+    }
+    let facts: Vec<&Fact> = picks.iter().map(|p| &p.fact).collect();
+    let citations = cx.citations(&facts)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+    let reply = capitalise(&format!("{}.", sentences.join("; ")));
+    Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
 }

@@ -246,6 +246,9 @@ pub struct Language {
     /// else does it own?").
     #[serde(default)]
     pub else_words: Vec<String>,
+    /// Nouns that ask for a date ("year", "date"): "GPT-3 launch year?".
+    #[serde(default)]
+    pub date_nouns: Vec<String>,
     /// Verbs with little meaning of their own ("hold", "have"): in "what
     /// position did X hold" the relation noun after the question word
     /// carries the relation, and the verb is read as part of it.

@@ -142,7 +142,9 @@ impl Gap {
     /// The reply: what was understood and what was not.
     pub fn reply(&self) -> String {
         let quote = |ws: &[String]| ws.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ");
-        if self.understood.is_empty() {
+        if self.missing.is_empty() {
+            format!("I don't know: I understood {} but not how they go together, so I won't guess.", quote(&self.understood))
+        } else if self.understood.is_empty() {
             format!("I don't know: I can't tell what {} asks, so I won't guess.", quote(&self.missing))
         } else {
             format!(
@@ -209,6 +211,17 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
                 missing.push(w);
             }
         }
+    }
+    // Text with no question word, no imperative and no yes/no form reads
+    // as a question only when its relation words go together ("GPT-3
+    // launch year?", "the scriptwriter of Kismet also wrote movies"):
+    // relation and kind nouns piled one after another, with nothing to say
+    // how they go together, are not read ("fall into the company
+    // filmmaker kind of movie category with theme").
+    let asked = toks.iter().any(|t| matches!(t, Tok::Wh(_) | Tok::List)) || matches!(toks.first(), Some(Tok::Aux(_)));
+    let piled = toks.windows(2).filter(|w| w.iter().all(|t| matches!(t, Tok::Rel(..) | Tok::Kind(_)))).count();
+    if !asked && piled > 1 {
+        return Err(Gap { missing: vec![], understood });
     }
     let asking = match super::grammar::inner_when(toks) {
         Some(at) if u.during => &toks[..at],

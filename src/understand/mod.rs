@@ -14,6 +14,7 @@ pub mod grammar;
 pub mod guard;
 pub mod lexer;
 pub mod lexical;
+pub mod paraphrase;
 mod statement;
 
 use crate::answer::{eval, Answer, Status};
@@ -854,6 +855,38 @@ impl Reader {
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
         let query = query.map(|q| self.leave_out_named(&plain, q, conv));
+        // What the grammar could not read precisely, the paraphrase ranker
+        // may: it answers only when facts explain every word, and
+        // otherwise offers the question it can answer.
+        let mut suggestion = None;
+        if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading | grammar::NotUnderstood::UnknownName(_)) = &query {
+            if time_word.is_none() {
+                match paraphrase::rank(self, store, &toks, conv)? {
+                    paraphrase::Ranked::Answer(picks) => {
+                        let past = toks.iter().any(|t| matches!(t, Tok::Aux(a) if a.past()));
+                        let a = eval::picked(self, store, &picks, text, past)?;
+                        if a.status == Status::Answered {
+                            if let Some(first) = picks.first() {
+                                let named = toks.iter().find_map(|t| match t {
+                                    Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].clone()),
+                                    _ => None,
+                                });
+                                conv.focus = named.or(Some(first.fact.subject.clone()));
+                            }
+                            conv.answer_focus = eval::single_entity(&a, self);
+                            conv.last_query = None;
+                            return Ok(a);
+                        }
+                    }
+                    paraphrase::Ranked::Suggest(q) => suggestion = Some(q),
+                    paraphrase::Ranked::Nothing => {}
+                }
+            }
+        }
+        let suggest = |reply: String| match &suggestion {
+            Some(q) => format!("{reply} Did you mean \"{q}\""),
+            None => reply,
+        };
         let answer = match query {
             Ok(q) => {
                 let mut a = eval::evaluate(self, store, &q, text, max)?;
@@ -878,17 +911,18 @@ impl Reader {
                 a
             }
             Err(grammar::NotUnderstood::UnknownName(name)) => {
-                Answer::empty(text, Status::Unknown, format!("I don't know anything about \"{name}\", so I can't answer that."))
+                Answer::empty(text, Status::Unknown, suggest(format!("I don't know anything about \"{name}\", so I can't answer that.")))
             }
             Err(grammar::NotUnderstood::NoAntecedent) => Answer::empty(
                 text,
                 Status::Unknown,
                 "I don't know who or what the pronoun refers to here: please say the name instead.",
             ),
-            Err(grammar::NotUnderstood::Unexplained(gap)) => Answer::empty(text, Status::Unknown, gap.reply()),
-            Err(grammar::NotUnderstood::NoReading) => {
-                Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.lang.help))
-            }
+            Err(grammar::NotUnderstood::Unexplained(gap)) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
+            Err(grammar::NotUnderstood::NoReading) => match &suggestion {
+                Some(_) => Answer::empty(text, Status::Unknown, suggest("I don't know exactly what that asks.".to_string())),
+                None => Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.lang.help)),
+            },
         };
         Ok(answer)
     }

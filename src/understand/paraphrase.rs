@@ -1,0 +1,390 @@
+//! The paraphrase ranker: questions the grammar cannot read precisely.
+//!
+//! After Berant and Liang ("Semantic Parsing via Paraphrasing", 2014),
+//! at the grain of single facts: the candidates are the facts the store
+//! holds around the names in the question, each read as the question it
+//! answers (its relation's words, the kinds of its sides and, for a
+//! statement or a date or a reason, the words of the statement and of its
+//! evidence quote). A candidate explains a question word when the word's
+//! stem is among its words. The ranker answers only when some candidates
+//! explain every content word of the question and the question word fits
+//! what they give; a candidate that explains most of it is offered
+//! instead ("Did you mean: when was GPT-3 released?"), and nothing is
+//! answered.
+//!
+//! What the ranker never reads, leaving it to the grammar or to a
+//! decline: negation, "before" and "after", yes/no questions, names that
+//! are ambiguous, and time words ("former", "now").
+
+use super::lexer::{Prep, Tok, Wh};
+use super::Reader;
+use crate::engine::Conversation;
+use crate::knowledge::lexicon::ValueType;
+use crate::knowledge::normalize::normalize;
+use crate::knowledge::{Date, Fact, Value};
+use crate::store::Store;
+use std::collections::{HashMap, HashSet};
+
+/// The most facts read around one name: a name with more (a genre of a
+/// large movie store) is too broad to rank facts by.
+const MAX_FACTS_PER_NAME: usize = 2_000;
+
+/// At most this many facts answer; more means the words don't single out
+/// what is asked.
+const MAX_PICKS: usize = 3;
+
+/// What a picked fact answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Its object (the question named the subject).
+    Object,
+    /// Its subject (the question named the object).
+    Subject,
+    /// Its date.
+    Date,
+    /// Its reason.
+    Reason,
+}
+
+/// A fact the ranker answers with.
+#[derive(Debug, Clone)]
+pub struct Pick {
+    /// The fact.
+    pub fact: Fact,
+    /// What of it answers.
+    pub side: Side,
+}
+
+/// The ranker's outcome.
+#[derive(Debug)]
+pub enum Ranked {
+    /// These facts answer the question.
+    Answer(Vec<Pick>),
+    /// No candidate explains the whole question; this one explains most
+    /// of it, as the question it answers.
+    Suggest(String),
+    /// Nothing to say.
+    Nothing,
+}
+
+/// One candidate: a fact, what of it answers, and its words.
+struct Candidate {
+    fact: Fact,
+    side: Side,
+    /// Stems of the relation's words, the kinds' nouns and a text value.
+    strong: HashSet<String>,
+    /// Stems of the evidence quotes and the names of the fact's sides.
+    weak: HashSet<String>,
+    /// The statement, evidence and names, normalised and padded, for
+    /// names of several words.
+    text: String,
+}
+
+/// Ranks the facts around the question's names.
+pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> anyhow::Result<Ranked> {
+    if toks.iter().any(|t| matches!(t, Tok::Not | Tok::Prep(Prep::After | Prep::Before) | Tok::Recip | Tok::Whose)) {
+        return Ok(Ranked::Nothing);
+    }
+    let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
+    let yes_no = wh.is_none() && matches!(toks.first(), Some(Tok::Aux(_)));
+    let Some(named) = names(r, toks, conv) else { return Ok(Ranked::Nothing) };
+    if named.is_empty() {
+        return Ok(Ranked::Nothing);
+    }
+    let past = toks.iter().any(|t| matches!(t, Tok::Aux(a) if a.past()))
+        || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').any(|x| r.is_past_form(x))));
+    let content: Vec<&Tok> = toks
+        .iter()
+        .filter(|t| matches!(t, Tok::Ent(..) | Tok::Rel(..) | Tok::Kind(_) | Tok::Unknown(_) | Tok::Num(..) | Tok::Date(_) | Tok::Title))
+        .collect();
+    // The question must ask something beyond its names.
+    if !content.iter().any(|t| !matches!(t, Tok::Ent(..))) {
+        return Ok(Ranked::Nothing);
+    }
+    let stems: Vec<Vec<String>> = content.iter().map(|t| word_stems(r, t)).collect();
+    let mut seen = HashSet::new();
+    let mut full: Vec<(usize, Candidate)> = Vec::new();
+    let mut best_partial: Option<(f64, Candidate)> = None;
+    let mut rel_words: HashMap<String, HashSet<String>> = HashMap::new();
+    for e in &named {
+        let mut facts = store.facts_about(e, None)?;
+        if facts.len() > MAX_FACTS_PER_NAME {
+            continue;
+        }
+        let inbound = store.facts_with_object(&Value::Entity(e.clone()), None)?;
+        if inbound.len() > MAX_FACTS_PER_NAME {
+            continue;
+        }
+        facts.extend(inbound);
+        for f in facts {
+            if !seen.insert((f.subject.clone(), f.relation.clone(), f.object.key())) {
+                continue;
+            }
+            let Some(side) = side_for(r, &f, wh, yes_no, &named) else { continue };
+            let Some(rel) = r.lex.relation(&f.relation) else { continue };
+            // A present-tense question about a state asks for what holds now.
+            if !past && side != Side::Date && side != Side::Reason && !rel.timeless && !rel.event && f.until.is_some() {
+                continue;
+            }
+            let words = rel_words.entry(f.relation.clone()).or_insert_with(|| relation_stems(r, &f.relation)).clone();
+            let c = candidate(r, f, side, words);
+            let mut explained = 0;
+            let mut strong = 0;
+            for (t, st) in content.iter().zip(&stems) {
+                match explains(r, &c, t, st) {
+                    Some(true) => {
+                        explained += 1;
+                        if !matches!(t, Tok::Ent(..)) {
+                            strong += 1;
+                        }
+                    }
+                    Some(false) => explained += 1,
+                    None => {}
+                }
+            }
+            if explained == content.len() && strong > 0 {
+                full.push((strong, c));
+            } else if strong > 0 && named_all(&c, &content, r) {
+                let score = explained as f64 / content.len() as f64;
+                if best_partial.as_ref().is_none_or(|(s, _)| score > *s) {
+                    best_partial = Some((score, c));
+                }
+            }
+        }
+    }
+    if !full.is_empty() && !yes_no {
+        let top = full.iter().map(|(s, _)| *s).max().unwrap_or(0);
+        full.retain(|(s, _)| *s == top);
+        if full.len() <= MAX_PICKS {
+            return Ok(Ranked::Answer(full.into_iter().map(|(_, c)| Pick { fact: c.fact, side: c.side }).collect()));
+        }
+        return Ok(match full.first() {
+            Some((_, c)) => Ranked::Suggest(canonical(r, &c.fact, c.side)),
+            None => Ranked::Nothing,
+        });
+    }
+    if let Some((_, c)) = full.into_iter().next() {
+        return Ok(Ranked::Suggest(canonical(r, &c.fact, c.side)));
+    }
+    Ok(match best_partial {
+        Some((score, c)) if score >= 0.5 => Ranked::Suggest(canonical(r, &c.fact, c.side)),
+        _ => Ranked::Nothing,
+    })
+}
+
+/// The entities the question names, with pronouns resolved: a pronoun
+/// refers to a name earlier in the question of its kind (person or not),
+/// else to the conversation's last answer or topic. None when a name is
+/// ambiguous or a pronoun refers to nothing.
+fn names(r: &Reader, toks: &[Tok], conv: &Conversation) -> Option<Vec<String>> {
+    let mut named: Vec<String> = Vec::new();
+    for t in toks {
+        match t {
+            Tok::Ent(ids, _) if ids.len() == 1 => {
+                if !named.contains(&ids[0]) {
+                    named.push(ids[0].clone());
+                }
+            }
+            Tok::Ent(..) => return None,
+            Tok::Pron(personal, _, _) => {
+                if named.iter().any(|e| r.is_person(e) == *personal) {
+                    continue;
+                }
+                let e = [&conv.answer_focus, &conv.focus].into_iter().flatten().find(|e| r.is_person(e) == *personal)?;
+                if !named.contains(e) {
+                    named.push(e.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(named)
+}
+
+/// What of a fact answers the question word, if anything does.
+fn side_for(r: &Reader, f: &Fact, wh: Option<Wh>, yes_no: bool, named: &[String]) -> Option<Side> {
+    let rel = r.lex.relation(&f.relation)?;
+    let subject_named = named.contains(&f.subject);
+    let object_named = f.object.entity().is_some_and(|o| named.iter().any(|n| n == o));
+    let open = match (subject_named, object_named) {
+        (true, false) => Some(Side::Object),
+        (false, true) => Some(Side::Subject),
+        _ => None,
+    };
+    let person = |side: Side| match side {
+        Side::Object => f.object.entity().is_some_and(|o| r.is_person(o)),
+        Side::Subject => r.is_person(&f.subject),
+        _ => false,
+    };
+    match wh {
+        _ if yes_no => open.or(Some(Side::Object)),
+        Some(Wh::When) => (matches!(f.object, Value::Date(_)) && subject_named || f.when().is_some()).then_some(Side::Date),
+        Some(Wh::Why) => f.because.is_some().then_some(Side::Reason),
+        Some(Wh::HowLong) => None,
+        Some(Wh::Where) => (rel.location && subject_named && !object_named).then_some(Side::Object),
+        Some(Wh::HowMany) | Some(Wh::HowMuch) => (matches!(f.object, Value::Number { .. }) && subject_named).then_some(Side::Object),
+        Some(Wh::Who) => open.filter(|s| person(*s)),
+        Some(Wh::Which) | Some(Wh::What) | None => open.filter(|s| !(matches!(s, Side::Object) && matches!(f.object, Value::Date(_)) && wh.is_some())),
+    }
+}
+
+/// The stems of a relation's words: its name, verbs, nouns, templates,
+/// title and unit.
+fn relation_stems(r: &Reader, name: &str) -> HashSet<String> {
+    let Some(rel) = r.lex.relation(name) else { return HashSet::new() };
+    let mut text = vec![rel.name.replace('_', " "), rel.present.clone()];
+    text.extend(rel.past.clone());
+    text.extend(rel.inverse.clone());
+    text.extend(rel.verbs.iter().chain(&rel.inverse_verbs).chain(&rel.subject_nouns).chain(&rel.object_nouns).cloned());
+    text.extend(rel.title.clone());
+    text.extend(rel.unit.clone());
+    if rel.value == ValueType::Date {
+        text.extend(r.lang.date_nouns.iter().cloned());
+    }
+    let mut out = HashSet::new();
+    for t in text {
+        for w in normalize(&t.replace(['{', '}'], " ")).split(' ').filter(|w| !w.is_empty() && *w != "s" && *w != "o") {
+            if !r.stopwords.contains(w) {
+                out.insert(r.stem(w));
+            }
+        }
+    }
+    out
+}
+
+/// A fact read as the question it answers.
+fn candidate(r: &Reader, fact: Fact, side: Side, mut strong: HashSet<String>) -> Candidate {
+    let mut weak = HashSet::new();
+    let mut text = String::from(" ");
+    let add = |set: &mut HashSet<String>, text: &mut String, s: &str| {
+        let n = normalize(s);
+        for w in n.split(' ').filter(|w| !w.is_empty()) {
+            set.insert(r.stem(w));
+        }
+        text.push_str(&n);
+        text.push(' ');
+    };
+    for id in [Some(fact.subject.as_str()), fact.object.entity()].into_iter().flatten() {
+        if let Some(k) = r.kind(id) {
+            for noun in r.lex.kinds.get(k).into_iter().flatten() {
+                add(&mut strong, &mut String::new(), noun);
+            }
+        }
+    }
+    if let Value::Text(t) = &fact.object {
+        add(&mut strong, &mut text, t);
+    }
+    // The names of the sides the question gives (for a date or a reason
+    // both sides are given), and the evidence, where the answer is one
+    // statement and not a member of a list.
+    let answer_is_list = matches!(side, Side::Object | Side::Subject) && !matches!(fact.object, Value::Text(_));
+    if !answer_is_list {
+        add(&mut weak, &mut text, r.name(&fact.subject));
+        if let Some(o) = fact.object.entity() {
+            add(&mut weak, &mut text, r.name(o));
+        }
+        if side == Side::Date {
+            for n in &r.lang.date_nouns {
+                add(&mut strong, &mut String::new(), n);
+            }
+        }
+        for q in fact.evidence.values() {
+            add(&mut weak, &mut text, q);
+        }
+    }
+    Candidate { fact, side, strong, weak, text }
+}
+
+/// The stems of a content token's words.
+fn word_stems(r: &Reader, t: &Tok) -> Vec<String> {
+    let surface = match t {
+        Tok::Rel(_, w) | Tok::Unknown(w) => w.as_str(),
+        _ => return vec![],
+    };
+    surface.split(' ').filter(|w| !w.is_empty() && !r.stopwords.contains(*w)).map(|w| r.stem(w)).collect()
+}
+
+/// Whether a candidate explains a content token: Some(true) by its own
+/// words, Some(false) by a name or a date alone, None not at all.
+fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<bool> {
+    let f = &c.fact;
+    let has = |s: &String| c.strong.contains(s) || c.weak.contains(s);
+    let strong = match t {
+        Tok::Ent(ids, _) => {
+            let id = &ids[0];
+            if f.subject == *id || f.object.entity() == Some(id.as_str()) {
+                return Some(false);
+            }
+            let name = normalize(r.name(id));
+            return c.text.contains(&format!(" {name} ")).then_some(false);
+        }
+        Tok::Rel(ms, _) => ms.iter().any(|m| r.lex.relations[m.rel].name == f.relation) || (!stems.is_empty() && stems.iter().all(has)),
+        Tok::Unknown(_) => !stems.is_empty() && stems.iter().all(has),
+        Tok::Kind(k) => {
+            [Some(f.subject.as_str()), f.object.entity()].into_iter().flatten().any(|id| r.kind(id) == Some(k.as_str()))
+                || r.lex.relation(&f.relation).is_some_and(|rel| rel.subject.iter().chain(&rel.object).any(|x| x == k))
+        }
+        Tok::Num(n, _) => matches!(f.object, Value::Number { amount, .. } if (amount - n).abs() <= 1e-9 * n.abs().max(1.0)),
+        Tok::Date(d) => return date_of(f).is_some_and(|x| within(&x, d)).then_some(false),
+        Tok::Title => r.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()),
+        _ => return None,
+    };
+    strong.then_some(true)
+}
+
+/// Whether every name of the question is on a side of the candidate or in
+/// its words.
+fn named_all(c: &Candidate, content: &[&Tok], r: &Reader) -> bool {
+    content.iter().filter(|t| matches!(t, Tok::Ent(..))).all(|t| explains(r, c, t, &[]).is_some())
+}
+
+fn date_of(f: &Fact) -> Option<Date> {
+    f.when().or(match f.object {
+        Value::Date(d) => Some(d),
+        _ => None,
+    })
+}
+
+fn within(inner: &Date, outer: &Date) -> bool {
+    outer.start() <= inner.start() && inner.end() <= outer.end()
+}
+
+/// The question a candidate answers, in the lexicon's words.
+pub fn canonical(r: &Reader, f: &Fact, side: Side) -> String {
+    let Some(rel) = r.lex.relation(&f.relation) else { return String::new() };
+    let subject = r.name(&f.subject).to_string();
+    let object = match &f.object {
+        Value::Entity(o) => r.name(o).to_string(),
+        Value::Text(t) => t.clone(),
+        Value::Date(d) => d.human(),
+        Value::Number { amount, .. } => crate::knowledge::format_amount(*amount),
+    };
+    let wh = |person: bool| if person { "who" } else { "what" };
+    let q = match side {
+        Side::Object => {
+            let person = f.object.entity().is_some_and(|o| r.is_person(o));
+            match (rel.object_nouns.first(), rel.verbs.first()) {
+                (Some(noun), _) => format!("{} is {subject}'s {}", wh(person), noun.trim_start_matches("be ")),
+                (None, Some(verb)) => format!("{} does {subject} {verb}", wh(person)),
+                (None, None) => rel.sentence(false, &subject, wh(person)),
+            }
+        }
+        Side::Subject => match rel.subject_nouns.first() {
+            Some(noun) => format!("who is the {noun} of {object}"),
+            None => rel.sentence(false, wh(r.is_person(&f.subject)), &object),
+        },
+        Side::Date => match rel.verbs.first() {
+            Some(verb) if f.object.entity().is_some() => format!("when did {subject} {verb} {object}"),
+            _ => format!("when: {}", rel.sentence(true, &subject, &object)),
+        },
+        Side::Reason => match rel.verbs.first() {
+            Some(verb) if f.object.entity().is_some() => format!("why did {subject} {verb} {object}"),
+            _ => format!("why: {}", rel.sentence(true, &subject, &object)),
+        },
+    };
+    let mut c = q.chars();
+    match c.next() {
+        Some(first) => format!("{}{}?", first.to_uppercase(), c.as_str()),
+        None => q,
+    }
+}
