@@ -86,6 +86,30 @@ fn ask_answers_one_question() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("175 billion"));
 }
 
+/// Issue 9: a question the paraphrase ranker can read only in part is
+/// declined, and the reply offers the closest question it can answer; that
+/// question, asked back, is answered.
+#[test]
+fn a_partly_read_question_offers_a_question_that_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let ask = |q: &str| {
+        let mut c = factbot(&db);
+        c.args(["ask", "--json"]);
+        let out = run_with_stdin(c, &format!("{q}\n"));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    for q in ["What did Eddie Wu say about the metaverse?", "What sort of competition does Alibaba face in China's cloud market?", "Kismet GPT-3 launch year?"] {
+        let a = ask(q);
+        assert_eq!(a["status"], "unknown", "{q}: {a}");
+        let reply = a["reply"].as_str().unwrap();
+        let offered = reply.split("Did you mean \"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_else(|| panic!("{q}: no question offered in {reply}"));
+        let b = ask(offered);
+        assert_eq!(b["status"], "answered", "{q}: the offered {offered:?} is not answered: {b}");
+    }
+}
+
 /// Issue 9: accents and full-width forms are folded in questions and in
 /// names alike, so "Wéiguāng Liú" finds Weiguang Liu, "ＧＰＴ－３" finds
 /// GPT-3, and a name imported with accents is found without them.

@@ -16,7 +16,7 @@
 //! decline: negation, "before" and "after", yes/no questions, names that
 //! are ambiguous, and time words ("former", "now").
 
-use super::lexer::{Prep, Tok, Wh};
+use super::lexer::{Aux, Prep, Tok, Wh};
 use super::Reader;
 use crate::engine::Conversation;
 use crate::knowledge::lexicon::ValueType;
@@ -93,12 +93,24 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     }
     let past = toks.iter().any(|t| matches!(t, Tok::Aux(a) if a.past()))
         || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').any(|x| r.is_past_form(x))));
+    // An auxiliary after the verb starts a clause of its own ("what did
+    // X say he would do"): its words count, and only a statement that has
+    // them explains them.
+    let first_rel = toks.iter().position(|t| matches!(t, Tok::Rel(..))).unwrap_or(toks.len());
     let content: Vec<&Tok> = toks
         .iter()
-        .filter(|t| matches!(t, Tok::Ent(..) | Tok::Rel(..) | Tok::Kind(_) | Tok::Unknown(_) | Tok::Num(..) | Tok::Date(_) | Tok::Title))
+        .enumerate()
+        .filter(|(i, t)| {
+            matches!(t, Tok::Ent(..) | Tok::Rel(..) | Tok::Kind(_) | Tok::Unknown(_) | Tok::Num(..) | Tok::Date(_) | Tok::Title)
+                || (matches!(t, Tok::Aux(_)) && *i > first_rel)
+        })
+        .map(|(_, t)| t)
         .collect();
     // The question must ask something beyond its names.
-    if !content.iter().any(|t| !matches!(t, Tok::Ent(..))) {
+    // ("Why was Alibaba Cloud overhauled?": two names, and "why", ask
+    // for the reason of the fact between them.)
+    let only_names = !content.iter().any(|t| !matches!(t, Tok::Ent(..)));
+    if only_names && !(matches!(wh, Some(Wh::Why | Wh::When)) && named.len() >= 2) {
         return Ok(Ranked::Nothing);
     }
     let stems: Vec<Vec<String>> = content.iter().map(|t| word_stems(r, t)).collect();
@@ -129,16 +141,16 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             let words = rel_words.entry(f.relation.clone()).or_insert_with(|| relation_stems(r, &f.relation)).clone();
             let c = candidate(r, f, side, words);
             let mut explained = 0;
-            let mut strong = 0;
+            // "Why" and "when" are explained by the reason or the date the
+            // fact gives.
+            let mut strong = usize::from(matches!(side, Side::Date | Side::Reason) && wh.is_some());
             for (t, st) in content.iter().zip(&stems) {
                 match explains(r, &c, t, st) {
-                    Some(true) => {
+                    Some(Grade::Strong) => {
                         explained += 1;
-                        if !matches!(t, Tok::Ent(..)) {
-                            strong += 1;
-                        }
+                        strong += 1;
                     }
-                    Some(false) => explained += 1,
+                    Some(_) => explained += 1,
                     None => {}
                 }
             }
@@ -304,32 +316,73 @@ fn word_stems(r: &Reader, t: &Tok) -> Vec<String> {
     surface.split(' ').filter(|w| !w.is_empty() && !r.stopwords.contains(*w)).map(|w| r.stem(w)).collect()
 }
 
-/// Whether a candidate explains a content token: Some(true) by its own
-/// words, Some(false) by a name or a date alone, None not at all.
-fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<bool> {
+/// How a candidate explains a question word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Grade {
+    /// By a name or a date on one of its sides.
+    Name,
+    /// By the words of its evidence or of its sides' names.
+    Weak,
+    /// By its relation's own words, its kinds or its statement.
+    Strong,
+}
+
+/// How a candidate explains a content token, if it does.
+fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grade> {
     let f = &c.fact;
-    let has = |s: &String| c.strong.contains(s) || c.weak.contains(s);
-    let strong = match t {
-        Tok::Ent(ids, _) => {
+    let words = || {
+        if stems.is_empty() {
+            None
+        } else if stems.iter().all(|s| c.strong.contains(s)) {
+            Some(Grade::Strong)
+        } else if stems.iter().all(|s| c.strong.contains(s) || c.weak.contains(s)) {
+            Some(Grade::Weak)
+        } else {
+            None
+        }
+    };
+    let strong = |yes: bool| yes.then_some(Grade::Strong);
+    match t {
+        Tok::Ent(ids, span) => {
             let id = &ids[0];
             if f.subject == *id || f.object.entity() == Some(id.as_str()) {
-                return Some(false);
+                return Some(Grade::Name);
             }
             let name = normalize(r.name(id));
-            return c.text.contains(&format!(" {name} ")).then_some(false);
+            (c.text.contains(&format!(" {name} ")) || c.text.contains(&format!(" {span} "))).then_some(Grade::Name)
         }
-        Tok::Rel(ms, _) => ms.iter().any(|m| r.lex.relations[m.rel].name == f.relation) || (!stems.is_empty() && stems.iter().all(has)),
-        Tok::Unknown(_) => !stems.is_empty() && stems.iter().all(has),
-        Tok::Kind(k) => {
+        Tok::Aux(a) => aux_forms(*a).iter().any(|w| c.text.contains(&format!(" {w} "))).then_some(Grade::Weak),
+        Tok::Rel(ms, _) => {
+            if ms.iter().any(|m| r.lex.relations[m.rel].name == f.relation) {
+                Some(Grade::Strong)
+            } else {
+                words()
+            }
+        }
+        Tok::Unknown(_) => words(),
+        Tok::Kind(k) => strong(
             [Some(f.subject.as_str()), f.object.entity()].into_iter().flatten().any(|id| r.kind(id) == Some(k.as_str()))
-                || r.lex.relation(&f.relation).is_some_and(|rel| rel.subject.iter().chain(&rel.object).any(|x| x == k))
-        }
-        Tok::Num(n, _) => matches!(f.object, Value::Number { amount, .. } if (amount - n).abs() <= 1e-9 * n.abs().max(1.0)),
-        Tok::Date(d) => return date_of(f).is_some_and(|x| within(&x, d)).then_some(false),
-        Tok::Title => r.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()),
-        _ => return None,
-    };
-    strong.then_some(true)
+                || r.lex.relation(&f.relation).is_some_and(|rel| rel.subject.iter().chain(&rel.object).any(|x| x == k)),
+        ),
+        Tok::Num(n, _) => strong(matches!(f.object, Value::Number { amount, .. } if (amount - n).abs() <= 1e-9 * n.abs().max(1.0))),
+        Tok::Date(d) => date_of(f).is_some_and(|x| within(&x, d)).then_some(Grade::Name),
+        Tok::Title => strong(r.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some())),
+        _ => None,
+    }
+}
+
+/// The words of an auxiliary, as the lexer reads them.
+fn aux_forms(a: Aux) -> &'static [&'static str] {
+    match a {
+        Aux::Be => &["is", "are", "am", "be"],
+        Aux::Was => &["was", "were", "been"],
+        Aux::Do => &["do", "does"],
+        Aux::Did => &["did"],
+        Aux::Have => &["has", "have"],
+        Aux::Had => &["had"],
+        Aux::Will => &["will", "would", "shall", "can", "could", "should"],
+        Aux::Become => &["become", "became", "becomes"],
+    }
 }
 
 /// Whether every name of the question is on a side of the candidate or in
@@ -364,8 +417,12 @@ pub fn canonical(r: &Reader, f: &Fact, side: Side) -> String {
         Side::Object => {
             let person = f.object.entity().is_some_and(|o| r.is_person(o));
             match (rel.object_nouns.first(), rel.verbs.first()) {
+                (_, Some(verb)) if matches!(f.object, Value::Text(_)) && !verb.starts_with("be ") => format!("what did {subject} {verb}"),
                 (Some(noun), _) => format!("{} is {subject}'s {}", wh(person), noun.trim_start_matches("be ")),
-                (None, Some(verb)) => format!("{} does {subject} {verb}", wh(person)),
+                (None, Some(verb)) => match verb.strip_prefix("be ") {
+                    Some(rest) => format!("{} is {subject} {rest}", wh(person)),
+                    None => format!("{} does {subject} {verb}", wh(person)),
+                },
                 (None, None) => rel.sentence(false, &subject, wh(person)),
             }
         }
