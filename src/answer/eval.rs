@@ -704,9 +704,19 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                         (None, Set::Entity(e)) => vec![e.clone()],
                         (None, _) => hits.iter().filter_map(|h| h.value.entity().map(String::from)).collect(),
                     };
+                    // "Where does Weiguang Liu work?": the place a relation
+                    // that is not itself about places gives is the
+                    // employer, not the employer's seat.
+                    let placed_by_relation = match pattern {
+                        Set::Join { rel, .. } => !r.lex.relations[*rel].location,
+                        _ => false,
+                    };
                     for t in targets {
                         let mut found = false;
                         for f in store.facts_about(&t, None)? {
+                            if placed_by_relation && object.is_none() {
+                                break;
+                            }
                             if r.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
                                 out.push((cx.show(&f.object), f));
                                 found = true;
@@ -742,7 +752,10 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 let fs: Vec<Fact> = out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect();
                 let sources: Vec<String> = fs.iter().flat_map(|f| f.sources.clone()).filter(|s| !s.is_empty()).collect();
                 values.push(AnswerValue { value: v.clone(), sources, conflict });
-                let sentence = fs.first().map(|f| cx.sentence(f, true)).unwrap_or_default();
+                // A place or an employer that still holds is said in the
+                // present; dates and reasons are of past events.
+                let past = q.past || !matches!(q.ask, Ask::Where(..));
+                let sentence = fs.first().map(|f| cx.sentence(f, past)).unwrap_or_default();
                 let note = if cx.unreliable_only(&fs)? { ", a source marked unreliable" } else { "" };
                 parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
                 support.extend(fs);

@@ -29,6 +29,9 @@ use std::collections::{HashMap, HashSet};
 /// large movie store) is too broad to rank facts by.
 const MAX_FACTS_PER_NAME: usize = 2_000;
 
+/// The most facts read for statements that mention a name.
+const MAX_STATEMENT_SCAN: usize = 20_000;
+
 /// At most this many facts answer; more means the words don't single out
 /// what is asked.
 const MAX_PICKS: usize = 3;
@@ -88,9 +91,6 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
     let yes_no = wh.is_none() && matches!(toks.first(), Some(Tok::Aux(_)));
     let Some(named) = names(r, toks, conv) else { return Ok(Ranked::Nothing) };
-    if named.is_empty() {
-        return Ok(Ranked::Nothing);
-    }
     let past = toks.iter().any(|t| matches!(t, Tok::Aux(a) if a.past()))
         || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').any(|x| r.is_past_form(x))));
     // An auxiliary after the verb starts a clause of its own ("what did
@@ -110,6 +110,9 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     // ("Why was Alibaba Cloud overhauled?": two names, and "why", ask
     // for the reason of the fact between them.)
     let only_names = !content.iter().any(|t| !matches!(t, Tok::Ent(..)));
+    if named.is_empty() && !toks.iter().any(|t| matches!(t, Tok::Rel(..))) {
+        return Ok(Ranked::Nothing);
+    }
     if only_names && !(matches!(wh, Some(Wh::Why | Wh::When)) && named.len() >= 2) {
         return Ok(Ranked::Nothing);
     }
@@ -140,20 +143,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             }
             let words = rel_words.entry(f.relation.clone()).or_insert_with(|| relation_stems(r, &f.relation)).clone();
             let c = candidate(r, f, side, words);
-            let mut explained = 0;
-            // "Why" and "when" are explained by the reason or the date the
-            // fact gives.
-            let mut strong = usize::from(matches!(side, Side::Date | Side::Reason) && wh.is_some());
-            for (t, st) in content.iter().zip(&stems) {
-                match explains(r, &c, t, st) {
-                    Some(Grade::Strong) => {
-                        explained += 1;
-                        strong += 1;
-                    }
-                    Some(_) => explained += 1,
-                    None => {}
-                }
-            }
+            let (explained, strong) = score(r, &c, &content, &stems, wh);
             if explained == content.len() && strong > 0 {
                 full.push((strong, c));
             } else if strong > 0 && named_all(&c, &content, r) {
@@ -161,6 +151,46 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 if best_partial.as_ref().is_none_or(|(s, _)| score > *s) {
                     best_partial = Some((score, c));
                 }
+            }
+        }
+    }
+    // "Who said the cloud intelligence group would prioritise public
+    // cloud?": the statements of a relation the question names that
+    // mention one of its names, for who made them. Statements are not
+    // indexed by relation, so this reads the store's facts, and only a
+    // store of at most MAX_STATEMENT_SCAN facts.
+    let stated: HashSet<&str> = toks
+        .iter()
+        .filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None })
+        .flatten()
+        .map(|m| &r.lex.relations[m.rel])
+        .filter(|rel| rel.value == ValueType::Text)
+        .map(|rel| rel.name.as_str())
+        .collect();
+    if !stated.is_empty() && matches!(wh, Some(Wh::Who | Wh::Which | Wh::What)) {
+        for (i, f) in store.facts().enumerate() {
+            if i >= MAX_STATEMENT_SCAN {
+                full.clear();
+                best_partial = None;
+                break;
+            }
+            let f = f?;
+            if !stated.contains(f.relation.as_str()) || named.contains(&f.subject) || !matches!(f.object, Value::Text(_)) {
+                continue;
+            }
+            if wh == Some(Wh::Who) && !r.is_person(&f.subject) && r.kind(&f.subject).is_none() {
+                continue;
+            }
+            if !seen.insert((f.subject.clone(), f.relation.clone(), f.object.key())) {
+                continue;
+            }
+            let words = rel_words.entry(f.relation.clone()).or_insert_with(|| relation_stems(r, &f.relation)).clone();
+            let c = candidate(r, f, Side::Subject, words);
+            let (explained, strong) = score(r, &c, &content, &stems, wh);
+            // With no name to anchor it, the statement must say more than
+            // its relation's word.
+            if explained == content.len() && strong > usize::from(named.is_empty()) {
+                full.push((strong, c));
             }
         }
     }
@@ -182,6 +212,26 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         Some((score, c)) if score >= 0.5 => Ranked::Suggest(canonical(r, &c.fact, c.side)),
         _ => Ranked::Nothing,
     })
+}
+
+/// How many content tokens a candidate explains, and how many of them by
+/// its own words.
+fn score(r: &Reader, c: &Candidate, content: &[&Tok], stems: &[Vec<String>], wh: Option<Wh>) -> (usize, usize) {
+    let mut explained = 0;
+    // "Why" and "when" are explained by the reason or the date the fact
+    // gives.
+    let mut strong = usize::from(matches!(c.side, Side::Date | Side::Reason) && wh.is_some());
+    for (t, st) in content.iter().zip(stems) {
+        match explains(r, c, t, st) {
+            Some(Grade::Strong) => {
+                explained += 1;
+                strong += 1;
+            }
+            Some(_) => explained += 1,
+            None => {}
+        }
+    }
+    (explained, strong)
 }
 
 /// The entities the question names, with pronouns resolved: a pronoun
@@ -257,7 +307,7 @@ fn relation_stems(r: &Reader, name: &str) -> HashSet<String> {
     for t in text {
         for w in normalize(&t.replace(['{', '}'], " ")).split(' ').filter(|w| !w.is_empty() && *w != "s" && *w != "o") {
             if !r.stopwords.contains(w) {
-                out.insert(r.stem(w));
+                out.insert(stem(r, w));
             }
         }
     }
@@ -271,7 +321,7 @@ fn candidate(r: &Reader, fact: Fact, side: Side, mut strong: HashSet<String>) ->
     let add = |set: &mut HashSet<String>, text: &mut String, s: &str| {
         let n = normalize(s);
         for w in n.split(' ').filter(|w| !w.is_empty()) {
-            set.insert(r.stem(w));
+            set.insert(stem(r, w));
         }
         text.push_str(&n);
         text.push(' ');
@@ -307,13 +357,26 @@ fn candidate(r: &Reader, fact: Fact, side: Side, mut strong: HashSet<String>) ->
     Candidate { fact, side, strong, weak, text }
 }
 
+/// A word's stem, with British -ise spellings read as -ize ("prioritise"
+/// is "prioritize"), on both sides of a comparison.
+fn stem(r: &Reader, w: &str) -> String {
+    for (uk, us) in [("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ises", "izes"), ("ise", "ize")] {
+        if let Some(head) = w.strip_suffix(uk) {
+            if head.len() >= 4 {
+                return r.stem(&format!("{head}{us}"));
+            }
+        }
+    }
+    r.stem(w)
+}
+
 /// The stems of a content token's words.
 fn word_stems(r: &Reader, t: &Tok) -> Vec<String> {
     let surface = match t {
         Tok::Rel(_, w) | Tok::Unknown(w) => w.as_str(),
         _ => return vec![],
     };
-    surface.split(' ').filter(|w| !w.is_empty() && !r.stopwords.contains(*w)).map(|w| r.stem(w)).collect()
+    surface.split(' ').filter(|w| !w.is_empty() && !r.stopwords.contains(*w)).map(|w| stem(r, w)).collect()
 }
 
 /// How a candidate explains a question word.
