@@ -624,6 +624,16 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
             } else if one_value(r, set) && !hits.is_empty() {
                 ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
+            } else if let Some(other) = other_holder(&cx, item, set)? {
+                // "Is M6 a Baidu model?": M6's one maker is another.
+                let not = other.1.clone();
+                support.extend(other.0);
+                let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
+                values.push(AnswerValue { value: "no".into(), sources, conflict: false });
+                let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+                let refs: Vec<&Fact> = support.iter().collect();
+                let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+                return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![] });
             } else {
                 return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
             };
@@ -654,8 +664,11 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                     }
                     // "When was the restructuring?": the date of its
                     // facts, with those facts (and so their sources).
+                    // Only a happening has a date of its own: "When Alibaba
+                    // Cloud?" is not the date of its earliest fact.
+                    let happening = |e: &str| r.lex.event_kind.as_deref().is_some_and(|k| r.kind(e) == Some(k));
                     if let (Set::Entity(e), true) = (pattern, facts.is_empty()) {
-                        if let Some((d, fs)) = cx.anchor(e)? {
+                        if let Some((d, fs)) = if happening(e) { cx.anchor(e)? } else { None } {
                             out.extend(fs.into_iter().map(|f| (d.human(), f)));
                         }
                     }
@@ -820,6 +833,65 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
     let refs: Vec<&Fact> = support.iter().collect();
     let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
     Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
+}
+
+/// For "Is M6 made by Baidu?" or "Is M6 a Baidu model?" with no fact
+/// that says so: the facts that give the item's one value of a relation
+/// that holds one object at a time as another entity (of the asked one's
+/// kind, when the relation is not named), and the asked entity's name.
+fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<Fact>, String)>> {
+    let Set::Entity(i) = item else { return Ok(None) };
+    let (rels, asked): (Vec<usize>, &str) = match set {
+        Set::Join { rel, want_subject: true, of, .. } => match of.as_ref() {
+            Set::Entity(o) => (vec![*rel], o.as_str()),
+            // "Does GPT-3 have 7 billion parameters?"
+            Set::Literal(v @ Value::Number { .. }) => {
+                let rel = &cx.r.lex.relations[*rel];
+                if rel.single != Single::Object {
+                    return Ok(None);
+                }
+                let facts: Vec<Fact> = cx.store.facts_about(i, Some(&rel.name))?.into_iter().filter(|f| f.until.is_none()).collect();
+                if facts.is_empty() || facts.iter().any(|f| f.object.key() == v.key()) {
+                    return Ok(None);
+                }
+                return Ok(Some((facts, cx.show_with_unit(v, &rel.name))));
+            }
+            _ => return Ok(None),
+        },
+        Set::Filter { base: None, related: Some(o), .. } => {
+            let kind = cx.r.kind(o);
+            let rels = cx
+                .r
+                .lex
+                .relations
+                .iter()
+                .enumerate()
+                .filter(|(_, rel)| rel.single == Single::Object && rel.value == ValueType::Entity && kind.is_some_and(|k| rel.object.iter().any(|x| x == k)))
+                .map(|(n, _)| n)
+                .collect();
+            (rels, o.as_str())
+        }
+        _ => return Ok(None),
+    };
+    let asked_kind = cx.r.kind(asked);
+    let mut facts = Vec::new();
+    for n in rels {
+        let rel = &cx.r.lex.relations[n];
+        if rel.single != Single::Object || rel.value != ValueType::Entity {
+            continue;
+        }
+        for f in cx.store.facts_about(i, Some(&rel.name))? {
+            let Some(o) = f.object.entity() else { continue };
+            if o == asked {
+                // It says so after all (at another time): no verdict here.
+                return Ok(None);
+            }
+            if f.until.is_none() && cx.r.kind(o) == asked_kind {
+                facts.push(f);
+            }
+        }
+    }
+    Ok((!facts.is_empty()).then(|| (facts, cx.r.name(asked).to_string())))
 }
 
 /// Whether a set's members are the values of a relation that holds one
