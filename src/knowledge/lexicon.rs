@@ -391,6 +391,11 @@ impl Lexicon {
     pub fn relation(&self, name: &str) -> Option<&Relation> {
         self.relations.iter().find(|r| r.name == name)
     }
+
+    /// The index of the relation with this name.
+    pub fn relation_index(&self, name: &str) -> Option<usize> {
+        self.relations.iter().position(|r| r.name == name)
+    }
 }
 
 /// 1-based line and column of a byte offset.

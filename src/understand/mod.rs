@@ -109,6 +109,14 @@ pub struct Reader {
     part_names: HashMap<String, Vec<String>>,
     /// Alias words, for spotting misspelt names.
     alias_words: HashMap<String, Vec<String>>,
+    /// The subjects of statements (facts of text-valued relations), by
+    /// relation, for the paraphrase ranker; read from the store on first
+    /// use (None when the store is too large to read them all).
+    pub(crate) statement_subjects: std::sync::OnceLock<Option<HashMap<String, Vec<String>>>>,
+    /// The stems of each relation's words, for the paraphrase ranker.
+    pub(crate) relation_stems: std::sync::OnceLock<Vec<HashSet<String>>>,
+    /// The words of the facts the ranker has read, by fact and reading.
+    pub(crate) fact_words: std::sync::Mutex<HashMap<(String, u8), std::sync::Arc<paraphrase::Words>>>,
 }
 
 fn norm_list(items: &[String]) -> HashSet<String> {
@@ -186,6 +194,9 @@ impl Reader {
             classes,
             part_names: HashMap::new(),
             alias_words,
+            statement_subjects: std::sync::OnceLock::new(),
+            relation_stems: std::sync::OnceLock::new(),
+            fact_words: Default::default(),
         };
         reader.title_nouns = norm_list(&reader.lang.title_nouns);
         reader.pronouns = norm_list(&reader.lang.pronouns);
@@ -784,10 +795,18 @@ impl Reader {
             return Vec::new();
         }
         let n_words = span.split(' ').count();
+        let span_len = span.chars().count();
         let mut best: Vec<(f64, &String)> = Vec::new();
         for n in [n_words, n_words + 1] {
             let Some(list) = self.alias_words.get(&n.to_string()) else { continue };
             for alias in list {
+                // A score of 0.8 allows at most a fifth of the longer one's
+                // length in edits, and so in length difference: skip the
+                // rest without computing (this changes no result).
+                let alias_len = alias.chars().count();
+                if span_len.abs_diff(alias_len) * 5 > span_len.max(alias_len) {
+                    continue;
+                }
                 let score = strsim::normalized_damerau_levenshtein(span, alias);
                 if score >= 0.8 {
                     best.push((score, alias));

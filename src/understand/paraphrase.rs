@@ -71,16 +71,13 @@ pub enum Ranked {
 }
 
 /// One candidate: a fact, what of it answers, and its words.
-struct Candidate {
+struct Candidate<'a> {
     fact: Fact,
     side: Side,
-    /// Stems of the relation's words, the kinds' nouns and a text value.
-    strong: HashSet<String>,
-    /// Stems of the evidence quotes and the names of the fact's sides.
-    weak: HashSet<String>,
-    /// The statement, evidence and names, normalised and padded, for
-    /// names of several words.
-    text: String,
+    /// Stems of the relation's words.
+    relation: &'a HashSet<String>,
+    /// Its other words.
+    words: std::sync::Arc<Words>,
 }
 
 /// Ranks the facts around the question's names.
@@ -120,7 +117,11 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let mut seen = HashSet::new();
     let mut full: Vec<(usize, Candidate)> = Vec::new();
     let mut best_partial: Option<(f64, Candidate)> = None;
-    let mut rel_words: HashMap<String, HashSet<String>> = HashMap::new();
+    let empty = HashSet::new();
+    let rel_stems = r.relation_stems.get_or_init(|| r.lex.relations.iter().map(|rel| relation_stems(r, &rel.name)).collect());
+    // The names a fact must have on a side when its answer is a list
+    // member (no quote or statement can explain them then).
+    let ent_ids: Vec<&str> = content.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids[0].as_str()) } else { None }).collect();
     for e in &named {
         let mut facts = store.facts_about(e, None)?;
         if facts.len() > MAX_FACTS_PER_NAME {
@@ -137,11 +138,15 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             }
             let Some(side) = side_for(r, &f, wh, yes_no, &named) else { continue };
             let Some(rel) = r.lex.relation(&f.relation) else { continue };
+            let listed = matches!(side, Side::Object | Side::Subject) && !matches!(f.object, Value::Text(_));
+            if listed && !ent_ids.iter().all(|id| f.subject == *id || f.object.entity() == Some(*id)) {
+                continue;
+            }
             // A present-tense question about a state asks for what holds now.
             if !past && side != Side::Date && side != Side::Reason && !rel.timeless && !rel.event && f.until.is_some() {
                 continue;
             }
-            let words = rel_words.entry(f.relation.clone()).or_insert_with(|| relation_stems(r, &f.relation)).clone();
+            let words = r.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
             let c = candidate(r, f, side, words);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
             if explained == content.len() && strong > 0 {
@@ -168,14 +173,17 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         .map(|rel| rel.name.as_str())
         .collect();
     if !stated.is_empty() && matches!(wh, Some(Wh::Who | Wh::Which | Wh::What)) {
-        for (i, f) in store.facts().enumerate() {
-            if i >= MAX_STATEMENT_SCAN {
-                full.clear();
-                best_partial = None;
-                break;
+        let index = r.statement_subjects.get_or_init(|| statement_subjects(r, store));
+        let mut facts = Vec::new();
+        for rel in &stated {
+            for subject in index.as_ref().and_then(|m| m.get(*rel)).into_iter().flatten() {
+                if !named.contains(subject) {
+                    facts.extend(store.facts_about(subject, Some(rel))?);
+                }
             }
-            let f = f?;
-            if !stated.contains(f.relation.as_str()) || named.contains(&f.subject) || !matches!(f.object, Value::Text(_)) {
+        }
+        for f in facts {
+            if !matches!(f.object, Value::Text(_)) {
                 continue;
             }
             if wh == Some(Wh::Who) && !r.is_person(&f.subject) && r.kind(&f.subject).is_none() {
@@ -184,7 +192,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             if !seen.insert((f.subject.clone(), f.relation.clone(), f.object.key())) {
                 continue;
             }
-            let words = rel_words.entry(f.relation.clone()).or_insert_with(|| relation_stems(r, &f.relation)).clone();
+            let words = r.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
             let c = candidate(r, f, Side::Subject, words);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
             // With no name to anchor it, the statement must say more than
@@ -212,6 +220,28 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         Some((score, c)) if score >= 0.5 => Ranked::Suggest(canonical(r, &c.fact, c.side)),
         _ => Ranked::Nothing,
     })
+}
+
+/// The subjects of the store's statements by relation, or None when the
+/// store has more than MAX_STATEMENT_SCAN facts (or cannot be read).
+fn statement_subjects(r: &Reader, store: &Store) -> Option<HashMap<String, Vec<String>>> {
+    if !r.lex.relations.iter().any(|rel| rel.value == ValueType::Text) {
+        return Some(HashMap::new());
+    }
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (i, f) in store.facts().enumerate() {
+        if i >= MAX_STATEMENT_SCAN {
+            return None;
+        }
+        let f = f.ok()?;
+        if matches!(f.object, Value::Text(_)) {
+            let subjects = out.entry(f.relation).or_default();
+            if subjects.last() != Some(&f.subject) {
+                subjects.push(f.subject);
+            }
+        }
+    }
+    Some(out)
 }
 
 /// How many content tokens a candidate explains, and how many of them by
@@ -314,8 +344,45 @@ fn relation_stems(r: &Reader, name: &str) -> HashSet<String> {
     out
 }
 
-/// A fact read as the question it answers.
-fn candidate(r: &Reader, fact: Fact, side: Side, mut strong: HashSet<String>) -> Candidate {
+/// The words of a fact as a candidate reads them.
+#[derive(Debug, Default)]
+pub struct Words {
+    /// Stems of the kinds' nouns, a text value and (for a date) the date
+    /// nouns.
+    strong: HashSet<String>,
+    /// Stems of the evidence quotes and the sides' names.
+    weak: HashSet<String>,
+    /// The statement, names and evidence, normalised and padded.
+    text: String,
+}
+
+/// At most this many facts' words are kept between questions.
+const MAX_CACHED_WORDS: usize = 100_000;
+
+/// A fact read as the question it answers. Its words are read once per
+/// reader (the reader is rebuilt when the store changes).
+fn candidate<'a>(r: &Reader, fact: Fact, side: Side, relation: &'a HashSet<String>) -> Candidate<'a> {
+    let answer_is_list = matches!(side, Side::Object | Side::Subject) && !matches!(fact.object, Value::Text(_));
+    let key = (format!("{}\0{}\0{}\0{:?}\0{:?}\0{:?}", fact.subject, fact.relation, fact.object.key(), fact.since, fact.on, fact.sources), u8::from(answer_is_list) | (u8::from(side == Side::Date) << 1));
+    let cached = r.fact_words.lock().ok().and_then(|m| m.get(&key).cloned());
+    let words = match cached {
+        Some(w) => w,
+        None => {
+            let w = std::sync::Arc::new(read_words(r, &fact, side, answer_is_list));
+            if let Ok(mut m) = r.fact_words.lock() {
+                if m.len() >= MAX_CACHED_WORDS {
+                    m.clear();
+                }
+                m.insert(key, w.clone());
+            }
+            w
+        }
+    };
+    Candidate { fact, side, relation, words }
+}
+
+fn read_words(r: &Reader, fact: &Fact, side: Side, answer_is_list: bool) -> Words {
+    let mut strong = HashSet::new();
     let mut weak = HashSet::new();
     let mut text = String::from(" ");
     let add = |set: &mut HashSet<String>, text: &mut String, s: &str| {
@@ -339,7 +406,6 @@ fn candidate(r: &Reader, fact: Fact, side: Side, mut strong: HashSet<String>) ->
     // The names of the sides the question gives (for a date or a reason
     // both sides are given), and the evidence, where the answer is one
     // statement and not a member of a list.
-    let answer_is_list = matches!(side, Side::Object | Side::Subject) && !matches!(fact.object, Value::Text(_));
     if !answer_is_list {
         add(&mut weak, &mut text, r.name(&fact.subject));
         if let Some(o) = fact.object.entity() {
@@ -354,7 +420,7 @@ fn candidate(r: &Reader, fact: Fact, side: Side, mut strong: HashSet<String>) ->
             add(&mut weak, &mut text, q);
         }
     }
-    Candidate { fact, side, strong, weak, text }
+    Words { strong, weak, text }
 }
 
 /// A word's stem, with British -ise spellings read as -ize ("prioritise"
@@ -396,9 +462,9 @@ fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grad
     let words = || {
         if stems.is_empty() {
             None
-        } else if stems.iter().all(|s| c.strong.contains(s)) {
+        } else if stems.iter().all(|s| c.relation.contains(s) || c.words.strong.contains(s)) {
             Some(Grade::Strong)
-        } else if stems.iter().all(|s| c.strong.contains(s) || c.weak.contains(s)) {
+        } else if stems.iter().all(|s| c.relation.contains(s) || c.words.strong.contains(s) || c.words.weak.contains(s)) {
             Some(Grade::Weak)
         } else {
             None
@@ -412,9 +478,9 @@ fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grad
                 return Some(Grade::Name);
             }
             let name = normalize(r.name(id));
-            (c.text.contains(&format!(" {name} ")) || c.text.contains(&format!(" {span} "))).then_some(Grade::Name)
+            (c.words.text.contains(&format!(" {name} ")) || c.words.text.contains(&format!(" {span} "))).then_some(Grade::Name)
         }
-        Tok::Aux(a) => aux_forms(*a).iter().any(|w| c.text.contains(&format!(" {w} "))).then_some(Grade::Weak),
+        Tok::Aux(a) => aux_forms(*a).iter().any(|w| c.words.text.contains(&format!(" {w} "))).then_some(Grade::Weak),
         Tok::Rel(ms, _) => {
             if ms.iter().any(|m| r.lex.relations[m.rel].name == f.relation) {
                 Some(Grade::Strong)
