@@ -272,11 +272,8 @@ fn names(r: &Reader, toks: &[Tok], conv: &Conversation) -> Option<Vec<String>> {
     let mut named: Vec<String> = Vec::new();
     for t in toks {
         match t {
-            Tok::Ent(ids, _) if ids.len() == 1 => {
-                if !named.contains(&ids[0]) {
-                    named.push(ids[0].clone());
-                }
-            }
+            Tok::Ent(ids, _) if ids.len() == 1 && !named.contains(&ids[0]) => named.push(ids[0].clone()),
+            Tok::Ent(ids, _) if ids.len() == 1 => {}
             Tok::Ent(..) => return None,
             Tok::Pron(personal, _, _) => {
                 if named.iter().any(|e| r.is_person(e) == *personal) {
