@@ -902,6 +902,21 @@ impl Reader {
                 }
             }
         }
+        // A question not answered still says who it is about: "he" in the
+        // next question refers to its one name.
+        if query.is_err() {
+            let mut named = toks.iter().filter_map(|t| match t {
+                Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].as_str()),
+                _ => None,
+            });
+            if let Some(first) = named.next() {
+                if named.all(|e| e == first) {
+                    conv.focus = Some(first.to_string());
+                    conv.answer_focus = None;
+                    conv.last_query = None;
+                }
+            }
+        }
         let suggest = |reply: String| match &suggestion {
             Some(q) => format!("{reply} Did you mean \"{q}\""),
             None => reply,
