@@ -133,7 +133,7 @@ impl Ctx<'_> {
                 .collect(),
             Time::DuringFacts(anchor) => {
                 let hits = self.set(anchor)?;
-                let mut dates: Vec<Date> = hits.iter().flat_map(|h| h.facts.iter()).filter_map(fact_date).collect();
+                let mut dates: Vec<Date> = self.trusted(hits.iter().flat_map(|h| h.facts.iter()).collect())?.into_iter().filter_map(fact_date).collect();
                 dates.sort();
                 dates.dedup();
                 // One date for the clause, or nothing is asserted.
@@ -143,7 +143,7 @@ impl Ctx<'_> {
             Time::AfterFacts(anchor) | Time::BeforeFacts(anchor) => {
                 let after = matches!(time, Time::AfterFacts(_));
                 let hits = self.set(anchor)?;
-                let dates = hits.iter().flat_map(|h| h.facts.iter()).filter_map(fact_date);
+                let dates = self.trusted(hits.iter().flat_map(|h| h.facts.iter()).collect())?.into_iter().filter_map(fact_date);
                 let pivot = if after { dates.max() } else { dates.min() };
                 let Some(pivot) = pivot else { return Ok(vec![]) };
                 // "where did he work before he joined Alibaba": the clause's
@@ -477,6 +477,19 @@ impl Ctx<'_> {
         Ok(out)
     }
 
+    /// The facts that date a clause: those with a source not marked
+    /// unreliable, when there are any ("before he joined Alibaba" is 2019
+    /// by the reliable sources, not 2014 by an unreliable one).
+    fn trusted<'f>(&self, facts: Vec<&'f Fact>) -> anyhow::Result<Vec<&'f Fact>> {
+        let mut trusted = Vec::new();
+        for f in &facts {
+            if !self.unreliable_only(std::slice::from_ref(*f))? {
+                trusted.push(*f);
+            }
+        }
+        Ok(if trusted.is_empty() { facts } else { trusted })
+    }
+
     fn unreliable_only(&self, facts: &[Fact]) -> anyhow::Result<bool> {
         let mut any = false;
         for f in facts {
@@ -512,6 +525,15 @@ impl Ctx<'_> {
     }
 }
 
+/// " A source marked unreliable also gives X and Y.", or nothing.
+fn unreliable_note(aside: &[String]) -> String {
+    if aside.is_empty() {
+        String::new()
+    } else {
+        format!(" A source marked unreliable also gives {}.", join_names(aside))
+    }
+}
+
 fn join_names(names: &[String]) -> String {
     match names {
         [] => String::new(),
@@ -535,7 +557,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
     let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    let reply: String;
+    let mut reply: String;
     match &q.ask {
         Ask::Values(set) | Ask::Count(set) => {
             let mut hits = cx.set(set)?;
@@ -554,7 +576,29 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 return Ok(unknown());
             }
             let inner = core(set);
-            let flags = cx.conflicts(inner, &hits);
+            let mut flags = cx.conflicts(inner, &hits);
+            // Values only a source marked unreliable gives are left out when
+            // other sources answer, and named in a note (a disagreement
+            // shows both sides instead).
+            let mut aside: Vec<String> = Vec::new();
+            if !flags.iter().any(|f| *f) {
+                let mut trusted = Vec::new();
+                for h in &hits {
+                    trusted.push(!cx.unreliable_only(&h.facts)?);
+                }
+                if trusted.iter().any(|t| *t) && trusted.iter().any(|t| !*t) {
+                    let mut kept = Vec::new();
+                    for (h, t) in hits.into_iter().zip(&trusted) {
+                        if *t {
+                            kept.push(h);
+                        } else {
+                            aside.push(cx.show(&h.value));
+                        }
+                    }
+                    hits = kept;
+                    flags = vec![false; hits.len()];
+                }
+            }
             let rel_name = match inner {
                 Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
                 Set::Filter { base: Some(b), .. } => match b.as_ref() {
@@ -606,6 +650,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             } else {
                 reply = render_values(&cx, set, &hits, q.past, max)?;
             }
+            reply.push_str(&unreliable_note(&aside));
         }
         Ask::Check { item, set } => {
             let items = cx.set(item)?;
@@ -760,6 +805,20 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 let events: Vec<(String, String, String)> = out.iter().map(|(_, f)| (f.subject.clone(), f.relation.clone(), f.object.key())).collect();
                 events.iter().any(|e| events.iter().filter(|x| *x == e).count() > 1)
             };
+            let mut aside: Vec<String> = Vec::new();
+            let mut distinct = distinct;
+            if !conflict {
+                let mut trusted = Vec::new();
+                for v in &distinct {
+                    let fs: Vec<Fact> = out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect();
+                    trusted.push(!cx.unreliable_only(&fs)?);
+                }
+                if trusted.iter().any(|t| *t) && trusted.iter().any(|t| !*t) {
+                    let (kept, left): (Vec<_>, Vec<_>) = distinct.into_iter().zip(trusted).partition(|(_, t)| *t);
+                    distinct = kept.into_iter().map(|(v, _)| v).collect();
+                    aside = left.into_iter().map(|(v, _)| v).collect();
+                }
+            }
             let mut parts = Vec::new();
             for v in &distinct {
                 let fs: Vec<Fact> = out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect();
@@ -773,7 +832,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
                 support.extend(fs);
             }
-            reply = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) };
+            reply = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) } + &unreliable_note(&aside);
         }
         Ask::Describe(e) | Ask::Title(e, _) => {
             let mut facts: Vec<Fact> = store.facts_about(e, None)?;
