@@ -627,6 +627,17 @@ impl Reader {
                 }
             }
             let joined = rest.join(" ");
+            // A relation phrase that starts with a preposition ("in charge
+            // of") is read as the phrase, not as the preposition.
+            if let Ok((_, Tok::Prep(_))) = lexer::grammar_token(&joined) {
+                let phrase = self.phrase_at(rest, &words[..i]).filter(|(_, used)| *used >= 2);
+                // A name as long wins ("In the Mood for Love").
+                if let Some((ms, used)) = phrase.filter(|(_, used)| bracket.is_none() && self.entity_at(rest, None).is_none_or(|(_, l)| l < *used)) {
+                    toks.push(Tok::Rel(ms, rest[..used].join(" ")));
+                    i += used;
+                    continue;
+                }
+            }
             if let Ok((remaining, tok)) = lexer::grammar_token(&joined) {
                 let used = joined.len() - remaining.len();
                 let n = joined[..used].split(' ').filter(|w| !w.is_empty()).count().max(1);
@@ -850,6 +861,7 @@ impl Reader {
             return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
         }
         let toks = grammar::without_light_verb(self, self.tokens(trimmed));
+        let toks = self.possessive_names(store, trimmed, toks)?;
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
@@ -959,6 +971,48 @@ impl Reader {
             },
         };
         Ok(answer)
+    }
+
+    /// "Alibaba's hybrid cloud": a name in the possessive followed by a
+    /// name of something linked to it (by a fact, or by two: the hybrid
+    /// cloud unit is part of Alibaba Cloud, which is part of Alibaba) is
+    /// that second thing, not the pair of them.
+    fn possessive_names(&self, store: &Store, text: &str, toks: Vec<Tok>) -> anyhow::Result<Vec<Tok>> {
+        if !toks.windows(2).any(|w| matches!(w, [Tok::Ent(..), Tok::Ent(..)])) {
+            return Ok(toks);
+        }
+        let lowered = crate::knowledge::normalize::fold(text).to_lowercase().replace('\u{2019}', "'");
+        let linked = |from: &str, to: &str| -> anyhow::Result<bool> {
+            let step = |id: &str| -> anyhow::Result<Vec<String>> {
+                let mut out: Vec<String> = store.facts_about(id, None)?.into_iter().filter_map(|f| f.object.entity().map(String::from)).collect();
+                out.extend(store.facts_with_object(&Value::Entity(id.to_string()), None)?.into_iter().map(|f| f.subject));
+                Ok(out)
+            };
+            let first = step(from)?;
+            if first.iter().any(|x| x == to) {
+                return Ok(true);
+            }
+            for mid in first.iter().take(50) {
+                if store.facts_about(mid, None)?.iter().any(|f| f.object.entity() == Some(to)) {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
+        let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+        for t in toks {
+            if let (Some(Tok::Ent(a, span_a)), Tok::Ent(b, span_b)) = (out.last(), &t) {
+                let possessive = lowered.contains(&format!("{span_a}'s")) || lowered.contains(&format!("{span_a}' "));
+                if possessive && a.len() == 1 && b.len() == 1 && a != b && linked(&b[0], &a[0])? {
+                    let span = format!("{span_a} {span_b}");
+                    out.pop();
+                    out.push(Tok::Ent(b.clone(), span));
+                    continue;
+                }
+            }
+            out.push(t);
+        }
+        Ok(out)
     }
 
     /// "What else does that company own?": the values leave out the
