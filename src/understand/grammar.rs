@@ -454,6 +454,8 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             let mut j = i + 1;
             // "Alibaba models", "Baidu's ChatGPT alternative"
             match toks.get(j) {
+                // "the public cloud arm": the name's own kind, the thing itself.
+                Some(Tok::Kind(k)) if p.r.kind(&id) == Some(k.as_str()) => j += 1,
                 Some(Tok::Kind(k)) if !p.r.classes.contains(&id) => {
                     set = Set::Filter { base: None, kind: Some(k.clone()), class: None, related: Some(id) };
                     j += 1;
