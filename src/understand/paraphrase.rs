@@ -545,10 +545,10 @@ pub fn canonical(r: &Reader, f: &Fact, side: Side) -> String {
             match (rel.object_nouns.first(), rel.verbs.first()) {
                 (_, Some(verb)) if matches!(f.object, Value::Text(_)) && !verb.starts_with("be ") => format!("what did {subject} {verb}"),
                 (Some(noun), _) => format!("{} is {subject}'s {}", wh(person), noun.trim_start_matches("be ")),
-                (None, Some(verb)) => match verb.strip_prefix("be ") {
-                    Some(rest) => format!("{} is {subject} {rest}", wh(person)),
-                    None => format!("{} does {subject} {verb}", wh(person)),
-                },
+                // "be CEO of": the lexicon's own sentence, as an echo
+                // question ("Daniel Zhang is the CEO of what?").
+                (None, Some(verb)) if verb.starts_with("be ") => rel.sentence(false, &subject, wh(person)),
+                (None, Some(verb)) => format!("{} does {subject} {verb}", wh(person)),
                 (None, None) => rel.sentence(false, &subject, wh(person)),
             }
         }
