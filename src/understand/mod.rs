@@ -862,6 +862,7 @@ impl Reader {
         }
         let toks = grammar::without_light_verb(self, self.tokens(trimmed));
         let toks = self.possessive_names(store, trimmed, toks)?;
+        let toks = self.as_role(trimmed, toks);
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
@@ -1013,6 +1014,40 @@ impl Reader {
             out.push(t);
         }
         Ok(out)
+    }
+
+    /// "Who was running Alibaba as CEO?": a verb, a name and "as" with a
+    /// noun for the holder of a relation that takes the name's kind ("CEO"
+    /// of a company) read as that noun of the name ("who was CEO of
+    /// Alibaba"); the verb says only how the role is held.
+    fn as_role(&self, text: &str, toks: Vec<Tok>) -> Vec<Tok> {
+        let plain = format!(" {} ", normalize(text));
+        if !plain.contains(" as ") {
+            return toks;
+        }
+        let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+        let mut i = 0;
+        while i < toks.len() {
+            if let (Tok::Rel(vms, _), Some(Tok::Ent(ids, span)), Some(Tok::Rel(rms, role))) = (&toks[i], toks.get(i + 1), toks.get(i + 2)) {
+                let kind = (ids.len() == 1).then(|| self.kind(&ids[0])).flatten();
+                let holders: Vec<Mention> = rms
+                    .iter()
+                    .filter(|m| m.role == Role::SubjectNoun && kind.is_some_and(|k| self.lex.relations[m.rel].object.iter().any(|o| o == k)))
+                    .copied()
+                    .collect();
+                let written = [" as ", " as the ", " as a ", " as an "].iter().any(|a| plain.contains(&format!(" {span}{a}{role} ")));
+                if vms.iter().any(|m| m.role.verb()) && !holders.is_empty() && written {
+                    out.push(Tok::Rel(holders, role.clone()));
+                    out.push(Tok::Prep(lexer::Prep::Of));
+                    out.push(toks[i + 1].clone());
+                    i += 3;
+                    continue;
+                }
+            }
+            out.push(toks[i].clone());
+            i += 1;
+        }
+        out
     }
 
     /// "What else does that company own?": the values leave out the
