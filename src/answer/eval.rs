@@ -511,7 +511,21 @@ impl Ctx<'_> {
     fn sentence(&self, f: &Fact, past: bool) -> String {
         let Some(rel) = self.r.lex.relation(&f.relation) else { return String::new() };
         let past = past || f.until.is_some();
-        let mut s = rel.sentence(past, self.r.name(&f.subject), &self.show_with_unit(&f.object, &f.relation));
+        let (subject, object) = (self.r.name(&f.subject), self.show_with_unit(&f.object, &f.relation));
+        // A state that still holds, with its start: the present perfect,
+        // whatever the question's tense ("Eddie Wu has been the CEO of
+        // Alibaba since September 2023", not "was ... since").
+        if let (Some(a), None, None) = (f.since, f.until, f.on) {
+            let perfect = if let Some(rest) = rel.present.strip_prefix("{s} is ") {
+                Some(format!("{{s}} has been {rest}"))
+            } else {
+                rel.past.as_deref().and_then(|p| p.strip_prefix("{s} ")).filter(|p| !p.starts_with("was ") && !p.starts_with("were ")).map(|p| format!("{{s}} has {p}"))
+            };
+            if let Some(t) = perfect {
+                return format!("{} since {}", t.replace("{s}", subject).replace("{o}", &object), a.human());
+            }
+        }
+        let mut s = rel.sentence(past, subject, &object);
         if let Some(d) = f.on {
             s.push_str(&format!(" {} {}", if d.day.is_some() { "on" } else { "in" }, d.human()));
         } else if let (Some(a), Some(b)) = (f.since, f.until) {
@@ -826,7 +840,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 values.push(AnswerValue { value: v.clone(), sources, conflict });
                 // A place or an employer that still holds is said in the
                 // present; dates and reasons are of past events.
-                let past = q.past || !matches!(q.ask, Ask::Where(..));
+                let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
                 let sentence = fs.first().map(|f| cx.sentence(f, past)).unwrap_or_default();
                 let note = if cx.unreliable_only(&fs)? { ", a source marked unreliable" } else { "" };
                 parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });

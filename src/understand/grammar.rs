@@ -724,6 +724,9 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     if let Some(q) = follow_up(r, toks, conv)? {
         return Ok(q);
     }
+    if let Some(q) = copular_how_long(r, toks) {
+        return Ok(q);
+    }
     let clause = read_clause(r, toks, conv);
     let phrases = toks.iter().filter(|t| matches!(t, Tok::Rel(..))).count();
     let chain_first = match &clause {
@@ -736,6 +739,23 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
         }
     }
     clause
+}
+
+/// "How long has Eddie Wu been CEO (of Alibaba)?": the copula with a
+/// noun for the holder of a relation asks how long the name has held it.
+fn copular_how_long(r: &Reader, toks: &[Tok]) -> Option<Query> {
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
+    let (x, ms, y) = match content.as_slice() {
+        [Tok::Wh(Wh::HowLong), Tok::Ent(x, _), Tok::Rel(ms, _)] => (x, ms, None),
+        [Tok::Wh(Wh::HowLong), Tok::Ent(x, _), Tok::Rel(ms, _), Tok::Prep(Prep::Of | Prep::Other), Tok::Ent(y, _)] => (x, ms, Some(y)),
+        _ => return None,
+    };
+    if x.len() != 1 || y.is_some_and(|y| y.len() != 1) || !toks.iter().any(|t| matches!(t, Tok::Aux(_))) {
+        return None;
+    }
+    let m = ms.iter().find(|m| m.role == Role::SubjectNoun && r.lex.relations[m.rel].value == ValueType::Entity)?;
+    let pattern = Set::Join { rel: m.rel, want_subject: false, of: Box::new(Set::Entity(x[0].clone())), time: Time::Any };
+    Some(Query { ask: Ask::HowLong(pattern, y.map(|y| Set::Entity(y[0].clone()))), past: is_past(r, toks) })
 }
 
 /// A kind noun right after a relation phrase ("who starred films for

@@ -149,6 +149,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             let words = r.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
             let c = candidate(r, f, side, words);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
+            tracing::trace!(fact = ?(&c.fact.subject, &c.fact.relation, &c.fact.object), explained, strong, of = content.len(), "candidate");
             if explained == content.len() && strong > 0 {
                 full.push((strong, c));
             } else if strong > 0 && named_all(&c, &content, r) {
