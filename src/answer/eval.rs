@@ -249,7 +249,10 @@ impl Ctx<'_> {
                 let mut inner = self.values(of)?;
                 let gather = |inner: &[Value], facts: &mut Vec<Fact>| -> anyhow::Result<()> {
                     for v in inner {
-                        if *want_subject {
+                        if let (true, Value::Date(d), ValueType::Date) = (*want_subject, v, relation.value) {
+                            // "What was released in 2023?": dates within it.
+                            facts.extend(self.store.facts_with_date_within(d, &relation.name)?);
+                        } else if *want_subject {
                             facts.extend(self.store.facts_with_object(v, Some(&relation.name))?);
                         } else if let Value::Entity(e) = v {
                             facts.extend(self.store.facts_about(e, Some(&relation.name))?);

@@ -350,6 +350,41 @@ impl Store {
         Ok(out)
     }
 
+    /// The facts of `relation` whose object is a date within `within`
+    /// ("released in 2023": May 2023 and 2023 itself), from the object
+    /// index: dates are indexed as `d:YYYY[-MM[-DD]]`, so one year's are
+    /// one prefix.
+    pub fn facts_with_date_within(&self, within: &crate::knowledge::Date, relation: &str) -> Result<Vec<Fact>, StoreError> {
+        let mut prefix = vec![b'O'];
+        prefix.extend_from_slice(format!("d:{:04}", within.year).as_bytes());
+        let mut out = Vec::new();
+        for kv in self.db.scan_prefix(&prefix) {
+            let (k, _) = kv?;
+            // O date \0 relation \0 subject \0 id(8)
+            let Some(body) = k.len().checked_sub(9).map(|end| &k[1..end]) else { continue };
+            let mut parts = body.splitn(3, |&b| b == 0);
+            let (Some(_), Some(rel), Some(subject)) = (parts.next(), parts.next(), parts.next()) else { continue };
+            if rel != relation.as_bytes() {
+                continue;
+            }
+            let mut sk = vec![b'S'];
+            sk.extend_from_slice(subject);
+            sk.push(0);
+            sk.extend_from_slice(rel);
+            sk.push(0);
+            sk.extend_from_slice(&k[k.len() - 8..]);
+            if let Some(v) = self.db.get(&sk)? {
+                let f: Fact = decode(&sk, &v)?;
+                if let crate::knowledge::Value::Date(d) = &f.object {
+                    if within.start() <= d.start() && d.end() <= within.end() {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Every fact, in subject order.
     pub fn facts(&self) -> impl Iterator<Item = Result<Fact, StoreError>> + '_ {
         self.db.scan_prefix(b"S").map(|kv| {

@@ -727,6 +727,9 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     if let Some(q) = copular_how_long(r, toks) {
         return Ok(q);
     }
+    if let Some(q) = dated_things(r, toks) {
+        return Ok(q);
+    }
     let clause = read_clause(r, toks, conv);
     let phrases = toks.iter().filter(|t| matches!(t, Tok::Rel(..))).count();
     let chain_first = match &clause {
@@ -739,6 +742,25 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
         }
     }
     clause
+}
+
+/// "What happened in December 2022?", "Which models were released in
+/// 2023?": a question word, perhaps a kind, a verb of a date-valued
+/// relation and a date ask for the things whose date is within it.
+fn dated_things(r: &Reader, toks: &[Tok]) -> Option<Query> {
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
+    let (kind, ms, d) = match content.as_slice() {
+        [Tok::Wh(Wh::What | Wh::Which), Tok::Rel(ms, _), Tok::Prep(Prep::In | Prep::Other), Tok::Date(d)] => (None, ms, d),
+        [Tok::Wh(Wh::What | Wh::Which), Tok::Kind(k), Tok::Rel(ms, _), Tok::Prep(Prep::In | Prep::Other), Tok::Date(d)] => (Some(k.clone()), ms, d),
+        _ => return None,
+    };
+    let m = ms.iter().find(|m| m.role == Role::Verb && r.lex.relations[m.rel].value == ValueType::Date)?;
+    let join = Set::Join { rel: m.rel, want_subject: true, of: Box::new(Set::Literal(Value::Date(*d))), time: Time::Any };
+    let set = match kind {
+        Some(k) => Set::Filter { base: Some(Box::new(join)), kind: Some(k), class: None, related: None },
+        None => join,
+    };
+    Some(Query { ask: Ask::Values(set), past: is_past(r, toks) })
 }
 
 /// "How long has Eddie Wu been CEO (of Alibaba)?": the copula with a

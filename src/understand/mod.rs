@@ -19,7 +19,7 @@ mod statement;
 
 use crate::answer::{eval, Answer, Status};
 use crate::engine::Conversation;
-use crate::knowledge::lexicon::Language;
+use crate::knowledge::lexicon::{Language, ValueType};
 use crate::knowledge::normalize::{normalize, slug};
 use crate::knowledge::{Entity, Fact, Lexicon, Value};
 use crate::store::Store;
@@ -863,6 +863,7 @@ impl Reader {
         let toks = grammar::without_light_verb(self, self.tokens(trimmed));
         let toks = self.possessive_names(store, trimmed, toks)?;
         let toks = self.as_role(trimmed, toks);
+        let toks = self.preposition_before_date(toks);
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
@@ -1014,6 +1015,36 @@ impl Reader {
             out.push(t);
         }
         Ok(out)
+    }
+
+    /// "What happened in December 2022?": a relation phrase that ends in
+    /// a preposition ("happen in", of a place) before a date, when none of
+    /// its relations takes a date or is an event, gives up the preposition
+    /// to the date ("happened" + "in December 2022").
+    fn preposition_before_date(&self, toks: Vec<Tok>) -> Vec<Tok> {
+        let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+        let mut i = 0;
+        while i < toks.len() {
+            if let (Tok::Rel(ms, surface), Some(Tok::Date(_))) = (&toks[i], toks.get(i + 1)) {
+                let takes_date = ms.iter().any(|m| self.lex.relations[m.rel].value == ValueType::Date);
+                if let Some((head, last)) = surface.rsplit_once(' ') {
+                    if !takes_date && matches!(lexer::prep_word(last), Ok(("", _))) {
+                        let shorter = self.exact_tokens(head);
+                        if let ([Tok::Rel(short, _)], Ok((_, Tok::Prep(p)))) = (shorter.as_slice(), lexer::grammar_token(last)) {
+                            if short.iter().any(|m| self.lex.relations[m.rel].value == ValueType::Date || self.lex.relations[m.rel].event) {
+                                out.push(Tok::Rel(short.clone(), head.to_string()));
+                                out.push(Tok::Prep(p));
+                                i += 1;
+                                continue;
+                            }
+                        }
+                    }
+                }
+            }
+            out.push(toks[i].clone());
+            i += 1;
+        }
+        out
     }
 
     /// "Who was running Alibaba as CEO?": a verb, a name and "as" with a
