@@ -323,3 +323,34 @@ fn sources_show_each_source_with_its_own_quote() {
         }
     }
 }
+
+/// The dates of one relation within a year or a month come from the
+/// object index, at every precision, and no date outside is returned.
+#[test]
+fn dates_within_a_period_are_found_at_every_precision() {
+    use factbot::knowledge::{Date, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh(dir.path());
+    import_paths(&store, &[data_dir()], Format::Auto).expect("bundled data imports");
+    let dated = |d: Date, rel: &str| -> Vec<(String, Value)> {
+        let mut v: Vec<(String, Value)> = store.facts_with_date_within(&d, rel).unwrap().into_iter().map(|f| (f.subject, f.object)).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    // Every released fact, and the ones the period holds, read the slow way.
+    let all: Vec<(String, Date)> = store
+        .facts()
+        .map(|f| f.unwrap())
+        .filter(|f| f.relation == "released")
+        .filter_map(|f| if let Value::Date(d) = f.object { Some((f.subject, d)) } else { None })
+        .collect();
+    assert!(all.len() >= 4, "{all:?}");
+    for period in [Date::year(2023), Date::year(2021), Date { year: 2023, month: Some(3), day: None }, Date::year(1999)] {
+        let mut want: Vec<String> = all.iter().filter(|(_, d)| period.start() <= d.start() && d.end() <= period.end()).map(|(s, _)| s.clone()).collect();
+        want.sort();
+        let got: Vec<String> = dated(period, "released").into_iter().map(|(s, _)| s).collect();
+        assert_eq!(got, want, "{period:?}");
+    }
+    // Another relation's dates are not mixed in.
+    assert!(dated(Date::year(2023), "occurred_on").iter().all(|(s, _)| !all.iter().any(|(x, _)| x == s)));
+}
