@@ -738,6 +738,15 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     };
     if chain_first {
         if let Ok(q) = super::chain::read(r, toks, is_past(r, toks)) {
+            // The chain follows whichever direction the kinds allow; where
+            // the clause read the same single relation the other way round
+            // ("What caused the outage?" is not what the outage caused),
+            // word order has spoken and neither reading answers.
+            if let (Ok(Query { ask: Ask::Values(Set::Join { rel: a, want_subject: wa, of: oa, .. }), .. }), Ask::Values(Set::Join { rel: b, want_subject: wb, of: ob, .. })) = (&clause, &q.ask) {
+                if a == b && wa != wb && oa == ob && matches!(oa.as_ref(), Set::Entity(_)) && r.lex.relations[*a].value == ValueType::Text {
+                    return Err(NotUnderstood::NoReading);
+                }
+            }
             return Ok(q);
         }
     }

@@ -16,7 +16,7 @@
 //! decline: negation, "before" and "after", yes/no questions, names that
 //! are ambiguous, and time words ("former", "now").
 
-use super::lexer::{Aux, Prep, Tok, Wh};
+use super::lexer::{Aux, Prep, Role, Tok, Wh};
 use super::Reader;
 use crate::engine::Conversation;
 use crate::knowledge::lexicon::ValueType;
@@ -94,6 +94,13 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     // X say he would do"): its words count, and only a statement that has
     // them explains them.
     let first_rel = toks.iter().position(|t| matches!(t, Tok::Rel(..))).unwrap_or(toks.len());
+    // "What caused the outage?": a question word, then a verb, then a
+    // name: the name is the verb's object (its fact's object, or for an
+    // inverse verb its subject), never the other side.
+    let verb_first = match toks {
+        [Tok::Wh(_), Tok::Rel(ms, _), Tok::Ent(ids, _), ..] if ids.len() == 1 => Some((ms.clone(), ids[0].clone())),
+        _ => None,
+    };
     let content: Vec<&Tok> = toks
         .iter()
         .enumerate()
@@ -137,6 +144,15 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 continue;
             }
             let Some(side) = side_for(r, &f, wh, yes_no, &named) else { continue };
+            if let Some((ms, id)) = &verb_first {
+                let backwards = ms.iter().any(|m| {
+                    r.lex.relations[m.rel].name == f.relation
+                        && ((m.role == Role::Verb && f.subject == *id) || (m.role == Role::InverseVerb && f.object.entity() == Some(id.as_str())))
+                });
+                if backwards {
+                    continue;
+                }
+            }
             let Some(rel) = r.lex.relation(&f.relation) else { continue };
             let listed = matches!(side, Side::Object | Side::Subject) && !matches!(f.object, Value::Text(_));
             if listed && !ent_ids.iter().all(|id| f.subject == *id || f.object.entity() == Some(*id)) {
