@@ -117,6 +117,8 @@ pub struct Reader {
     pub(crate) relation_stems: std::sync::OnceLock<Vec<HashSet<String>>>,
     /// The words of the facts the ranker has read, by fact and reading.
     pub(crate) fact_words: std::sync::Mutex<HashMap<(String, u8), std::sync::Arc<paraphrase::Words>>>,
+    /// The facts around the names the ranker has read (None: too many).
+    pub(crate) entity_facts: std::sync::Mutex<HashMap<String, Option<std::sync::Arc<Vec<Fact>>>>>,
 }
 
 fn norm_list(items: &[String]) -> HashSet<String> {
@@ -197,6 +199,7 @@ impl Reader {
             statement_subjects: std::sync::OnceLock::new(),
             relation_stems: std::sync::OnceLock::new(),
             fact_words: Default::default(),
+            entity_facts: Default::default(),
         };
         reader.title_nouns = norm_list(&reader.lang.title_nouns);
         reader.pronouns = norm_list(&reader.lang.pronouns);
@@ -629,7 +632,8 @@ impl Reader {
             let joined = rest.join(" ");
             // A relation phrase that starts with a preposition ("in charge
             // of") is read as the phrase, not as the preposition.
-            if let Ok((_, Tok::Prep(_))) = lexer::grammar_token(&joined) {
+            let grammar = lexer::grammar_token(&joined);
+            if let Ok((_, Tok::Prep(_))) = &grammar {
                 let phrase = self.phrase_at(rest, &words[..i]).filter(|(_, used)| *used >= 2);
                 // A name as long wins ("In the Mood for Love").
                 if let Some((ms, used)) = phrase.filter(|(_, used)| bracket.is_none() && self.entity_at(rest, None).is_none_or(|(_, l)| l < *used)) {
@@ -638,7 +642,7 @@ impl Reader {
                     continue;
                 }
             }
-            if let Ok((remaining, tok)) = lexer::grammar_token(&joined) {
+            if let Ok((remaining, tok)) = grammar {
                 let used = joined.len() - remaining.len();
                 let n = joined[..used].split(' ').filter(|w| !w.is_empty()).count().max(1);
                 // A number that is also the start of a name ("M6" is not
@@ -1052,10 +1056,10 @@ impl Reader {
     /// of a company) read as that noun of the name ("who was CEO of
     /// Alibaba"); the verb says only how the role is held.
     fn as_role(&self, text: &str, toks: Vec<Tok>) -> Vec<Tok> {
-        let plain = format!(" {} ", normalize(text));
-        if !plain.contains(" as ") {
+        if !text.to_ascii_lowercase().contains(" as ") {
             return toks;
         }
+        let plain = format!(" {} ", normalize(text));
         let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
         let mut i = 0;
         while i < toks.len() {

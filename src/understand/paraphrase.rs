@@ -130,16 +130,8 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     // member (no quote or statement can explain them then).
     let ent_ids: Vec<&str> = content.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids[0].as_str()) } else { None }).collect();
     for e in &named {
-        let mut facts = store.facts_about(e, None)?;
-        if facts.len() > MAX_FACTS_PER_NAME {
-            continue;
-        }
-        let inbound = store.facts_with_object(&Value::Entity(e.clone()), None)?;
-        if inbound.len() > MAX_FACTS_PER_NAME {
-            continue;
-        }
-        facts.extend(inbound);
-        for f in facts {
+        let Some(facts) = facts_around(r, store, e)? else { continue };
+        for f in facts.iter().cloned() {
             if !seen.insert((f.subject.clone(), f.relation.clone(), f.object.key())) {
                 continue;
             }
@@ -238,6 +230,37 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         _ => Ranked::Nothing,
     })
 }
+
+/// The facts with a name on either side, read once per reader (the
+/// reader is rebuilt when the store changes); None for a name with more
+/// than MAX_FACTS_PER_NAME on a side.
+fn facts_around(r: &Reader, store: &Store, e: &str) -> anyhow::Result<Option<std::sync::Arc<Vec<Fact>>>> {
+    if let Some(hit) = r.entity_facts.lock().ok().and_then(|m| m.get(e).cloned()) {
+        return Ok(hit);
+    }
+    let mut facts = store.facts_about(e, None)?;
+    let read = if facts.len() > MAX_FACTS_PER_NAME {
+        None
+    } else {
+        let inbound = store.facts_with_object(&Value::Entity(e.to_string()), None)?;
+        if inbound.len() > MAX_FACTS_PER_NAME {
+            None
+        } else {
+            facts.extend(inbound);
+            Some(std::sync::Arc::new(facts))
+        }
+    };
+    if let Ok(mut m) = r.entity_facts.lock() {
+        if m.len() >= MAX_CACHED_NAMES {
+            m.clear();
+        }
+        m.insert(e.to_string(), read.clone());
+    }
+    Ok(read)
+}
+
+/// At most this many names' facts are kept between questions.
+const MAX_CACHED_NAMES: usize = 10_000;
 
 /// The subjects of the store's statements by relation, or None when the
 /// store has more than MAX_STATEMENT_SCAN facts (or cannot be read).
