@@ -22,7 +22,7 @@
 //! fillers and stopwords, which never become tokens) need no use.
 
 use super::grammar::{Ask, Query, Set, Time};
-use super::lexer::{Tok, Wh};
+use super::lexer::{Prep, Tok, Wh};
 use super::Reader;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::{Date, Value};
@@ -39,6 +39,8 @@ struct Uses {
     /// Whether a when-clause dates the query ("... when the outage
     /// happened"): its "when" is not the question word.
     during: bool,
+    /// Whether the query orders by time ("after X", "before he joined").
+    ordered: bool,
 }
 
 impl Uses {
@@ -111,7 +113,10 @@ impl Uses {
                 self.during = true;
                 self.set(s);
             }
-            Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) => self.set(s),
+            Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) => {
+                self.ordered = true;
+                self.set(s);
+            }
             Time::Now | Time::Any | Time::Ended | Time::Current => {}
         }
     }
@@ -222,6 +227,17 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     let piled = toks.windows(2).filter(|w| w.iter().all(|t| matches!(t, Tok::Rel(..) | Tok::Kind(_)))).count();
     if !asked && piled > 1 {
         return Err(Gap { missing: vec![], understood });
+    }
+    // "What happened after the outage?": "after" and "before" must order
+    // the query by time ("since when" asks a date).
+    for (i, t) in toks.iter().enumerate() {
+        if let Tok::Prep(p @ (Prep::After | Prep::Before)) = t {
+            let since_when = i == 0 && matches!(toks.get(1), Some(Tok::Wh(Wh::When)));
+            if !u.ordered && !since_when {
+                missing.push(if *p == Prep::After { "after" } else { "before" }.to_string());
+                break;
+            }
+        }
     }
     let asking = match super::grammar::inner_when(toks) {
         Some(at) if u.during => &toks[..at],
