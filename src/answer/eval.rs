@@ -480,6 +480,21 @@ impl Ctx<'_> {
         Ok(out)
     }
 
+    /// Values outside a disagreement: when some have a source not marked
+    /// unreliable and others only unreliable ones, the latter are set
+    /// aside (returned second), else nothing is.
+    fn set_aside<T>(&self, items: Vec<T>, facts_of: impl Fn(&T) -> Vec<Fact>) -> anyhow::Result<(Vec<T>, Vec<T>)> {
+        let mut trusted = Vec::with_capacity(items.len());
+        for item in &items {
+            trusted.push(!self.unreliable_only(&facts_of(item))?);
+        }
+        if !(trusted.iter().any(|t| *t) && trusted.iter().any(|t| !*t)) {
+            return Ok((items, Vec::new()));
+        }
+        let (kept, left): (Vec<_>, Vec<_>) = items.into_iter().zip(trusted).partition(|(_, t)| *t);
+        Ok((kept.into_iter().map(|(i, _)| i).collect(), left.into_iter().map(|(i, _)| i).collect()))
+    }
+
     /// The facts that date a clause: those with a source not marked
     /// unreliable, when there are any ("before he joined Alibaba" is 2019
     /// by the reliable sources, not 2014 by an unreliable one).
@@ -560,7 +575,7 @@ fn join_names(names: &[String]) -> String {
     }
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -599,22 +614,10 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             // shows both sides instead).
             let mut aside: Vec<String> = Vec::new();
             if !flags.iter().any(|f| *f) {
-                let mut trusted = Vec::new();
-                for h in &hits {
-                    trusted.push(!cx.unreliable_only(&h.facts)?);
-                }
-                if trusted.iter().any(|t| *t) && trusted.iter().any(|t| !*t) {
-                    let mut kept = Vec::new();
-                    for (h, t) in hits.into_iter().zip(&trusted) {
-                        if *t {
-                            kept.push(h);
-                        } else {
-                            aside.push(cx.show(&h.value));
-                        }
-                    }
-                    hits = kept;
-                    flags = vec![false; hits.len()];
-                }
+                let (kept, left) = cx.set_aside(hits, |h| h.facts.clone())?;
+                aside = left.iter().map(|h| cx.show(&h.value)).collect();
+                hits = kept;
+                flags = vec![false; hits.len()];
             }
             let rel_name = match inner {
                 Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
@@ -676,7 +679,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             // A date asked about holds a value within it ("released in
             // 2021" for May 2021).
             let within = |v: &Value| {
-                items.iter().any(|i| matches!((&i.value, v), (Value::Date(a), Value::Date(b)) if a.start() <= b.start() && b.end() <= a.end()))
+                items.iter().any(|i| matches!((&i.value, v), (Value::Date(a), Value::Date(b)) if b.within(a)))
             };
             let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key()) || within(&h.value)).collect();
             let item_name = items.first().map(|h| cx.show(&h.value)).unwrap_or_default();
@@ -822,23 +825,15 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 let events: Vec<(String, String, String)> = out.iter().map(|(_, f)| (f.subject.clone(), f.relation.clone(), f.object.key())).collect();
                 events.iter().any(|e| events.iter().filter(|x| *x == e).count() > 1)
             };
+            let facts_of = |v: &String| -> Vec<Fact> { out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect() };
             let mut aside: Vec<String> = Vec::new();
             let mut distinct = distinct;
             if !conflict {
-                let mut trusted = Vec::new();
-                for v in &distinct {
-                    let fs: Vec<Fact> = out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect();
-                    trusted.push(!cx.unreliable_only(&fs)?);
-                }
-                if trusted.iter().any(|t| *t) && trusted.iter().any(|t| !*t) {
-                    let (kept, left): (Vec<_>, Vec<_>) = distinct.into_iter().zip(trusted).partition(|(_, t)| *t);
-                    distinct = kept.into_iter().map(|(v, _)| v).collect();
-                    aside = left.into_iter().map(|(v, _)| v).collect();
-                }
+                (distinct, aside) = cx.set_aside(distinct, facts_of)?;
             }
             let mut parts = Vec::new();
             for v in &distinct {
-                let fs: Vec<Fact> = out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect();
+                let fs = facts_of(v);
                 let sources: Vec<String> = fs.iter().flat_map(|f| f.sources.clone()).filter(|s| !s.is_empty()).collect();
                 values.push(AnswerValue { value: v.clone(), sources, conflict });
                 // A place or an employer that still holds is said in the
@@ -1136,10 +1131,7 @@ pub fn single_entity(a: &Answer, r: &Reader) -> Option<String> {
 /// The date a fact places its clause at: its event date or start, a date
 /// value ("occurred on December 2022"), or its end.
 fn fact_date(f: &Fact) -> Option<Date> {
-    f.when().or(match f.object {
-        Value::Date(d) => Some(d),
-        _ => None,
-    }).or(f.until)
+    f.dated().or(f.until)
 }
 
 /// Whether a fact lies after (or before) `pivot`: its date, or for an

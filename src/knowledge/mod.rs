@@ -62,6 +62,12 @@ impl Date {
         (self.year, self.month.unwrap_or(12), self.day.unwrap_or(31))
     }
 
+    /// Whether the whole span of `self` lies within `outer` (May 2023 is
+    /// within 2023).
+    pub fn within(&self, outer: &Date) -> bool {
+        outer.start() <= self.start() && self.end() <= outer.end()
+    }
+
     /// Whether the whole span of `self` lies before the start of `other`.
     pub fn before(&self, other: &Date) -> bool {
         self.end() < other.start()
@@ -427,5 +433,13 @@ impl Fact {
     /// The date the fact is best placed at: its event date, its start or its end.
     pub fn when(&self) -> Option<Date> {
         self.on.or(self.since)
+    }
+
+    /// Its date, or a date that is its value ("occurred on December 2022").
+    pub fn dated(&self) -> Option<Date> {
+        self.when().or(match self.object {
+            Value::Date(d) => Some(d),
+            _ => None,
+        })
     }
 }

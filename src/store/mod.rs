@@ -337,17 +337,24 @@ impl Store {
             let Some(body) = k.len().checked_sub(9).map(|end| &k[..end]) else { continue };
             let mut parts = body.rsplitn(3, |&b| b == 0);
             let (Some(subject), Some(rel)) = (parts.next(), parts.next()) else { continue };
-            let mut sk = vec![b'S'];
-            sk.extend_from_slice(subject);
-            sk.push(0);
-            sk.extend_from_slice(rel);
-            sk.push(0);
-            sk.extend_from_slice(&k[k.len() - 8..]);
-            if let Some(v) = self.db.get(&sk)? {
-                out.push(decode(&sk, &v)?);
-            }
+            out.extend(self.fact_of_object_key(subject, rel, &k)?);
         }
         Ok(out)
+    }
+
+    /// The fact an object-index key points at: the S key rebuilt from its
+    /// subject, relation and id (the key's last 8 bytes).
+    fn fact_of_object_key(&self, subject: &[u8], rel: &[u8], k: &[u8]) -> Result<Option<Fact>, StoreError> {
+        let mut sk = vec![b'S'];
+        sk.extend_from_slice(subject);
+        sk.push(0);
+        sk.extend_from_slice(rel);
+        sk.push(0);
+        sk.extend_from_slice(&k[k.len() - 8..]);
+        match self.db.get(&sk)? {
+            Some(v) => Ok(Some(decode(&sk, &v)?)),
+            None => Ok(None),
+        }
     }
 
     /// The facts of `relation` whose object is a date within `within`
@@ -367,18 +374,9 @@ impl Store {
             if rel != relation.as_bytes() {
                 continue;
             }
-            let mut sk = vec![b'S'];
-            sk.extend_from_slice(subject);
-            sk.push(0);
-            sk.extend_from_slice(rel);
-            sk.push(0);
-            sk.extend_from_slice(&k[k.len() - 8..]);
-            if let Some(v) = self.db.get(&sk)? {
-                let f: Fact = decode(&sk, &v)?;
-                if let crate::knowledge::Value::Date(d) = &f.object {
-                    if within.start() <= d.start() && d.end() <= within.end() {
-                        out.push(f);
-                    }
+            if let Some(f) = self.fact_of_object_key(subject, rel, &k)? {
+                if matches!(&f.object, crate::knowledge::Value::Date(d) if d.within(within)) {
+                    out.push(f);
                 }
             }
         }

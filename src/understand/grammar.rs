@@ -703,7 +703,7 @@ fn has_unknown(toks: &[Tok]) -> Option<String> {
 }
 
 /// Whether a question is in the past tense: a past auxiliary or verb form.
-fn is_past(r: &Reader, toks: &[Tok]) -> bool {
+pub(crate) fn is_past(r: &Reader, toks: &[Tok]) -> bool {
     let aux = toks.iter().find_map(|t| if let Tok::Aux(a) = t { Some(*a) } else { None });
     match aux {
         // The perfect ("who has been CEO", "has Jia left") asks about any

@@ -61,6 +61,21 @@ pub enum Aux {
 }
 
 impl Aux {
+    /// The words [`aux_word`] reads as this auxiliary (its multi-word
+    /// forms aside), for matching them in text.
+    pub fn forms(self) -> &'static [&'static str] {
+        match self {
+            Aux::Be => &["is", "are", "am", "be"],
+            Aux::Was => &["was", "were", "been"],
+            Aux::Do => &["do", "does"],
+            Aux::Did => &["did"],
+            Aux::Have => &["has", "have"],
+            Aux::Had => &["had"],
+            Aux::Will => &["will", "would", "shall", "can", "could", "should"],
+            Aux::Become => &["become", "became", "becomes"],
+        }
+    }
+
     /// Whether the auxiliary puts the clause in the past.
     pub fn past(self) -> bool {
         matches!(self, Aux::Was | Aux::Did | Aux::Had | Aux::Become)

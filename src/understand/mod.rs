@@ -864,15 +864,15 @@ impl Reader {
         if trimmed.chars().count() > 1000 {
             return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
         }
+        // The question normalised once, padded, for the word lists below.
+        let plain = format!(" {} ", normalize(trimmed));
         let toks = grammar::without_light_verb(self, self.tokens(trimmed));
         let toks = self.possessive_names(store, trimmed, toks)?;
-        let toks = self.as_role(trimmed, toks);
+        let toks = self.as_role(&plain, toks);
         let toks = self.preposition_before_date(toks);
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
-        // The question normalised once, padded, for the word lists below.
-        let plain = format!(" {} ", normalize(trimmed));
         let time_word = self.time_word(&plain, trimmed, &toks);
         let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
@@ -900,15 +900,10 @@ impl Reader {
             if time_word.is_none() {
                 match paraphrase::rank(self, store, &toks, conv)? {
                     paraphrase::Ranked::Answer(picks) => {
-                        let past = toks.iter().any(|t| matches!(t, Tok::Aux(a) if a.past()));
-                        let a = eval::picked(self, store, &picks, text, past)?;
+                        let a = eval::picked(self, store, &picks, text, grammar::is_past(self, &toks))?;
                         if a.status == Status::Answered {
                             if let Some(first) = picks.first() {
-                                let named = toks.iter().find_map(|t| match t {
-                                    Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].clone()),
-                                    _ => None,
-                                });
-                                conv.focus = named.or(Some(first.fact.subject.clone()));
+                                conv.focus = Some(single_names(&toks).next().unwrap_or(&first.fact.subject).to_string());
                             }
                             conv.answer_focus = eval::single_entity(&a, self);
                             conv.last_query = None;
@@ -923,10 +918,7 @@ impl Reader {
         // A question not answered still says who it is about: "he" in the
         // next question refers to its one name.
         if query.is_err() {
-            let mut named = toks.iter().filter_map(|t| match t {
-                Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].as_str()),
-                _ => None,
-            });
+            let mut named = single_names(&toks);
             if let Some(first) = named.next() {
                 if named.all(|e| e == first) {
                     conv.focus = Some(first.to_string());
@@ -1055,11 +1047,10 @@ impl Reader {
     /// noun for the holder of a relation that takes the name's kind ("CEO"
     /// of a company) read as that noun of the name ("who was CEO of
     /// Alibaba"); the verb says only how the role is held.
-    fn as_role(&self, text: &str, toks: Vec<Tok>) -> Vec<Tok> {
-        if !text.to_ascii_lowercase().contains(" as ") {
+    fn as_role(&self, plain: &str, toks: Vec<Tok>) -> Vec<Tok> {
+        if !plain.contains(" as ") {
             return toks;
         }
-        let plain = format!(" {} ", normalize(text));
         let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
         let mut i = 0;
         while i < toks.len() {
@@ -1197,6 +1188,14 @@ impl Reader {
         }
         Entity { id, name: name.to_string(), kind: kind.to_string(), aliases: vec![] }
     }
+}
+
+/// The names of a question that are not ambiguous, in order.
+fn single_names(toks: &[Tok]) -> impl Iterator<Item = &str> {
+    toks.iter().filter_map(|t| match t {
+        Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].as_str()),
+        _ => None,
+    })
 }
 
 fn number_word_here(w: &str) -> bool {

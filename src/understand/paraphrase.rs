@@ -16,12 +16,12 @@
 //! decline: negation, "before" and "after", yes/no questions, names that
 //! are ambiguous, and time words ("former", "now").
 
-use super::lexer::{Aux, Prep, Role, Tok, Wh};
+use super::lexer::{Prep, Role, Tok, Wh};
 use super::Reader;
 use crate::engine::Conversation;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::normalize::normalize;
-use crate::knowledge::{Date, Fact, Value};
+use crate::knowledge::{Fact, Value};
 use crate::store::Store;
 use std::collections::{HashMap, HashSet};
 
@@ -88,8 +88,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
     let yes_no = wh.is_none() && matches!(toks.first(), Some(Tok::Aux(_)));
     let Some(named) = names(r, toks, conv) else { return Ok(Ranked::Nothing) };
-    let past = toks.iter().any(|t| matches!(t, Tok::Aux(a) if a.past()))
-        || toks.iter().any(|t| matches!(t, Tok::Rel(_, w) if w.split(' ').any(|x| r.is_past_form(x))));
+    let past = super::grammar::is_past(r, toks);
     // An auxiliary after the verb starts a clause of its own ("what did
     // X say he would do"): its words count, and only a statement that has
     // them explains them.
@@ -517,7 +516,7 @@ fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grad
             let name = normalize(r.name(id));
             (c.words.text.contains(&format!(" {name} ")) || c.words.text.contains(&format!(" {span} "))).then_some(Grade::Name)
         }
-        Tok::Aux(a) => aux_forms(*a).iter().any(|w| c.words.text.contains(&format!(" {w} "))).then_some(Grade::Weak),
+        Tok::Aux(a) => a.forms().iter().any(|w| c.words.text.contains(&format!(" {w} "))).then_some(Grade::Weak),
         Tok::Rel(ms, _) => {
             if ms.iter().any(|m| r.lex.relations[m.rel].name == f.relation) {
                 Some(Grade::Strong)
@@ -531,23 +530,9 @@ fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grad
                 || r.lex.relation(&f.relation).is_some_and(|rel| rel.subject.iter().chain(&rel.object).any(|x| x == k)),
         ),
         Tok::Num(n, _) => strong(matches!(f.object, Value::Number { amount, .. } if (amount - n).abs() <= 1e-9 * n.abs().max(1.0))),
-        Tok::Date(d) => date_of(f).is_some_and(|x| within(&x, d)).then_some(Grade::Name),
+        Tok::Date(d) => f.dated().is_some_and(|x| x.within(d)).then_some(Grade::Name),
         Tok::Title => strong(r.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some())),
         _ => None,
-    }
-}
-
-/// The words of an auxiliary, as the lexer reads them.
-fn aux_forms(a: Aux) -> &'static [&'static str] {
-    match a {
-        Aux::Be => &["is", "are", "am", "be"],
-        Aux::Was => &["was", "were", "been"],
-        Aux::Do => &["do", "does"],
-        Aux::Did => &["did"],
-        Aux::Have => &["has", "have"],
-        Aux::Had => &["had"],
-        Aux::Will => &["will", "would", "shall", "can", "could", "should"],
-        Aux::Become => &["become", "became", "becomes"],
     }
 }
 
@@ -555,17 +540,6 @@ fn aux_forms(a: Aux) -> &'static [&'static str] {
 /// its words.
 fn named_all(c: &Candidate, content: &[&Tok], r: &Reader) -> bool {
     content.iter().filter(|t| matches!(t, Tok::Ent(..))).all(|t| explains(r, c, t, &[]).is_some())
-}
-
-fn date_of(f: &Fact) -> Option<Date> {
-    f.when().or(match f.object {
-        Value::Date(d) => Some(d),
-        _ => None,
-    })
-}
-
-fn within(inner: &Date, outer: &Date) -> bool {
-    outer.start() <= inner.start() && inner.end() <= outer.end()
 }
 
 /// The question a candidate answers, in the lexicon's words.
@@ -605,9 +579,5 @@ pub fn canonical(r: &Reader, f: &Fact, side: Side) -> String {
             _ => format!("why: {}", rel.sentence(true, &subject, &object)),
         },
     };
-    let mut c = q.chars();
-    match c.next() {
-        Some(first) => format!("{}{}?", first.to_uppercase(), c.as_str()),
-        None => q,
-    }
+    format!("{}?", crate::answer::eval::capitalise(&q))
 }
