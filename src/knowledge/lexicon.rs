@@ -254,6 +254,10 @@ pub struct Language {
     /// carries the relation, and the verb is read as part of it.
     #[serde(default)]
     pub light_verbs: Vec<String>,
+    /// Prepositions that "where" stands for at the end of a relation
+    /// phrase: "Where did X do his PhD?" reads "do PhD at".
+    #[serde(default)]
+    pub place_particles: Vec<String>,
 }
 
 /// A domain's kinds and relations, merged from its lexicon files.

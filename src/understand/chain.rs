@@ -282,6 +282,11 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
         }
         i += 1;
     }
+    // A pronoun the chain has not read refers to something the chain
+    // does not hold ("the person heading X - who's their manager?").
+    if toks.iter().enumerate().any(|(i, t)| matches!(t, Tok::Pron(..)) && !used[i]) {
+        return Err(NotUnderstood::NoReading);
+    }
     // Reciprocal words attach to the nearest relation phrase.
     for (rpos, _) in toks.iter().enumerate().filter(|(_, t)| **t == Tok::Recip) {
         let nearest = steps

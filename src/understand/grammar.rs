@@ -565,7 +565,9 @@ fn relative_clause(p: &P, i: usize, kind: Option<&str>, marked: bool) -> R<Optio
         }
         let start = if passive { k + 2 } else { k + 1 };
         if let Some((object, end)) = noun_phrase(p, start)? {
-            let (agent, patient) = if passive { (Some(&object), None) } else { (None, Some(&object)) };
+            // The head's kind stands on its own side of the verb.
+            let head_set = kind.map(|k| Set::Filter { base: None, kind: Some(k.to_string()), class: None, related: None });
+            let (agent, patient) = if passive { (Some(&object), head_set.as_ref()) } else { (head_set.as_ref(), Some(&object)) };
             let m = choose_verb(p.r, &verbs, agent, patient, None);
             // The head is the fact's subject for an active verb, its object
             // for a passive one (and the reverse for inverse verbs).
@@ -1275,7 +1277,10 @@ fn choose_verb(r: &Reader, ms: &[Mention], agent: Option<&Set>, patient: Option<
             s += if rel.subject.is_empty() || rel.subject.contains(k) { 2 } else { -3 };
         }
         if let Some(k) = ok {
-            s += if rel.object.is_empty() || rel.object.contains(k) { 2 } else { -3 };
+            // A relation to a date, a number or a text has no thing on
+            // its object side.
+            let fits = rel.value == ValueType::Entity && (rel.object.is_empty() || rel.object.contains(k));
+            s += if fits { 2 } else { -3 };
         }
         s
     };
@@ -1303,6 +1308,16 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
             _ => Ask::Where(set, other),
         };
         return Ok(Some(Query { ask, past: last.past }));
+    }
+    // "In what subject?", "Which year?": a question word and a relation
+    // noun, with no name, ask the noun of the conversation's topic, as
+    // "what is its subject?" does.
+    if let [Tok::Wh(Wh::What | Wh::Which), Tok::Rel(ms, w)] = content.as_slice() {
+        if let Some(topic) = conv.focus.as_ref().filter(|_| ms.iter().any(|m| matches!(m.role, Role::ObjectNoun | Role::SubjectNoun))) {
+            let aux = if last.past { super::lexer::Aux::Was } else { super::lexer::Aux::Be };
+            let toks = [Tok::Wh(Wh::What), Tok::Aux(aux), Tok::Ent(vec![topic.clone()], r.name(topic).to_string()), Tok::Rel(ms.clone(), w.clone())];
+            return read_clause(r, &toks, conv).map(Some);
+        }
     }
     let lone = match content.as_slice() {
         [Tok::Ent(ids, name)] => Some((ids, name)),

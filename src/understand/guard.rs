@@ -33,6 +33,8 @@ use std::collections::HashSet;
 struct Uses {
     entities: HashSet<String>,
     rels: HashSet<usize>,
+    /// How many times each relation is joined.
+    joins: std::collections::HashMap<usize, usize>,
     kinds: HashSet<String>,
     dates: Vec<Date>,
     numbers: Vec<f64>,
@@ -77,6 +79,7 @@ impl Uses {
             Set::Literal(v) => self.value(v),
             Set::Join { rel, of, time, .. } => {
                 self.rels.insert(*rel);
+                *self.joins.entry(*rel).or_default() += 1;
                 self.set(of);
                 self.time(time);
             }
@@ -98,6 +101,7 @@ impl Uses {
             }
             Set::Event { rel, subject, object } => {
                 self.rels.insert(*rel);
+                *self.joins.entry(*rel).or_default() += 1;
                 self.set(subject);
                 if let Some(o) = object {
                     self.set(o);
@@ -217,6 +221,9 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
             }
         }
     }
+    if let Some(w) = one_join_twice(toks, &u) {
+        missing.push(w);
+    }
     // Text with no question word, no imperative and no yes/no form reads
     // as a question only when its relation words go together ("GPT-3
     // launch year?", "the scriptwriter of Kismet also wrote movies"):
@@ -246,11 +253,41 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     if let Some(w) = wh_misfit(r, asking, q) {
         missing.push(w);
     }
+    understood.retain(|w| !missing.contains(w));
     if missing.is_empty() {
         Ok(())
     } else {
         Err(Gap { missing, understood })
     }
+}
+
+/// A relation phrase explained only by a join that an earlier phrase
+/// already explains, with a pronoun between them: "the person heading X -
+/// who's their manager?" read as who heads X uses "heading" and "manager"
+/// for one join and leaves "their" unread. (A noun and a verb of one
+/// relation may name one step: "how many units did Alibaba split into",
+/// "the director that directed X".)
+fn one_join_twice(toks: &[Tok], u: &Uses) -> Option<String> {
+    let mut left = u.joins.clone();
+    let mut last_use: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (i, t) in toks.iter().enumerate() {
+        let Tok::Rel(ms, w) = t else { continue };
+        let mut rels: Vec<usize> = ms.iter().map(|m| m.rel).filter(|rel| u.rels.contains(rel)).collect();
+        rels.dedup();
+        if rels.is_empty() {
+            continue;
+        }
+        if let Some(&rel) = rels.iter().find(|rel| left.get(rel).is_some_and(|n| *n > 0)) {
+            *left.entry(rel).or_default() -= 1;
+            last_use.insert(rel, i);
+            continue;
+        }
+        let between = |from: usize| toks[from + 1..i].iter().any(|t| matches!(t, Tok::Pron(..)));
+        if rels.iter().all(|rel| last_use.get(rel).is_some_and(|&from| between(from))) {
+            return Some(w.clone());
+        }
+    }
+    None
 }
 
 /// The question word (or the yes/no form) when the query does not ask

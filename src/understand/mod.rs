@@ -516,7 +516,10 @@ impl Reader {
                     // A particle moved to the front ("into how many units
                     // did X split"): the verb matches without it, ranked
                     // below full matches.
-                    ok = p.stems[k..].iter().all(|w| matches!(lexer::prep_word(w), Ok(("", _))) && question.contains(&w.as_str()));
+                    // "Where did X do his PhD?": "where" stands for a
+                    // missing place particle.
+                    let place = question.contains(&"where") && self.lex.relations[p.mention.rel].value == ValueType::Entity;
+                    ok = p.stems[k..].iter().all(|w| matches!(lexer::prep_word(w), Ok(("", _))) && (question.contains(&w.as_str()) || place && self.lang.place_particles.iter().any(|p| p == w)));
                     partial = true;
                     wi = matched_end;
                     break;
@@ -633,7 +636,8 @@ impl Reader {
             // A relation phrase that starts with a preposition ("in charge
             // of") is read as the phrase, not as the preposition.
             let grammar = lexer::grammar_token(&joined);
-            if let Ok((_, Tok::Prep(_))) = &grammar {
+            // So does one that starts with an auxiliary ("do his PhD at").
+            if let Ok((_, Tok::Prep(_) | Tok::Aux(_))) = &grammar {
                 let phrase = self.phrase_at(rest, &words[..i]).filter(|(_, used)| *used >= 2);
                 // A name as long wins ("In the Mood for Love").
                 if let Some((ms, used)) = phrase.filter(|(_, used)| bracket.is_none() && self.entity_at(rest, None).is_none_or(|(_, l)| l < *used)) {
@@ -727,7 +731,12 @@ impl Reader {
                 let personal = self.lang.personal_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
                 let possessive = self.lang.possessive_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
                 let kind = rest[..best].iter().find_map(|w| self.kind_nouns.get(*w).cloned());
-                toks.push(Tok::Pron(personal, possessive, kind));
+                // "the company that built X" is a noun and its relative
+                // clause, not the pronoun "the company".
+                match kind {
+                    Some(k) if rest.get(best) == Some(&"that") && rest.get(best + 1).is_some_and(|w| !self.stopwords.contains(*w)) => toks.push(Tok::Kind(k)),
+                    kind => toks.push(Tok::Pron(personal, possessive, kind)),
+                }
             } else if klen == best && (elen < best || best == 1) {
                 let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
                 toks.push(Tok::Kind(k));
@@ -864,6 +873,9 @@ impl Reader {
         if trimmed.chars().count() > 1000 {
             return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
         }
+        if let Some(a) = self.dislocated(store, conv, trimmed, max)? {
+            return Ok(a);
+        }
         // The question normalised once, padded, for the word lists below.
         let plain = format!(" {} ", normalize(trimmed));
         let toks = grammar::without_light_verb(self, self.tokens(trimmed));
@@ -892,6 +904,22 @@ impl Reader {
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
         let query = query.map(|q| self.leave_out_named(&plain, q, conv));
+        if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading) = &query {
+            if let Some((q, place)) = self.without_place(&plain, &toks, conv) {
+                let a = eval::evaluate(self, store, &q, text, max)?;
+                let names: Vec<String> = single_names(&toks).map(String::from).collect();
+                let mut placed = a.status == Status::Answered;
+                for v in &a.answers {
+                    placed &= match self.resolve_exact(&v.value) {
+                        Some(e) => linked(store, &e, &place, &names)?,
+                        None => false,
+                    };
+                }
+                if placed {
+                    return Ok(self.remember(conv, q, a));
+                }
+            }
+        }
         // What the grammar could not read precisely, the paraphrase ranker
         // may: it answers only when facts explain every word, and
         // otherwise offers the question it can answer.
@@ -941,12 +969,7 @@ impl Reader {
                         format!("I don't know: the sources don't give its name; I know it only as {desc}."),
                     );
                 }
-                if let Some(t) = q.topic() {
-                    conv.focus = Some(t);
-                }
-                conv.answer_focus = eval::single_entity(&a, self);
-                conv.last_query = Some(q);
-                a
+                self.remember(conv, q, a)
             }
             Err(grammar::NotUnderstood::Ambiguous(name, ids)) => {
                 let cands: Vec<String> = ids.iter().map(|id| self.describe_short(store, id)).collect();
@@ -971,6 +994,50 @@ impl Reader {
         Ok(answer)
     }
 
+    /// "The person heading X at Y - who's their manager?": a noun phrase
+    /// set before a question that refers to it by a pronoun. The phrase is
+    /// read as "who (or what) is ...?"; when that names exactly one thing,
+    /// the question is asked with the pronoun referring to it. Otherwise
+    /// the whole text is read as it is.
+    fn dislocated(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Option<Answer>> {
+        let Some((left, right)) = [" - ", " \u{2013} ", " \u{2014} ", ": ", ", "].iter().find_map(|sep| text.split_once(sep)) else { return Ok(None) };
+        let (left, right) = (left.trim(), right.trim());
+        let right_toks = self.tokens(right);
+        let left_toks = self.tokens(left);
+        let asks = matches!(right_toks.first(), Some(Tok::Wh(_)) | Some(Tok::Aux(_)));
+        let refers = right_toks.iter().any(|t| matches!(t, Tok::Pron(..)));
+        let describes = left_toks.iter().any(|t| matches!(t, Tok::Rel(..) | Tok::Kind(_)));
+        let plain_phrase = !left_toks.iter().any(|t| matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::Pron(..) | Tok::List));
+        if !(asks && refers && describes && plain_phrase) {
+            return Ok(None);
+        }
+        let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if k == "person")) { "Who" } else { "What" };
+        let mut scratch = Conversation::default();
+        let named = self.answer(store, &mut scratch, &format!("{wh} is {left}?"), max)?;
+        let Some(one) = eval::single_entity(&named, self).filter(|_| named.status == Status::Answered) else { return Ok(None) };
+        let mut inner = conv.clone();
+        inner.focus = Some(one.clone());
+        inner.answer_focus = Some(one);
+        let mut a = self.answer(store, &mut inner, right, max)?;
+        if a.status != Status::Answered {
+            return Ok(None);
+        }
+        a.question = text.to_string();
+        *conv = inner;
+        Ok(Some(a))
+    }
+
+    /// Keeps what the next question may refer to: the query's topic, the
+    /// one entity the answer names, and the query itself.
+    fn remember(&self, conv: &mut Conversation, q: grammar::Query, a: Answer) -> Answer {
+        if let Some(t) = q.topic() {
+            conv.focus = Some(t);
+        }
+        conv.answer_focus = eval::single_entity(&a, self);
+        conv.last_query = Some(q);
+        a
+    }
+
     /// "Alibaba's hybrid cloud": a name in the possessive followed by a
     /// name of something linked to it (by a fact, or by two: the hybrid
     /// cloud unit is part of Alibaba Cloud, which is part of Alibaba) is
@@ -980,28 +1047,11 @@ impl Reader {
             return Ok(toks);
         }
         let lowered = crate::knowledge::normalize::fold(text).to_lowercase().replace('\u{2019}', "'");
-        let linked = |from: &str, to: &str| -> anyhow::Result<bool> {
-            let step = |id: &str| -> anyhow::Result<Vec<String>> {
-                let mut out: Vec<String> = store.facts_about(id, None)?.into_iter().filter_map(|f| f.object.entity().map(String::from)).collect();
-                out.extend(store.facts_with_object(&Value::Entity(id.to_string()), None)?.into_iter().map(|f| f.subject));
-                Ok(out)
-            };
-            let first = step(from)?;
-            if first.iter().any(|x| x == to) {
-                return Ok(true);
-            }
-            for mid in first.iter().take(50) {
-                if store.facts_about(mid, None)?.iter().any(|f| f.object.entity() == Some(to)) {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        };
         let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
         for t in toks {
             if let (Some(Tok::Ent(a, span_a)), Tok::Ent(b, span_b)) = (out.last(), &t) {
                 let possessive = lowered.contains(&format!("{span_a}'s")) || lowered.contains(&format!("{span_a}' "));
-                if possessive && a.len() == 1 && b.len() == 1 && a != b && linked(&b[0], &a[0])? {
+                if possessive && a.len() == 1 && b.len() == 1 && a != b && linked(store, &b[0], &a[0], &[])? {
                     let span = format!("{span_a} {span_b}");
                     out.pop();
                     out.push(Tok::Ent(b.clone(), span));
@@ -1011,6 +1061,31 @@ impl Reader {
             out.push(t);
         }
         Ok(out)
+    }
+
+    /// "Who did Zhou Chang report to at Alibaba Cloud?": a name after "at"
+    /// or "in" that places the question within an organisation. When the
+    /// whole question has no reading, the question without it is read;
+    /// its answer stands only if every value is linked to that name (see
+    /// [`linked`]) without passing through the question's other names.
+    fn without_place(&self, plain: &str, toks: &[Tok], conv: &Conversation) -> Option<(grammar::Query, String)> {
+        let places: Vec<usize> = (1..toks.len())
+            .filter(|&i| match (&toks[i - 1], &toks[i]) {
+                (Tok::Prep(lexer::Prep::In | lexer::Prep::Other), Tok::Ent(ids, span)) => {
+                    ids.len() == 1 && (plain.contains(&format!(" at {span} ")) || plain.contains(&format!(" in {span} ")))
+                }
+                _ => false,
+            })
+            .collect();
+        let [at] = places.as_slice() else { return None };
+        let Tok::Ent(ids, _) = &toks[*at] else { return None };
+        let rest: Vec<Tok> = toks.iter().enumerate().filter(|(i, _)| *i + 1 != *at && i != at).map(|(_, t)| t.clone()).collect();
+        if !rest.iter().any(|t| matches!(t, Tok::Ent(..) | Tok::Pron(..))) {
+            return None;
+        }
+        let q = grammar::read(self, &rest, conv, plain).ok()?;
+        guard::check(self, &rest, &q).ok()?;
+        Some((q, ids[0].clone()))
     }
 
     /// "What happened in December 2022?": a relation phrase that ends in
@@ -1191,6 +1266,23 @@ impl Reader {
 }
 
 /// The names of a question that are not ambiguous, in order.
+/// Whether `to` is one fact away from `from` (either way round), or two
+/// (out and then forward: the hybrid cloud unit is part of Alibaba Cloud,
+/// which is part of Alibaba), never passing through an entity of `avoid`.
+fn linked(store: &Store, from: &str, to: &str, avoid: &[String]) -> anyhow::Result<bool> {
+    let mut first: Vec<String> = store.facts_about(from, None)?.into_iter().filter_map(|f| f.object.entity().map(String::from)).collect();
+    first.extend(store.facts_with_object(&Value::Entity(from.to_string()), None)?.into_iter().map(|f| f.subject));
+    if first.iter().any(|x| x == to) {
+        return Ok(true);
+    }
+    for mid in first.iter().filter(|m| !avoid.contains(m)).take(50) {
+        if store.facts_about(mid, None)?.iter().any(|f| f.object.entity() == Some(to)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn single_names(toks: &[Tok]) -> impl Iterator<Item = &str> {
     toks.iter().filter_map(|t| match t {
         Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].as_str()),
