@@ -258,6 +258,11 @@ pub struct Language {
     /// phrase: "Where did X do his PhD?" reads "do PhD at".
     #[serde(default)]
     pub place_particles: Vec<String>,
+    /// Phrases that attribute a claim to a name ("according to X"): for
+    /// the paraphrase ranker the name must be a side of the fact, and the
+    /// phrase itself asks nothing.
+    #[serde(default)]
+    pub attributions: Vec<String>,
 }
 
 /// A domain's kinds and relations, merged from its lexicon files.

@@ -23,7 +23,7 @@ use crate::knowledge::lexicon::{Language, ValueType};
 use crate::knowledge::normalize::{normalize, slug};
 use crate::knowledge::{Entity, Fact, Lexicon, Value};
 use crate::store::Store;
-use lexer::{Mention, Role, Tok};
+use lexer::{Mention, Role, Tok, Wh};
 use std::collections::{HashMap, HashSet};
 
 pub use grammar::{Ask, Query, Set, Time};
@@ -868,7 +868,54 @@ impl Reader {
     }
 
     /// Answers a question within a conversation.
+    ///
+    /// "Which two LLMs did X open-source?": a number before the noun that
+    /// the question asks for counts the answer. The question is read
+    /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        let mut cardinal = None;
+        let a = self.answer_counted(store, conv, text, max, &mut cardinal)?;
+        match cardinal {
+            Some(n) if a.status == Status::Answered && (a.answers.len() != n || a.answers.iter().any(|v| v.conflict)) => {
+                let values: Vec<&str> = a.answers.iter().map(|v| v.value.as_str()).collect();
+                let reply = if values.len() == n {
+                    format!("I don't know: my sources disagree about {}, so I won't guess which {n} you mean.", values.join(", "))
+                } else {
+                    format!("I don't know: you mention {n}, and I know of {} ({}), so I won't guess which you mean.", values.len(), values.join(", "))
+                };
+                Ok(Answer::empty(text, Status::Unknown, reply))
+            }
+            _ => Ok(a),
+        }
+    }
+
+    /// The number before the noun asked for ("the three units", "which two
+    /// models", "X's four tigers"), and the question without it (read
+    /// again, so that "China's AI tigers" may be one name).
+    fn take_cardinal(&self, text: &str, toks: Vec<Tok>) -> (Vec<Tok>, Option<usize>) {
+        if matches!(toks.first(), Some(Tok::Aux(_))) {
+            return (toks, None);
+        }
+        let at = (1..toks.len().saturating_sub(1)).find(|&i| {
+            let Tok::Num(n, false) = toks[i] else { return false };
+            let small = n.fract() == 0.0 && (2.0..=100.0).contains(&n);
+            let before = matches!(toks[i - 1], Tok::Wh(Wh::What | Wh::Which | Wh::Who) | Tok::List | Tok::Aux(lexer::Aux::Be) | Tok::Ent(..));
+            let after = matches!(&toks[i + 1], Tok::Kind(_) | Tok::Ent(..)) || matches!(&toks[i + 1], Tok::Rel(ms, _) if ms.iter().any(|m| !m.role.verb()));
+            small && before && after
+        });
+        let Some(Tok::Num(n, _)) = at.map(|i| &toks[i]) else { return (toks, None) };
+        let n = *n;
+        let is_n = |w: &str| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            w.parse::<f64>().ok().or_else(|| lexer::number_word(&w).ok().map(|(_, n)| n)) == Some(n)
+        };
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let Some(at) = words.iter().position(|w| is_n(w)) else { return (toks, None) };
+        let without: Vec<&str> = words.iter().enumerate().filter(|(i, _)| *i != at).map(|(_, w)| *w).collect();
+        (self.tokens(&without.join(" ")), Some(n as usize))
+    }
+
+    fn answer_counted(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, cardinal: &mut Option<usize>) -> anyhow::Result<Answer> {
         let trimmed = text.trim();
         if trimmed.chars().count() > 1000 {
             return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
@@ -878,7 +925,9 @@ impl Reader {
         }
         // The question normalised once, padded, for the word lists below.
         let plain = format!(" {} ", normalize(trimmed));
-        let toks = grammar::without_light_verb(self, self.tokens(trimmed));
+        let (toks, n) = self.take_cardinal(trimmed, self.tokens(trimmed));
+        *cardinal = n;
+        let toks = grammar::without_light_verb(self, toks);
         let toks = self.possessive_names(store, trimmed, toks)?;
         let toks = self.as_role(&plain, toks);
         let toks = self.preposition_before_date(toks);

@@ -100,11 +100,15 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         [Tok::Wh(_), Tok::Rel(ms, _), Tok::Ent(ids, _), ..] if ids.len() == 1 => Some((ms.clone(), ids[0].clone())),
         _ => None,
     };
+    // "... according to X": the phrase attributes, and X must be a side.
+    let attribution = |i: usize| {
+        matches!((&toks[i], toks.get(i + 1)), (Tok::Rel(_, w), Some(Tok::Ent(..))) if r.lang.attributions.iter().any(|a| normalize(a) == *w))
+    };
     let content: Vec<&Tok> = toks
         .iter()
         .enumerate()
         .filter(|(i, t)| {
-            matches!(t, Tok::Ent(..) | Tok::Rel(..) | Tok::Kind(_) | Tok::Unknown(_) | Tok::Num(..) | Tok::Date(_) | Tok::Title)
+            (matches!(t, Tok::Ent(..) | Tok::Rel(..) | Tok::Kind(_) | Tok::Unknown(_) | Tok::Num(..) | Tok::Date(_) | Tok::Title) && !attribution(*i))
                 || (matches!(t, Tok::Aux(_)) && *i > first_rel)
         })
         .map(|(_, t)| t)
@@ -153,8 +157,17 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             if !past && side != Side::Date && side != Side::Reason && !rel.timeless && !rel.event && f.until.is_some() {
                 continue;
             }
+            // A value that is the only one its relation has for the given
+            // side is one answer, not a member of a list: its evidence
+            // may explain words ("Who ranks X as the world's top
+            // scholar?").
+            let alone = match side {
+                Side::Object => facts.iter().filter(|g| g.relation == f.relation && g.subject == f.subject).count() == 1,
+                Side::Subject => facts.iter().filter(|g| g.relation == f.relation && g.object == f.object).count() == 1,
+                _ => false,
+            };
             let words = r.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
-            let c = candidate(r, f, side, words);
+            let c = candidate(r, f, side, words, alone);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
             tracing::trace!(fact = ?(&c.fact.subject, &c.fact.relation, &c.fact.object), explained, strong, of = content.len(), "candidate");
             if explained == content.len() && strong > 0 {
@@ -201,7 +214,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 continue;
             }
             let words = r.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
-            let c = candidate(r, f, Side::Subject, words);
+            let c = candidate(r, f, Side::Subject, words, false);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
             // With no name to anchor it, the statement must say more than
             // its relation's word.
@@ -209,6 +222,15 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 full.push((strong, c));
             }
         }
+    }
+    // "Who" prefers people where there are any.
+    let person_answer = |c: &Candidate| match c.side {
+        Side::Object => c.fact.object.entity().is_some_and(|o| r.is_person(o)),
+        Side::Subject => r.is_person(&c.fact.subject),
+        _ => true,
+    };
+    if wh == Some(Wh::Who) && full.iter().any(|(_, c)| person_answer(c)) {
+        full.retain(|(_, c)| person_answer(c));
     }
     if !full.is_empty() && !yes_no {
         let top = full.iter().map(|(s, _)| *s).max().unwrap_or(0);
@@ -339,9 +361,13 @@ fn side_for(r: &Reader, f: &Fact, wh: Option<Wh>, yes_no: bool, named: &[String]
         (false, true) => Some(Side::Subject),
         _ => None,
     };
+    // "Who" asks for a person, or for another kind of actor ("who ranks
+    // X": an organisation), never for a place.
+    let place = |id: &str| r.kind(id).is_some_and(|k| r.lex.relations.iter().any(|rel| rel.location && rel.object.iter().any(|o| o == k)));
+    let actor = |id: &str| r.is_person(id) || (r.kind(id).is_some() && !place(id));
     let person = |side: Side| match side {
-        Side::Object => f.object.entity().is_some_and(|o| r.is_person(o)),
-        Side::Subject => r.is_person(&f.subject),
+        Side::Object => f.object.entity().is_some_and(actor),
+        Side::Subject => actor(&f.subject),
         _ => false,
     };
     match wh {
@@ -397,8 +423,8 @@ const MAX_CACHED_WORDS: usize = 100_000;
 
 /// A fact read as the question it answers. Its words are read once per
 /// reader (the reader is rebuilt when the store changes).
-fn candidate<'a>(r: &Reader, fact: Fact, side: Side, relation: &'a HashSet<String>) -> Candidate<'a> {
-    let answer_is_list = matches!(side, Side::Object | Side::Subject) && !matches!(fact.object, Value::Text(_));
+fn candidate<'a>(r: &Reader, fact: Fact, side: Side, relation: &'a HashSet<String>, alone: bool) -> Candidate<'a> {
+    let answer_is_list = !alone && matches!(side, Side::Object | Side::Subject) && !matches!(fact.object, Value::Text(_));
     let key = (format!("{}\0{}\0{}\0{:?}\0{:?}\0{:?}", fact.subject, fact.relation, fact.object.key(), fact.since, fact.on, fact.sources), u8::from(answer_is_list) | (u8::from(side == Side::Date) << 1));
     let cached = r.fact_words.lock().ok().and_then(|m| m.get(&key).cloned());
     let words = match cached {
