@@ -718,13 +718,19 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             let mut out: Vec<(String, Fact)> = Vec::new();
             match &q.ask {
                 Ask::When(..) => {
+                    // A role asked about as ended is dated by its end.
+                    let ended = matches!(pattern, Set::Join { time: Time::Ended, .. });
                     for f in &facts {
                         let d = match &f.object {
+                            _ if ended => f.until,
                             Value::Date(d) if object.is_none() => Some(*d),
                             _ => f.on.or(f.since),
                         };
-                        if let Some(d) = d {
-                            out.push((d.human(), f.clone()));
+                        match (d, f.until) {
+                            (Some(d), _) => out.push((d.human(), f.clone())),
+                            // A state known only to have ended: when it ended.
+                            (None, Some(end)) if !ended => out.push((format!("until {}", end.human()), f.clone())),
+                            _ => {}
                         }
                     }
                     // "When was the restructuring?": the date of its

@@ -108,6 +108,10 @@ pub struct Relation {
     /// count over the relation is declined, with the ones known.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub complete: bool,
+    /// Whether its verbs end a role said after "as" ("stepped down as
+    /// Alibaba's CEO": the CEO of Alibaba who no longer is).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ends: bool,
     /// How much the relation says about an entity, for descriptions
     /// ("Who is X?"): higher comes first; 0 leaves it out.
     #[serde(default = "default_salience")]

@@ -302,6 +302,8 @@ impl Query {
         match &mut self.ask {
             Ask::Values(s) | Ask::Count(s) => outer(r, s, t),
             Ask::Check { set, .. } => outer(r, set, t),
+            // "When did X step down as CEO?": when the role ended.
+            Ask::When(s, _) if *t == Time::Ended => outer(r, s, t),
             Ask::When(..) | Ask::Why(..) | Ask::HowLong(..) | Ask::Where(..) => false,
             Ask::Describe(_) | Ask::Title(..) => false,
         }
@@ -774,13 +776,14 @@ fn dated_things(r: &Reader, toks: &[Tok]) -> Option<Query> {
     Some(Query { ask: Ask::Values(set), past: is_past(r, toks) })
 }
 
-/// "How long has Eddie Wu been CEO (of Alibaba)?": the copula with a
-/// noun for the holder of a relation asks how long the name has held it.
+/// "How long has Eddie Wu been CEO (of Alibaba)?", "When was Daniel
+/// Zhang CEO of Alibaba?": the copula with a noun for the holder of a
+/// relation asks how long, or when, the name held it.
 fn copular_how_long(r: &Reader, toks: &[Tok]) -> Option<Query> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
-    let (x, ms, y) = match content.as_slice() {
-        [Tok::Wh(Wh::HowLong), Tok::Ent(x, _), Tok::Rel(ms, _)] => (x, ms, None),
-        [Tok::Wh(Wh::HowLong), Tok::Ent(x, _), Tok::Rel(ms, _), Tok::Prep(Prep::Of | Prep::Other), Tok::Ent(y, _)] => (x, ms, Some(y)),
+    let (wh, x, ms, y) = match content.as_slice() {
+        [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Rel(ms, _)] => (wh, x, ms, None),
+        [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Rel(ms, _), Tok::Prep(Prep::Of | Prep::Other), Tok::Ent(y, _)] => (wh, x, ms, Some(y)),
         _ => return None,
     };
     if x.len() != 1 || y.is_some_and(|y| y.len() != 1) || !toks.iter().any(|t| matches!(t, Tok::Aux(_))) {
@@ -788,7 +791,9 @@ fn copular_how_long(r: &Reader, toks: &[Tok]) -> Option<Query> {
     }
     let m = ms.iter().find(|m| m.role == Role::SubjectNoun && r.lex.relations[m.rel].value == ValueType::Entity)?;
     let pattern = Set::Join { rel: m.rel, want_subject: false, of: Box::new(Set::Entity(x[0].clone())), time: Time::Any };
-    Some(Query { ask: Ask::HowLong(pattern, y.map(|y| Set::Entity(y[0].clone()))), past: is_past(r, toks) })
+    let other = y.map(|y| Set::Entity(y[0].clone()));
+    let ask = if *wh == Wh::When { Ask::When(pattern, other) } else { Ask::HowLong(pattern, other) };
+    Some(Query { ask, past: is_past(r, toks) })
 }
 
 /// A kind noun right after a relation phrase ("who starred films for

@@ -929,12 +929,16 @@ impl Reader {
         *cardinal = n;
         let toks = grammar::without_light_verb(self, toks);
         let toks = self.possessive_names(store, trimmed, toks)?;
-        let toks = self.as_role(&plain, toks);
+        let (toks, role_time) = self.as_role(&plain, toks);
         let toks = self.preposition_before_date(toks);
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
-        let time_word = self.time_word(&plain, trimmed, &toks);
+        // A role that ended filters holders, and dates "when" by its end;
+        // "how long" asks about the whole interval.
+        let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
+        let role_time = role_time.filter(|_| !asks_time);
+        let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
         let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
             // time of the outermost join; a reading with no join for it
@@ -1171,13 +1175,49 @@ impl Reader {
     /// noun for the holder of a relation that takes the name's kind ("CEO"
     /// of a company) read as that noun of the name ("who was CEO of
     /// Alibaba"); the verb says only how the role is held.
-    fn as_role(&self, plain: &str, toks: Vec<Tok>) -> Vec<Tok> {
+    ///
+    /// "Who stepped down as Alibaba's CEO?", "When did X step down as CEO
+    /// of Y?": a verb, "as" and the role of a name is that role of the
+    /// name; a verb of a relation that `ends` roles asks for a holder who
+    /// no longer holds it (the time returned).
+    fn as_role(&self, plain: &str, toks: Vec<Tok>) -> (Vec<Tok>, Option<Time>) {
         if !plain.contains(" as ") {
-            return toks;
+            return (toks, None);
         }
+        let holders_of = |rms: &[Mention], ids: &[String]| -> Vec<Mention> {
+            let kind = (ids.len() == 1).then(|| self.kind(&ids[0])).flatten();
+            rms.iter().filter(|m| m.role == Role::SubjectNoun && kind.is_some_and(|k| self.lex.relations[m.rel].object.iter().any(|o| o == k))).copied().collect()
+        };
         let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+        let mut time = None;
         let mut i = 0;
         while i < toks.len() {
+            // "stepped down as Alibaba's CEO", "stepped down as (the) CEO of Alibaba"
+            let after_as = match (&toks[i], toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)) {
+                (Tok::Rel(vms, verb), Some(Tok::Ent(ids, span)), Some(Tok::Rel(rms, role)), _) if [" as ", " as the "].iter().any(|a| plain.contains(&format!(" {verb}{a}{span} {role} "))) => {
+                    Some((vms, ids, rms, 3))
+                }
+                (Tok::Rel(vms, verb), Some(Tok::Rel(rms, role)), Some(Tok::Prep(lexer::Prep::Of)), Some(Tok::Ent(ids, span)))
+                    if [" as ", " as the ", " as a "].iter().any(|a| plain.contains(&format!(" {verb}{a}{role} of {span} "))) =>
+                {
+                    Some((vms, ids, rms, 4))
+                }
+                _ => None,
+            };
+            if let Some((vms, ids, rms, used)) = after_as {
+                let holders = holders_of(rms, ids);
+                if vms.iter().any(|m| m.role.verb()) && !holders.is_empty() {
+                    if vms.iter().any(|m| self.lex.relations[m.rel].ends) {
+                        time = Some(Time::Ended);
+                    }
+                    let role = toks.iter().skip(i).find_map(|t| if let Tok::Rel(ms, w) = t { (ms == rms).then(|| w.clone()) } else { None }).unwrap_or_default();
+                    out.push(Tok::Rel(holders, role));
+                    out.push(Tok::Prep(lexer::Prep::Of));
+                    out.push(Tok::Ent(ids.clone(), toks.iter().skip(i).find_map(|t| if let Tok::Ent(x, s) = t { (x == ids).then(|| s.clone()) } else { None }).unwrap_or_default()));
+                    i += used;
+                    continue;
+                }
+            }
             if let (Tok::Rel(vms, _), Some(Tok::Ent(ids, span)), Some(Tok::Rel(rms, role))) = (&toks[i], toks.get(i + 1), toks.get(i + 2)) {
                 let kind = (ids.len() == 1).then(|| self.kind(&ids[0])).flatten();
                 let holders: Vec<Mention> = rms
@@ -1197,7 +1237,7 @@ impl Reader {
             out.push(toks[i].clone());
             i += 1;
         }
-        out
+        (out, time)
     }
 
     /// "What else does that company own?": the values leave out the
