@@ -929,6 +929,8 @@ impl Reader {
         *cardinal = n;
         let toks = grammar::without_light_verb(self, toks);
         let toks = self.possessive_names(store, trimmed, toks)?;
+        let toks = self.without_own(&plain, toks);
+        let toks = purpose_question(&plain, toks);
         let (toks, role_time) = self.as_role(&plain, toks);
         let toks = self.preposition_before_date(toks);
         if toks.is_empty() {
@@ -1171,6 +1173,18 @@ impl Reader {
         out
     }
 
+    /// "Who left X to pursue her own projects?": a possessive before "own"
+    /// refers to the clause's subject, which the question asks for; it
+    /// names nothing to look up.
+    fn without_own(&self, plain: &str, toks: Vec<Tok>) -> Vec<Tok> {
+        let owned = self.lang.possessive_pronouns.iter().any(|p| plain.contains(&format!(" {} own ", normalize(p))));
+        let possessives = toks.iter().filter(|t| matches!(t, Tok::Pron(_, true, _))).count();
+        if !owned || possessives != 1 || !matches!(toks.first(), Some(Tok::Wh(Wh::Who | Wh::What | Wh::Which))) {
+            return toks;
+        }
+        toks.into_iter().filter(|t| !matches!(t, Tok::Pron(_, true, _))).collect()
+    }
+
     /// "Who was running Alibaba as CEO?": a verb, a name and "as" with a
     /// noun for the holder of a relation that takes the name's kind ("CEO"
     /// of a company) read as that noun of the name ("who was CEO of
@@ -1355,6 +1369,26 @@ impl Reader {
 }
 
 /// The names of a question that are not ambiguous, in order.
+/// "What did X leave Y to do?", "What did X leave Y for?": the question
+/// asks for the purpose, as "why did X leave Y?" does.
+fn purpose_question(plain: &str, mut toks: Vec<Tok>) -> Vec<Tok> {
+    let did = matches!(toks.get(1), Some(Tok::Aux(lexer::Aux::Did | lexer::Aux::Do)));
+    if !did || !matches!(toks.first(), Some(Tok::Wh(Wh::What))) {
+        return toks;
+    }
+    let n = toks.len();
+    let drop = if plain.ends_with(" to do ") && matches!(&toks[n.saturating_sub(2)..], [Tok::Prep(_), Tok::Aux(lexer::Aux::Do)]) {
+        2
+    } else if plain.ends_with(" for ") && matches!(&toks[n.saturating_sub(2)..], [Tok::Ent(..), Tok::Prep(lexer::Prep::Of)]) {
+        1
+    } else {
+        return toks;
+    };
+    toks.truncate(n - drop);
+    toks[0] = Tok::Wh(Wh::Why);
+    toks
+}
+
 /// Whether `to` is one fact away from `from` (either way round), or two
 /// (out and then forward: the hybrid cloud unit is part of Alibaba Cloud,
 /// which is part of Alibaba), never passing through an entity of `avoid`.

@@ -149,14 +149,6 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 }
             }
             let Some(rel) = r.lex.relation(&f.relation) else { continue };
-            let listed = matches!(side, Side::Object | Side::Subject) && !matches!(f.object, Value::Text(_));
-            if listed && !ent_ids.iter().all(|id| f.subject == *id || f.object.entity() == Some(*id)) {
-                continue;
-            }
-            // A present-tense question about a state asks for what holds now.
-            if !past && side != Side::Date && side != Side::Reason && !rel.timeless && !rel.event && f.until.is_some() {
-                continue;
-            }
             // A value that is the only one its relation has for the given
             // side is one answer, not a member of a list: its evidence
             // may explain words ("Who ranks X as the world's top
@@ -166,6 +158,14 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 Side::Subject => facts.iter().filter(|g| g.relation == f.relation && g.object == f.object).count() == 1,
                 _ => false,
             };
+            let listed = !alone && matches!(side, Side::Object | Side::Subject) && !matches!(f.object, Value::Text(_));
+            if listed && !ent_ids.iter().all(|id| f.subject == *id || f.object.entity() == Some(*id)) {
+                continue;
+            }
+            // A present-tense question about a state asks for what holds now.
+            if !past && side != Side::Date && side != Side::Reason && !rel.timeless && !rel.event && f.until.is_some() {
+                continue;
+            }
             let words = r.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
             let c = candidate(r, f, side, words, alone);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
@@ -464,6 +464,10 @@ fn read_words(r: &Reader, fact: &Fact, side: Side, answer_is_list: bool) -> Word
     }
     if let Value::Text(t) = &fact.object {
         add(&mut strong, &mut text, t);
+    }
+    // The reason is part of the fact: "who left X to prepare a start-up?"
+    if let Some(b) = &fact.because {
+        add(&mut strong, &mut text, b);
     }
     // The names of the sides the question gives (for a date or a reason
     // both sides are given), and the evidence, where the answer is one
