@@ -267,6 +267,10 @@ pub struct Language {
     /// phrase itself asks nothing.
     #[serde(default)]
     pub attributions: Vec<String>,
+    /// Words that are a pronoun for a thing when they end a question
+    /// ("Who reported that?"), and a relative marker elsewhere.
+    #[serde(default)]
+    pub final_pronouns: Vec<String>,
 }
 
 /// A domain's kinds and relations, merged from its lexicon files.

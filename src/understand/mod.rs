@@ -699,6 +699,11 @@ impl Reader {
                 None => 0,
             };
             let best = elen.max(plen).max(klen).max(tlen).max(prlen).max(recip);
+            if best == 0 && i > 0 && rest.len() == 1 && self.lang.final_pronouns.iter().any(|p| p == rest[0]) {
+                toks.push(Tok::Pron(false, false, None));
+                i += 1;
+                continue;
+            }
             if best == 0 {
                 toks.push(if self.stopwords.contains(rest[0]) || number_word_here(rest[0]) {
                     match lexer::number_word(rest[0]) {
@@ -874,7 +879,23 @@ impl Reader {
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
         let mut cardinal = None;
-        let a = self.answer_counted(store, conv, text, max, &mut cardinal)?;
+        let before = conv.clone();
+        let mut a = self.answer_counted(store, conv, text, max, &mut cardinal)?;
+        // "Who reported it first?" after a question about a person: "it"
+        // is the one happening the conversation's last answer (or topic)
+        // took part in, when nothing else it could mean answers.
+        if a.status == Status::Unknown {
+            if let Some(event) = self.happening_in_play(store, &before, text)? {
+                let mut inner = before;
+                inner.focus = Some(event.clone());
+                inner.answer_focus = Some(event);
+                let b = self.answer_counted(store, &mut inner, text, max, &mut cardinal)?;
+                if b.status == Status::Answered {
+                    *conv = inner;
+                    a = b;
+                }
+            }
+        }
         match cardinal {
             Some(n) if a.status == Status::Answered && (a.answers.len() != n || a.answers.iter().any(|v| v.conflict)) => {
                 let values: Vec<&str> = a.answers.iter().map(|v| v.value.as_str()).collect();
@@ -887,6 +908,31 @@ impl Reader {
             }
             _ => Ok(a),
         }
+    }
+
+    /// The happening a thing-pronoun of `text` may refer to: the one event
+    /// (an entity of the lexicon's event kind, linked by its event link)
+    /// about both the conversation's topic and its last answer ("Who quit
+    /// Kuaishou ...?" "Fu Ruiji ..." "Who reported that?": his departure
+    /// from Kuaishou).
+    fn happening_in_play(&self, store: &Store, conv: &Conversation, text: &str) -> anyhow::Result<Option<String>> {
+        let (Some(kind), Some(link)) = (&self.lex.event_kind, &self.lex.event_link) else { return Ok(None) };
+        let (Some(topic), Some(answer)) = (&conv.focus, &conv.answer_focus) else { return Ok(None) };
+        if topic == answer || !self.tokens(text).iter().any(|t| matches!(t, Tok::Pron(false, _, None))) {
+            return Ok(None);
+        }
+        let about = |e: &str| -> anyhow::Result<Vec<String>> {
+            let mut events = store.subjects_with_object(&Value::Entity(e.to_string()), link)?;
+            events.retain(|x| self.kind(x) == Some(kind.as_str()));
+            Ok(events)
+        };
+        let of_answer = about(answer)?;
+        let mut both: Vec<String> = about(topic)?.into_iter().filter(|e| of_answer.contains(e)).collect();
+        both.dedup();
+        Ok(match both.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        })
     }
 
     /// The number before the noun asked for ("the three units", "which two
