@@ -613,7 +613,12 @@ fn a_reading_that_leaves_content_words_unexplained_is_declined() {
     assert_eq!(status, Status::Answered, "{reply}");
     assert_eq!(values, vec!["Facebook".to_string(), "Google".to_string()], "{reply}");
     w.declines("Who leads the pubic cloud division?", "pubic");
-    w.declines("What did Yang Hongxia leave ByteDance to do?", "what");
+    // "What did X leave Y to do?" asks the purpose (declined before that
+    // form was read).
+    let (status, reply, _) = w.outcome("What did Yang Hongxia leave ByteDance to do?");
+    assert_eq!(status, Status::Answered, "{reply}");
+    assert!(reply.contains("pursue her own AI projects"), "{reply}");
+    w.declines("What did Yang Hongxia leave ByteDance to become?", "what");
     w.declines("What did Alibaba scrap right before shaking up its cloud management?", "shaking");
     w.declines("Is Qwen-7B bigger than the NLP model Alibaba introduced in 2021?", "bigger");
     // Negation has no operator yet: declined, never answered as if positive.
