@@ -36,6 +36,10 @@ const MAX_STATEMENT_SCAN: usize = 20_000;
 /// what is asked.
 const MAX_PICKS: usize = 3;
 
+/// At most this many facts between the question's names, and partial
+/// candidates, are paired.
+const MAX_LINKS: usize = 64;
+
 /// What a picked fact answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -127,6 +131,8 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let mut seen = HashSet::new();
     let mut full: Vec<(usize, Candidate)> = Vec::new();
     let mut best_partial: Option<(f64, Candidate)> = None;
+    let mut links: Vec<Fact> = Vec::new();
+    let mut partials: Vec<(usize, Fact, Side)> = Vec::new();
     let empty = HashSet::new();
     let rel_stems = r.relation_stems.get_or_init(|| r.lex.relations.iter().map(|rel| relation_stems(r, &rel.name)).collect());
     // The names a fact must have on a side when its answer is a list
@@ -137,6 +143,12 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         for f in facts.iter().cloned() {
             if !seen.insert((f.subject.clone(), f.relation.clone(), f.object.key())) {
                 continue;
+            }
+            // A fact between two of the question's names may be what the
+            // question takes as given ("Baidu launched Ernie Bot as an
+            // alternative to what?").
+            if named.contains(&f.subject) && f.object.entity().is_some_and(|o| o != f.subject && named.iter().any(|n| n == o)) && links.len() < MAX_LINKS {
+                links.push(f.clone());
             }
             let Some(side) = side_for(r, &f, wh, yes_no, &named) else { continue };
             if let Some((ms, id)) = &verb_first {
@@ -172,10 +184,43 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             tracing::trace!(fact = ?(&c.fact.subject, &c.fact.relation, &c.fact.object), explained, strong, of = content.len(), "candidate");
             if explained == content.len() && strong > 0 {
                 full.push((strong, c));
-            } else if strong > 0 && named_all(&c, &content, r) {
-                let score = explained as f64 / content.len() as f64;
-                if best_partial.as_ref().is_none_or(|(s, _)| score > *s) {
-                    best_partial = Some((score, c));
+            } else if strong > 0 {
+                if partials.len() < MAX_LINKS {
+                    partials.push((strong, c.fact.clone(), c.side));
+                }
+                if named_all(&c, &content, r) {
+                    let score = explained as f64 / content.len() as f64;
+                    if best_partial.as_ref().is_none_or(|(s, _)| score > *s) {
+                        best_partial = Some((score, c));
+                    }
+                }
+            }
+        }
+    }
+    // A candidate that leaves words over, and a fact between two names
+    // of the question that shares a side with it and explains the rest
+    // by its own words, answer together: the second is what the question
+    // takes as given.
+    if full.is_empty() {
+        for (_, f1, side) in &partials {
+            for g in &links {
+                let shares = [Some(g.subject.as_str()), g.object.entity()].into_iter().flatten().any(|e| e == f1.subject || f1.object.entity() == Some(e));
+                if !shares || (g.subject == f1.subject && g.relation == f1.relation && g.object == f1.object) {
+                    continue;
+                }
+                let w1 = r.lex.relation_index(&f1.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
+                let w2 = r.lex.relation_index(&g.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
+                let c1 = candidate(r, f1.clone(), *side, w1, false);
+                let c2 = candidate(r, g.clone(), Side::Object, w2, false);
+                let (m1, m2) = (grades(r, &c1, &content, &stems), grades(r, &c2, &content, &stems));
+                let all = m1.iter().zip(&m2).all(|(a, b)| a.is_some() || b.is_some());
+                // The given fact must explain, by its relation's words, a
+                // word the answer does not.
+                let adds = m1.iter().zip(&m2).any(|(a, b)| a.is_none() && *b == Some(Grade::Strong));
+                if all && adds {
+                    let strong = m1.iter().zip(&m2).filter(|(a, b)| **a == Some(Grade::Strong) || **b == Some(Grade::Strong)).count();
+                    tracing::trace!(answer = ?(&c1.fact.subject, &c1.fact.relation, &c1.fact.object), given = ?(&g.subject, &g.relation, &g.object), strong, "candidate with a given fact");
+                    full.push((strong, c1));
                 }
             }
         }
@@ -308,21 +353,16 @@ fn statement_subjects(r: &Reader, store: &Store) -> Option<HashMap<String, Vec<S
 /// How many content tokens a candidate explains, and how many of them by
 /// its own words.
 fn score(r: &Reader, c: &Candidate, content: &[&Tok], stems: &[Vec<String>], wh: Option<Wh>) -> (usize, usize) {
-    let mut explained = 0;
+    let g = grades(r, c, content, stems);
     // "Why" and "when" are explained by the reason or the date the fact
     // gives.
-    let mut strong = usize::from(matches!(c.side, Side::Date | Side::Reason) && wh.is_some());
-    for (t, st) in content.iter().zip(stems) {
-        match explains(r, c, t, st) {
-            Some(Grade::Strong) => {
-                explained += 1;
-                strong += 1;
-            }
-            Some(_) => explained += 1,
-            None => {}
-        }
-    }
-    (explained, strong)
+    let strong = usize::from(matches!(c.side, Side::Date | Side::Reason) && wh.is_some()) + g.iter().filter(|x| **x == Some(Grade::Strong)).count();
+    (g.iter().filter(|x| x.is_some()).count(), strong)
+}
+
+/// How a candidate explains each content token.
+fn grades(r: &Reader, c: &Candidate, content: &[&Tok], stems: &[Vec<String>]) -> Vec<Option<Grade>> {
+    content.iter().zip(stems).map(|(t, st)| explains(r, c, t, st)).collect()
 }
 
 /// The entities the question names, with pronouns resolved: a pronoun
