@@ -1035,7 +1035,10 @@ impl Reader {
                                 conv.focus = Some(single_names(&toks).next().unwrap_or(&first.fact.subject).to_string());
                             }
                             conv.answer_focus = eval::single_entity(&a, self);
-                            conv.last_query = None;
+                            conv.last_query = match picks.as_slice() {
+                                [one] => one.query(self, grammar::is_past(self, &toks)),
+                                _ => None,
+                            };
                             return Ok(a);
                         }
                     }

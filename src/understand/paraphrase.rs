@@ -17,6 +17,7 @@
 //! are ambiguous, and time words ("former", "now").
 
 use super::lexer::{Prep, Role, Tok, Wh};
+use super::grammar::{Ask, Query, Set, Time};
 use super::Reader;
 use crate::engine::Conversation;
 use crate::knowledge::lexicon::ValueType;
@@ -51,6 +52,23 @@ pub enum Side {
     Date,
     /// Its reason.
     Reason,
+}
+
+impl Pick {
+    /// The query the pick answers, for follow-ups ("When?", "Why?" after
+    /// it): the fact's relation from the side the question gave.
+    pub fn query(&self, r: &Reader, past: bool) -> Option<Query> {
+        let rel = r.lex.relation_index(&self.fact.relation)?;
+        let from_subject = Set::Join { rel, want_subject: false, of: Box::new(Set::Entity(self.fact.subject.clone())), time: Time::Any };
+        let object = self.fact.object.entity().map(|o| Set::Entity(o.to_string()));
+        let ask = match self.side {
+            Side::Object => Ask::Values(from_subject),
+            Side::Subject => Ask::Values(Set::Join { rel, want_subject: true, of: Box::new(object?), time: Time::Any }),
+            Side::Date => Ask::When(from_subject, object),
+            Side::Reason => Ask::Why(from_subject, object),
+        };
+        Some(Query { ask, past })
+    }
 }
 
 /// A fact the ranker answers with.
