@@ -881,6 +881,20 @@ impl Reader {
         let mut cardinal = None;
         let before = conv.clone();
         let mut a = self.answer_counted(store, conv, text, max, &mut cardinal)?;
+        // "Which AI start-ups ...?": an unknown word before a class names
+        // a modifier. Without it, the question may answer when every value
+        // carries the word: in its name or in the name of a class it is a
+        // member of.
+        if a.status == Status::Unknown {
+            if let Some((word, without)) = self.modifier_before_class(text) {
+                let mut inner = before.clone();
+                let b = self.answer_counted(store, &mut inner, &without, max, &mut cardinal)?;
+                if b.status == Status::Answered && self.all_carry(store, &b, &word)? {
+                    *conv = inner;
+                    a = Answer { question: text.to_string(), ..b };
+                }
+            }
+        }
         // "Who reported it first?" after a question about a person: "it"
         // is the one happening the conversation's last answer (or topic)
         // took part in, when nothing else it could mean answers.
@@ -908,6 +922,45 @@ impl Reader {
             }
             _ => Ok(a),
         }
+    }
+
+    /// One unknown word right before a class name or a kind noun, and the
+    /// question without it.
+    fn modifier_before_class(&self, text: &str) -> Option<(String, String)> {
+        let toks = self.exact_tokens(text);
+        let unknown: Vec<usize> = toks.iter().enumerate().filter(|(_, t)| matches!(t, Tok::Unknown(_))).map(|(i, _)| i).collect();
+        let [at] = unknown.as_slice() else { return None };
+        let Tok::Unknown(word) = &toks[*at] else { return None };
+        let class = match toks.get(at + 1) {
+            Some(Tok::Ent(ids, _)) => ids.len() == 1 && self.classes.contains(&ids[0]),
+            Some(Tok::Kind(_)) => true,
+            _ => false,
+        };
+        if !class {
+            return None;
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let pos = words.iter().position(|w| normalize(w) == *word)?;
+        let without: Vec<&str> = words.iter().enumerate().filter(|(i, _)| *i != pos).map(|(_, w)| *w).collect();
+        Some((word.clone(), without.join(" ")))
+    }
+
+    /// Whether every value of an answer is an entity whose name, or the
+    /// name of a class it is a member of, has `word`.
+    fn all_carry(&self, store: &Store, a: &Answer, word: &str) -> anyhow::Result<bool> {
+        let has = |name: &str| normalize(name).split(' ').any(|w| w == word);
+        for v in &a.answers {
+            let Some(e) = self.resolve_exact(&v.value) else { return Ok(false) };
+            if has(self.name(&e)) {
+                continue;
+            }
+            let Some(member) = &self.lex.member_relation else { return Ok(false) };
+            let classes: Vec<String> = store.facts_about(&e, Some(member))?.into_iter().filter_map(|f| f.object.entity().map(String::from)).collect();
+            if !classes.iter().any(|c| self.names_of(c).iter().any(|n| has(n))) {
+                return Ok(false);
+            }
+        }
+        Ok(!a.answers.is_empty())
     }
 
     /// The happening a thing-pronoun of `text` may refer to: the one event
