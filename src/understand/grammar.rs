@@ -734,6 +734,9 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     if let Some(q) = dated_things(r, toks) {
         return Ok(q);
     }
+    if let Some(q) = happenings_of(r, toks) {
+        return Ok(q);
+    }
     let clause = read_clause(r, toks, conv);
     let phrases = toks.iter().filter(|t| matches!(t, Tok::Rel(..))).count();
     let chain_first = match &clause {
@@ -774,6 +777,23 @@ fn dated_things(r: &Reader, toks: &[Tok]) -> Option<Query> {
         None => join,
     };
     Some(Query { ask: Ask::Values(set), past: is_past(r, toks) })
+}
+
+/// "What happened to Zhou Chang?", "What happened with the IPO?": a
+/// question word, a verb that dates or places happenings, and a name ask
+/// for the happenings that concern the name (by the lexicon's event link).
+fn happenings_of(r: &Reader, toks: &[Tok]) -> Option<Query> {
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
+    let [Tok::Wh(Wh::What), Tok::Rel(ms, _), Tok::Prep(Prep::Other), Tok::Ent(ids, _)] = content.as_slice() else { return None };
+    let (kind, link) = (r.lex.event_kind.as_ref()?, r.lex.event_link.as_ref()?);
+    let happens = ms.iter().any(|m| m.role == Role::Verb && r.lex.relations[m.rel].subject.iter().any(|k| k == kind));
+    let [id] = ids.as_slice() else { return None };
+    if !happens || r.kind(id) == Some(kind.as_str()) {
+        return None;
+    }
+    let rel = r.lex.relation_index(link)?;
+    let join = Set::Join { rel, want_subject: true, of: Box::new(Set::Entity(id.clone())), time: Time::Any };
+    Some(Query { ask: Ask::Values(Set::Filter { base: Some(Box::new(join)), kind: Some(kind.clone()), class: None, related: None }), past: true })
 }
 
 /// "How long has Eddie Wu been CEO (of Alibaba)?", "When was Daniel
@@ -1300,7 +1320,10 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
     // A bare question word ("Why?", "When?", "Since when?", "Where?")
     // asks it of the last question's facts.
     if let [Tok::Wh(w @ (Wh::When | Wh::Why | Wh::Where | Wh::HowLong))] = content.as_slice() {
+        // After an answer that named one happening, its date or place.
+        let happening = conv.answer_focus.as_ref().filter(|e| r.lex.event_kind.as_deref().is_some_and(|k| r.kind(e) == Some(k)));
         let (set, other) = match &last.ask {
+            Ask::Values(_) if happening.is_some() && matches!(w, Wh::When | Wh::Where) => (Set::Entity(happening.cloned().unwrap_or_default()), None),
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => (s.clone(), o.clone()),
             Ask::Values(s @ Set::Join { .. }) => (s.clone(), None),
             Ask::Check { item, set: s @ Set::Join { .. } } => (s.clone(), Some(item.clone())),

@@ -203,7 +203,12 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     for t in toks {
         let used = match t {
             Tok::Ent(ids, _) => ids.iter().any(|id| u.entities.contains(id)),
-            Tok::Rel(ms, _) => ms.iter().any(|m| u.rels.contains(&m.rel)),
+            // A verb of happenings ("what happened to X") is used by a
+            // query for happenings.
+            Tok::Rel(ms, _) => {
+                let happenings = r.lex.event_kind.as_ref().is_some_and(|k| u.kinds.contains(k));
+                ms.iter().any(|m| u.rels.contains(&m.rel) || (happenings && r.lex.relations[m.rel].subject.iter().any(|s| Some(s) == r.lex.event_kind.as_ref())))
+            }
             Tok::Kind(k) => {
                 u.kinds.contains(k) || rel_kinds.contains(k.as_str()) || u.entities.iter().any(|e| r.kind(e) == Some(k.as_str()))
             }
