@@ -151,6 +151,10 @@ impl Ctx<'_> {
                 // it before Jeff Zhang left").
                 let mut own: Vec<String> = hits.iter().map(|h| h.value.key()).collect();
                 own.extend(anchor.entities().into_iter().map(|e| Value::Entity(e.to_string()).key()));
+                // Nor a part of them ("before he joined Alibaba": not
+                // Alibaba's own institute).
+                let named: Vec<String> = hits.iter().filter_map(|h| h.value.entity().map(String::from)).chain(anchor.entities().into_iter().map(String::from)).collect();
+                own.extend(self.parts_of(&named)?.into_iter().map(|e| Value::Entity(e).key()));
                 facts
                     .into_iter()
                     .filter(|f| {
@@ -173,8 +177,10 @@ impl Ctx<'_> {
                         v.is_some_and(|v| anchor_ids.iter().any(|a| a == v))
                     })
                     .collect();
+                // Dated by sources not marked unreliable, where there are any.
+                let dating = self.trusted(own.clone())?;
                 let pivot: Option<Date> = if !own.is_empty() {
-                    if after { own.iter().filter_map(|f| f.until.or(f.since)).max() } else { own.iter().filter_map(|f| f.since.or(f.on)).min() }
+                    if after { dating.iter().filter_map(|f| f.until.or(f.since)).max() } else { dating.iter().filter_map(|f| f.since.or(f.on)).min() }
                 } else {
                     let mut ds = Vec::new();
                     for a in &anchor_ids {
@@ -184,13 +190,37 @@ impl Ctx<'_> {
                 };
                 let Some(pivot) = pivot else { return Ok(vec![]) };
                 let own_ids: Vec<Fact> = own.into_iter().cloned().collect();
+                // "Where did he work before Alibaba?": not at a part of
+                // Alibaba either.
+                let parts = self.parts_of(&anchor_ids)?;
                 facts
                     .into_iter()
                     .filter(|f| !own_ids.contains(f))
+                    .filter(|f| {
+                        let v = if answer_side_subject { Some(f.subject.as_str()) } else { f.object.entity() };
+                        !v.is_some_and(|v| parts.iter().any(|p| p == v))
+                    })
                     .filter(|f| on_side(f, &pivot, after, false))
                     .collect()
             }
         })
+    }
+
+    /// The entities that are parts of `ids`, and parts of those (by the
+    /// lexicon's part relation).
+    fn parts_of(&self, ids: &[String]) -> anyhow::Result<Vec<String>> {
+        let mut parts: Vec<String> = Vec::new();
+        let Some(part) = &self.r.lex.part_relation else { return Ok(parts) };
+        let mut frontier = ids.to_vec();
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for a in &frontier {
+                next.extend(self.store.subjects_with_object(&Value::Entity(a.clone()), part)?);
+            }
+            parts.extend(next.iter().cloned());
+            frontier = next;
+        }
+        Ok(parts)
     }
 
     /// A source by id, read once per query.
@@ -867,14 +897,21 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 if facts.is_empty() {
                     return Ok(unknown());
                 }
+                // Titles that only an unreliable source gives are set aside
+                // in a note when others are known.
+                let (facts, aside) = cx.set_aside(facts, |f| vec![f.clone()])?;
+                let title = |f: &Fact| {
+                    let rel = r.lex.relation(&f.relation).expect("checked above");
+                    format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
+                };
                 let mut titles = Vec::new();
                 for f in &facts {
-                    let rel = r.lex.relation(&f.relation).expect("checked above");
-                    let t = format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.show(&f.object), if f.until.is_some() { " (former)" } else { "" });
+                    let t = title(f);
                     values.push(AnswerValue { value: t.clone(), sources: f.sources.clone(), conflict: false });
                     titles.push(t);
                 }
-                reply = format!("{}: {}.", r.name(e), join_names(&titles));
+                let aside: Vec<String> = aside.iter().map(title).collect();
+                reply = format!("{}: {}.", r.name(e), join_names(&titles)) + &unreliable_note(&aside);
                 support.extend(facts);
             } else {
                 facts.extend(store.facts_with_object(&Value::Entity(e.clone()), None)?);

@@ -1119,6 +1119,9 @@ impl Reader {
         let answer = match query {
             Ok(q) => {
                 let mut a = eval::evaluate(self, store, &q, text, max)?;
+                if let Some(b) = self.narrow_classes(store, &q, &plain, &toks, text)? {
+                    a = b;
+                }
                 if let Some(desc) = self.description_for_name(&plain, &a) {
                     a = Answer::empty(
                         text,
@@ -1165,13 +1168,24 @@ impl Reader {
         let refers = right_toks.iter().any(|t| matches!(t, Tok::Pron(..)));
         let describes = left_toks.iter().any(|t| matches!(t, Tok::Rel(..) | Tok::Kind(_)));
         let plain_phrase = !left_toks.iter().any(|t| matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::Pron(..) | Tok::List));
-        if !(asks && refers && describes && plain_phrase) {
+        // A name alone ("Zhou Chang - what kind of engineer is he?").
+        let name = match left_toks.as_slice() {
+            [Tok::Ent(ids, _)] | [Tok::Ent(ids, _), Tok::Prep(_), Tok::Ent(..)] if ids.len() == 1 => Some(ids[0].clone()),
+            _ => None,
+        };
+        if !(asks && refers && plain_phrase && (describes || name.is_some())) {
             return Ok(None);
         }
-        let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if k == "person")) { "Who" } else { "What" };
-        let mut scratch = Conversation::default();
-        let named = self.answer(store, &mut scratch, &format!("{wh} is {left}?"), max)?;
-        let Some(one) = eval::single_entity(&named, self).filter(|_| named.status == Status::Answered) else { return Ok(None) };
+        let one = match name {
+            Some(id) if !describes => id,
+            _ => {
+                let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if k == "person")) { "Who" } else { "What" };
+                let mut scratch = Conversation::default();
+                let named = self.answer(store, &mut scratch, &format!("{wh} is {left}?"), max)?;
+                let Some(one) = eval::single_entity(&named, self).filter(|_| named.status == Status::Answered) else { return Ok(None) };
+                one
+            }
+        };
         let mut inner = conv.clone();
         inner.focus = Some(one.clone());
         inner.answer_focus = Some(one);
@@ -1182,6 +1196,28 @@ impl Reader {
         a.question = text.to_string();
         *conv = inner;
         Ok(Some(a))
+    }
+
+    /// "What kind of engineer is Zhou Chang?": of the classes a name is a
+    /// member of, the ones whose name has a word of the question (other
+    /// than the name's), when some have one and others do not.
+    fn narrow_classes(&self, store: &Store, q: &Query, plain: &str, toks: &[Tok], text: &str) -> anyhow::Result<Option<Answer>> {
+        let Some(member) = self.lex.member_relation.as_ref().and_then(|m| self.lex.relation_index(m)) else { return Ok(None) };
+        let Ask::Values(Set::Join { rel, want_subject: false, of, .. }) = &q.ask else { return Ok(None) };
+        let Set::Entity(subject) = of.as_ref() else { return Ok(None) };
+        if *rel != member {
+            return Ok(None);
+        }
+        let named: HashSet<String> = toks.iter().filter_map(|t| if let Tok::Ent(_, span) = t { Some(span.clone()) } else { None }).flat_map(|s| s.split(' ').map(String::from).collect::<Vec<_>>()).collect();
+        let asked: HashSet<String> = plain.split(' ').filter(|w| !w.is_empty() && !self.stopwords.contains(*w) && !named.contains(*w)).map(|w| self.stem(w)).collect();
+        let facts = store.facts_about(subject, Some(&self.lex.relations[member].name))?;
+        let carries = |f: &Fact| f.object.entity().is_some_and(|c| normalize(self.name(c)).split(' ').any(|w| asked.contains(&self.stem(w))));
+        let kept: Vec<Fact> = facts.iter().filter(|f| carries(f)).cloned().collect();
+        if kept.is_empty() || kept.len() == facts.len() {
+            return Ok(None);
+        }
+        let picks: Vec<paraphrase::Pick> = kept.into_iter().map(|fact| paraphrase::Pick { fact, side: paraphrase::Side::Object }).collect();
+        Ok(Some(eval::picked(self, store, &picks, text, q.past)?))
     }
 
     /// Keeps what the next question may refer to: the query's topic, the
