@@ -18,8 +18,9 @@ const IMPORT_PEAK_RSS_KB: u64 = 500 * 1024;
 /// KB names films by title, so same-titled films ("The Silence", 1963 and
 /// 2010) are one entity, while the gold answers of about 6.6% of the 1-hop
 /// dev questions belong to one of the films only. The first value given is
-/// then gold only by chance. See data/packs/metaqa/README.md.
-const TARGETS: [(&str, f64); 3] = [("dev_1hop_sample.txt", 0.97), ("dev_2hop_sample.txt", 0.99), ("dev_3hop_sample.txt", 0.98)];
+/// then gold only by chance. See data/packs/metaqa/README.md. The
+/// figures reached (97.6%, 100%, 99.9%) must not fall.
+const TARGETS: [(&str, f64); 3] = [("dev_1hop_sample.txt", 0.976), ("dev_2hop_sample.txt", 0.999), ("dev_3hop_sample.txt", 0.999)];
 
 fn pack() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/packs/metaqa")
@@ -116,6 +117,9 @@ fn the_dev_samples_meet_the_hits_at_1_targets() {
         "starred kind of movie language release year",
         "Kismet director genre films",
     ];
+    // A pronoun that asks for the answer, or refers to the question's one
+    // name, is read (both were declined for a while).
+    let read = ["[The Colony] is a film written by this person", "the movie [Kismet], when was it released"];
     let mut child = factbot(&db)
         .args(["ask", "--json"])
         .stdin(std::process::Stdio::piped())
@@ -128,12 +132,19 @@ fn the_dev_samples_meet_the_hits_at_1_targets() {
         for g in garbled {
             writeln!(stdin, "{g}").unwrap();
         }
+        // Each in a conversation of its own (a blank line starts one).
+        for q in read {
+            writeln!(stdin, "\n{q}").unwrap();
+        }
     }
     let out = child.wait_with_output().unwrap();
     let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.len(), garbled.len(), "{}", text(&out.stdout));
+    assert_eq!(lines.len(), garbled.len() + read.len(), "{}", text(&out.stdout));
     for (g, a) in garbled.iter().zip(&lines) {
         assert_eq!(a["status"], "unknown", "{g:?} was answered: {a}");
+    }
+    for (q, a) in read.iter().zip(&lines[garbled.len()..]) {
+        assert_eq!(a["status"], "answered", "{q:?} was not answered: {a}");
     }
 }
 

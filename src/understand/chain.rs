@@ -282,9 +282,12 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
         }
         i += 1;
     }
-    // A pronoun the chain has not read refers to something the chain
-    // does not hold ("the person heading X - who's their manager?").
-    if toks.iter().enumerate().any(|(i, t)| matches!(t, Tok::Pron(..)) && !used[i]) {
+    // A possessive the chain has not read owns something the chain does
+    // not hold ("the person heading X - who's their manager?"); other
+    // pronouns refer to its one name ("the movie X, when was it
+    // released") or ask for the answer ("X is a film written by this
+    // person").
+    if toks.iter().enumerate().any(|(i, t)| matches!(t, Tok::Pron(_, true, _)) && !used[i]) {
         return Err(NotUnderstood::NoReading);
     }
     // Reciprocal words attach to the nearest relation phrase.
