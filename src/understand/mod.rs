@@ -971,7 +971,7 @@ impl Reader {
     fn happening_in_play(&self, store: &Store, conv: &Conversation, text: &str) -> anyhow::Result<Option<String>> {
         let (Some(kind), Some(link)) = (&self.lex.event_kind, &self.lex.event_link) else { return Ok(None) };
         let (Some(topic), Some(answer)) = (&conv.focus, &conv.answer_focus) else { return Ok(None) };
-        if topic == answer || !self.tokens(text).iter().any(|t| matches!(t, Tok::Pron(false, _, None))) {
+        if topic == answer || !self.exact_tokens(text).iter().any(|t| matches!(t, Tok::Pron(false, _, None))) {
             return Ok(None);
         }
         let about = |e: &str| -> anyhow::Result<Vec<String>> {
@@ -1162,8 +1162,12 @@ impl Reader {
     fn dislocated(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Option<Answer>> {
         let Some((left, right)) = [" - ", " \u{2013} ", " \u{2014} ", ": ", ", "].iter().find_map(|sep| text.split_once(sep)) else { return Ok(None) };
         let (left, right) = (left.trim(), right.trim());
-        let right_toks = self.tokens(right);
-        let left_toks = self.tokens(left);
+        // The shapes only: exact names (the parts are read again in full).
+        let right_toks = self.exact_tokens(right);
+        if !right_toks.iter().any(|t| matches!(t, Tok::Pron(..))) {
+            return Ok(None);
+        }
+        let left_toks = self.exact_tokens(left);
         let asks = matches!(right_toks.first(), Some(Tok::Wh(_)) | Some(Tok::Aux(_)));
         let refers = right_toks.iter().any(|t| matches!(t, Tok::Pron(..)));
         let describes = left_toks.iter().any(|t| matches!(t, Tok::Rel(..) | Tok::Kind(_)));

@@ -150,7 +150,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let mut full: Vec<(usize, Candidate)> = Vec::new();
     let mut best_partial: Option<(f64, Candidate)> = None;
     let mut links: Vec<Fact> = Vec::new();
-    let mut partials: Vec<(usize, Fact, Side)> = Vec::new();
+    let mut partials: Vec<(Fact, Vec<Option<Grade>>)> = Vec::new();
     let empty = HashSet::new();
     let rel_stems = r.relation_stems.get_or_init(|| r.lex.relations.iter().map(|rel| relation_stems(r, &rel.name)).collect());
     // The names a fact must have on a side when its answer is a list
@@ -204,7 +204,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 full.push((strong, c));
             } else if strong > 0 {
                 if partials.len() < MAX_LINKS {
-                    partials.push((strong, c.fact.clone(), c.side));
+                    partials.push((c.fact.clone(), grades(r, &c, &content, &stems)));
                 }
                 if named_all(&c, &content, r) {
                     let score = explained as f64 / content.len() as f64;
@@ -219,26 +219,31 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     // of the question that shares a side with it and explains the rest
     // by its own words, answer together: the second is what the question
     // takes as given.
-    if full.is_empty() {
-        for (_, f1, side) in &partials {
-            for g in &links {
+    if full.is_empty() && !partials.is_empty() && !links.is_empty() {
+        // Each fact's grades are read once; pairs only combine them.
+        let given: Vec<(&Fact, Vec<Option<Grade>>)> = links
+            .iter()
+            .map(|g| {
+                let w = r.lex.relation_index(&g.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
+                (g, grades(r, &candidate(r, g.clone(), Side::Object, w, false), &content, &stems))
+            })
+            .collect();
+        for (f1, m1) in &partials {
+            for (g, m2) in &given {
                 let shares = [Some(g.subject.as_str()), g.object.entity()].into_iter().flatten().any(|e| e == f1.subject || f1.object.entity() == Some(e));
                 if !shares || (g.subject == f1.subject && g.relation == f1.relation && g.object == f1.object) {
                     continue;
                 }
-                let w1 = r.lex.relation_index(&f1.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
-                let w2 = r.lex.relation_index(&g.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
-                let c1 = candidate(r, f1.clone(), *side, w1, false);
-                let c2 = candidate(r, g.clone(), Side::Object, w2, false);
-                let (m1, m2) = (grades(r, &c1, &content, &stems), grades(r, &c2, &content, &stems));
-                let all = m1.iter().zip(&m2).all(|(a, b)| a.is_some() || b.is_some());
+                let all = m1.iter().zip(m2).all(|(a, b)| a.is_some() || b.is_some());
                 // The given fact must explain, by its relation's words, a
                 // word the answer does not.
-                let adds = m1.iter().zip(&m2).any(|(a, b)| a.is_none() && *b == Some(Grade::Strong));
+                let adds = m1.iter().zip(m2).any(|(a, b)| a.is_none() && *b == Some(Grade::Strong));
                 if all && adds {
-                    let strong = m1.iter().zip(&m2).filter(|(a, b)| **a == Some(Grade::Strong) || **b == Some(Grade::Strong)).count();
-                    tracing::trace!(answer = ?(&c1.fact.subject, &c1.fact.relation, &c1.fact.object), given = ?(&g.subject, &g.relation, &g.object), strong, "candidate with a given fact");
-                    full.push((strong, c1));
+                    let strong = m1.iter().zip(m2).filter(|(a, b)| **a == Some(Grade::Strong) || **b == Some(Grade::Strong)).count();
+                    tracing::trace!(answer = ?(&f1.subject, &f1.relation, &f1.object), given = ?(&g.subject, &g.relation, &g.object), strong, "candidate with a given fact");
+                    let Some(side) = side_for(r, f1, wh, yes_no, &named) else { continue };
+                    let w1 = r.lex.relation_index(&f1.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
+                    full.push((strong, candidate(r, f1.clone(), side, w1, false)));
                 }
             }
         }
