@@ -1029,6 +1029,7 @@ impl Reader {
         let toks = grammar::without_light_verb(self, toks);
         let toks = self.possessive_names(store, trimmed, toks)?;
         let toks = self.without_own(&plain, toks);
+        let toks = self.place_compound(trimmed, toks);
         let toks = purpose_question(&plain, toks);
         let (toks, role_time) = self.as_role(&plain, toks);
         let toks = self.preposition_before_date(toks);
@@ -1312,6 +1313,33 @@ impl Reader {
             out.push(toks[i].clone());
             i += 1;
         }
+        out
+    }
+
+    /// "a Beijing-based company": a name, a hyphen and a participle, then a
+    /// noun, is the noun with the participle's phrase and the name after
+    /// it ("a company based in Beijing"), when the participle and a
+    /// preposition make a relation phrase.
+    fn place_compound(&self, text: &str, toks: Vec<Tok>) -> Vec<Tok> {
+        let lowered = text.to_lowercase();
+        let Some(i) = (0..toks.len().saturating_sub(2)).find(|&i| {
+            matches!((&toks[i], &toks[i + 1], &toks[i + 2]), (Tok::Ent(_, span), Tok::Rel(_, w), Tok::Kind(_) | Tok::Ent(..))
+                if !w.contains(' ') && span.split(' ').next_back().is_some_and(|last| lowered.contains(&format!("{last}-{w}"))))
+        }) else {
+            return toks;
+        };
+        let Tok::Rel(_, w) = &toks[i + 1] else { return toks };
+        let Some((ms, phrase)) = self.lang.place_particles.iter().find_map(|p| {
+            let words = [w.as_str(), p.as_str()];
+            self.phrase_at(&words, &[]).filter(|(_, used)| *used == 2).map(|(ms, _)| (ms, format!("{w} {p}")))
+        }) else {
+            return toks;
+        };
+        let mut out = toks[..i].to_vec();
+        out.push(toks[i + 2].clone());
+        out.push(Tok::Rel(ms, phrase));
+        out.push(toks[i].clone());
+        out.extend(toks[i + 3..].iter().cloned());
         out
     }
 
