@@ -375,10 +375,12 @@ impl<'a> P<'a> {
         });
         let order = if personal || answer_fits { [&self.answer_focus, &self.focus] } else { [&self.focus, &self.answer_focus] };
         let candidates: Vec<&String> = order.into_iter().flatten().collect();
+        // "he" and "she" refer to people only; "it" and "they" fall back
+        // to whatever is in play.
         candidates
             .iter()
             .find(|e| self.r.is_person(e) == personal)
-            .or(candidates.first())
+            .or(candidates.first().filter(|_| !personal))
             .map(|e| (*e).clone())
     }
 

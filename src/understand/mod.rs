@@ -1103,7 +1103,9 @@ impl Reader {
         }
         // A question not answered still says who it is about: "he" in the
         // next question refers to its one name.
-        if query.is_err() {
+        // (Not when it referred back by a pronoun: "how long was he at
+        // Alibaba?" is still about him.)
+        if query.is_err() && !toks.iter().any(|t| matches!(t, Tok::Pron(..))) {
             let mut named = single_names(&toks);
             if let Some(first) = named.next() {
                 if named.all(|e| e == first) {
