@@ -730,7 +730,7 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     if let Some(q) = follow_up(r, toks, conv)? {
         return Ok(q);
     }
-    if let Some(q) = copular_how_long(r, toks) {
+    if let Some(q) = copular_how_long(r, toks).or_else(|| copular_at(r, toks, _text)) {
         return Ok(q);
     }
     if let Some(q) = dated_things(r, toks) {
@@ -814,6 +814,31 @@ fn copular_how_long(r: &Reader, toks: &[Tok]) -> Option<Query> {
     let m = ms.iter().find(|m| m.role == Role::SubjectNoun && r.lex.relations[m.rel].value == ValueType::Entity)?;
     let pattern = Set::Join { rel: m.rel, want_subject: false, of: Box::new(Set::Entity(x[0].clone())), time: Time::Any };
     let other = y.map(|y| Set::Entity(y[0].clone()));
+    let ask = if *wh == Wh::When { Ask::When(pattern, other) } else { Ask::HowLong(pattern, other) };
+    Some(Query { ask, past: is_past(r, toks) })
+}
+
+/// "How long was Zhou Chang at Alibaba?", "When was X at Y?": the copula
+/// and "at" with two names is the lexicon's "be at" relation between them,
+/// when one relation has that phrase and takes both names' kinds.
+fn copular_at(r: &Reader, toks: &[Tok], text: &str) -> Option<Query> {
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
+    let [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Prep(Prep::Other), Tok::Ent(y, ys)] = content.as_slice() else { return None };
+    let ([x], [y]) = (x.as_slice(), y.as_slice()) else { return None };
+    let plain = format!(" {} ", crate::knowledge::normalize::normalize(text));
+    if !toks.iter().any(|t| matches!(t, Tok::Aux(_))) || !plain.contains(&format!(" at {ys} ")) {
+        return None;
+    }
+    let fits = |kinds: &[String], id: &str| kinds.is_empty() || r.kind(id).is_some_and(|k| kinds.iter().any(|x| x == k));
+    let rels: Vec<usize> = (0..r.lex.relations.len())
+        .filter(|&i| {
+            let rel = &r.lex.relations[i];
+            rel.verbs.iter().any(|v| v == "be at") && rel.value == ValueType::Entity && fits(&rel.subject, x) && fits(&rel.object, y)
+        })
+        .collect();
+    let [rel] = rels.as_slice() else { return None };
+    let pattern = Set::Join { rel: *rel, want_subject: false, of: Box::new(Set::Entity(x.clone())), time: Time::Any };
+    let other = Some(Set::Entity(y.clone()));
     let ask = if *wh == Wh::When { Ask::When(pattern, other) } else { Ask::HowLong(pattern, other) };
     Some(Query { ask, past: is_past(r, toks) })
 }
