@@ -819,21 +819,26 @@ fn copular_how_long(r: &Reader, toks: &[Tok]) -> Option<Query> {
 }
 
 /// "How long was Zhou Chang at Alibaba?", "When was X at Y?": the copula
-/// and "at" with two names is the lexicon's "be at" relation between them,
-/// when one relation has that phrase and takes both names' kinds.
+/// and a preposition between two names is the lexicon's relation with the
+/// verb "be" and that preposition ("be at"), when exactly one has it and
+/// takes both names' kinds. (The tokenizer drops such phrases, which are
+/// all stopwords, so they are looked up here.)
 fn copular_at(r: &Reader, toks: &[Tok], text: &str) -> Option<Query> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
     let [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Prep(Prep::Other), Tok::Ent(y, ys)] = content.as_slice() else { return None };
     let ([x], [y]) = (x.as_slice(), y.as_slice()) else { return None };
-    let plain = format!(" {} ", crate::knowledge::normalize::normalize(text));
-    if !toks.iter().any(|t| matches!(t, Tok::Aux(_))) || !plain.contains(&format!(" at {ys} ")) {
+    if !toks.iter().any(|t| matches!(t, Tok::Aux(_))) {
         return None;
     }
+    // The preposition as typed: the word before the second name.
+    let plain = crate::knowledge::normalize::normalize(text);
+    let before = plain.find(&format!(" {ys}")).map(|at| &plain[..at])?;
+    let verb = format!("be {}", before.rsplit(' ').next()?);
     let fits = |kinds: &[String], id: &str| kinds.is_empty() || r.kind(id).is_some_and(|k| kinds.iter().any(|x| x == k));
     let rels: Vec<usize> = (0..r.lex.relations.len())
         .filter(|&i| {
             let rel = &r.lex.relations[i];
-            rel.verbs.iter().any(|v| v == "be at") && rel.value == ValueType::Entity && fits(&rel.subject, x) && fits(&rel.object, y)
+            rel.verbs.contains(&verb) && rel.value == ValueType::Entity && fits(&rel.subject, x) && fits(&rel.object, y)
         })
         .collect();
     let [rel] = rels.as_slice() else { return None };
@@ -1348,12 +1353,12 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
     // asks it of the last question's facts.
     if let [Tok::Wh(w @ (Wh::When | Wh::Why | Wh::Where | Wh::HowLong))] = content.as_slice() {
         // After an answer that named one happening, its date or place.
-        let happening = conv.answer_focus.as_ref().filter(|e| r.lex.event_kind.as_deref().is_some_and(|k| r.kind(e) == Some(k)));
-        let (set, other) = match &last.ask {
-            Ask::Values(_) if happening.is_some() && matches!(w, Wh::When | Wh::Where) => (Set::Entity(happening.cloned().unwrap_or_default()), None),
-            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => (s.clone(), o.clone()),
-            Ask::Values(s @ Set::Join { .. }) => (s.clone(), None),
-            Ask::Check { item, set: s @ Set::Join { .. } } => (s.clone(), Some(item.clone())),
+        let happening = conv.answer_focus.as_ref().filter(|e| matches!(w, Wh::When | Wh::Where) && r.lex.event_kind.as_deref().is_some_and(|k| r.kind(e) == Some(k)));
+        let (set, other) = match (&last.ask, happening) {
+            (Ask::Values(_), Some(e)) => (Set::Entity(e.clone()), None),
+            (Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o), _) => (s.clone(), o.clone()),
+            (Ask::Values(s @ Set::Join { .. }), _) => (s.clone(), None),
+            (Ask::Check { item, set: s @ Set::Join { .. } }, _) => (s.clone(), Some(item.clone())),
             _ => return Ok(None),
         };
         let ask = match w {

@@ -32,8 +32,7 @@ use std::collections::HashSet;
 #[derive(Debug, Default)]
 struct Uses {
     entities: HashSet<String>,
-    rels: HashSet<usize>,
-    /// How many times each relation is joined.
+    /// The relations joined, with how many times each is.
     joins: std::collections::HashMap<usize, usize>,
     kinds: HashSet<String>,
     dates: Vec<Date>,
@@ -78,7 +77,6 @@ impl Uses {
             }
             Set::Literal(v) => self.value(v),
             Set::Join { rel, of, time, .. } => {
-                self.rels.insert(*rel);
                 *self.joins.entry(*rel).or_default() += 1;
                 self.set(of);
                 self.time(time);
@@ -100,7 +98,6 @@ impl Uses {
                 self.entities.insert(e.clone());
             }
             Set::Event { rel, subject, object } => {
-                self.rels.insert(*rel);
                 *self.joins.entry(*rel).or_default() += 1;
                 self.set(subject);
                 if let Some(o) = object {
@@ -185,8 +182,8 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     // named after its value type ("which years": dates), as in the chain
     // reading.
     let rel_kinds: HashSet<&str> = u
-        .rels
-        .iter()
+        .joins
+        .keys()
         .flat_map(|&i| {
             let rel = &r.lex.relations[i];
             let literal = match rel.value {
@@ -207,7 +204,7 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
             // query for happenings.
             Tok::Rel(ms, _) => {
                 let happenings = r.lex.event_kind.as_ref().is_some_and(|k| u.kinds.contains(k));
-                ms.iter().any(|m| u.rels.contains(&m.rel) || (happenings && r.lex.relations[m.rel].subject.iter().any(|s| Some(s) == r.lex.event_kind.as_ref())))
+                ms.iter().any(|m| u.joins.contains_key(&m.rel) || (happenings && r.lex.relations[m.rel].subject.iter().any(|s| Some(s) == r.lex.event_kind.as_ref())))
             }
             Tok::Kind(k) => {
                 u.kinds.contains(k) || rel_kinds.contains(k.as_str()) || u.entities.iter().any(|e| r.kind(e) == Some(k.as_str()))
@@ -277,7 +274,7 @@ fn one_join_twice(toks: &[Tok], u: &Uses) -> Option<String> {
     let mut last_use: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for (i, t) in toks.iter().enumerate() {
         let Tok::Rel(ms, w) = t else { continue };
-        let mut rels: Vec<usize> = ms.iter().map(|m| m.rel).filter(|rel| u.rels.contains(rel)).collect();
+        let mut rels: Vec<usize> = ms.iter().map(|m| m.rel).filter(|rel| u.joins.contains_key(rel)).collect();
         rels.dedup();
         if rels.is_empty() {
             continue;

@@ -413,7 +413,12 @@ impl Reader {
     /// Whether an entity is of a kind people ask about with "who" (the
     /// kinds whose nouns in the lexicon include "who").
     pub fn is_person(&self, id: &str) -> bool {
-        self.kind(id).is_some_and(|k| self.lex.kinds.get(k).is_some_and(|nouns| nouns.iter().any(|n| n == "who")))
+        self.kind(id).is_some_and(|k| self.is_person_kind(k))
+    }
+
+    /// Whether a kind is asked for with "who" (its nouns include it).
+    fn is_person_kind(&self, kind: &str) -> bool {
+        self.lex.kinds.get(kind).is_some_and(|nouns| nouns.iter().any(|n| n == "who"))
     }
 
     /// Whether a verb form is in the past tense.
@@ -1172,7 +1177,6 @@ impl Reader {
         }
         let left_toks = self.exact_tokens(left);
         let asks = matches!(right_toks.first(), Some(Tok::Wh(_)) | Some(Tok::Aux(_)));
-        let refers = right_toks.iter().any(|t| matches!(t, Tok::Pron(..)));
         let describes = left_toks.iter().any(|t| matches!(t, Tok::Rel(..) | Tok::Kind(_)));
         let plain_phrase = !left_toks.iter().any(|t| matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::Pron(..) | Tok::List));
         // A name alone ("Zhou Chang - what kind of engineer is he?").
@@ -1180,13 +1184,13 @@ impl Reader {
             [Tok::Ent(ids, _)] | [Tok::Ent(ids, _), Tok::Prep(_), Tok::Ent(..)] if ids.len() == 1 => Some(ids[0].clone()),
             _ => None,
         };
-        if !(asks && refers && plain_phrase && (describes || name.is_some())) {
+        if !(asks && plain_phrase && (describes || name.is_some())) {
             return Ok(None);
         }
         let one = match name {
             Some(id) if !describes => id,
             _ => {
-                let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if k == "person")) { "Who" } else { "What" };
+                let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if self.is_person_kind(k))) { "Who" } else { "What" };
                 let mut scratch = Conversation::default();
                 let named = self.answer(store, &mut scratch, &format!("{wh} is {left}?"), max)?;
                 let Some(one) = eval::single_entity(&named, self).filter(|_| named.status == Status::Answered) else { return Ok(None) };
@@ -1380,37 +1384,31 @@ impl Reader {
         while i < toks.len() {
             // "stepped down as Alibaba's CEO", "stepped down as (the) CEO of Alibaba"
             let after_as = match (&toks[i], toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)) {
-                (Tok::Rel(vms, verb), Some(Tok::Ent(ids, span)), Some(Tok::Rel(rms, role)), _) if [" as ", " as the "].iter().any(|a| plain.contains(&format!(" {verb}{a}{span} {role} "))) => {
-                    Some((vms, ids, rms, 3))
+                (Tok::Rel(vms, verb), Some(name @ Tok::Ent(ids, span)), Some(Tok::Rel(rms, role)), _) if [" as ", " as the "].iter().any(|a| plain.contains(&format!(" {verb}{a}{span} {role} "))) => {
+                    Some((vms, name, ids, rms, role, 3))
                 }
-                (Tok::Rel(vms, verb), Some(Tok::Rel(rms, role)), Some(Tok::Prep(lexer::Prep::Of)), Some(Tok::Ent(ids, span)))
+                (Tok::Rel(vms, verb), Some(Tok::Rel(rms, role)), Some(Tok::Prep(lexer::Prep::Of)), Some(name @ Tok::Ent(ids, span)))
                     if [" as ", " as the ", " as a "].iter().any(|a| plain.contains(&format!(" {verb}{a}{role} of {span} "))) =>
                 {
-                    Some((vms, ids, rms, 4))
+                    Some((vms, name, ids, rms, role, 4))
                 }
                 _ => None,
             };
-            if let Some((vms, ids, rms, used)) = after_as {
+            if let Some((vms, name, ids, rms, role, used)) = after_as {
                 let holders = holders_of(rms, ids);
                 if vms.iter().any(|m| m.role.verb()) && !holders.is_empty() {
                     if vms.iter().any(|m| self.lex.relations[m.rel].ends) {
                         time = Some(Time::Ended);
                     }
-                    let role = toks.iter().skip(i).find_map(|t| if let Tok::Rel(ms, w) = t { (ms == rms).then(|| w.clone()) } else { None }).unwrap_or_default();
-                    out.push(Tok::Rel(holders, role));
+                    out.push(Tok::Rel(holders, role.clone()));
                     out.push(Tok::Prep(lexer::Prep::Of));
-                    out.push(Tok::Ent(ids.clone(), toks.iter().skip(i).find_map(|t| if let Tok::Ent(x, s) = t { (x == ids).then(|| s.clone()) } else { None }).unwrap_or_default()));
+                    out.push(name.clone());
                     i += used;
                     continue;
                 }
             }
             if let (Tok::Rel(vms, _), Some(Tok::Ent(ids, span)), Some(Tok::Rel(rms, role))) = (&toks[i], toks.get(i + 1), toks.get(i + 2)) {
-                let kind = (ids.len() == 1).then(|| self.kind(&ids[0])).flatten();
-                let holders: Vec<Mention> = rms
-                    .iter()
-                    .filter(|m| m.role == Role::SubjectNoun && kind.is_some_and(|k| self.lex.relations[m.rel].object.iter().any(|o| o == k)))
-                    .copied()
-                    .collect();
+                let holders = holders_of(rms, ids);
                 let written = [" as ", " as the ", " as a ", " as an "].iter().any(|a| plain.contains(&format!(" {span}{a}{role} ")));
                 if vms.iter().any(|m| m.role.verb()) && !holders.is_empty() && written {
                     out.push(Tok::Rel(holders, role.clone()));
@@ -1540,7 +1538,6 @@ impl Reader {
     }
 }
 
-/// The names of a question that are not ambiguous, in order.
 /// "What did X leave Y to do?", "What did X leave Y for?": the question
 /// asks for the purpose, as "why did X leave Y?" does.
 fn purpose_question(plain: &str, mut toks: Vec<Tok>) -> Vec<Tok> {
@@ -1578,6 +1575,7 @@ fn linked(store: &Store, from: &str, to: &str, avoid: &[String]) -> anyhow::Resu
     Ok(false)
 }
 
+/// The names of a question that are not ambiguous, in order.
 fn single_names(toks: &[Tok]) -> impl Iterator<Item = &str> {
     toks.iter().filter_map(|t| match t {
         Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].as_str()),

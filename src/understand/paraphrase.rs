@@ -150,7 +150,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let mut full: Vec<(usize, Candidate)> = Vec::new();
     let mut best_partial: Option<(f64, Candidate)> = None;
     let mut links: Vec<Fact> = Vec::new();
-    let mut partials: Vec<(Fact, Vec<Option<Grade>>)> = Vec::new();
+    let mut partials: Vec<(Fact, Side, Vec<Option<Grade>>)> = Vec::new();
     let empty = HashSet::new();
     let rel_stems = r.relation_stems.get_or_init(|| r.lex.relations.iter().map(|rel| relation_stems(r, &rel.name)).collect());
     // The names a fact must have on a side when its answer is a list
@@ -158,6 +158,14 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let ent_ids: Vec<&str> = content.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids[0].as_str()) } else { None }).collect();
     for e in &named {
         let Some(facts) = facts_around(r, store, e)? else { continue };
+        // How many values each relation has from a given side, counted
+        // once for the name's facts.
+        let mut from_subject: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut from_object: HashMap<(&str, String), usize> = HashMap::new();
+        for g in facts.iter() {
+            *from_subject.entry((g.relation.as_str(), g.subject.as_str())).or_default() += 1;
+            *from_object.entry((g.relation.as_str(), g.object.key())).or_default() += 1;
+        }
         for f in facts.iter().cloned() {
             if !seen.insert((f.subject.clone(), f.relation.clone(), f.object.key())) {
                 continue;
@@ -184,8 +192,8 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             // may explain words ("Who ranks X as the world's top
             // scholar?").
             let alone = match side {
-                Side::Object => facts.iter().filter(|g| g.relation == f.relation && g.subject == f.subject).count() == 1,
-                Side::Subject => facts.iter().filter(|g| g.relation == f.relation && g.object == f.object).count() == 1,
+                Side::Object => from_subject.get(&(f.relation.as_str(), f.subject.as_str())) == Some(&1),
+                Side::Subject => from_object.get(&(f.relation.as_str(), f.object.key())) == Some(&1),
                 _ => false,
             };
             let listed = !alone && matches!(side, Side::Object | Side::Subject) && !matches!(f.object, Value::Text(_));
@@ -204,7 +212,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 full.push((strong, c));
             } else if strong > 0 {
                 if partials.len() < MAX_LINKS {
-                    partials.push((c.fact.clone(), grades(r, &c, &content, &stems)));
+                    partials.push((c.fact.clone(), c.side, grades(r, &c, &content, &stems)));
                 }
                 if named_all(&c, &content, r) {
                     let score = explained as f64 / content.len() as f64;
@@ -228,7 +236,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 (g, grades(r, &candidate(r, g.clone(), Side::Object, w, false), &content, &stems))
             })
             .collect();
-        for (f1, m1) in &partials {
+        for (f1, side, m1) in &partials {
             for (g, m2) in &given {
                 let shares = [Some(g.subject.as_str()), g.object.entity()].into_iter().flatten().any(|e| e == f1.subject || f1.object.entity() == Some(e));
                 if !shares || (g.subject == f1.subject && g.relation == f1.relation && g.object == f1.object) {
@@ -241,9 +249,8 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 if all && adds {
                     let strong = m1.iter().zip(m2).filter(|(a, b)| **a == Some(Grade::Strong) || **b == Some(Grade::Strong)).count();
                     tracing::trace!(answer = ?(&f1.subject, &f1.relation, &f1.object), given = ?(&g.subject, &g.relation, &g.object), strong, "candidate with a given fact");
-                    let Some(side) = side_for(r, f1, wh, yes_no, &named) else { continue };
                     let w1 = r.lex.relation_index(&f1.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
-                    full.push((strong, candidate(r, f1.clone(), side, w1, false)));
+                    full.push((strong, candidate(r, f1.clone(), *side, w1, false)));
                 }
             }
         }
