@@ -261,7 +261,7 @@ impl Engine {
                 .iter()
                 .map(|(id, alias)| {
                     let known = self.store.entity(id).ok().flatten();
-                    let name = known.as_ref().map(|k| k.name.clone()).unwrap_or_else(|| reader.name(id).to_string());
+                    let name = known.as_ref().map(|k| k.name.clone()).unwrap_or_else(|| reader.cat.name(id).to_string());
                     let written = known.as_ref().and_then(|k| k.aliases.iter().find(|a| normalize(a) == *alias)).cloned();
                     match written {
                         Some(a) if normalize(&a) != normalize(&name) => format!("{name} ({a})"),

@@ -6,7 +6,9 @@
 //! - [`knowledge`]: the model (entities, relations, facts, values, sources),
 //!   the lexicon, and the knowledge-file format.
 //! - [`store`]: the sled store: key encoding, indexes, atomic import, export.
-//! - [`understand`]: question text to [`understand::Query`]: normalisation,
+//! - [`query`]: the query algebra the reader produces and the evaluator
+//!   consumes.
+//! - [`understand`]: question text to [`query::Query`]: normalisation,
 //!   entity spotting, the nom grammar.
 //! - [`answer`]: evaluating a query against the store, and rendering replies.
 //! - [`engine`]: [`engine::Engine`], which owns the lexicon, the store and
@@ -16,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod knowledge;
+pub mod query;
 pub mod store;
 pub mod answer;
 pub mod channel;

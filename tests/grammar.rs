@@ -23,7 +23,8 @@ use factbot::store::Store;
 use factbot::understand::chain;
 use factbot::understand::grammar::{read, NotUnderstood};
 use factbot::understand::lexer::Tok;
-use factbot::understand::{Ask, Query, Reader, Set, Time};
+use factbot::query::{Ask, Dir, Query, RelId, Set, Time};
+use factbot::understand::Reader;
 use std::path::Path;
 
 /// A small film domain after data/packs/metaqa/lexicon.toml: five film
@@ -185,9 +186,18 @@ impl World {
 
     /// A relation's index: its position in the store's merged lexicon,
     /// which is the order the reader numbers relations in.
-    fn rel(&self, name: &str) -> usize {
+    fn rel(&self, name: &str) -> RelId {
         let lexicon = self.store.lexicon().unwrap();
-        lexicon.relations.iter().position(|r| r.name == name).unwrap_or_else(|| panic!("no relation {name}"))
+        lexicon.relation_index(name).unwrap_or_else(|| panic!("no relation {name}"))
+    }
+
+    /// The reading of a question as an S-expression, relations by name.
+    fn sexp(&self, question: &str) -> String {
+        let lexicon = self.store.lexicon().unwrap();
+        let q = self.query(question);
+        let name = |r: RelId| lexicon.rel(r).name.clone();
+        let shown = q.sexp(&name).to_string();
+        shown
     }
 
     fn read_in(&self, question: &str, conv: &Conversation) -> Result<Query, NotUnderstood> {
@@ -224,14 +234,14 @@ fn ent(id: &str) -> Set {
 
 /// The subjects of `rel`'s facts whose object is in `of` ("the films
 /// directed by X" are the subjects of directed_by with object X).
-fn subjects(rel: usize, of: Set, time: Time) -> Set {
-    Set::Join { rel, want_subject: true, of: Box::new(of), time }
+fn subjects(rel: RelId, of: Set, time: Time) -> Set {
+    Set::Join { rel, dir: Dir::ToSubject, of: Box::new(of), time }
 }
 
 /// The objects of `rel`'s facts whose subject is in `of` ("the director of
 /// X" is the object of directed_by with subject X).
-fn objects(rel: usize, of: Set, time: Time) -> Set {
-    Set::Join { rel, want_subject: false, of: Box::new(of), time }
+fn objects(rel: RelId, of: Set, time: Time) -> Set {
+    Set::Join { rel, dir: Dir::ToObject, of: Box::new(of), time }
 }
 
 fn without(set: Set, id: &str) -> Set {
@@ -309,7 +319,7 @@ fn an_auxiliary_first_asks_a_yes_no_check() {
     assert_eq!(q, Query { ask: Ask::Check { item: ent("eddie-wu"), set }, past: false });
     assert_eq!(w.answer("Does Jin Li report to Eddie Wu?"), strings(&["yes"]));
     // A class after the name: membership of the class.
-    let class = Set::Filter { base: None, kind: None, class: Some("ai-tiger".into()), related: None };
+    let class = Set::Members("ai-tiger".into());
     assert_eq!(w.query("Is Baichuan an AI tiger?"), Query { ask: Ask::Check { item: ent("baichuan"), set: class }, past: false });
 }
 
@@ -317,7 +327,7 @@ fn an_auxiliary_first_asks_a_yes_no_check() {
 fn how_many_counts_except_a_numeric_relation() {
     let w = World::news();
     let invested = objects(w.rel("invested_in"), ent("alibaba"), Time::Any);
-    let start_ups = Set::Filter { base: Some(Box::new(invested)), kind: None, class: Some("start-up".into()), related: None };
+    let start_ups = Set::MemberOf(Box::new(invested), "start-up".into());
     assert_eq!(w.query("How many start-ups did Alibaba invest in?"), Query { ask: Ask::Count(start_ups), past: true });
     assert_eq!(w.answer("How many start-ups did Alibaba invest in?"), strings(&["4"]));
     // A numeric relation holds the number itself: its values, not a count.
@@ -349,9 +359,9 @@ fn after_and_before_a_noun_phrase_anchor_the_time() {
 fn which_with_a_kind_or_a_class_filters_the_answer() {
     let w = World::news();
     let invested = objects(w.rel("invested_in"), ent("alibaba"), Time::Any);
-    let kind = Set::Filter { base: Some(Box::new(invested.clone())), kind: Some("organisation".into()), class: None, related: None };
+    let kind = Set::OfKind(Box::new(invested.clone()), "organisation".into());
     assert_eq!(w.query("Which companies did Alibaba invest in?"), values(kind, true));
-    let class = Set::Filter { base: Some(Box::new(invested)), kind: None, class: Some("start-up".into()), related: None };
+    let class = Set::MemberOf(Box::new(invested), "start-up".into());
     assert_eq!(w.query("Which start-ups did Alibaba invest in?"), values(class, true));
 }
 
@@ -548,7 +558,7 @@ fn an_ill_typed_clause_reading_falls_back_to_the_chain() {
     // The clause grammar reads "the writer of X" filtered to films: people
     // filtered by the film kind, which cannot be.
     let writer = objects(written, ent("night-train"), Time::Now);
-    let clause = values(Set::Filter { base: Some(Box::new(writer.clone())), kind: Some("movie".into()), class: None, related: None }, false);
+    let clause = values(Set::OfKind(Box::new(writer.clone()), "movie".into()), false);
     assert!(!chain::well_typed(&w.reader, &clause));
     // The chain steps back from the writer to the writer's other films.
     let q = w.query(question);
@@ -678,7 +688,7 @@ fn names_side_by_side_are_coordinated_and_each_must_hold() {
     let owns = w.rel("owns");
     let q = w.query("Which company owns TikTok and Douyin?");
     let both = Set::And(Box::new(subjects(owns, ent("tiktok"), Time::Now)), Box::new(subjects(owns, ent("douyin"), Time::Now)));
-    assert_eq!(q.ask, Ask::Values(Set::Filter { base: Some(Box::new(both)), kind: Some("organisation".into()), class: None, related: None }));
+    assert_eq!(q.ask, Ask::Values(Set::OfKind(Box::new(both), "organisation".into())));
     assert_eq!(w.answer("Which company owns TikTok and Douyin?"), strings(&["ByteDance"]));
 }
 
@@ -704,8 +714,8 @@ fn where_with_both_sides_named_asks_where_the_happening_was() {
 fn a_class_filter_before_a_class_keeps_both() {
     let w = World::news();
     let q = w.query("Which AI tigers are unicorns?");
-    let unicorns = Set::Filter { base: None, kind: None, class: Some("unicorn".into()), related: None };
-    assert_eq!(q.ask, Ask::Values(Set::Filter { base: Some(Box::new(unicorns)), kind: None, class: Some("ai-tiger".into()), related: None }));
+    let unicorns = Set::Members("unicorn".into());
+    assert_eq!(q.ask, Ask::Values(Set::MemberOf(Box::new(unicorns), "ai-tiger".into())));
 }
 
 #[test]

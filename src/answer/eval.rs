@@ -9,8 +9,8 @@ use super::{Answer, AnswerValue, Citation, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
 use crate::store::Store;
-use crate::understand::paraphrase::{Pick, Side};
-use crate::understand::{Ask, Query, Reader, Set, Time};
+use crate::knowledge::catalog::Catalog;
+use crate::query::{Ask, Dir, Pick, Query, RelId, Set, Side, Time};
 
 /// A value with the facts that support it.
 #[derive(Debug, Clone)]
@@ -48,7 +48,7 @@ impl Hits {
 }
 
 struct Ctx<'a> {
-    r: &'a Reader,
+    cat: &'a Catalog,
     store: &'a Store,
     /// The values of the sets joins were evaluated from, by address.
     sets: std::cell::RefCell<std::collections::HashMap<usize, Vec<Value>>>,
@@ -59,7 +59,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn show(&self, v: &Value) -> String {
         match v {
-            Value::Entity(id) => self.r.name(id).to_string(),
+            Value::Entity(id) => self.cat.name(id).to_string(),
             Value::Number { amount, money } => format!("{}{}", if *money { "$" } else { "" }, format_amount(*amount)),
             Value::Date(d) => d.human(),
             Value::Text(t) => t.clone(),
@@ -68,7 +68,7 @@ impl Ctx<'_> {
 
     fn show_with_unit(&self, v: &Value, rel: &str) -> String {
         let base = self.show(v);
-        match (v, self.r.lex.relation(rel).and_then(|r| r.unit.as_deref())) {
+        match (v, self.cat.lex.relation(rel).and_then(|r| r.unit.as_deref())) {
             (Value::Number { money: false, .. }, Some(u)) => format!("{base} {u}"),
             _ => base,
         }
@@ -123,7 +123,7 @@ impl Ctx<'_> {
             Time::At(d) => facts
                 .into_iter()
                 .filter(|f| {
-                    let rel = self.r.lex.relation(&f.relation);
+                    let rel = self.cat.lex.relation(&f.relation);
                     match (&f.object, rel.map(|r| r.value)) {
                         // "released in 2023": the date is the value itself.
                         (Value::Date(v), Some(ValueType::Date)) => v.start() <= d.end() && v.end() >= d.start(),
@@ -138,7 +138,7 @@ impl Ctx<'_> {
                 dates.dedup();
                 // One date for the clause, or nothing is asserted.
                 let [at] = dates[..] else { return Ok(vec![]) };
-                facts.into_iter().filter(|f| f.holds_at(&at, self.r.lex.relation(&f.relation).is_some_and(|r| r.event))).collect()
+                facts.into_iter().filter(|f| f.holds_at(&at, self.cat.lex.relation(&f.relation).is_some_and(|r| r.event))).collect()
             }
             Time::AfterFacts(anchor) | Time::BeforeFacts(anchor) => {
                 let after = matches!(time, Time::AfterFacts(_));
@@ -210,7 +210,7 @@ impl Ctx<'_> {
     /// lexicon's part relation).
     fn parts_of(&self, ids: &[String]) -> anyhow::Result<Vec<String>> {
         let mut parts: Vec<String> = Vec::new();
-        let Some(part) = &self.r.lex.part_relation else { return Ok(parts) };
+        let Some(part) = &self.cat.lex.part_relation else { return Ok(parts) };
         let mut frontier = ids.to_vec();
         for _ in 0..2 {
             let mut next = Vec::new();
@@ -237,8 +237,8 @@ impl Ctx<'_> {
     /// needs of the set it starts from. Joins over timeless relations
     /// toward subjects read the object index only.
     fn values(&self, set: &Set) -> anyhow::Result<Vec<Value>> {
-        if let Set::Join { rel, want_subject: true, of, .. } = set {
-            let relation = &self.r.lex.relations[*rel];
+        if let Set::Join { rel, dir: Dir::ToSubject, of, .. } = set {
+            let relation = self.cat.lex.rel(*rel);
             if relation.timeless {
                 let mut seen = std::collections::HashSet::new();
                 let mut out = Vec::new();
@@ -273,16 +273,16 @@ impl Ctx<'_> {
         match set {
             Set::Entity(e) => out.push(Hit { value: Value::Entity(e.clone()), facts: vec![] }),
             Set::Literal(v) => out.push(Hit { value: v.clone(), facts: vec![] }),
-            Set::Join { rel, want_subject, of, time } => {
-                let relation = &self.r.lex.relations[*rel];
+            Set::Join { rel, dir, of, time } => {
+                let relation = self.cat.lex.rel(*rel);
                 let mut facts = Vec::new();
                 let mut inner = self.values(of)?;
                 let gather = |inner: &[Value], facts: &mut Vec<Fact>| -> anyhow::Result<()> {
                     for v in inner {
-                        if let (true, Value::Date(d), ValueType::Date) = (*want_subject, v, relation.value) {
+                        if let (true, Value::Date(d), ValueType::Date) = (dir.to_subject(), v, relation.value) {
                             // "What was released in 2023?": dates within it.
                             facts.extend(self.store.facts_with_date_within(d, &relation.name)?);
-                        } else if *want_subject {
+                        } else if dir.to_subject() {
                             facts.extend(self.store.facts_with_object(v, Some(&relation.name))?);
                         } else if let Value::Entity(e) = v {
                             facts.extend(self.store.facts_about(e, Some(&relation.name))?);
@@ -293,8 +293,8 @@ impl Ctx<'_> {
                 gather(&inner, &mut facts)?;
                 // "How much have the AI tigers raised?": a class with no
                 // such facts of its own stands for its members.
-                if let ([Value::Entity(c)], true, Some(member)) = (inner.as_slice(), facts.is_empty(), &self.r.lex.member_relation) {
-                    if self.r.classes.contains(c) {
+                if let ([Value::Entity(c)], true, Some(member)) = (inner.as_slice(), facts.is_empty(), &self.cat.lex.member_relation) {
+                    if self.cat.classes.contains(c) {
                         let members: Vec<Value> = self.store.facts_with_object(&Value::Entity(c.clone()), Some(member))?.into_iter().map(|f| Value::Entity(f.subject)).collect();
                         gather(&members, &mut facts)?;
                         inner = members;
@@ -302,8 +302,8 @@ impl Ctx<'_> {
                 }
                 self.sets.borrow_mut().insert(of.as_ref() as *const Set as usize, inner);
                 let mut hits = Hits::default();
-                for f in self.filter_time(facts, time, *want_subject)? {
-                    let v = if *want_subject { Value::Entity(f.subject.clone()) } else { f.object.clone() };
+                for f in self.filter_time(facts, time, dir.to_subject())? {
+                    let v = if dir.to_subject() { Value::Entity(f.subject.clone()) } else { f.object.clone() };
                     hits.merge(v, Some(f));
                 }
                 out = hits.list;
@@ -313,7 +313,7 @@ impl Ctx<'_> {
             }
             Set::Event { rel, subject, object } => out = self.events(*rel, subject, object.as_deref())?,
             Set::Mentioning(s, e) => {
-                let names = self.r.names_of(e);
+                let names = self.cat.names_of(e);
                 let involves = |f: &Fact| {
                     f.subject == *e
                         || f.object.entity() == Some(e.as_str())
@@ -339,45 +339,50 @@ impl Ctx<'_> {
                 let keep: std::collections::HashSet<String> = self.set(b)?.iter().map(|h| h.value.key()).collect();
                 out = self.set(a)?.into_iter().filter(|h| keep.contains(&h.value.key())).collect();
             }
-            Set::Filter { base, kind, class, related } => {
-                let candidates: Vec<Hit> = match base {
-                    Some(b) => self.set(b)?,
-                    None => {
-                        let mut c = Hits::default();
-                        if let (Some(cl), Some(member)) = (class, &self.r.lex.member_relation) {
-                            for f in self.store.facts_with_object(&Value::Entity(cl.clone()), Some(member))? {
-                                c.merge(Value::Entity(f.subject.clone()), Some(f));
-                            }
-                        } else if let Some(rel) = related {
-                            for f in self.store.facts_about(rel, None)? {
-                                let o = f.object.clone();
-                                c.merge(o, Some(f));
-                            }
-                            for f in self.store.facts_with_object(&Value::Entity(rel.clone()), None)? {
-                                c.merge(Value::Entity(f.subject.clone()), Some(f));
-                            }
-                        }
-                        c.list
+            Set::All(kind) => {
+                let mut ids: Vec<&String> = self.cat.names.iter().filter(|(_, (_, k))| k == kind).map(|(id, _)| id).collect();
+                ids.sort_by_key(|id| self.cat.name(id));
+                out = ids.into_iter().map(|id| Hit { value: Value::Entity(id.clone()), facts: vec![] }).collect();
+            }
+            Set::Members(class) => {
+                let mut c = Hits::default();
+                if let Some(member) = &self.cat.lex.member_relation {
+                    for f in self.store.facts_with_object(&Value::Entity(class.clone()), Some(member))? {
+                        c.merge(Value::Entity(f.subject.clone()), Some(f));
                     }
-                };
-                for h in candidates {
+                }
+                out = c.list;
+            }
+            Set::Linked(e) => {
+                let mut c = Hits::default();
+                for f in self.store.facts_about(e, None)? {
+                    c.merge(f.object.clone(), Some(f));
+                }
+                for f in self.store.facts_with_object(&Value::Entity(e.clone()), None)? {
+                    c.merge(Value::Entity(f.subject.clone()), Some(f));
+                }
+                out = c.list;
+            }
+            Set::OfKind(base, kind) => {
+                out = self.set(base)?.into_iter().filter(|h| h.value.entity().is_some_and(|id| self.cat.kind(id) == Some(kind.as_str()))).collect();
+            }
+            Set::MemberOf(base, class) => {
+                let Some(member) = &self.cat.lex.member_relation else { return Ok(vec![]) };
+                for h in self.set(base)? {
                     let Some(id) = h.value.entity() else { continue };
-                    if kind.as_ref().is_some_and(|k| self.r.kind(id) != Some(k.as_str())) {
-                        continue;
+                    if self.store.facts_about(id, Some(member))?.iter().any(|f| f.object.entity() == Some(class)) {
+                        out.push(h);
                     }
-                    if let (Some(cl), Some(member)) = (class, &self.r.lex.member_relation) {
-                        if base.is_some() && !self.store.facts_about(id, Some(member))?.iter().any(|f| f.object.entity() == Some(cl)) {
-                            continue;
-                        }
+                }
+            }
+            Set::LinkedTo(base, e) => {
+                for h in self.set(base)? {
+                    let Some(id) = h.value.entity() else { continue };
+                    let linked = self.store.facts_about(id, None)?.iter().any(|f| f.object.entity() == Some(e))
+                        || self.store.facts_about(e, None)?.iter().any(|f| f.object.entity() == Some(id));
+                    if linked {
+                        out.push(h);
                     }
-                    if let Some(rel) = related {
-                        let linked = self.store.facts_about(id, None)?.iter().any(|f| f.object.entity() == Some(rel))
-                            || self.store.facts_about(rel, None)?.iter().any(|f| f.object.entity() == Some(id));
-                        if !linked {
-                            continue;
-                        }
-                    }
-                    out.push(h);
                 }
             }
         }
@@ -387,9 +392,9 @@ impl Ctx<'_> {
     /// The event entities a clause tells of: linked to the subject (and to
     /// the object) by the lexicon's event link, and dated like the
     /// clause's own facts; with undated facts, only a single such event.
-    fn events(&self, rel: usize, subject: &Set, object: Option<&Set>) -> anyhow::Result<Vec<Hit>> {
-        let (Some(link), Some(kind)) = (&self.r.lex.event_link, &self.r.lex.event_kind) else { return Ok(vec![]) };
-        let relation = &self.r.lex.relations[rel];
+    fn events(&self, rel: RelId, subject: &Set, object: Option<&Set>) -> anyhow::Result<Vec<Hit>> {
+        let (Some(link), Some(kind)) = (&self.cat.lex.event_link, &self.cat.lex.event_kind) else { return Ok(vec![]) };
+        let relation = self.cat.lex.rel(rel);
         let objects: Option<Vec<String>> = match object {
             Some(o) => Some(self.values(o)?.iter().map(Value::key).collect()),
             None => None,
@@ -411,7 +416,7 @@ impl Ctx<'_> {
             let mut found: Vec<(String, Vec<Fact>)> = Vec::new();
             for f in self.store.facts_with_object(&Value::Entity(s.to_string()), Some(link))? {
                 let e = f.subject.clone();
-                if self.r.kind(&e) != Some(kind.as_str()) {
+                if self.cat.kind(&e) != Some(kind.as_str()) {
                     continue;
                 }
                 let mut support = vec![f.clone()];
@@ -456,7 +461,7 @@ impl Ctx<'_> {
 
     /// Flags values of a one-value relation that disagree.
     fn conflicts(&self, set: &Set, hits: &[Hit]) -> Vec<bool> {
-        let single = one_value(self.r, set);
+        let single = one_value(self.cat, set);
         let mut flags = vec![false; hits.len()];
         if !single || hits.len() < 2 {
             return flags;
@@ -466,7 +471,7 @@ impl Ctx<'_> {
         let mut by_holder: std::collections::HashMap<String, Vec<(usize, &Fact)>> = std::collections::HashMap::new();
         for (i, h) in hits.iter().enumerate() {
             for f in &h.facts {
-                let holder = match self.r.lex.relation(&f.relation).map(|r| r.single) {
+                let holder = match self.cat.lex.relation(&f.relation).map(|r| r.single) {
                     Some(Single::Subject) => f.object.key(),
                     _ => f.subject.clone(),
                 };
@@ -557,9 +562,9 @@ impl Ctx<'_> {
     }
 
     fn sentence(&self, f: &Fact, past: bool) -> String {
-        let Some(rel) = self.r.lex.relation(&f.relation) else { return String::new() };
+        let Some(rel) = self.cat.lex.relation(&f.relation) else { return String::new() };
         let past = past || f.until.is_some();
-        let (subject, object) = (self.r.name(&f.subject), self.show_with_unit(&f.object, &f.relation));
+        let (subject, object) = (self.cat.name(&f.subject), self.show_with_unit(&f.object, &f.relation));
         // A state that still holds, with its start: the present perfect,
         // whatever the question's tense ("Eddie Wu has been the CEO of
         // Alibaba since September 2023", not "was ... since").
@@ -614,8 +619,8 @@ pub(crate) fn capitalise(s: &str) -> String {
 }
 
 /// Evaluates a query and builds the answer.
-pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
-    let cx = Ctx { r, store, sets: Default::default(), sources: Default::default() };
+pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
+    let cx = Ctx { cat, store, sets: Default::default(), sources: Default::default() };
     let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
@@ -649,12 +654,8 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 hits = kept;
                 flags = vec![false; hits.len()];
             }
-            let rel_name = match inner {
-                Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
-                Set::Filter { base: Some(b), .. } => match b.as_ref() {
-                    Set::Join { rel, .. } => Some(r.lex.relations[*rel].name.clone()),
-                    _ => None,
-                },
+            let rel_name = match inner.unfiltered() {
+                Set::Join { rel, .. } => Some(cat.lex.rel(*rel).name.clone()),
                 _ => None,
             };
             for (h, flag) in hits.iter().zip(&flags) {
@@ -679,7 +680,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 // never all: a count is given only where the store holds
                 // the whole set (a class the sources enumerate, or a
                 // relation the lexicon declares complete).
-                if !countable(r, set) {
+                if !countable(cat, set) {
                     let shown = join_names(&names[..names.len().min(max)]);
                     let reply = format!("I don't know: the sources don't say how many in all. I know of {n}: {shown}.");
                     return Ok(Answer::empty(question, Status::Unknown, reply));
@@ -717,7 +718,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
             // that give a one-value relation another value.
             let (verdict, facts): (&str, Vec<Fact>) = if !found.is_empty() {
                 ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
-            } else if one_value(r, set) && !hits.is_empty() {
+            } else if one_value(cat, set) && !hits.is_empty() {
                 ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
             } else if let Some(other) = other_holder(&cx, item, set)? {
                 // "Is M6 a Baidu model?": M6's one maker is another.
@@ -767,7 +768,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                     // facts, with those facts (and so their sources).
                     // Only a happening has a date of its own: "When Alibaba
                     // Cloud?" is not the date of its earliest fact.
-                    let happening = |e: &str| r.lex.event_kind.as_deref().is_some_and(|k| r.kind(e) == Some(k));
+                    let happening = |e: &str| cat.lex.event_kind.as_deref().is_some_and(|k| cat.kind(e) == Some(k));
                     if let (Set::Entity(e), true) = (pattern, facts.is_empty()) {
                         if let Some((d, fs)) = if happening(e) { cx.anchor(e)? } else { None } {
                             out.extend(fs.into_iter().map(|f| (d.human(), f)));
@@ -822,7 +823,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                     // that is not itself about places gives is the
                     // employer, not the employer's seat.
                     let placed_by_relation = match pattern {
-                        Set::Join { rel, .. } => !r.lex.relations[*rel].location,
+                        Set::Join { rel, .. } => !cat.lex.rel(*rel).location,
                         _ => false,
                     };
                     for t in targets {
@@ -831,7 +832,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                             if placed_by_relation && object.is_none() {
                                 break;
                             }
-                            if r.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
+                            if cat.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
                                 out.push((cx.show(&f.object), f));
                                 found = true;
                             }
@@ -885,11 +886,11 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
         Ask::Describe(e) | Ask::Title(e, _) => {
             let mut facts: Vec<Fact> = store.facts_about(e, None)?;
             if let Ask::Title(_, at) = &q.ask {
-                facts.retain(|f| r.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()));
+                facts.retain(|f| cat.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()));
                 // "at Alibaba": the titles held at it or at one of its parts.
                 if let Some(at) = at {
                     let mut places = vec![at.clone()];
-                    if let Some(part) = &r.lex.part_relation {
+                    if let Some(part) = &cat.lex.part_relation {
                         places.extend(store.subjects_with_object(&Value::Entity(at.clone()), part)?);
                     }
                     facts.retain(|f| f.object.entity().is_some_and(|o| places.iter().any(|p| p == o)));
@@ -901,7 +902,7 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                 // in a note when others are known.
                 let (facts, aside) = cx.set_aside(facts, |f| vec![f.clone()])?;
                 let title = |f: &Fact| {
-                    let rel = r.lex.relation(&f.relation).expect("checked above");
+                    let rel = cat.lex.relation(&f.relation).expect("checked above");
                     format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
                 };
                 let mut titles = Vec::new();
@@ -911,20 +912,20 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
                     titles.push(t);
                 }
                 let aside: Vec<String> = aside.iter().map(title).collect();
-                reply = format!("{}: {}.", r.name(e), join_names(&titles)) + &unreliable_note(&aside);
+                reply = format!("{}: {}.", cat.name(e), join_names(&titles)) + &unreliable_note(&aside);
                 support.extend(facts);
             } else {
                 facts.extend(store.facts_with_object(&Value::Entity(e.clone()), None)?);
-                facts.retain(|f| r.lex.relation(&f.relation).is_some_and(|rel| rel.salience > 0));
-                facts.sort_by_key(|f| std::cmp::Reverse(r.lex.relation(&f.relation).map(|rel| rel.salience).unwrap_or(0)));
+                facts.retain(|f| cat.lex.relation(&f.relation).is_some_and(|rel| rel.salience > 0));
+                facts.sort_by_key(|f| std::cmp::Reverse(cat.lex.relation(&f.relation).map(|rel| rel.salience).unwrap_or(0)));
                 if facts.is_empty() {
                     return Ok(unknown());
                 }
                 facts.truncate(7);
-                let kind = r.kind(e).unwrap_or("thing");
+                let kind = cat.kind(e).unwrap_or("thing");
                 let sentences: Vec<String> = facts.iter().map(|f| cx.sentence(f, false)).collect();
-                reply = format!("{} ({kind}): {}.", r.name(e), sentences.join("; "));
-                values.push(AnswerValue { value: r.name(e).to_string(), sources: facts.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
+                reply = format!("{} ({kind}): {}.", cat.name(e), sentences.join("; "));
+                values.push(AnswerValue { value: cat.name(e).to_string(), sources: facts.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
                 support.extend(facts);
             }
         }
@@ -955,12 +956,12 @@ pub fn evaluate(r: &Reader, store: &Store, q: &Query, question: &str, max: usize
 /// kind, when the relation is not named), and the asked entity's name.
 fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<Fact>, String)>> {
     let Set::Entity(i) = item else { return Ok(None) };
-    let (rels, asked): (Vec<usize>, &str) = match set {
-        Set::Join { rel, want_subject: true, of, .. } => match of.as_ref() {
+    let (rels, asked): (Vec<RelId>, &str) = match set {
+        Set::Join { rel, dir: Dir::ToSubject, of, .. } => match of.as_ref() {
             Set::Entity(o) => (vec![*rel], o.as_str()),
             // "Does GPT-3 have 7 billion parameters?"
             Set::Literal(v @ Value::Number { .. }) => {
-                let rel = &cx.r.lex.relations[*rel];
+                let rel = cx.cat.lex.rel(*rel);
                 if rel.single != Single::Object {
                     return Ok(None);
                 }
@@ -972,25 +973,23 @@ fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<F
             }
             _ => return Ok(None),
         },
-        Set::Filter { base: None, related: Some(o), .. } => {
-            let kind = cx.r.kind(o);
+        other => {
+            let Some(o) = linked_only(other) else { return Ok(None) };
+            let kind = cx.cat.kind(o);
             let rels = cx
-                .r
+                .cat
                 .lex
-                .relations
-                .iter()
-                .enumerate()
+                .rels()
                 .filter(|(_, rel)| rel.single == Single::Object && rel.value == ValueType::Entity && kind.is_some_and(|k| rel.object.iter().any(|x| x == k)))
                 .map(|(n, _)| n)
                 .collect();
-            (rels, o.as_str())
+            (rels, o)
         }
-        _ => return Ok(None),
     };
-    let asked_kind = cx.r.kind(asked);
+    let asked_kind = cx.cat.kind(asked);
     let mut facts = Vec::new();
     for n in rels {
-        let rel = &cx.r.lex.relations[n];
+        let rel = cx.cat.lex.rel(n);
         if rel.single != Single::Object || rel.value != ValueType::Entity {
             continue;
         }
@@ -1000,21 +999,35 @@ fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<F
                 // It says so after all (at another time): no verdict here.
                 return Ok(None);
             }
-            if f.until.is_none() && cx.r.kind(o) == asked_kind {
+            if f.until.is_none() && cx.cat.kind(o) == asked_kind {
                 facts.push(f);
             }
         }
     }
-    Ok((!facts.is_empty()).then(|| (facts, cx.r.name(asked).to_string())))
+    Ok((!facts.is_empty()).then(|| (facts, cx.cat.name(asked).to_string())))
+}
+
+/// The entity a set stands for the links of, when the set is those links
+/// (narrowed by a kind or as a class's members) and nothing more.
+fn linked_only(set: &Set) -> Option<&str> {
+    match set {
+        Set::Linked(o) => Some(o),
+        Set::OfKind(b, _) => match b.as_ref() {
+            Set::Linked(o) => Some(o),
+            _ => None,
+        },
+        Set::LinkedTo(b, o) if matches!(b.as_ref(), Set::Members(_)) => Some(o),
+        _ => None,
+    }
 }
 
 /// Whether a set's members are the values of a relation that holds one
 /// value at a time on the side asked for.
-fn one_value(r: &Reader, set: &Set) -> bool {
+fn one_value(cat: &Catalog, set: &Set) -> bool {
     match set {
-        Set::Join { rel, want_subject, .. } => {
-            let s = r.lex.relations[*rel].single;
-            (s == Single::Object && !*want_subject) || (s == Single::Subject && *want_subject)
+        Set::Join { rel, dir, .. } => {
+            let s = cat.lex.rel(*rel).single;
+            (s == Single::Object && !dir.to_subject()) || (s == Single::Subject && dir.to_subject())
         }
         _ => false,
     }
@@ -1024,8 +1037,8 @@ fn one_value(r: &Reader, set: &Set) -> bool {
 /// holds it now: the reply naming the latest holder known and when it
 /// ended.
 fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
-    let Set::Join { rel, want_subject, of, time: Time::Current } = core(set) else { return Ok(None) };
-    let all = cx.set(&Set::Join { rel: *rel, want_subject: *want_subject, of: of.clone(), time: Time::Any })?;
+    let Set::Join { rel, dir, of, time: Time::Current } = core(set) else { return Ok(None) };
+    let all = cx.set(&Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: Time::Any })?;
     let mut facts: Vec<Fact> = all.into_iter().flat_map(|h| h.facts).filter(|f| f.until.is_some()).collect();
     if facts.is_empty() {
         return Ok(None);
@@ -1055,14 +1068,14 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
 /// count the sources support: the members of a class (the sources
 /// enumerate a group such as "the four AI tigers"), filtered or not, and
 /// joins over relations the lexicon declares complete.
-fn countable(r: &Reader, set: &Set) -> bool {
+fn countable(cat: &Catalog, set: &Set) -> bool {
     match set {
-        Set::Filter { class: Some(_), base: None, .. } => true,
-        Set::Filter { base: Some(b), class, .. } => class.is_some() || countable(r, b),
-        Set::Filter { .. } => false,
-        Set::And(a, b) => countable(r, a) || countable(r, b),
-        Set::Join { rel, of, .. } => r.lex.relations[*rel].complete && countable(r, of),
-        Set::Without(s, _) | Set::Mentioning(s, _) => countable(r, s),
+        Set::Members(_) | Set::MemberOf(..) => true,
+        Set::OfKind(b, _) | Set::LinkedTo(b, _) => countable(cat, b),
+        Set::All(_) | Set::Linked(_) => false,
+        Set::And(a, b) => countable(cat, a) || countable(cat, b),
+        Set::Join { rel, of, .. } => cat.lex.rel(*rel).complete && countable(cat, of),
+        Set::Without(s, _) | Set::Mentioning(s, _) => countable(cat, s),
         Set::Entity(_) | Set::Literal(_) | Set::Event { .. } => true,
     }
 }
@@ -1085,15 +1098,11 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         shown.push(format!("{more} more"));
     }
     let list = join_names(&shown);
-    let (rel, want_subject, of) = match core(set) {
-        Set::Join { rel, want_subject, of, .. } => (*rel, *want_subject, of.as_ref()),
-        Set::Filter { base: Some(b), .. } => match b.as_ref() {
-            Set::Join { rel, want_subject, of, .. } => (*rel, *want_subject, of.as_ref()),
-            _ => return Ok(format!("{list}.")),
-        },
+    let (rel, want_subject, of) = match core(set).unfiltered() {
+        Set::Join { rel, dir, of, .. } => (*rel, dir.to_subject(), of.as_ref()),
         _ => return Ok(format!("{list}.")),
     };
-    let relation = &cx.r.lex.relations[rel];
+    let relation = cx.cat.lex.rel(rel);
     let values = cx.values_of(of)?;
     let mut others: Vec<String> = values.iter().take(max).map(|v| cx.show_with_unit(v, &relation.name)).collect();
     if values.len() > max {
@@ -1108,7 +1117,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         for h in hits {
             let answer = cx.show_with_unit(&h.value, &relation.name);
             for f in &h.facts {
-                let side = if want_subject { cx.show(&f.object) } else { cx.r.name(&f.subject).to_string() };
+                let side = if want_subject { cx.show(&f.object) } else { cx.cat.name(&f.subject).to_string() };
                 match pairs.iter_mut().find(|(s, _)| *s == side) {
                     Some((_, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
                     Some(_) => {}
@@ -1164,9 +1173,9 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
 
 /// The entity an answer names, when it names exactly one (for pronouns
 /// in the next question).
-pub fn single_entity(a: &Answer, r: &Reader) -> Option<String> {
+pub fn single_entity(a: &Answer, cat: &Catalog) -> Option<String> {
     match a.answers.as_slice() {
-        [one] => r.resolve_exact(&one.value),
+        [one] => cat.resolve_exact(&one.value),
         _ => None,
     }
 }
@@ -1192,15 +1201,15 @@ fn on_side(f: &Fact, pivot: &Date, after: bool, strictly: bool) -> bool {
 
 /// The answer from facts the paraphrase ranker picked: each gives its
 /// object, subject, date or reason, with its own sentence and sources.
-pub fn picked(r: &Reader, store: &Store, picks: &[Pick], question: &str, past: bool) -> anyhow::Result<Answer> {
-    let cx = Ctx { r, store, sets: Default::default(), sources: Default::default() };
+pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past: bool) -> anyhow::Result<Answer> {
+    let cx = Ctx { cat, store, sets: Default::default(), sources: Default::default() };
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut sentences: Vec<String> = Vec::new();
     for p in picks {
         let f = &p.fact;
         let value = match p.side {
             Side::Object => cx.show_with_unit(&f.object, &f.relation),
-            Side::Subject => r.name(&f.subject).to_string(),
+            Side::Subject => cat.name(&f.subject).to_string(),
             Side::Date => match (&f.object, f.when()) {
                 (Value::Date(d), None) => d.human(),
                 (_, Some(d)) => d.human(),

@@ -409,11 +409,30 @@ impl Lexicon {
         self.relations.iter().find(|r| r.name == name)
     }
 
-    /// The index of the relation with this name.
-    pub fn relation_index(&self, name: &str) -> Option<usize> {
-        self.relations.iter().position(|r| r.name == name)
+    /// The id of the relation with this name.
+    pub fn relation_index(&self, name: &str) -> Option<RelId> {
+        self.relations.iter().position(|r| r.name == name).map(RelId)
+    }
+
+    /// The relation with this id.
+    ///
+    /// # Panics
+    ///
+    /// When the id is not one of this lexicon's: ids come from
+    /// [`Lexicon::relation_index`] or the reader built on this lexicon.
+    pub fn rel(&self, id: RelId) -> &Relation {
+        &self.relations[id.0]
+    }
+
+    /// Every relation with its id.
+    pub fn rels(&self) -> impl Iterator<Item = (RelId, &Relation)> {
+        self.relations.iter().enumerate().map(|(i, r)| (RelId(i), r))
     }
 }
+
+/// A relation of a lexicon: its index in the relation list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RelId(pub usize);
 
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {

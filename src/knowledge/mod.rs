@@ -5,6 +5,7 @@
 //! by the answering code. The lexicon ([`lexicon`]) declares the relations
 //! and how people phrase them; no relation is known to the code itself.
 
+pub mod catalog;
 pub mod lexicon;
 pub mod normalize;
 pub mod parse;

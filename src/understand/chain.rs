@@ -20,6 +20,7 @@
 //! its relation phrases unused.
 
 use super::grammar::{Ask, NotUnderstood, Query, Set, Time};
+use crate::query::{Dir, RelId};
 use super::lexer::{Mention, Prep, Role, Tok, Wh};
 use super::Reader;
 use crate::knowledge::lexicon::ValueType;
@@ -36,8 +37,8 @@ enum Step {
 }
 
 /// The kinds a relation leads to, from one side.
-fn kinds_at(r: &Reader, rel: usize, forward: bool) -> Vec<String> {
-    let relation = &r.lex.relations[rel];
+fn kinds_at(r: &Reader, rel: RelId, forward: bool) -> Vec<String> {
+    let relation = r.cat.lex.rel(rel);
     if !forward {
         return relation.subject.clone();
     }
@@ -73,7 +74,7 @@ struct Path {
     set: Set,
     kinds: Vec<String>,
     /// The last relation followed and its direction.
-    last: Option<(usize, bool)>,
+    last: Option<(RelId, bool)>,
     hops: usize,
     /// Steps taken that no phrase named.
     bridges: usize,
@@ -85,9 +86,9 @@ struct Path {
 }
 
 impl Path {
-    fn follow(&mut self, r: &Reader, rel: usize, forward: bool, time: &Time) {
+    fn follow(&mut self, r: &Reader, rel: RelId, forward: bool, time: &Time) {
         let of = std::mem::replace(&mut self.set, Set::Literal(crate::knowledge::Value::Text(String::new())));
-        self.set = Set::Join { rel, want_subject: !forward, of: Box::new(of), time: time.clone() };
+        self.set = Set::Join { rel, dir: Dir::subjects_if(!forward), of: Box::new(of), time: time.clone() };
         self.kinds = kinds_at(r, rel, forward);
         self.last = Some((rel, forward));
         self.hops += 1;
@@ -100,7 +101,7 @@ impl Path {
     }
 
     /// The readings of `ms` that fit the kinds reached, with direction.
-    fn fitting(&self, r: &Reader, ms: &[Mention], backwards: bool, recip: bool) -> Vec<(usize, bool)> {
+    fn fitting(&self, r: &Reader, ms: &[Mention], backwards: bool, recip: bool) -> Vec<(RelId, bool)> {
         let mut out = Vec::new();
         for m in ms {
             for &fwd in directions(m, backwards, recip) {
@@ -301,7 +302,7 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
         // Redundant when the relation is named twice already ("directed by
         // the same director of X").
         if let Some(k) = nearest {
-            let rels: Vec<usize> = match &steps[k].1 {
+            let rels: Vec<RelId> = match &steps[k].1 {
                 Step::Rel { ms, .. } => ms.iter().map(|m| m.rel).collect(),
                 Step::Through(_) => vec![],
             };
@@ -344,7 +345,7 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
         let last = steps.iter().rposition(|(p, s)| matches!(s, Step::Rel { .. }) || (*p > epos && *p < end));
         steps.truncate(last.map_or(0, |l| l + 1));
         for id in ids {
-            let Some(kind) = r.kind(id) else { continue };
+            let Some(kind) = r.cat.kind(id) else { continue };
             if kind_hint.as_ref().is_some_and(|k| k != kind) && ids.len() > 1 {
                 continue;
             }
@@ -375,7 +376,7 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
         return Err(NotUnderstood::Ambiguous(name.clone(), results.into_iter().map(|(id, _)| id).collect()));
     }
     let (_, path) = results.pop().ok_or(NotUnderstood::NoReading)?;
-    let numeric = matches!(&path.set, Set::Join { rel, want_subject: false, .. } if r.lex.relations[*rel].value == ValueType::Number);
+    let numeric = matches!(&path.set, Set::Join { rel, dir: Dir::ToObject, .. } if r.cat.lex.rel(*rel).value == ValueType::Number);
     let ask = if wh == Some(Wh::HowMany) && !numeric { Ask::Count(path.set) } else { Ask::Values(path.set) };
     Ok(Query { ask, past })
 }
@@ -395,8 +396,8 @@ fn finish(r: &Reader, path: &mut Path, kinds: &[String], noun: Option<&[Mention]
     if kinds.is_empty() || fits(&path.kinds, kinds) {
         return path.hops > 0;
     }
-    let mut options: Vec<(usize, bool)> = Vec::new();
-    for (rel, _) in r.lex.relations.iter().enumerate() {
+    let mut options: Vec<(RelId, bool)> = Vec::new();
+    for (rel, _) in r.cat.lex.rels() {
         for fwd in [true, false] {
             if fits(&path.kinds, &kinds_at(r, rel, !fwd)) && kinds_at(r, rel, fwd).iter().any(|k| kinds.contains(k)) {
                 options.push((rel, fwd));
@@ -425,7 +426,7 @@ fn pure_noun(t: &Tok) -> bool {
 
 /// The kinds whose nouns include `word` ("who" names people).
 fn kinds_named_by(r: &Reader, word: &str) -> Vec<String> {
-    r.lex.kinds.iter().filter(|(_, nouns)| nouns.iter().any(|n| n == word)).map(|(k, _)| k.clone()).collect()
+    r.cat.lex.kinds.iter().filter(|(_, nouns)| nouns.iter().any(|n| n == word)).map(|(k, _)| k.clone()).collect()
 }
 
 /// The kinds a set's members may have, or None when a join in it is
@@ -433,30 +434,26 @@ fn kinds_named_by(r: &Reader, word: &str) -> Vec<String> {
 /// there: "the director of" a person).
 pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
     match set {
-        Set::Entity(e) => Some(r.kind(e).map(|k| vec![k.to_string()]).unwrap_or_default()),
+        Set::Entity(e) => Some(r.cat.kind(e).map(|k| vec![k.to_string()]).unwrap_or_default()),
         Set::Literal(_) => Some(vec![]),
-        Set::Join { rel, want_subject, of, .. } => {
+        Set::Join { rel, dir, of, .. } => {
             let inner = kinds_of(r, of)?;
-            let forward = !*want_subject;
+            let forward = !dir.to_subject();
             fits(&inner, &kinds_at(r, *rel, !forward)).then(|| kinds_at(r, *rel, forward))
         }
-        Set::Filter { base, kind, .. } => {
-            let inner = match base {
-                Some(b) => kinds_of(r, b)?,
-                None => vec![],
-            };
-            match kind {
-                Some(k) if fits(&inner, std::slice::from_ref(k)) => Some(vec![k.clone()]),
-                Some(_) => None,
-                None => Some(inner),
-            }
+        Set::All(k) => Some(vec![k.clone()]),
+        Set::Members(_) | Set::Linked(_) => Some(vec![]),
+        Set::OfKind(base, k) => {
+            let inner = kinds_of(r, base)?;
+            fits(&inner, std::slice::from_ref(k)).then(|| vec![k.clone()])
         }
+        Set::MemberOf(base, _) | Set::LinkedTo(base, _) => kinds_of(r, base),
         Set::And(a, b) => {
             kinds_of(r, b)?;
             kinds_of(r, a)
         }
         Set::Without(s, _) | Set::Mentioning(s, _) => kinds_of(r, s),
-        Set::Event { .. } => r.lex.event_kind.clone().map(|k| vec![k]),
+        Set::Event { .. } => r.cat.lex.event_kind.clone().map(|k| vec![k]),
     }
 }
 

@@ -14,322 +14,7 @@ use super::Reader;
 use crate::engine::Conversation;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::{Date, Fact, Value};
-
-/// A set of values the query talks about.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Set {
-    /// One entity.
-    Entity(String),
-    /// A literal value (a number, a date).
-    Literal(Value),
-    /// The values related by `rel` to the members of `of`: its subjects when
-    /// `want_subject`, else its objects.
-    Join {
-        /// Relation index in the lexicon.
-        rel: usize,
-        /// Whether the join yields fact subjects.
-        want_subject: bool,
-        /// The other side.
-        of: Box<Set>,
-        /// When the facts must hold.
-        time: Time,
-    },
-    /// Members of `base` that are of `kind`, members of `class`, or
-    /// related by any fact to `related`.
-    Filter {
-        /// The set filtered (None: every entity matching the filter).
-        base: Option<Box<Set>>,
-        /// An entity kind.
-        kind: Option<String>,
-        /// A class entity (through the lexicon's member relation).
-        class: Option<String>,
-        /// An entity the members must be related to.
-        related: Option<String>,
-    },
-    /// The members of both sets.
-    And(Box<Set>, Box<Set>),
-    /// The members of a set other than one entity ("the other films of
-    /// X's director").
-    Without(Box<Set>, String),
-    /// The event a clause tells of ("that Zhou Chang is leaving
-    /// Alibaba"): an entity of the lexicon's event kind linked to the
-    /// clause's subject (and object) and dated like a fact of `rel`
-    /// between them.
-    Event {
-        /// The clause's relation.
-        rel: usize,
-        /// Its subject.
-        subject: Box<Set>,
-        /// Its object, if it has one.
-        object: Option<Box<Set>>,
-    },
-    /// The members of a set whose facts involve an entity: a text value
-    /// that names it, or a fact with it on either side ("Fu Ruiji's role
-    /// at Kuaishou").
-    Mentioning(Box<Set>, String),
-}
-
-impl Set {
-    /// The first entity the set mentions, for conversation focus.
-    pub fn topic(&self) -> Option<&str> {
-        match self {
-            Set::Entity(e) => Some(e),
-            Set::Literal(_) => None,
-            Set::Join { of, .. } => of.topic(),
-            Set::Filter { base, related, class, .. } => {
-                base.as_ref().and_then(|b| b.topic()).or(related.as_deref()).or(class.as_deref())
-            }
-            Set::And(a, b) => a.topic().or(b.topic()),
-            Set::Without(s, _) | Set::Mentioning(s, _) => s.topic(),
-            Set::Event { subject, .. } => subject.topic(),
-        }
-    }
-
-    /// The entities named in the set.
-    pub fn entities(&self) -> Vec<&str> {
-        match self {
-            Set::Entity(e) => vec![e.as_str()],
-            Set::Literal(_) => vec![],
-            Set::Join { of, .. } => of.entities(),
-            Set::Filter { base, class, related, .. } => {
-                let mut out: Vec<&str> = base.as_ref().map(|b| b.entities()).unwrap_or_default();
-                out.extend(class.as_deref());
-                out.extend(related.as_deref());
-                out
-            }
-            Set::And(a, b) => {
-                let mut out = a.entities();
-                out.extend(b.entities());
-                out
-            }
-            Set::Without(a, e) | Set::Mentioning(a, e) => {
-                let mut out = a.entities();
-                out.push(e.as_str());
-                out
-            }
-            Set::Event { subject, object, .. } => {
-                let mut out = subject.entities();
-                out.extend(object.iter().flat_map(|o| o.entities()));
-                out
-            }
-        }
-    }
-
-    /// How many relation joins the set makes.
-    pub fn joins(&self) -> usize {
-        match self {
-            Set::Entity(_) | Set::Literal(_) => 0,
-            Set::Join { of, time, .. } => {
-                1 + of.joins()
-                    + match time {
-                        Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) | Time::DuringFacts(s) => s.joins(),
-                        _ => 0,
-                    }
-            }
-            Set::Filter { base, .. } => base.as_ref().map_or(0, |b| b.joins()),
-            Set::And(a, b) => a.joins() + b.joins(),
-            Set::Without(s, _) | Set::Mentioning(s, _) => s.joins(),
-            Set::Event { subject, object, .. } => 1 + subject.joins() + object.as_ref().map_or(0, |o| o.joins()),
-        }
-    }
-
-    /// Replaces entity `old` by `new` everywhere (elliptical follow-ups).
-    pub fn substitute(&mut self, old: &str, new: &str) {
-        match self {
-            Set::Entity(e) if e == old => *e = new.to_string(),
-            Set::Join { of, .. } => of.substitute(old, new),
-            Set::Filter { base, related, .. } => {
-                if let Some(b) = base {
-                    b.substitute(old, new);
-                }
-                if related.as_deref() == Some(old) {
-                    *related = Some(new.to_string());
-                }
-            }
-            Set::And(a, b) => {
-                a.substitute(old, new);
-                b.substitute(old, new);
-            }
-            Set::Without(s, e) | Set::Mentioning(s, e) => {
-                s.substitute(old, new);
-                if e == old {
-                    *e = new.to_string();
-                }
-            }
-            Set::Event { subject, object, .. } => {
-                subject.substitute(old, new);
-                if let Some(o) = object {
-                    o.substitute(old, new);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// When facts must hold.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Time {
-    /// Now (present tense): facts that have not ended, falling back to
-    /// past facts when none hold now.
-    Now,
-    /// At any time (past tense).
-    Any,
-    /// During this date.
-    At(Date),
-    /// After the event or holder named.
-    After(Box<Set>),
-    /// Before the event or holder named.
-    Before(Box<Set>),
-    /// After the facts of a clause happened ("after Jeff Zhang stepped
-    /// down": the set is what Jeff Zhang left, with the facts that date it).
-    AfterFacts(Box<Set>),
-    /// Before the facts of a clause happened ("before he joined Alibaba").
-    BeforeFacts(Box<Set>),
-    /// When the facts of a clause happened ("when the Hong Kong outage
-    /// happened").
-    DuringFacts(Box<Set>),
-    /// Facts that have ended ("the former CEO").
-    Ended,
-    /// Facts that hold now, with no fallback to past ones ("the current
-    /// CEO", "who leads it now").
-    Current,
-}
-
-/// What the question asks of the set.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Ask {
-    /// The members of the set.
-    Values(Set),
-    /// How many members the set has (or, for a numeric relation, its value).
-    Count(Set),
-    /// Whether `item` is in `set` (yes/no).
-    Check {
-        /// The value asked about.
-        item: Set,
-        /// The set it should be in.
-        set: Set,
-    },
-    /// When the facts of a join happened.
-    When(Set, Option<Set>),
-    /// Why the facts of a join happened.
-    Why(Set, Option<Set>),
-    /// How long the facts of a join lasted.
-    HowLong(Set, Option<Set>),
-    /// Where: locations of the join's values.
-    Where(Set, Option<Set>),
-    /// A short description of an entity.
-    Describe(String),
-    /// An entity's titles and roles, optionally those involving a second
-    /// entity ("Jia's title at Alibaba").
-    Title(String, Option<String>),
-}
-
-/// A query: what is asked, and how the reply should read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Query {
-    /// What is asked.
-    pub ask: Ask,
-    /// Whether the question is in the past tense.
-    pub past: bool,
-}
-
-impl Query {
-    /// The entity the query is about, for follow-ups.
-    pub fn topic(&self) -> Option<String> {
-        match &self.ask {
-            Ask::Values(s) | Ask::Count(s) => s.topic().map(String::from),
-            Ask::Check { item, set } => item.topic().or(set.topic()).map(String::from),
-            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => {
-                s.topic().or(o.as_ref().and_then(|o| o.topic())).map(String::from)
-            }
-            Ask::Describe(e) | Ask::Title(e, _) => Some(e.clone()),
-        }
-    }
-
-    /// The entities the query names.
-    pub fn entities(&self) -> Vec<&str> {
-        match &self.ask {
-            Ask::Values(s) | Ask::Count(s) => s.entities(),
-            Ask::Check { item, set } => {
-                let mut out = item.entities();
-                out.extend(set.entities());
-                out
-            }
-            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => {
-                let mut out = s.entities();
-                out.extend(o.iter().flat_map(|o| o.entities()));
-                out
-            }
-            Ask::Describe(e) => vec![e.as_str()],
-            Ask::Title(e, at) => std::iter::once(e.as_str()).chain(at.as_deref()).collect(),
-        }
-    }
-
-    /// How many relation joins the query makes.
-    pub fn joins(&self) -> usize {
-        match &self.ask {
-            Ask::Values(s) | Ask::Count(s) => s.joins(),
-            Ask::Check { item, set } => item.joins() + set.joins(),
-            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => s.joins() + o.as_ref().map_or(0, Set::joins),
-            Ask::Describe(_) | Ask::Title(..) => 0,
-        }
-    }
-
-    /// Gives the outermost join over a relation that changes over time
-    /// (not timeless, not an event) the time `t`. Returns whether one took it.
-    pub fn retime(&mut self, r: &Reader, t: &Time) -> bool {
-        fn outer(r: &Reader, s: &mut Set, t: &Time) -> bool {
-            match s {
-                Set::Join { rel, time, of, .. } => {
-                    let relation = &r.lex.relations[*rel];
-                    if !relation.timeless && !relation.event && relation.value == ValueType::Entity {
-                        *time = t.clone();
-                        true
-                    } else {
-                        outer(r, of, t)
-                    }
-                }
-                Set::Filter { base: Some(b), .. } => outer(r, b, t),
-                Set::And(a, b) => {
-                    let x = outer(r, a, t);
-                    outer(r, b, t) || x
-                }
-                Set::Without(a, _) | Set::Mentioning(a, _) => outer(r, a, t),
-                _ => false,
-            }
-        }
-        match &mut self.ask {
-            Ask::Values(s) | Ask::Count(s) => outer(r, s, t),
-            Ask::Check { set, .. } => outer(r, set, t),
-            // "When did X step down as CEO?": when the role ended.
-            Ask::When(s, _) if *t == Time::Ended => outer(r, s, t),
-            Ask::When(..) | Ask::Why(..) | Ask::HowLong(..) | Ask::Where(..) => false,
-            Ask::Describe(_) | Ask::Title(..) => false,
-        }
-    }
-
-    fn substitute(&mut self, old: &str, new: &str) {
-        match &mut self.ask {
-            Ask::Values(s) | Ask::Count(s) => s.substitute(old, new),
-            Ask::Check { item, set } => {
-                item.substitute(old, new);
-                set.substitute(old, new);
-            }
-            Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => {
-                s.substitute(old, new);
-                if let Some(o) = o {
-                    o.substitute(old, new);
-                }
-            }
-            Ask::Describe(e) | Ask::Title(e, _) => {
-                if e == old {
-                    *e = new.to_string()
-                }
-            }
-        }
-    }
-}
+pub use crate::query::{Ask, Dir, Query, RelId, Set, Time};
 
 /// Why a question could not be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -367,9 +52,9 @@ impl<'a> P<'a> {
         // involved in it?"), else the last topic ("Where is Zhipu AI
         // based?" "Did Alibaba invest in it?": not the city).
         let answer_fits = self.answer_focus.as_ref().is_some_and(|a| {
-            let kind = self.r.kind(a);
+            let kind = self.r.cat.kind(a);
             self.toks.iter().filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None }).flatten().any(|m| {
-                let rel = &self.r.lex.relations[m.rel];
+                let rel = self.r.cat.lex.rel(m.rel);
                 kind.is_some_and(|k| rel.subject.iter().chain(rel.object.iter()).any(|x| x == k))
             })
         });
@@ -379,7 +64,7 @@ impl<'a> P<'a> {
         // to whatever is in play.
         candidates
             .iter()
-            .find(|e| self.r.is_person(e) == personal)
+            .find(|e| self.r.cat.is_person(e) == personal)
             .or(candidates.first().filter(|_| !personal))
             .map(|e| (*e).clone())
     }
@@ -400,7 +85,7 @@ impl<'a> P<'a> {
             return None;
         }
         self.toks[..i.min(self.toks.len())].iter().rev().find_map(|t| match t {
-            Tok::Ent(ids, _) if ids.len() == 1 && self.r.is_person(&ids[0]) == personal && !self.r.classes.contains(&ids[0]) => {
+            Tok::Ent(ids, _) if ids.len() == 1 && self.r.cat.is_person(&ids[0]) == personal && !self.r.cat.classes.contains(&ids[0]) => {
                 Some(ids[0].clone())
             }
             _ => None,
@@ -420,11 +105,11 @@ impl<'a> P<'a> {
                     .filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None })
                     .flatten()
                     .flat_map(|m| {
-                        let r = &self.r.lex.relations[m.rel];
+                        let r = self.r.cat.lex.rel(m.rel);
                         r.subject.iter().chain(r.object.iter()).map(String::as_str).collect::<Vec<_>>()
                     })
                     .collect();
-                let fitting: Vec<&String> = many.iter().filter(|id| self.r.kind(id).is_some_and(|k| kinds.contains(&k))).collect();
+                let fitting: Vec<&String> = many.iter().filter(|id| self.r.cat.kind(id).is_some_and(|k| kinds.contains(&k))).collect();
                 if fitting.len() == 1 {
                     return Ok(fitting[0].clone());
                 }
@@ -448,7 +133,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             }
             if let Some((inner, k)) = noun_phrase(p, j)? {
                 let m = pick(p.r, &nouns, &inner);
-                return Ok(Some((Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(inner), time: Time::Now }, k)));
+                return Ok(Some((Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::SubjectNoun), of: Box::new(inner), time: Time::Now }, k)));
             }
             Ok(None)
         }
@@ -459,13 +144,13 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             // "Alibaba models", "Baidu's ChatGPT alternative"
             match toks.get(j) {
                 // "the public cloud arm": the name's own kind, the thing itself.
-                Some(Tok::Kind(k)) if p.r.kind(&id) == Some(k.as_str()) => j += 1,
-                Some(Tok::Kind(k)) if !p.r.classes.contains(&id) => {
-                    set = Set::Filter { base: None, kind: Some(k.clone()), class: None, related: Some(id) };
+                Some(Tok::Kind(k)) if p.r.cat.kind(&id) == Some(k.as_str()) => j += 1,
+                Some(Tok::Kind(k)) if !p.r.cat.classes.contains(&id) => {
+                    set = Set::OfKind(Box::new(Set::Linked(id)), k.clone());
                     j += 1;
                 }
-                Some(Tok::Ent(ids2, _)) if ids2.len() == 1 && p.r.classes.contains(&ids2[0]) => {
-                    set = Set::Filter { base: None, kind: None, class: Some(ids2[0].clone()), related: Some(id) };
+                Some(Tok::Ent(ids2, _)) if ids2.len() == 1 && p.r.cat.classes.contains(&ids2[0]) => {
+                    set = Set::LinkedTo(Box::new(Set::Members(ids2[0].clone())), id);
                     j += 1;
                 }
                 _ => {}
@@ -486,7 +171,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
                     break;
                 }
                 let m = pick(p.r, &nouns, &set);
-                set = Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(set), time: Time::Now };
+                set = Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::SubjectNoun), of: Box::new(set), time: Time::Now };
                 j += 1;
             }
             Ok(Some((set, j)))
@@ -507,7 +192,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             Some(f) => {
                 // Reuse the entity path for possessive nouns after a pronoun.
                 let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone() };
-                q.toks[i] = Tok::Ent(vec![f.clone()], p.r.name(&f).to_string());
+                q.toks[i] = Tok::Ent(vec![f.clone()], p.r.cat.name(&f).to_string());
                 noun_phrase(&q, i)
             }
             None => Err(NotUnderstood::NoAntecedent),
@@ -515,9 +200,9 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
         // "7 billion parameters"
         Tok::Num(n, money) => {
             if let Some(Tok::Rel(ms, _)) = toks.get(i + 1) {
-                if let Some(m) = ms.iter().find(|m| !m.role.verb() && p.r.lex.relations[m.rel].value == ValueType::Number) {
+                if let Some(m) = ms.iter().find(|m| !m.role.verb() && p.r.cat.lex.rel(m.rel).value == ValueType::Number) {
                     let lit = Set::Literal(Value::Number { amount: *n, money: *money });
-                    return Ok(Some((Set::Join { rel: m.rel, want_subject: true, of: Box::new(lit), time: Time::Any }, i + 2)));
+                    return Ok(Some((Set::Join { rel: m.rel, dir: Dir::ToSubject, of: Box::new(lit), time: Time::Any }, i + 2)));
                 }
             }
             Ok(Some((Set::Literal(Value::Number { amount: *n, money: *money }), i + 1)))
@@ -550,7 +235,7 @@ fn relative_clause(p: &P, i: usize, kind: Option<&str>, marked: bool) -> R<Optio
     };
     let head = |base: Set| -> Set {
         match kind {
-            Some(k) => Set::Filter { base: Some(Box::new(base)), kind: Some(k.to_string()), class: None, related: None },
+            Some(k) => Set::OfKind(Box::new(base), k.to_string()),
             None => base,
         }
     };
@@ -570,13 +255,13 @@ fn relative_clause(p: &P, i: usize, kind: Option<&str>, marked: bool) -> R<Optio
         let start = if passive { k + 2 } else { k + 1 };
         if let Some((object, end)) = noun_phrase(p, start)? {
             // The head's kind stands on its own side of the verb.
-            let head_set = kind.map(|k| Set::Filter { base: None, kind: Some(k.to_string()), class: None, related: None });
+            let head_set = kind.map(|k| Set::All(k.to_string()));
             let (agent, patient) = if passive { (Some(&object), head_set.as_ref()) } else { (head_set.as_ref(), Some(&object)) };
             let m = choose_verb(p.r, &verbs, agent, patient, None);
             // The head is the fact's subject for an active verb, its object
             // for a passive one (and the reverse for inverse verbs).
             let head_is_subject = (m.role == Role::Verb) != passive;
-            let join = Set::Join { rel: m.rel, want_subject: head_is_subject, of: Box::new(object), time: Time::Any };
+            let join = Set::Join { rel: m.rel, dir: Dir::subjects_if(head_is_subject), of: Box::new(object), time: Time::Any };
             return Ok(Some((head(join), end)));
         }
         return Ok(None);
@@ -598,7 +283,7 @@ fn relative_clause(p: &P, i: usize, kind: Option<&str>, marked: bool) -> R<Optio
         k += 1;
     }
     let m = choose_verb(p.r, &verbs, Some(&agent), None, None);
-    let join = Set::Join { rel: m.rel, want_subject: m.role == Role::InverseVerb, of: Box::new(agent), time: Time::Any };
+    let join = Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::InverseVerb), of: Box::new(agent), time: Time::Any };
     Ok(Some((head(join), k)))
 }
 
@@ -609,9 +294,9 @@ pub(crate) fn inner_when(toks: &[Tok]) -> Option<usize> {
 }
 
 /// Whether a relation has events on one side.
-fn takes_event(r: &Reader, rel: usize) -> bool {
-    let relation = &r.lex.relations[rel];
-    r.lex.event_kind.as_ref().is_some_and(|k| relation.subject.contains(k) || relation.object.contains(k))
+fn takes_event(r: &Reader, rel: RelId) -> bool {
+    let relation = r.cat.lex.rel(rel);
+    r.cat.lex.event_kind.as_ref().is_some_and(|k| relation.subject.contains(k) || relation.object.contains(k))
 }
 
 /// A clause that ends the question, told of as an event: a noun phrase,
@@ -671,7 +356,7 @@ fn time_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
     };
     let Some((verbs, object, end)) = clause_rest(p, j, |m| m.role.verb())? else { return Ok(None) };
     let m = choose_verb(p.r, &verbs, Some(&subject), object.as_ref(), None);
-    let join = Set::Join { rel: m.rel, want_subject: m.role == Role::InverseVerb, of: Box::new(subject), time: Time::Any };
+    let join = Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::InverseVerb), of: Box::new(subject), time: Time::Any };
     let set = match object {
         Some(o) => Set::And(Box::new(join), Box::new(o)),
         None => join,
@@ -682,13 +367,13 @@ fn time_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
 /// Chooses the reading of a relation phrase whose kinds fit the known side.
 fn pick(r: &Reader, ms: &[Mention], known: &Set) -> Mention {
     let kind = match known {
-        Set::Entity(e) => r.kind(e).map(String::from),
-        Set::Filter { kind, .. } => kind.clone(),
+        Set::Entity(e) => r.cat.kind(e).map(String::from),
+        s @ (Set::All(_) | Set::OfKind(..) | Set::MemberOf(..) | Set::LinkedTo(..)) => s.kind_asked().map(String::from),
         _ => None,
     };
     let literal = matches!(known, Set::Literal(_));
     for m in ms {
-        let rel = &r.lex.relations[m.rel];
+        let rel = r.cat.lex.rel(m.rel);
         // The known side is the object for SubjectNoun/InverseVerb-as-agent
         // readings, the subject for ObjectNoun.
         let known_is_subject = matches!(m.role, Role::ObjectNoun | Role::Verb);
@@ -751,8 +436,8 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
             // the clause read the same single relation the other way round
             // ("What caused the outage?" is not what the outage caused),
             // word order has spoken and neither reading answers.
-            if let (Ok(Query { ask: Ask::Values(Set::Join { rel: a, want_subject: wa, of: oa, .. }), .. }), Ask::Values(Set::Join { rel: b, want_subject: wb, of: ob, .. })) = (&clause, &q.ask) {
-                if a == b && wa != wb && oa == ob && matches!(oa.as_ref(), Set::Entity(_)) && r.lex.relations[*a].value == ValueType::Text {
+            if let (Ok(Query { ask: Ask::Values(Set::Join { rel: a, dir: wa, of: oa, .. }), .. }), Ask::Values(Set::Join { rel: b, dir: wb, of: ob, .. })) = (&clause, &q.ask) {
+                if a == b && wa != wb && oa == ob && matches!(oa.as_ref(), Set::Entity(_)) && r.cat.lex.rel(*a).value == ValueType::Text {
                     return Err(NotUnderstood::NoReading);
                 }
             }
@@ -772,10 +457,10 @@ fn dated_things(r: &Reader, toks: &[Tok]) -> Option<Query> {
         [Tok::Wh(Wh::What | Wh::Which), Tok::Kind(k), Tok::Rel(ms, _), Tok::Prep(Prep::In | Prep::Other), Tok::Date(d)] => (Some(k.clone()), ms, d),
         _ => return None,
     };
-    let m = ms.iter().find(|m| m.role == Role::Verb && r.lex.relations[m.rel].value == ValueType::Date)?;
-    let join = Set::Join { rel: m.rel, want_subject: true, of: Box::new(Set::Literal(Value::Date(*d))), time: Time::Any };
+    let m = ms.iter().find(|m| m.role == Role::Verb && r.cat.lex.rel(m.rel).value == ValueType::Date)?;
+    let join = Set::Join { rel: m.rel, dir: Dir::ToSubject, of: Box::new(Set::Literal(Value::Date(*d))), time: Time::Any };
     let set = match kind {
-        Some(k) => Set::Filter { base: Some(Box::new(join)), kind: Some(k), class: None, related: None },
+        Some(k) => Set::OfKind(Box::new(join), k),
         None => join,
     };
     Some(Query { ask: Ask::Values(set), past: is_past(r, toks) })
@@ -787,15 +472,15 @@ fn dated_things(r: &Reader, toks: &[Tok]) -> Option<Query> {
 fn happenings_of(r: &Reader, toks: &[Tok]) -> Option<Query> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
     let [Tok::Wh(Wh::What), Tok::Rel(ms, _), Tok::Prep(Prep::Other), Tok::Ent(ids, _)] = content.as_slice() else { return None };
-    let (kind, link) = (r.lex.event_kind.as_ref()?, r.lex.event_link.as_ref()?);
-    let happens = ms.iter().any(|m| m.role == Role::Verb && r.lex.relations[m.rel].subject.iter().any(|k| k == kind));
+    let (kind, link) = (r.cat.lex.event_kind.as_ref()?, r.cat.lex.event_link.as_ref()?);
+    let happens = ms.iter().any(|m| m.role == Role::Verb && r.cat.lex.rel(m.rel).subject.iter().any(|k| k == kind));
     let [id] = ids.as_slice() else { return None };
-    if !happens || r.kind(id) == Some(kind.as_str()) {
+    if !happens || r.cat.kind(id) == Some(kind.as_str()) {
         return None;
     }
-    let rel = r.lex.relation_index(link)?;
-    let join = Set::Join { rel, want_subject: true, of: Box::new(Set::Entity(id.clone())), time: Time::Any };
-    Some(Query { ask: Ask::Values(Set::Filter { base: Some(Box::new(join)), kind: Some(kind.clone()), class: None, related: None }), past: true })
+    let rel = r.cat.lex.relation_index(link)?;
+    let join = Set::Join { rel, dir: Dir::ToSubject, of: Box::new(Set::Entity(id.clone())), time: Time::Any };
+    Some(Query { ask: Ask::Values(Set::OfKind(Box::new(join), kind.clone())), past: true })
 }
 
 /// "How long has Eddie Wu been CEO (of Alibaba)?", "When was Daniel
@@ -811,8 +496,8 @@ fn copular_how_long(r: &Reader, toks: &[Tok]) -> Option<Query> {
     if x.len() != 1 || y.is_some_and(|y| y.len() != 1) || !toks.iter().any(|t| matches!(t, Tok::Aux(_))) {
         return None;
     }
-    let m = ms.iter().find(|m| m.role == Role::SubjectNoun && r.lex.relations[m.rel].value == ValueType::Entity)?;
-    let pattern = Set::Join { rel: m.rel, want_subject: false, of: Box::new(Set::Entity(x[0].clone())), time: Time::Any };
+    let m = ms.iter().find(|m| m.role == Role::SubjectNoun && r.cat.lex.rel(m.rel).value == ValueType::Entity)?;
+    let pattern = Set::Join { rel: m.rel, dir: Dir::ToObject, of: Box::new(Set::Entity(x[0].clone())), time: Time::Any };
     let other = y.map(|y| Set::Entity(y[0].clone()));
     let ask = if *wh == Wh::When { Ask::When(pattern, other) } else { Ask::HowLong(pattern, other) };
     Some(Query { ask, past: is_past(r, toks) })
@@ -834,15 +519,18 @@ fn copular_at(r: &Reader, toks: &[Tok], text: &str) -> Option<Query> {
     let plain = crate::knowledge::normalize::normalize(text);
     let before = plain.find(&format!(" {ys}")).map(|at| &plain[..at])?;
     let verb = format!("be {}", before.rsplit(' ').next()?);
-    let fits = |kinds: &[String], id: &str| kinds.is_empty() || r.kind(id).is_some_and(|k| kinds.iter().any(|x| x == k));
-    let rels: Vec<usize> = (0..r.lex.relations.len())
-        .filter(|&i| {
-            let rel = &r.lex.relations[i];
+    let fits = |kinds: &[String], id: &str| kinds.is_empty() || r.cat.kind(id).is_some_and(|k| kinds.iter().any(|x| x == k));
+    let rels: Vec<RelId> = r
+        .cat
+        .lex
+        .rels()
+        .filter(|(_, rel)| {
             rel.verbs.contains(&verb) && rel.value == ValueType::Entity && fits(&rel.subject, x) && fits(&rel.object, y)
         })
+        .map(|(i, _)| i)
         .collect();
     let [rel] = rels.as_slice() else { return None };
-    let pattern = Set::Join { rel: *rel, want_subject: false, of: Box::new(Set::Entity(x.clone())), time: Time::Any };
+    let pattern = Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::Entity(x.clone())), time: Time::Any };
     let other = Some(Set::Entity(y.clone()));
     let ask = if *wh == Wh::When { Ask::When(pattern, other) } else { Ask::HowLong(pattern, other) };
     Some(Query { ask, past: is_past(r, toks) })
@@ -943,7 +631,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         }
         // "which Alibaba models": an entity modifier before the kind.
         if let (Some(Tok::Ent(ids, _)), Some(Tok::Kind(_))) = (toks.get(j), toks.get(j + 1)) {
-            if ids.len() == 1 && !r.classes.contains(&ids[0]) {
+            if ids.len() == 1 && !r.cat.classes.contains(&ids[0]) {
                 filter_related = Some(ids[0].clone());
                 skip.push(j);
                 j += 1;
@@ -954,7 +642,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                 filter_kind = Some(k.clone());
                 skip.push(j);
             }
-            Some(Tok::Ent(ids, _)) if ids.len() == 1 && r.classes.contains(&ids[0]) && matches!(toks.get(j + 1), Some(Tok::Aux(_) | Tok::Rel(..) | Tok::Num(..))) => {
+            Some(Tok::Ent(ids, _)) if ids.len() == 1 && r.cat.classes.contains(&ids[0]) && matches!(toks.get(j + 1), Some(Tok::Aux(_) | Tok::Rel(..) | Tok::Num(..))) => {
                 filter_class = Some(ids[0].clone());
                 skip.push(j);
             }
@@ -975,18 +663,14 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         if let (Some(Tok::Rel(ms, _)), Some(Tok::Prep(Prep::By))) = (toks.get(last + 1), toks.get(last + 2)) {
             if let Some(m) = ms.iter().copied().find(|m| m.role.verb()) {
                 if let Some((agent, end)) = noun_phrase(&p, last + 3)? {
-                    within = Some(Set::Join { rel: m.rel, want_subject: m.role == Role::InverseVerb, of: Box::new(agent), time: Time::Any });
+                    within = Some(Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::InverseVerb), of: Box::new(agent), time: Time::Any });
                     skip.extend(last + 1..end);
                 }
             }
         }
     }
     let filtered = |s: Set| -> Set {
-        let s = if filter_kind.is_none() && filter_class.is_none() && filter_related.is_none() {
-            s
-        } else {
-            Set::Filter { base: Some(Box::new(s)), kind: filter_kind.clone(), class: filter_class.clone(), related: filter_related.clone() }
-        };
+        let s = s.narrow(filter_kind.clone(), filter_class.clone(), filter_related.clone());
         match &within {
             Some(w) => Set::And(Box::new(s), Box::new(w.clone())),
             None => s,
@@ -1051,9 +735,9 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     // A relation noun separated from its entity: "how many parameters
     // does GPT-3 have", "what degree does X hold".
     if verb.is_none() && !bare_nouns.is_empty() {
-        if let Some((pos, set @ (Set::Entity(_) | Set::Filter { .. }))) = nps.first().cloned() {
+        if let Some((pos, set @ (Set::Entity(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) | Set::OfKind(..) | Set::MemberOf(..) | Set::LinkedTo(..)))) = nps.first().cloned() {
             let m = pick(r, &bare_nouns, &set);
-            nps[0] = (pos, Set::Join { rel: m.rel, want_subject: m.role == Role::SubjectNoun, of: Box::new(set), time: time.clone() });
+            nps[0] = (pos, Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::SubjectNoun), of: Box::new(set), time: time.clone() });
         }
     }
     let unknown = has_unknown(toks);
@@ -1078,8 +762,8 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         // phrase after the object ("as" is a stopword) says what the open
         // side became; it holds of the answer as well.
         let as_role: Option<Set> = match after.get(1) {
-            Some(Set::Join { rel, want_subject: true, of, .. }) if !passive && after.len() == 2 => {
-                Some(Set::Join { rel: *rel, want_subject: true, of: of.clone(), time: Time::Any })
+            Some(Set::Join { rel, dir: Dir::ToSubject, of, .. }) if !passive && after.len() == 2 => {
+                Some(Set::Join { rel: *rel, dir: Dir::ToSubject, of: of.clone(), time: Time::Any })
             }
             _ => None,
         };
@@ -1088,28 +772,28 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         }
         // Choose the reading that fits the bound sides.
         let m = choose_verb(r, &ms, agent.as_ref(), patient.as_ref(), wh);
-        let rel = &r.lex.relations[m.rel];
+        let rel = r.cat.lex.rel(m.rel);
         let (subj, obj) = if m.role == Role::Verb { (agent, patient) } else { (patient, agent) };
         // "When did Jia announce he was leaving Alibaba?": the event is
         // what the relation is said of; the person is in the event.
         let (subj, obj) = match (subj, obj) {
-            (Some(s), Some(o @ Set::Event { .. })) if r.lex.event_kind.as_ref().is_some_and(|k| rel.subject.contains(k)) && super::chain::kinds_of(r, &s).is_some_and(|ks| !ks.iter().any(|k| rel.subject.contains(k))) => (Some(o), None),
+            (Some(s), Some(o @ Set::Event { .. })) if r.cat.lex.event_kind.as_ref().is_some_and(|k| rel.subject.contains(k)) && super::chain::kinds_of(r, &s).is_some_and(|ks| !ks.iter().any(|k| rel.subject.contains(k))) => (Some(o), None),
             other => other,
         };
         // "Which models did Alibaba release in 2021?": the verb also names
         // a date-valued relation ("released"); the date is that
         // relation's value, and the open side must have it.
-        let dated_by: Option<(usize, Date)> = match &time {
-            Time::At(d) if rel.value != ValueType::Date => ms.iter().find(|x| x.role == Role::Verb && r.lex.relations[x.rel].value == ValueType::Date).map(|x| (x.rel, *d)),
+        let dated_by: Option<(RelId, Date)> = match &time {
+            Time::At(d) if rel.value != ValueType::Date => ms.iter().find(|x| x.role == Role::Verb && r.cat.lex.rel(x.rel).value == ValueType::Date).map(|x| (x.rel, *d)),
             _ => None,
         };
         let time_for = if dated_by.is_some() { Time::Any } else { time.clone() };
         let join_open = |known: Set, want_subject: bool| {
-            let open = distribute(known, &|one| Set::Join { rel: m.rel, want_subject, of: Box::new(one), time: time_for.clone() });
+            let open = distribute(known, &|one| Set::Join { rel: m.rel, dir: Dir::subjects_if(want_subject), of: Box::new(one), time: time_for.clone() });
             match dated_by {
                 Some((date_rel, d)) => {
-                    let dates = Set::Join { rel: date_rel, want_subject: false, of: Box::new(open.clone()), time: Time::At(d) };
-                    Set::And(Box::new(open), Box::new(Set::Join { rel: date_rel, want_subject: true, of: Box::new(dates), time: Time::Any }))
+                    let dates = Set::Join { rel: date_rel, dir: Dir::ToObject, of: Box::new(open.clone()), time: Time::At(d) };
+                    Set::And(Box::new(open), Box::new(Set::Join { rel: date_rel, dir: Dir::ToSubject, of: Box::new(dates), time: Time::Any }))
                 }
                 None => open,
             }
@@ -1128,7 +812,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             // against the date asked about.
             (None, Some(s), None) if yes_no && rel.value == ValueType::Date && matches!(time, Time::At(_)) => {
                 let Time::At(d) = time else { unreachable!("matched above") };
-                let set = Set::Join { rel: m.rel, want_subject: false, of: Box::new(s), time: Time::Any };
+                let set = Set::Join { rel: m.rel, dir: Dir::ToObject, of: Box::new(s), time: Time::Any };
                 Ask::Check { item: Set::Literal(Value::Date(d)), set }
             }
             // "Is Qwen-7B-Chat open source?", "Has Jia left?": whether
@@ -1137,10 +821,10 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             // Qwen-7B-Chat open source": a model is what is open-sourced)
             // is checked on that side.
             (None, Some(s @ Set::Entity(_)), None) if yes_no && filter_kind.is_none() && filter_class.is_none() => {
-                let kind = if let Set::Entity(e) = &s { r.kind(e).map(String::from) } else { None };
+                let kind = if let Set::Entity(e) = &s { r.cat.kind(e).map(String::from) } else { None };
                 let object_side = kind.is_some_and(|k| rel.object.contains(&k) && !rel.subject.contains(&k));
-                let values = Set::Join { rel: m.rel, want_subject: object_side, of: Box::new(s.clone()), time: time.clone() };
-                Ask::Check { item: s, set: Set::Join { rel: m.rel, want_subject: !object_side, of: Box::new(values), time: Time::Any } }
+                let values = Set::Join { rel: m.rel, dir: Dir::subjects_if(object_side), of: Box::new(s.clone()), time: time.clone() };
+                Ask::Check { item: s, set: Set::Join { rel: m.rel, dir: Dir::subjects_if(!object_side), of: Box::new(values), time: Time::Any } }
             }
             (_, Some(s), None) => {
                 let set = filtered(join_open(s, false));
@@ -1177,9 +861,9 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         }
     }
     // "Was M6 released in 2020?" read with "released" as M6's noun.
-    if let (true, [(_, Set::Join { rel, want_subject: false, of, .. })], Time::At(d)) = (yes_no, nps.as_slice(), &time) {
-        if r.lex.relations[*rel].value == ValueType::Date {
-            let set = Set::Join { rel: *rel, want_subject: false, of: of.clone(), time: Time::Any };
+    if let (true, [(_, Set::Join { rel, dir: Dir::ToObject, of, .. })], Time::At(d)) = (yes_no, nps.as_slice(), &time) {
+        if r.cat.lex.rel(*rel).value == ValueType::Date {
+            let set = Set::Join { rel: *rel, dir: Dir::ToObject, of: of.clone(), time: Time::Any };
             return Ok(Query { ask: Ask::Check { item: Set::Literal(Value::Date(*d)), set }, past });
         }
     }
@@ -1187,15 +871,15 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         // "Is Baichuan an AI tiger?": the name and the class read as one
         // phrase ("Baidu's ChatGPT alternative"); in a yes/no question it
         // is a membership check.
-        (true, [(_, Set::Filter { base: None, kind: None, class: Some(c), related: Some(e) })]) => {
-            let set = Set::Filter { base: None, kind: None, class: Some(c.clone()), related: None };
+        (true, [(_, Set::LinkedTo(members, e))]) if matches!(members.as_ref(), Set::Members(_)) => {
+            let set = members.as_ref().clone();
             return Ok(Query { ask: Ask::Check { item: Set::Entity(e.clone()), set }, past });
         }
         (true, [(_, item), (_, set), ..]) => {
             let set = match set {
-                Set::Join { rel, want_subject, of, .. } => Set::Join { rel: *rel, want_subject: *want_subject, of: of.clone(), time: time.clone() },
+                Set::Join { rel, dir, of, .. } => Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: time.clone() },
                 // "Is Baichuan an AI tiger?": membership of a class.
-                Set::Entity(e) if r.classes.contains(e) => Set::Filter { base: None, kind: None, class: Some(e.clone()), related: None },
+                Set::Entity(e) if r.cat.classes.contains(e) => Set::Members(e.clone()),
                 other => other.clone(),
             };
             return Ok(Query { ask: Ask::Check { item: item.clone(), set }, past });
@@ -1205,12 +889,12 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             match (&set, wh) {
                 (Set::Entity(e), Some(Wh::Where)) => return Ok(Query { ask: Ask::Where(Set::Entity(e.clone()), None), past }),
                 (Set::Entity(e), Some(Wh::When)) => return Ok(Query { ask: Ask::When(Set::Entity(e.clone()), None), past }),
-                (Set::Entity(e), _) if r.classes.contains(e) && filter_kind.is_none() => {
+                (Set::Entity(e), _) if r.cat.classes.contains(e) && filter_kind.is_none() => {
                     // "Which AI tigers are unicorns?": the members of one
                     // class that are also members of the other.
-                    let members = Set::Filter { base: None, kind: None, class: Some(e.clone()), related: None };
+                    let members = Set::Members(e.clone());
                     let set = match &filter_class {
-                        Some(c) if c != e => Set::Filter { base: Some(Box::new(members)), kind: None, class: Some(c.clone()), related: filter_related.clone() },
+                        Some(c) if c != e => members.narrow(None, Some(c.clone()), filter_related.clone()),
                         _ => members,
                     };
                     let ask = if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) };
@@ -1228,7 +912,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     if filter_class.is_some() || filter_kind.is_some() {
         if let Some(c) = filter_class {
             // "How many AI tigers are there?": the members of the class.
-            let set = Set::Filter { base: None, kind: None, class: Some(c), related: filter_related };
+            let set = Set::Members(c).narrow(None, None, filter_related);
             let ask = if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) };
             return Ok(Query { ask, past });
         }
@@ -1281,25 +965,25 @@ fn distribute(s: Set, f: &dyn Fn(Set) -> Set) -> Set {
 /// Applies the clause's time to the outermost join.
 fn retime(set: Set, time: &Time) -> Set {
     match set {
-        Set::Join { rel, want_subject, of, .. } => Set::Join { rel, want_subject, of, time: time.clone() },
+        Set::Join { rel, dir, of, .. } => Set::Join { rel, dir, of, time: time.clone() },
         other => other,
     }
 }
 
 fn numeric(r: &Reader, set: &Set) -> bool {
-    matches!(set, Set::Join { rel, want_subject: false, .. } if r.lex.relations[*rel].value == ValueType::Number)
+    matches!(set, Set::Join { rel, dir: Dir::ToObject, .. } if r.cat.lex.rel(*rel).value == ValueType::Number)
 }
 
-fn object_is_place(r: &Reader, rel: usize) -> bool {
-    let relation = &r.lex.relations[rel];
-    relation.location || relation.object.iter().any(|k| r.lex.kinds.get(k).is_some_and(|nouns| nouns.iter().any(|n| n == "where")))
+fn object_is_place(r: &Reader, rel: RelId) -> bool {
+    let relation = r.cat.lex.rel(rel);
+    relation.location || relation.object.iter().any(|k| r.cat.lex.kinds.get(k).is_some_and(|nouns| nouns.iter().any(|n| n == "where")))
 }
 
 impl Ask {
     /// Binds a fact-pattern question to its relation: the subject side is
     /// stored as a join from the subject so evaluation knows the relation.
-    fn with_rel(self, rel: usize) -> Ask {
-        let wrap = |s: Set| Set::Join { rel, want_subject: false, of: Box::new(s), time: Time::Any };
+    fn with_rel(self, rel: RelId) -> Ask {
+        let wrap = |s: Set| Set::Join { rel, dir: Dir::ToObject, of: Box::new(s), time: Time::Any };
         match self {
             Ask::When(s, o) => Ask::When(wrap(s), o),
             Ask::Why(s, o) => Ask::Why(wrap(s), o),
@@ -1314,14 +998,14 @@ impl Ask {
 fn choose_verb(r: &Reader, ms: &[Mention], agent: Option<&Set>, patient: Option<&Set>, wh: Option<Wh>) -> Mention {
     let kind_of = |s: Option<&Set>| -> Option<String> {
         match s? {
-            Set::Entity(e) => r.kind(e).map(String::from),
-            Set::Filter { kind, .. } => kind.clone(),
+            Set::Entity(e) => r.cat.kind(e).map(String::from),
+            s @ (Set::All(_) | Set::OfKind(..) | Set::MemberOf(..) | Set::LinkedTo(..)) => s.kind_asked().map(String::from),
             _ => None,
         }
     };
     let (ak, pk) = (kind_of(agent), kind_of(patient));
     let score = |m: &Mention| -> i32 {
-        let rel = &r.lex.relations[m.rel];
+        let rel = r.cat.lex.rel(m.rel);
         let (sk, ok) = if m.role == Role::Verb { (&ak, &pk) } else { (&pk, &ak) };
         let mut s = 0;
         // "where" prefers relations that place things, "when" dates.
@@ -1353,7 +1037,7 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
     // asks it of the last question's facts.
     if let [Tok::Wh(w @ (Wh::When | Wh::Why | Wh::Where | Wh::HowLong))] = content.as_slice() {
         // After an answer that named one happening, its date or place.
-        let happening = conv.answer_focus.as_ref().filter(|e| matches!(w, Wh::When | Wh::Where) && r.lex.event_kind.as_deref().is_some_and(|k| r.kind(e) == Some(k)));
+        let happening = conv.answer_focus.as_ref().filter(|e| matches!(w, Wh::When | Wh::Where) && r.cat.lex.event_kind.as_deref().is_some_and(|k| r.cat.kind(e) == Some(k)));
         let (set, other) = match (&last.ask, happening) {
             (Ask::Values(_), Some(e)) => (Set::Entity(e.clone()), None),
             (Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o), _) => (s.clone(), o.clone()),
@@ -1375,7 +1059,7 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
     if let [Tok::Wh(Wh::What | Wh::Which), Tok::Rel(ms, w)] = content.as_slice() {
         if let Some(topic) = conv.focus.as_ref().filter(|_| ms.iter().any(|m| matches!(m.role, Role::ObjectNoun | Role::SubjectNoun))) {
             let aux = if last.past { super::lexer::Aux::Was } else { super::lexer::Aux::Be };
-            let toks = [Tok::Wh(Wh::What), Tok::Aux(aux), Tok::Ent(vec![topic.clone()], r.name(topic).to_string()), Tok::Rel(ms.clone(), w.clone())];
+            let toks = [Tok::Wh(Wh::What), Tok::Aux(aux), Tok::Ent(vec![topic.clone()], r.cat.name(topic).to_string()), Tok::Rel(ms.clone(), w.clone())];
             return read_clause(r, &toks, conv).map(Some);
         }
     }
@@ -1434,7 +1118,7 @@ pub fn statement(r: &Reader, text: &str) -> Result<super::Statement, String> {
     let rel_pos = parts.iter().position(|t| matches!(t, Tok::Rel(..))).ok_or_else(|| format!("I could not find a relation I know in that. {hint}"))?;
     let Tok::Rel(ms, _) = &parts[rel_pos] else { unreachable!() };
     let m = ms[0];
-    let rel = &r.lex.relations[m.rel];
+    let rel = r.cat.lex.rel(m.rel);
     let side = |ts: &[Tok], kinds: &[String]| -> Result<(String, Option<crate::knowledge::Entity>), String> {
         for t in ts {
             match t {
@@ -1468,7 +1152,7 @@ pub fn statement(r: &Reader, text: &str) -> Result<super::Statement, String> {
     let (s, se) = side(s_toks, &rel.subject)?;
     let (o, oe) = side(o_toks, &rel.object)?;
     let new_entities: Vec<_> = se.into_iter().chain(oe).collect();
-    let name = |id: &str| new_entities.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_else(|| r.name(id).to_string());
+    let name = |id: &str| new_entities.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_else(|| r.cat.name(id).to_string());
     let sentence = rel.sentence(false, &name(&s), &name(&o));
     let fact = Fact::new(&s, &rel.name, Value::Entity(o), "");
     Ok(super::Statement { fact: Fact { sources: vec![], ..fact }, new_entities, sentence })

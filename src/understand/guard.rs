@@ -22,6 +22,7 @@
 //! fillers and stopwords, which never become tokens) need no use.
 
 use super::grammar::{Ask, Query, Set, Time};
+use crate::query::{Dir, RelId};
 use super::lexer::{Prep, Tok, Wh};
 use super::Reader;
 use crate::knowledge::lexicon::ValueType;
@@ -33,7 +34,7 @@ use std::collections::HashSet;
 struct Uses {
     entities: HashSet<String>,
     /// The relations joined, with how many times each is.
-    joins: std::collections::HashMap<usize, usize>,
+    joins: std::collections::HashMap<RelId, usize>,
     kinds: HashSet<String>,
     dates: Vec<Date>,
     numbers: Vec<f64>,
@@ -81,13 +82,19 @@ impl Uses {
                 self.set(of);
                 self.time(time);
             }
-            Set::Filter { base, kind, class, related } => {
-                if let Some(b) = base {
-                    self.set(b);
-                }
-                self.kinds.extend(kind.clone());
-                self.entities.extend(class.clone());
-                self.entities.extend(related.clone());
+            Set::All(k) => {
+                self.kinds.insert(k.clone());
+            }
+            Set::Members(e) | Set::Linked(e) => {
+                self.entities.insert(e.clone());
+            }
+            Set::OfKind(b, k) => {
+                self.set(b);
+                self.kinds.insert(k.clone());
+            }
+            Set::MemberOf(b, e) | Set::LinkedTo(b, e) => {
+                self.set(b);
+                self.entities.insert(e.clone());
             }
             Set::And(a, b) => {
                 self.set(a);
@@ -166,7 +173,7 @@ impl Gap {
 fn shown(r: &Reader, t: &Tok) -> Option<String> {
     match t {
         Tok::Ent(_, name) | Tok::Rel(_, name) | Tok::Unknown(name) => Some(name.clone()),
-        Tok::Kind(k) => Some(r.lex.kinds.get(k).and_then(|n| n.first()).cloned().unwrap_or_else(|| k.clone())),
+        Tok::Kind(k) => Some(r.cat.lex.kinds.get(k).and_then(|n| n.first()).cloned().unwrap_or_else(|| k.clone())),
         Tok::Num(n, money) => Some(format!("{}{}", if *money { "$" } else { "" }, crate::knowledge::format_amount(*n))),
         Tok::Date(d) => Some(d.human()),
         Tok::Not => Some("not".into()),
@@ -185,7 +192,7 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
         .joins
         .keys()
         .flat_map(|&i| {
-            let rel = &r.lex.relations[i];
+            let rel = r.cat.lex.rel(i);
             let literal = match rel.value {
                 ValueType::Entity => None,
                 ValueType::Date => Some("date"),
@@ -203,11 +210,11 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
             // A verb of happenings ("what happened to X") is used by a
             // query for happenings.
             Tok::Rel(ms, _) => {
-                let happenings = r.lex.event_kind.as_ref().is_some_and(|k| u.kinds.contains(k));
-                ms.iter().any(|m| u.joins.contains_key(&m.rel) || (happenings && r.lex.relations[m.rel].subject.iter().any(|s| Some(s) == r.lex.event_kind.as_ref())))
+                let happenings = r.cat.lex.event_kind.as_ref().is_some_and(|k| u.kinds.contains(k));
+                ms.iter().any(|m| u.joins.contains_key(&m.rel) || (happenings && r.cat.lex.rel(m.rel).subject.iter().any(|s| Some(s) == r.cat.lex.event_kind.as_ref())))
             }
             Tok::Kind(k) => {
-                u.kinds.contains(k) || rel_kinds.contains(k.as_str()) || u.entities.iter().any(|e| r.kind(e) == Some(k.as_str()))
+                u.kinds.contains(k) || rel_kinds.contains(k.as_str()) || u.entities.iter().any(|e| r.cat.kind(e) == Some(k.as_str()))
             }
             Tok::Num(n, _) => u.numbers.iter().any(|x| (x - n).abs() <= 1e-9 * n.abs().max(1.0)),
             Tok::Date(d) => u.dates.contains(d),
@@ -271,10 +278,10 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
 /// "the director that directed X".)
 fn one_join_twice(toks: &[Tok], u: &Uses) -> Option<String> {
     let mut left = u.joins.clone();
-    let mut last_use: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut last_use: std::collections::HashMap<RelId, usize> = std::collections::HashMap::new();
     for (i, t) in toks.iter().enumerate() {
         let Tok::Rel(ms, w) = t else { continue };
-        let mut rels: Vec<usize> = ms.iter().map(|m| m.rel).filter(|rel| u.joins.contains_key(rel)).collect();
+        let mut rels: Vec<RelId> = ms.iter().map(|m| m.rel).filter(|rel| u.joins.contains_key(rel)).collect();
         rels.dedup();
         if rels.is_empty() {
             continue;
@@ -301,12 +308,8 @@ fn wh_misfit(r: &Reader, toks: &[Tok], q: &Query) -> Option<String> {
     if yes_no {
         return (!check).then(|| "yes or no".to_string());
     }
-    let value_type = |s: &Set| match s {
-        Set::Join { rel, want_subject: false, .. } => Some(r.lex.relations[*rel].value),
-        Set::Filter { base: Some(b), .. } => match b.as_ref() {
-            Set::Join { rel, want_subject: false, .. } => Some(r.lex.relations[*rel].value),
-            _ => None,
-        },
+    let value_type = |s: &Set| match s.unfiltered() {
+        Set::Join { rel, dir: Dir::ToObject, .. } => Some(r.cat.lex.rel(*rel).value),
         _ => None,
     };
     let fits = match (wh, &q.ask) {

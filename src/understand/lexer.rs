@@ -122,8 +122,8 @@ impl Role {
 /// One reading of a relation phrase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Mention {
-    /// Index of the relation in the lexicon.
-    pub rel: usize,
+    /// The relation.
+    pub rel: crate::knowledge::lexicon::RelId,
     /// How the phrase relates to the fact.
     pub role: Role,
 }

@@ -21,12 +21,13 @@ use crate::answer::{eval, Answer, Status};
 use crate::engine::Conversation;
 use crate::knowledge::lexicon::{Language, ValueType};
 use crate::knowledge::normalize::{normalize, slug};
+use crate::knowledge::catalog::Catalog;
 use crate::knowledge::{Entity, Fact, Lexicon, Value};
 use crate::store::Store;
 use lexer::{Mention, Role, Tok, Wh};
 use std::collections::{HashMap, HashSet};
 
-pub use grammar::{Ask, Query, Set, Time};
+pub use crate::query::{Ask, Dir, Query, RelId, Set, Time};
 
 /// The default language vocabulary, used when the store carries none.
 const DEFAULT_LANGUAGE: &str = include_str!("../../data/language.toml");
@@ -51,7 +52,8 @@ struct Phrase {
 
 /// Reads questions against one store's lexicon and entities.
 pub struct Reader {
-    pub(crate) lex: Lexicon,
+    /// The lexicon, names, kinds and aliases.
+    pub(crate) cat: Catalog,
     pub(crate) lang: Language,
     stemmer: rust_stemmers::Stemmer,
     /// Irregular inflections to base forms, from the lexical table.
@@ -62,12 +64,8 @@ pub struct Reader {
     former: HashSet<String>,
     /// Normalised words that ask for facts that hold now ("current").
     current: HashSet<String>,
-    /// Normalised alias to entity ids.
-    aliases: HashMap<String, Vec<String>>,
     /// The most words in any alias.
     max_alias_words: usize,
-    /// Entity id to (name, kind).
-    pub(crate) names: HashMap<String, (String, String)>,
     /// Relation phrases by the stem of their first word.
     phrases: HashMap<String, Vec<Phrase>>,
     /// Kind nouns (normalised, possibly several words) to kinds.
@@ -102,8 +100,6 @@ pub struct Reader {
     /// Normalised phrases that ask for a description, except those that
     /// start with a question word (the grammar reads those).
     describe_set: HashSet<String>,
-    /// Entities that have members through the lexicon's member relation.
-    pub(crate) classes: HashSet<String>,
     /// One word of a person's name ("Jia", "Zhang") to the people whose
     /// names have it, for words that are nothing else.
     part_names: HashMap<String, Vec<String>>,
@@ -135,48 +131,25 @@ impl Reader {
         }
         let lang = lex.language.clone().unwrap_or_default();
         let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
-        let mut aliases: HashMap<String, Vec<String>> = HashMap::new();
-        let mut max_alias_words = 1;
-        let mut alias_words: HashMap<String, Vec<String>> = HashMap::new();
-        for pair in store.aliases() {
-            let (alias, id) = pair?;
-            max_alias_words = max_alias_words.max(alias.split(' ').count());
-            let ids = aliases.entry(alias.clone()).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
+        let cat = Catalog::load(store, lex)?;
+        let max_alias_words = cat.aliases.keys().map(|a| a.split(' ').count()).max().unwrap_or(1);
         // Index alias words only for stores small enough to search by
         // similarity quickly; large stores rely on exact names.
-        if aliases.len() <= 20_000 {
-            for alias in aliases.keys() {
+        let mut alias_words: HashMap<String, Vec<String>> = HashMap::new();
+        if cat.aliases.len() <= 20_000 {
+            for alias in cat.aliases.keys() {
                 alias_words.entry(alias.split(' ').count().to_string()).or_default().push(alias.clone());
             }
         }
-        let mut names = HashMap::new();
-        for e in store.entities() {
-            let e = e?;
-            names.insert(e.id.clone(), (e.name.clone(), e.kind.clone()));
-        }
-        let mut classes = HashSet::new();
-        if let Some(member) = &lex.member_relation {
-            for e in names.keys() {
-                if !store.facts_with_object(&Value::Entity(e.clone()), Some(member))?.is_empty() {
-                    classes.insert(e.clone());
-                }
-            }
-        }
         let mut reader = Reader {
-            lex,
+            cat,
             lang,
             stemmer,
             bases: HashMap::new(),
             known_stems: HashSet::new(),
             former: HashSet::new(),
             current: HashSet::new(),
-            aliases,
             max_alias_words,
-            names,
             phrases: HashMap::new(),
             kind_nouns: HashMap::new(),
             title_nouns: HashSet::new(),
@@ -193,7 +166,6 @@ impl Reader {
             kind_set: HashSet::new(),
             list_set: HashSet::new(),
             describe_set: HashSet::new(),
-            classes,
             part_names: HashMap::new(),
             alias_words,
             statement_subjects: std::sync::OnceLock::new(),
@@ -220,13 +192,14 @@ impl Reader {
         reader.name_asks = padded(&reader.lang.name_asks);
         reader.else_words = padded(&reader.lang.else_words);
         reader.rewrites.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
-        for (kind, nouns) in &reader.lex.kinds {
+        for (kind, nouns) in &reader.cat.lex.kinds {
             for n in nouns {
                 reader.kind_nouns.insert(normalize(n), kind.clone());
             }
         }
         reader.kind_set = reader.kind_nouns.keys().cloned().collect();
         reader.phrase_surfaces = reader
+            .cat
             .lex
             .relations
             .iter()
@@ -236,8 +209,8 @@ impl Reader {
         let table = lexical::Lexical::bundled();
         let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
         let all_nouns: HashSet<String> =
-            reader.lex.relations.iter().flat_map(|r| r.subject_nouns.iter().chain(r.object_nouns.iter())).map(|n| normalize(n)).collect();
-        for (i, r) in reader.lex.relations.iter().enumerate() {
+            reader.cat.lex.relations.iter().flat_map(|r| r.subject_nouns.iter().chain(r.object_nouns.iter())).map(|n| normalize(n)).collect();
+        for (i, r) in reader.cat.lex.relations.iter().enumerate() {
             let lists = [
                 (&r.verbs, Role::Verb),
                 (&r.inverse_verbs, Role::InverseVerb),
@@ -267,7 +240,7 @@ impl Reader {
                         continue;
                     }
                     let entry = phrases.entry(stems[0].clone()).or_default();
-                    let mention = Mention { rel: i, role };
+                    let mention = Mention { rel: RelId(i), role };
                     if !entry.iter().any(|x| x.stems == stems && x.mention == mention) {
                         entry.push(Phrase { stems, mention });
                     }
@@ -296,7 +269,7 @@ impl Reader {
                 // noun ("institute" is also a verb for "found"), a title
                 // noun, a pronoun, a stopword or a name.
                 let n = normalize(other);
-                let claimed = reader.kind_set.contains(&n) || reader.title_nouns.contains(&n) || reader.pronouns.contains(&n) || reader.stopwords.contains(&n) || reader.aliases.contains_key(&n);
+                let claimed = reader.kind_set.contains(&n) || reader.title_nouns.contains(&n) || reader.pronouns.contains(&n) || reader.stopwords.contains(&n) || reader.cat.aliases.contains_key(&n);
                 if stems.is_empty() || lexicon_stems.contains(&stems) || claimed {
                     continue;
                 }
@@ -324,21 +297,21 @@ impl Reader {
     /// leaving out words the reader knows as anything else.
     fn part_names_index(&self) -> HashMap<String, Vec<String>> {
         let mut out: HashMap<String, Vec<String>> = HashMap::new();
-        if self.lex.swap_names.is_empty() {
+        if self.cat.lex.swap_names.is_empty() {
             return out;
         }
-        for (alias, ids) in &self.aliases {
+        for (alias, ids) in &self.cat.aliases {
             if !alias.contains(' ') {
                 continue;
             }
             for id in ids {
-                if !self.names.get(id).is_some_and(|(_, k)| self.lex.swap_names.contains(k)) {
+                if !self.cat.names.get(id).is_some_and(|(_, k)| self.cat.lex.swap_names.contains(k)) {
                     continue;
                 }
                 for w in alias.split(' ') {
                     let claimed = w.len() < 2
                         || !w.chars().all(char::is_alphabetic)
-                        || self.aliases.contains_key(w)
+                        || self.cat.aliases.contains_key(w)
                         || self.stopwords.contains(w)
                         || self.kind_set.contains(w)
                         || self.title_nouns.contains(w)
@@ -383,7 +356,7 @@ impl Reader {
     /// The lexicon's own word for a one-word phrase of a relation, whose
     /// stem is `stem` (the table is keyed by words, not stems).
     fn surface_of(&self, m: Mention, stem: &str) -> Option<String> {
-        let r = &self.lex.relations[m.rel];
+        let r = self.cat.lex.rel(m.rel);
         let list = match m.role {
             Role::Verb => &r.verbs,
             Role::InverseVerb => &r.inverse_verbs,
@@ -395,40 +368,16 @@ impl Reader {
             .find(|p| !p.contains(' ') && self.stemmer.stem(p) == stem)
     }
 
-    /// The name of an entity.
-    pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.names.get(id).map(|(n, _)| n.as_str()).unwrap_or(id)
-    }
-
-    /// An entity's name and aliases, normalised. Scans the alias index:
-    /// for the rare readings that need it, not for every question.
-    pub fn names_of(&self, id: &str) -> Vec<String> {
-        let mut out: Vec<String> = self.aliases.iter().filter(|(_, ids)| ids.iter().any(|x| x == id)).map(|(a, _)| a.clone()).collect();
-        out.push(normalize(self.name(id)));
-        out.sort();
-        out.dedup();
-        out
-    }
-
-    /// Whether an entity is of a kind people ask about with "who" (the
-    /// kinds whose nouns in the lexicon include "who").
-    pub fn is_person(&self, id: &str) -> bool {
-        self.kind(id).is_some_and(|k| self.is_person_kind(k))
-    }
-
-    /// Whether a kind is asked for with "who" (its nouns include it).
-    fn is_person_kind(&self, kind: &str) -> bool {
-        self.lex.kinds.get(kind).is_some_and(|nouns| nouns.iter().any(|n| n == "who"))
+    /// Whether a relation's facts change over time: not timeless, not an
+    /// event, between entities. "Now", "former" and "before X" date these.
+    pub fn changes(&self, rel: RelId) -> bool {
+        let relation = self.cat.lex.rel(rel);
+        !relation.timeless && !relation.event && relation.value == ValueType::Entity
     }
 
     /// Whether a verb form is in the past tense.
     pub fn is_past_form(&self, word: &str) -> bool {
         word.ends_with("ed") || self.lang.past_forms.iter().any(|p| p == word)
-    }
-
-    /// The kind of an entity.
-    pub fn kind(&self, id: &str) -> Option<&str> {
-        self.names.get(id).map(|(_, k)| k.as_str())
     }
 
     /// Expands contractions, normalises, removes fillers.
@@ -477,26 +426,18 @@ impl Reader {
                 }
             }
             let span = words[..len].join(" ");
-            if let Some(ids) = self.aliases.get(&span) {
+            if let Some(ids) = self.cat.aliases.get(&span) {
                 return Some((ids.clone(), len));
             }
             if let Some(stripped) = span.strip_suffix('s') {
                 if stripped.len() >= 3 {
-                    if let Some(ids) = self.aliases.get(stripped) {
+                    if let Some(ids) = self.cat.aliases.get(stripped) {
                         return Some((ids.clone(), len));
                     }
                 }
             }
         }
         None
-    }
-
-    /// The entity a displayed name stands for, when exactly one.
-    pub fn resolve_exact(&self, name: &str) -> Option<String> {
-        match self.aliases.get(&normalize(name))?.as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        }
     }
 
     /// Longest relation phrase at the start of `words`, skipping
@@ -523,7 +464,7 @@ impl Reader {
                     // below full matches.
                     // "Where did X do his PhD?": "where" stands for a
                     // missing place particle.
-                    let place = question.contains(&"where") && self.lex.relations[p.mention.rel].value == ValueType::Entity;
+                    let place = question.contains(&"where") && self.cat.lex.rel(p.mention.rel).value == ValueType::Entity;
                     ok = p.stems[k..].iter().all(|w| matches!(lexer::prep_word(w), Ok(("", _))) && (question.contains(&w.as_str()) || place && self.lang.place_particles.iter().any(|p| p == w)));
                     partial = true;
                     wi = matched_end;
@@ -608,7 +549,7 @@ impl Reader {
                         // "Hush!"): the one typed exactly wins.
                         if ids.len() > 1 {
                             let typed = raw_bracket.to_lowercase();
-                            let exact: Vec<String> = ids.iter().filter(|id| self.name(id).to_lowercase() == typed).cloned().collect();
+                            let exact: Vec<String> = ids.iter().filter(|id| self.cat.name(id).to_lowercase() == typed).cloned().collect();
                             if exact.len() == 1 {
                                 ids = exact;
                             }
@@ -815,7 +756,7 @@ impl Reader {
     /// is not "GPT-3").
     pub fn near_names(&self, name: &str) -> Vec<(String, String)> {
         let n = normalize(name);
-        if self.aliases.contains_key(&n) {
+        if self.cat.aliases.contains_key(&n) {
             return Vec::new();
         }
         let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
@@ -867,7 +808,7 @@ impl Reader {
         let mut out: Vec<(String, String)> = Vec::new();
         for (s, alias) in &best {
             if top - s < 0.05 {
-                for id in self.aliases.get(*alias).into_iter().flatten() {
+                for id in self.cat.aliases.get(*alias).into_iter().flatten() {
                     if !out.iter().any(|(x, _)| x == id) {
                         out.push((id.clone(), (*alias).clone()));
                     }
@@ -937,7 +878,7 @@ impl Reader {
         let [at] = unknown.as_slice() else { return None };
         let Tok::Unknown(word) = &toks[*at] else { return None };
         let class = match toks.get(at + 1) {
-            Some(Tok::Ent(ids, _)) => ids.len() == 1 && self.classes.contains(&ids[0]),
+            Some(Tok::Ent(ids, _)) => ids.len() == 1 && self.cat.classes.contains(&ids[0]),
             Some(Tok::Kind(_)) => true,
             _ => false,
         };
@@ -955,13 +896,13 @@ impl Reader {
     fn all_carry(&self, store: &Store, a: &Answer, word: &str) -> anyhow::Result<bool> {
         let has = |name: &str| normalize(name).split(' ').any(|w| w == word);
         for v in &a.answers {
-            let Some(e) = self.resolve_exact(&v.value) else { return Ok(false) };
-            if has(self.name(&e)) {
+            let Some(e) = self.cat.resolve_exact(&v.value) else { return Ok(false) };
+            if has(self.cat.name(&e)) {
                 continue;
             }
-            let Some(member) = &self.lex.member_relation else { return Ok(false) };
+            let Some(member) = &self.cat.lex.member_relation else { return Ok(false) };
             let classes: Vec<String> = store.facts_about(&e, Some(member))?.into_iter().filter_map(|f| f.object.entity().map(String::from)).collect();
-            if !classes.iter().any(|c| self.names_of(c).iter().any(|n| has(n))) {
+            if !classes.iter().any(|c| self.cat.names_of(c).iter().any(|n| has(n))) {
                 return Ok(false);
             }
         }
@@ -974,14 +915,14 @@ impl Reader {
     /// Kuaishou ...?" "Fu Ruiji ..." "Who reported that?": his departure
     /// from Kuaishou).
     fn happening_in_play(&self, store: &Store, conv: &Conversation, text: &str) -> anyhow::Result<Option<String>> {
-        let (Some(kind), Some(link)) = (&self.lex.event_kind, &self.lex.event_link) else { return Ok(None) };
+        let (Some(kind), Some(link)) = (&self.cat.lex.event_kind, &self.cat.lex.event_link) else { return Ok(None) };
         let (Some(topic), Some(answer)) = (&conv.focus, &conv.answer_focus) else { return Ok(None) };
         if topic == answer || !self.exact_tokens(text).iter().any(|t| matches!(t, Tok::Pron(false, _, None))) {
             return Ok(None);
         }
         let about = |e: &str| -> anyhow::Result<Vec<String>> {
             let mut events = store.subjects_with_object(&Value::Entity(e.to_string()), link)?;
-            events.retain(|x| self.kind(x) == Some(kind.as_str()));
+            events.retain(|x| self.cat.kind(x) == Some(kind.as_str()));
             Ok(events)
         };
         let of_answer = about(answer)?;
@@ -1051,7 +992,7 @@ impl Reader {
             // time of the outermost join; a reading with no join for it
             // leaves the word unexplained.
             Some((word, time)) => {
-                if q.retime(self, time) {
+                if q.retime(&|rel| self.changes(rel), time) {
                     Ok(q)
                 } else {
                     Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word.clone()], understood: vec![] }))
@@ -1066,11 +1007,11 @@ impl Reader {
         let query = query.map(|q| self.leave_out_named(&plain, q, conv));
         if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading) = &query {
             if let Some((q, place)) = self.without_place(&plain, &toks, conv) {
-                let a = eval::evaluate(self, store, &q, text, max)?;
+                let a = eval::evaluate(&self.cat, store, &q, text, max)?;
                 let names: Vec<String> = single_names(&toks).map(String::from).collect();
                 let mut placed = a.status == Status::Answered;
                 for v in &a.answers {
-                    placed &= match self.resolve_exact(&v.value) {
+                    placed &= match self.cat.resolve_exact(&v.value) {
                         Some(e) => linked(store, &e, &place, &names)?,
                         None => false,
                     };
@@ -1088,14 +1029,14 @@ impl Reader {
             if time_word.is_none() {
                 match paraphrase::rank(self, store, &toks, conv)? {
                     paraphrase::Ranked::Answer(picks) => {
-                        let a = eval::picked(self, store, &picks, text, grammar::is_past(self, &toks))?;
+                        let a = eval::picked(&self.cat, store, &picks, text, grammar::is_past(self, &toks))?;
                         if a.status == Status::Answered {
                             if let Some(first) = picks.first() {
                                 conv.focus = Some(single_names(&toks).next().unwrap_or(&first.fact.subject).to_string());
                             }
-                            conv.answer_focus = eval::single_entity(&a, self);
+                            conv.answer_focus = eval::single_entity(&a, &self.cat);
                             conv.last_query = match picks.as_slice() {
-                                [one] => one.query(self, grammar::is_past(self, &toks)),
+                                [one] => paraphrase::pick_query(self, one, grammar::is_past(self, &toks)),
                                 _ => None,
                             };
                             return Ok(a);
@@ -1126,7 +1067,7 @@ impl Reader {
         };
         let answer = match query {
             Ok(q) => {
-                let mut a = eval::evaluate(self, store, &q, text, max)?;
+                let mut a = eval::evaluate(&self.cat, store, &q, text, max)?;
                 if let Some(b) = self.narrow_classes(store, &q, &plain, &toks, text)? {
                     a = b;
                 }
@@ -1190,10 +1131,10 @@ impl Reader {
         let one = match name {
             Some(id) if !describes => id,
             _ => {
-                let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if self.is_person_kind(k))) { "Who" } else { "What" };
+                let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if self.cat.is_person_kind(k))) { "Who" } else { "What" };
                 let mut scratch = Conversation::default();
                 let named = self.answer(store, &mut scratch, &format!("{wh} is {left}?"), max)?;
-                let Some(one) = eval::single_entity(&named, self).filter(|_| named.status == Status::Answered) else { return Ok(None) };
+                let Some(one) = eval::single_entity(&named, &self.cat).filter(|_| named.status == Status::Answered) else { return Ok(None) };
                 one
             }
         };
@@ -1213,22 +1154,22 @@ impl Reader {
     /// member of, the ones whose name has a word of the question (other
     /// than the name's), when some have one and others do not.
     fn narrow_classes(&self, store: &Store, q: &Query, plain: &str, toks: &[Tok], text: &str) -> anyhow::Result<Option<Answer>> {
-        let Some(member) = self.lex.member_relation.as_ref().and_then(|m| self.lex.relation_index(m)) else { return Ok(None) };
-        let Ask::Values(Set::Join { rel, want_subject: false, of, .. }) = &q.ask else { return Ok(None) };
+        let Some(member) = self.cat.lex.member_relation.as_ref().and_then(|m| self.cat.lex.relation_index(m)) else { return Ok(None) };
+        let Ask::Values(Set::Join { rel, dir: Dir::ToObject, of, .. }) = &q.ask else { return Ok(None) };
         let Set::Entity(subject) = of.as_ref() else { return Ok(None) };
         if *rel != member {
             return Ok(None);
         }
         let named: HashSet<String> = toks.iter().filter_map(|t| if let Tok::Ent(_, span) = t { Some(span.clone()) } else { None }).flat_map(|s| s.split(' ').map(String::from).collect::<Vec<_>>()).collect();
         let asked: HashSet<String> = plain.split(' ').filter(|w| !w.is_empty() && !self.stopwords.contains(*w) && !named.contains(*w)).map(|w| self.stem(w)).collect();
-        let facts = store.facts_about(subject, Some(&self.lex.relations[member].name))?;
-        let carries = |f: &Fact| f.object.entity().is_some_and(|c| normalize(self.name(c)).split(' ').any(|w| asked.contains(&self.stem(w))));
+        let facts = store.facts_about(subject, Some(&self.cat.lex.rel(member).name))?;
+        let carries = |f: &Fact| f.object.entity().is_some_and(|c| normalize(self.cat.name(c)).split(' ').any(|w| asked.contains(&self.stem(w))));
         let kept: Vec<Fact> = facts.iter().filter(|f| carries(f)).cloned().collect();
         if kept.is_empty() || kept.len() == facts.len() {
             return Ok(None);
         }
-        let picks: Vec<paraphrase::Pick> = kept.into_iter().map(|fact| paraphrase::Pick { fact, side: paraphrase::Side::Object }).collect();
-        Ok(Some(eval::picked(self, store, &picks, text, q.past)?))
+        let picks: Vec<crate::query::Pick> = kept.into_iter().map(|fact| crate::query::Pick { fact, side: crate::query::Side::Object }).collect();
+        Ok(Some(eval::picked(&self.cat, store, &picks, text, q.past)?))
     }
 
     /// Keeps what the next question may refer to: the query's topic, the
@@ -1237,7 +1178,7 @@ impl Reader {
         if let Some(t) = q.topic() {
             conv.focus = Some(t);
         }
-        conv.answer_focus = eval::single_entity(&a, self);
+        conv.answer_focus = eval::single_entity(&a, &self.cat);
         conv.last_query = Some(q);
         a
     }
@@ -1301,12 +1242,12 @@ impl Reader {
         let mut i = 0;
         while i < toks.len() {
             if let (Tok::Rel(ms, surface), Some(Tok::Date(_))) = (&toks[i], toks.get(i + 1)) {
-                let takes_date = ms.iter().any(|m| self.lex.relations[m.rel].value == ValueType::Date);
+                let takes_date = ms.iter().any(|m| self.cat.lex.rel(m.rel).value == ValueType::Date);
                 if let Some((head, last)) = surface.rsplit_once(' ') {
                     if !takes_date && matches!(lexer::prep_word(last), Ok(("", _))) {
                         let shorter = self.exact_tokens(head);
                         if let ([Tok::Rel(short, _)], Ok((_, Tok::Prep(p)))) = (shorter.as_slice(), lexer::grammar_token(last)) {
-                            if short.iter().any(|m| self.lex.relations[m.rel].value == ValueType::Date || self.lex.relations[m.rel].event) {
+                            if short.iter().any(|m| self.cat.lex.rel(m.rel).value == ValueType::Date || self.cat.lex.rel(m.rel).event) {
                                 out.push(Tok::Rel(short.clone(), head.to_string()));
                                 out.push(Tok::Prep(p));
                                 i += 1;
@@ -1375,8 +1316,8 @@ impl Reader {
             return (toks, None);
         }
         let holders_of = |rms: &[Mention], ids: &[String]| -> Vec<Mention> {
-            let kind = (ids.len() == 1).then(|| self.kind(&ids[0])).flatten();
-            rms.iter().filter(|m| m.role == Role::SubjectNoun && kind.is_some_and(|k| self.lex.relations[m.rel].object.iter().any(|o| o == k))).copied().collect()
+            let kind = (ids.len() == 1).then(|| self.cat.kind(&ids[0])).flatten();
+            rms.iter().filter(|m| m.role == Role::SubjectNoun && kind.is_some_and(|k| self.cat.lex.rel(m.rel).object.iter().any(|o| o == k))).copied().collect()
         };
         let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
         let mut time = None;
@@ -1397,7 +1338,7 @@ impl Reader {
             if let Some((vms, name, ids, rms, role, used)) = after_as {
                 let holders = holders_of(rms, ids);
                 if vms.iter().any(|m| m.role.verb()) && !holders.is_empty() {
-                    if vms.iter().any(|m| self.lex.relations[m.rel].ends) {
+                    if vms.iter().any(|m| self.cat.lex.rel(m.rel).ends) {
                         time = Some(Time::Ended);
                     }
                     out.push(Tok::Rel(holders, role.clone()));
@@ -1463,7 +1404,7 @@ impl Reader {
                 let words: Vec<String> = normalize(&raw[..at]).split(' ').map(String::from).collect();
                 (1..=words.len().min(4)).any(|k| {
                     let name = words[words.len() - k..].join(" ");
-                    self.aliases.contains_key(&name) && plain.contains(&format!(" {name} "))
+                    self.cat.aliases.contains_key(&name) && plain.contains(&format!(" {name} "))
                 })
             });
             described.then(|| v.value.clone())
@@ -1497,7 +1438,7 @@ impl Reader {
 
     /// "Kismet (movie)" for candidate lists.
     fn describe_short(&self, _store: &Store, id: &str) -> String {
-        match self.names.get(id) {
+        match self.cat.names.get(id) {
             Some((n, k)) => format!("{n} ({k})"),
             None => id.to_string(),
         }

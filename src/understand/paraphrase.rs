@@ -18,6 +18,7 @@
 
 use super::lexer::{Prep, Role, Tok, Wh};
 use super::grammar::{Ask, Query, Set, Time};
+use crate::query::{Dir, Pick, Side};
 use super::Reader;
 use crate::engine::Conversation;
 use crate::knowledge::lexicon::ValueType;
@@ -41,43 +42,19 @@ const MAX_PICKS: usize = 3;
 /// candidates, are paired.
 const MAX_LINKS: usize = 64;
 
-/// What a picked fact answers with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// Its object (the question named the subject).
-    Object,
-    /// Its subject (the question named the object).
-    Subject,
-    /// Its date.
-    Date,
-    /// Its reason.
-    Reason,
-}
-
-impl Pick {
-    /// The query the pick answers, for follow-ups ("When?", "Why?" after
-    /// it): the fact's relation from the side the question gave.
-    pub fn query(&self, r: &Reader, past: bool) -> Option<Query> {
-        let rel = r.lex.relation_index(&self.fact.relation)?;
-        let from_subject = Set::Join { rel, want_subject: false, of: Box::new(Set::Entity(self.fact.subject.clone())), time: Time::Any };
-        let object = self.fact.object.entity().map(|o| Set::Entity(o.to_string()));
-        let ask = match self.side {
-            Side::Object => Ask::Values(from_subject),
-            Side::Subject => Ask::Values(Set::Join { rel, want_subject: true, of: Box::new(object?), time: Time::Any }),
-            Side::Date => Ask::When(from_subject, object),
-            Side::Reason => Ask::Why(from_subject, object),
-        };
-        Some(Query { ask, past })
-    }
-}
-
-/// A fact the ranker answers with.
-#[derive(Debug, Clone)]
-pub struct Pick {
-    /// The fact.
-    pub fact: Fact,
-    /// What of it answers.
-    pub side: Side,
+/// The query a pick answers, for follow-ups ("When?", "Why?" after it):
+/// the fact's relation from the side the question gave.
+pub fn pick_query(r: &Reader, pick: &Pick, past: bool) -> Option<Query> {
+    let rel = r.cat.lex.relation_index(&pick.fact.relation)?;
+    let from_subject = Set::Join { rel, dir: Dir::ToObject, of: Box::new(Set::Entity(pick.fact.subject.clone())), time: Time::Any };
+    let object = pick.fact.object.entity().map(|o| Set::Entity(o.to_string()));
+    let ask = match pick.side {
+        Side::Object => Ask::Values(from_subject),
+        Side::Subject => Ask::Values(Set::Join { rel, dir: Dir::ToSubject, of: Box::new(object?), time: Time::Any }),
+        Side::Date => Ask::When(from_subject, object),
+        Side::Reason => Ask::Why(from_subject, object),
+    };
+    Some(Query { ask, past })
 }
 
 /// The ranker's outcome.
@@ -152,7 +129,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let mut links: Vec<Fact> = Vec::new();
     let mut partials: Vec<(Fact, Side, Vec<Option<Grade>>)> = Vec::new();
     let empty = HashSet::new();
-    let rel_stems = r.relation_stems.get_or_init(|| r.lex.relations.iter().map(|rel| relation_stems(r, &rel.name)).collect());
+    let rel_stems = r.relation_stems.get_or_init(|| r.cat.lex.relations.iter().map(|rel| relation_stems(r, &rel.name)).collect());
     // The names a fact must have on a side when its answer is a list
     // member (no quote or statement can explain them then).
     let ent_ids: Vec<&str> = content.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids[0].as_str()) } else { None }).collect();
@@ -179,14 +156,14 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             let Some(side) = side_for(r, &f, wh, yes_no, &named) else { continue };
             if let Some((ms, id)) = &verb_first {
                 let backwards = ms.iter().any(|m| {
-                    r.lex.relations[m.rel].name == f.relation
+                    r.cat.lex.rel(m.rel).name == f.relation
                         && ((m.role == Role::Verb && f.subject == *id) || (m.role == Role::InverseVerb && f.object.entity() == Some(id.as_str())))
                 });
                 if backwards {
                     continue;
                 }
             }
-            let Some(rel) = r.lex.relation(&f.relation) else { continue };
+            let Some(rel) = r.cat.lex.relation(&f.relation) else { continue };
             // A value that is the only one its relation has for the given
             // side is one answer, not a member of a list: its evidence
             // may explain words ("Who ranks X as the world's top
@@ -204,7 +181,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             if !past && side != Side::Date && side != Side::Reason && !rel.timeless && !rel.event && f.until.is_some() {
                 continue;
             }
-            let words = r.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
+            let words = r.cat.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
             let c = candidate(r, f, side, words, alone);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
             tracing::trace!(fact = ?(&c.fact.subject, &c.fact.relation, &c.fact.object), explained, strong, of = content.len(), "candidate");
@@ -232,7 +209,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         let given: Vec<(&Fact, Vec<Option<Grade>>)> = links
             .iter()
             .map(|g| {
-                let w = r.lex.relation_index(&g.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
+                let w = r.cat.lex.relation_index(&g.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
                 (g, grades(r, &candidate(r, g.clone(), Side::Object, w, false), &content, &stems))
             })
             .collect();
@@ -249,7 +226,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 if all && adds {
                     let strong = m1.iter().zip(m2).filter(|(a, b)| **a == Some(Grade::Strong) || **b == Some(Grade::Strong)).count();
                     tracing::trace!(answer = ?(&f1.subject, &f1.relation, &f1.object), given = ?(&g.subject, &g.relation, &g.object), strong, "candidate with a given fact");
-                    let w1 = r.lex.relation_index(&f1.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
+                    let w1 = r.cat.lex.relation_index(&f1.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
                     full.push((strong, candidate(r, f1.clone(), *side, w1, false)));
                 }
             }
@@ -264,7 +241,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         .iter()
         .filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None })
         .flatten()
-        .map(|m| &r.lex.relations[m.rel])
+        .map(|m| r.cat.lex.rel(m.rel))
         .filter(|rel| rel.value == ValueType::Text)
         .map(|rel| rel.name.as_str())
         .collect();
@@ -282,13 +259,13 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             if !matches!(f.object, Value::Text(_)) {
                 continue;
             }
-            if wh == Some(Wh::Who) && !r.is_person(&f.subject) && r.kind(&f.subject).is_none() {
+            if wh == Some(Wh::Who) && !r.cat.is_person(&f.subject) && r.cat.kind(&f.subject).is_none() {
                 continue;
             }
             if !seen.insert((f.subject.clone(), f.relation.clone(), f.object.key())) {
                 continue;
             }
-            let words = r.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i)).unwrap_or(&empty);
+            let words = r.cat.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
             let c = candidate(r, f, Side::Subject, words, false);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
             // With no name to anchor it, the statement must say more than
@@ -300,8 +277,8 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     }
     // "Who" prefers people where there are any.
     let person_answer = |c: &Candidate| match c.side {
-        Side::Object => c.fact.object.entity().is_some_and(|o| r.is_person(o)),
-        Side::Subject => r.is_person(&c.fact.subject),
+        Side::Object => c.fact.object.entity().is_some_and(|o| r.cat.is_person(o)),
+        Side::Subject => r.cat.is_person(&c.fact.subject),
         _ => true,
     };
     if wh == Some(Wh::Who) && full.iter().any(|(_, c)| person_answer(c)) {
@@ -361,7 +338,7 @@ const MAX_CACHED_NAMES: usize = 10_000;
 /// The subjects of the store's statements by relation, or None when the
 /// store has more than MAX_STATEMENT_SCAN facts (or cannot be read).
 fn statement_subjects(r: &Reader, store: &Store) -> Option<HashMap<String, Vec<String>>> {
-    if !r.lex.relations.iter().any(|rel| rel.value == ValueType::Text) {
+    if !r.cat.lex.relations.iter().any(|rel| rel.value == ValueType::Text) {
         return Some(HashMap::new());
     }
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
@@ -407,10 +384,10 @@ fn names(r: &Reader, toks: &[Tok], conv: &Conversation) -> Option<Vec<String>> {
             Tok::Ent(ids, _) if ids.len() == 1 => {}
             Tok::Ent(..) => return None,
             Tok::Pron(personal, _, _) => {
-                if named.iter().any(|e| r.is_person(e) == *personal) {
+                if named.iter().any(|e| r.cat.is_person(e) == *personal) {
                     continue;
                 }
-                let e = [&conv.answer_focus, &conv.focus].into_iter().flatten().find(|e| r.is_person(e) == *personal)?;
+                let e = [&conv.answer_focus, &conv.focus].into_iter().flatten().find(|e| r.cat.is_person(e) == *personal)?;
                 if !named.contains(e) {
                     named.push(e.clone());
                 }
@@ -423,7 +400,7 @@ fn names(r: &Reader, toks: &[Tok], conv: &Conversation) -> Option<Vec<String>> {
 
 /// What of a fact answers the question word, if anything does.
 fn side_for(r: &Reader, f: &Fact, wh: Option<Wh>, yes_no: bool, named: &[String]) -> Option<Side> {
-    let rel = r.lex.relation(&f.relation)?;
+    let rel = r.cat.lex.relation(&f.relation)?;
     let subject_named = named.contains(&f.subject);
     let object_named = f.object.entity().is_some_and(|o| named.iter().any(|n| n == o));
     let open = match (subject_named, object_named) {
@@ -433,8 +410,8 @@ fn side_for(r: &Reader, f: &Fact, wh: Option<Wh>, yes_no: bool, named: &[String]
     };
     // "Who" asks for a person, or for another kind of actor ("who ranks
     // X": an organisation), never for a place.
-    let place = |id: &str| r.kind(id).is_some_and(|k| r.lex.relations.iter().any(|rel| rel.location && rel.object.iter().any(|o| o == k)));
-    let actor = |id: &str| r.is_person(id) || (r.kind(id).is_some() && !place(id));
+    let place = |id: &str| r.cat.kind(id).is_some_and(|k| r.cat.lex.relations.iter().any(|rel| rel.location && rel.object.iter().any(|o| o == k)));
+    let actor = |id: &str| r.cat.is_person(id) || (r.cat.kind(id).is_some() && !place(id));
     let person = |side: Side| match side {
         Side::Object => f.object.entity().is_some_and(actor),
         Side::Subject => actor(&f.subject),
@@ -455,7 +432,7 @@ fn side_for(r: &Reader, f: &Fact, wh: Option<Wh>, yes_no: bool, named: &[String]
 /// The stems of a relation's words: its name, verbs, nouns, templates,
 /// title and unit.
 fn relation_stems(r: &Reader, name: &str) -> HashSet<String> {
-    let Some(rel) = r.lex.relation(name) else { return HashSet::new() };
+    let Some(rel) = r.cat.lex.relation(name) else { return HashSet::new() };
     let mut text = vec![rel.name.replace('_', " "), rel.present.clone()];
     text.extend(rel.past.clone());
     text.extend(rel.inverse.clone());
@@ -526,8 +503,8 @@ fn read_words(r: &Reader, fact: &Fact, side: Side, answer_is_list: bool) -> Word
         text.push(' ');
     };
     for id in [Some(fact.subject.as_str()), fact.object.entity()].into_iter().flatten() {
-        if let Some(k) = r.kind(id) {
-            for noun in r.lex.kinds.get(k).into_iter().flatten() {
+        if let Some(k) = r.cat.kind(id) {
+            for noun in r.cat.lex.kinds.get(k).into_iter().flatten() {
                 add(&mut strong, &mut String::new(), noun);
             }
         }
@@ -543,9 +520,9 @@ fn read_words(r: &Reader, fact: &Fact, side: Side, answer_is_list: bool) -> Word
     // both sides are given), and the evidence, where the answer is one
     // statement and not a member of a list.
     if !answer_is_list {
-        add(&mut weak, &mut text, r.name(&fact.subject));
+        add(&mut weak, &mut text, r.cat.name(&fact.subject));
         if let Some(o) = fact.object.entity() {
-            add(&mut weak, &mut text, r.name(o));
+            add(&mut weak, &mut text, r.cat.name(o));
         }
         if side == Side::Date {
             for n in &r.lang.date_nouns {
@@ -613,12 +590,12 @@ fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grad
             if f.subject == *id || f.object.entity() == Some(id.as_str()) {
                 return Some(Grade::Name);
             }
-            let name = normalize(r.name(id));
+            let name = normalize(r.cat.name(id));
             (c.words.text.contains(&format!(" {name} ")) || c.words.text.contains(&format!(" {span} "))).then_some(Grade::Name)
         }
         Tok::Aux(a) => a.forms().iter().any(|w| c.words.text.contains(&format!(" {w} "))).then_some(Grade::Weak),
         Tok::Rel(ms, _) => {
-            if ms.iter().any(|m| r.lex.relations[m.rel].name == f.relation) {
+            if ms.iter().any(|m| r.cat.lex.rel(m.rel).name == f.relation) {
                 Some(Grade::Strong)
             } else {
                 words()
@@ -626,12 +603,12 @@ fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grad
         }
         Tok::Unknown(_) => words(),
         Tok::Kind(k) => strong(
-            [Some(f.subject.as_str()), f.object.entity()].into_iter().flatten().any(|id| r.kind(id) == Some(k.as_str()))
-                || r.lex.relation(&f.relation).is_some_and(|rel| rel.subject.iter().chain(&rel.object).any(|x| x == k)),
+            [Some(f.subject.as_str()), f.object.entity()].into_iter().flatten().any(|id| r.cat.kind(id) == Some(k.as_str()))
+                || r.cat.lex.relation(&f.relation).is_some_and(|rel| rel.subject.iter().chain(&rel.object).any(|x| x == k)),
         ),
         Tok::Num(n, _) => strong(matches!(f.object, Value::Number { amount, .. } if (amount - n).abs() <= 1e-9 * n.abs().max(1.0))),
         Tok::Date(d) => f.dated().is_some_and(|x| x.within(d)).then_some(Grade::Name),
-        Tok::Title => strong(r.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some())),
+        Tok::Title => strong(r.cat.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some())),
         _ => None,
     }
 }
@@ -644,10 +621,10 @@ fn named_all(c: &Candidate, content: &[&Tok], r: &Reader) -> bool {
 
 /// The question a candidate answers, in the lexicon's words.
 pub fn canonical(r: &Reader, f: &Fact, side: Side) -> String {
-    let Some(rel) = r.lex.relation(&f.relation) else { return String::new() };
-    let subject = r.name(&f.subject).to_string();
+    let Some(rel) = r.cat.lex.relation(&f.relation) else { return String::new() };
+    let subject = r.cat.name(&f.subject).to_string();
     let object = match &f.object {
-        Value::Entity(o) => r.name(o).to_string(),
+        Value::Entity(o) => r.cat.name(o).to_string(),
         Value::Text(t) => t.clone(),
         Value::Date(d) => d.human(),
         Value::Number { amount, .. } => crate::knowledge::format_amount(*amount),
@@ -655,7 +632,7 @@ pub fn canonical(r: &Reader, f: &Fact, side: Side) -> String {
     let wh = |person: bool| if person { "who" } else { "what" };
     let q = match side {
         Side::Object => {
-            let person = f.object.entity().is_some_and(|o| r.is_person(o));
+            let person = f.object.entity().is_some_and(|o| r.cat.is_person(o));
             match (rel.object_nouns.first(), rel.verbs.first()) {
                 (_, Some(verb)) if matches!(f.object, Value::Text(_)) && !verb.starts_with("be ") => format!("what did {subject} {verb}"),
                 (Some(noun), _) => format!("{} is {subject}'s {}", wh(person), noun.trim_start_matches("be ")),
@@ -668,7 +645,7 @@ pub fn canonical(r: &Reader, f: &Fact, side: Side) -> String {
         }
         Side::Subject => match rel.subject_nouns.first() {
             Some(noun) => format!("who is the {noun} of {object}"),
-            None => rel.sentence(false, wh(r.is_person(&f.subject)), &object),
+            None => rel.sentence(false, wh(r.cat.is_person(&f.subject)), &object),
         },
         Side::Date => match rel.verbs.first() {
             Some(verb) if f.object.entity().is_some() => format!("when did {subject} {verb} {object}"),

@@ -72,7 +72,7 @@ fn read_literal(r: &Reader, text: &str) -> Option<Result<Statement, Missing>> {
     for t in r.exact_tokens(text) {
         let Tok::Rel(ms, _) = t else { continue };
         for m in ms {
-            match r.lex.relations[m.rel].value {
+            match r.cat.lex.rel(m.rel).value {
                 ValueType::Date | ValueType::Number if !readings.iter().any(|x| x.rel == m.rel) => readings.push(m),
                 ValueType::Entity => names_too = true,
                 _ => {}
@@ -83,13 +83,13 @@ fn read_literal(r: &Reader, text: &str) -> Option<Result<Statement, Missing>> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let dates = match dates(&words) {
         Ok(d) => d,
-        Err(e) if readings.iter().any(|m| r.lex.relations[m.rel].value == ValueType::Date) => return Some(Err(Missing::Not(e))),
+        Err(e) if readings.iter().any(|m| r.cat.lex.rel(m.rel).value == ValueType::Date) => return Some(Err(Missing::Not(e))),
         Err(_) => Vec::new(),
     };
     let numbers = numbers(&words);
     let mut first_error = None;
     for m in &readings {
-        let rel = &r.lex.relations[m.rel];
+        let rel = r.cat.lex.rel(m.rel);
         let found = if rel.value == ValueType::Date { dates.last() } else { numbers.last() };
         let Some(literal) = found else { continue };
         match subject(r, rel, &words, literal) {
@@ -102,7 +102,7 @@ fn read_literal(r: &Reader, text: &str) -> Option<Result<Statement, Missing>> {
     if let Some(e) = first_error {
         return Some(Err(Missing::Not(e)));
     }
-    let rel = &r.lex.relations[first.rel];
+    let rel = r.cat.lex.rel(first.rel);
     let phrase = phrase(rel);
     let missing = match rel.value {
         ValueType::Date => format!("\"{phrase}\" takes a date, and I could not find one in that: write it as {DATE_FORMS}."),
@@ -114,13 +114,13 @@ fn read_literal(r: &Reader, text: &str) -> Option<Result<Statement, Missing>> {
 /// Checks that a statement between two names relates things of the kinds
 /// its relation takes (new names were given a fitting kind).
 pub(super) fn check_kinds(r: &Reader, st: Statement) -> Result<Statement, String> {
-    let Some(rel) = r.lex.relation(&st.fact.relation) else { return Ok(st) };
+    let Some(rel) = r.cat.lex.relation(&st.fact.relation) else { return Ok(st) };
     let sides = [(Some(st.fact.subject.as_str()), &rel.subject, "subject"), (st.fact.object.entity(), &rel.object, "object")];
     for (id, kinds, side) in sides {
         let Some(id) = id else { continue };
-        let kind = st.new_entities.iter().find(|e| e.id == id).map(|e| e.kind.as_str()).or_else(|| r.kind(id));
+        let kind = st.new_entities.iter().find(|e| e.id == id).map(|e| e.kind.as_str()).or_else(|| r.cat.kind(id));
         if let Some(kind) = kind.filter(|k| !kinds.is_empty() && !kinds.iter().any(|x| x == k)) {
-            return Err(kind_mismatch(r.name(id), kind, rel, side));
+            return Err(kind_mismatch(r.cat.name(id), kind, rel, side));
         }
     }
     Ok(st)
@@ -146,7 +146,7 @@ fn subject(r: &Reader, rel: &Relation, words: &[&str], literal: &Literal) -> Res
     let toks = r.exact_tokens(&rest.join(" "));
     let vocabulary = vocabulary(rel);
     let own = |ws: &str| normalize(ws).split(' ').all(|w| w.is_empty() || vocabulary.contains(w));
-    let rel_index = r.lex.relations.iter().position(|x| x.name == rel.name);
+    let rel_index = r.cat.lex.relation_index(&rel.name);
     // Runs of name words: unknown words and numbers ("GPT 5"), or a known
     // name, with numbers after it making a new name ("Qwen 3").
     #[derive(PartialEq)]
@@ -196,7 +196,7 @@ fn subject(r: &Reader, rel: &Relation, words: &[&str], literal: &Literal) -> Res
             let names: Vec<String> = many
                 .iter()
                 .map(|run| match run.as_slice() {
-                    [Tok::Ent(ids, _)] if ids.len() == 1 => r.name(&ids[0]).to_string(),
+                    [Tok::Ent(ids, _)] if ids.len() == 1 => r.cat.name(&ids[0]).to_string(),
                     _ => display_name(&rest, &run_words(run)),
                 })
                 .collect();
@@ -210,10 +210,10 @@ fn subject(r: &Reader, rel: &Relation, words: &[&str], literal: &Literal) -> Res
     let (id, name, new_entity) = match run.as_slice() {
         [Tok::Ent(ids, written)] => {
             let fitting: Vec<&String> =
-                ids.iter().filter(|id| rel.subject.is_empty() || r.kind(id).is_some_and(|k| rel.subject.iter().any(|s| s == k))).collect();
+                ids.iter().filter(|id| rel.subject.is_empty() || r.cat.kind(id).is_some_and(|k| rel.subject.iter().any(|s| s == k))).collect();
             match fitting.as_slice() {
-                [one] => ((*one).clone(), r.name(one).to_string(), None),
-                [] => return Err(kind_mismatch(r.name(&ids[0]), r.kind(&ids[0]).unwrap_or("thing"), rel, "subject")),
+                [one] => ((*one).clone(), r.cat.name(one).to_string(), None),
+                [] => return Err(kind_mismatch(r.cat.name(&ids[0]), r.cat.kind(&ids[0]).unwrap_or("thing"), rel, "subject")),
                 _ => return Err(format!("\"{written}\" could mean several things; use a more specific name.")),
             }
         }
