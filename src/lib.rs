@@ -11,6 +11,7 @@
 //! - [`understand`]: question text to [`query::Query`]: normalisation,
 //!   entity spotting, the nom grammar.
 //! - [`answer`]: evaluating a query against the store, and rendering replies.
+//! - [`conversation`]: what a chat remembers between questions.
 //! - [`engine`]: [`engine::Engine`], which owns the lexicon, the store and
 //!   the conversations; every channel talks to it.
 //! - [`channel`]: the console (REPL, pipe mode, JSON contract) and Telegram.
@@ -23,5 +24,6 @@ pub mod store;
 pub mod answer;
 pub mod channel;
 pub mod config;
+pub mod conversation;
 pub mod engine;
 pub mod understand;

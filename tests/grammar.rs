@@ -17,7 +17,8 @@
 //! up by name in the store's lexicon, whose order is the reader's.
 
 use factbot::answer::Status;
-use factbot::engine::{import_paths, Conversation, Format};
+use factbot::conversation::Conversation;
+use factbot::engine::{import_paths, Format};
 use factbot::knowledge::Date;
 use factbot::store::Store;
 use factbot::understand::chain;
@@ -728,4 +729,21 @@ fn a_role_or_title_at_a_place_keeps_what_involves_the_place() {
     assert!(reply.contains("LLM"), "{reply}");
     let q = w.query("What is Jia Yangqing's title at Alibaba?");
     assert_eq!(q.ask, Ask::Title("jia-yangqing".into(), Some("alibaba".into())));
+}
+
+// ---------------------------------------------------------------------------
+// Readings as S-expressions: the golden form of a query.
+
+#[test]
+fn readings_print_as_s_expressions() {
+    let w = World::news();
+    for (question, golden) in [
+        ("Who leads the public cloud division?", "(values (~leads public-cloud :now))"),
+        ("Who did Zhou Chang report to?", "(values (reports_to zhou-chang) :past)"),
+        ("Does Jin Li report to Eddie Wu?", "(check eddie-wu (reports_to jin-li :now))"),
+        ("Is Baichuan an AI tiger?", "(check baichuan (members ai-tiger))"),
+        ("How many start-ups did Alibaba invest in?", "(count (member-of start-up (invested_in alibaba)) :past)"),
+    ] {
+        assert_eq!(w.sexp(question), golden, "{question}");
+    }
 }

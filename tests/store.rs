@@ -298,7 +298,7 @@ fn a_schema_version_1_store_is_refused() {
 #[test]
 fn sources_show_each_source_with_its_own_quote() {
     use factbot::channel::console::sources_text;
-    use factbot::engine::Conversation;
+    use factbot::conversation::Conversation;
     let dir = tempfile::tempdir().unwrap();
     let config = Config::load(None).unwrap();
     let engine = Engine::open(&config, Some(&dir.path().join("db"))).unwrap();

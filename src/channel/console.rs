@@ -3,7 +3,8 @@
 //! contract for `ask --json`.
 
 use crate::answer::Answer;
-use crate::engine::{Conversation, Engine};
+use crate::conversation::Conversation;
+use crate::engine::Engine;
 use std::io::{BufRead, Write};
 
 const HELP: &str = "Ask a question in plain English, for example:

@@ -9,7 +9,8 @@
 //! - answered: the status is `answered`.
 
 use crate::answer::Status;
-use crate::engine::{Conversation, Engine};
+use crate::conversation::Conversation;
+use crate::engine::Engine;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

@@ -28,7 +28,8 @@
 use crate::answer::{Answer, Status};
 use crate::channel::console::sources_text;
 use crate::config::Config;
-use crate::engine::{Conversation, Conversations, Engine};
+use crate::conversation::{Conversation, Conversations};
+use crate::engine::Engine;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex};

@@ -11,7 +11,7 @@
 
 use super::lexer::{Mention, Prep, Role, Tok, Wh};
 use super::Reader;
-use crate::engine::Conversation;
+use crate::conversation::Conversation;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::{Date, Fact, Value};
 pub use crate::query::{Ask, Dir, Query, RelId, Set, Time};

@@ -18,7 +18,7 @@ pub mod paraphrase;
 mod statement;
 
 use crate::answer::{eval, Answer, Status};
-use crate::engine::Conversation;
+use crate::conversation::Conversation;
 use crate::knowledge::lexicon::{Language, ValueType};
 use crate::knowledge::normalize::{normalize, slug};
 use crate::knowledge::catalog::Catalog;

@@ -20,7 +20,7 @@ use super::lexer::{Prep, Role, Tok, Wh};
 use super::grammar::{Ask, Query, Set, Time};
 use crate::query::{Dir, Pick, Side};
 use super::Reader;
-use crate::engine::Conversation;
+use crate::conversation::Conversation;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::normalize::normalize;
 use crate::knowledge::{Fact, Value};
