@@ -49,6 +49,59 @@ impl Dir {
     }
 }
 
+/// What the members of a set are measured by, for superlatives,
+/// comparisons and totals.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// The member's value of a number or date relation, the member being
+    /// the fact's subject ("GPT-3's parameters", "M6's release date").
+    Value(RelId),
+    /// When the member's facts of a relation happened or began, the member
+    /// on the side `dir` leaves ([`Dir::ToObject`]: the member is the
+    /// subject), only facts with `with` on the other side when given ("who
+    /// was Alibaba's CEO first").
+    Date {
+        /// The relation.
+        rel: RelId,
+        /// From the member to the other side.
+        dir: Dir,
+        /// The entity on the other side, if the question names one.
+        with: Option<String>,
+    },
+    /// How many values a join from the member yields ("the state that
+    /// borders the most states"): only over relations the lexicon
+    /// declares complete.
+    Count(RelId, Dir),
+}
+
+impl Measure {
+    /// The relation the measure reads, and from the member's side.
+    pub fn relation(&self) -> (RelId, Dir) {
+        match self {
+            Measure::Value(rel) => (*rel, Dir::ToObject),
+            Measure::Date { rel, dir, .. } | Measure::Count(rel, dir) => (*rel, *dir),
+        }
+    }
+}
+
+/// Which end of a measure a superlative asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The greatest number, the latest date.
+    Most,
+    /// The least number, the earliest date.
+    Least,
+}
+
+/// How a comparison relates a member's measure to the other side's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// Strictly more (later, for dates).
+    More,
+    /// Strictly less (earlier).
+    Less,
+}
+
 /// A set of values the query talks about.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Set {
@@ -102,6 +155,33 @@ pub enum Set {
     /// that names it, or a fact with it on either side ("Fu Ruiji's role
     /// at Kuaishou").
     Mentioning(Box<Set>, String),
+    /// The members of either set ("GPT-3 or M6").
+    Or(Box<Set>, Box<Set>),
+    /// The members of the first set that are not in the second ("rivers
+    /// that do not run through Texas").
+    Minus(Box<Set>, Box<Set>),
+    /// The members of a set with the greatest or least measure; ties give
+    /// every tied member. Members with no known measure are left out.
+    Extreme {
+        /// The set.
+        of: Box<Set>,
+        /// What its members are measured by.
+        by: Measure,
+        /// Which end.
+        order: Order,
+    },
+    /// The members of a set whose measure is more or less than the other
+    /// side's: a literal, or the one member of a set measured alike.
+    Compared {
+        /// The set.
+        of: Box<Set>,
+        /// What its members are measured by.
+        by: Measure,
+        /// More or less.
+        cmp: Cmp,
+        /// The other side.
+        than: Box<Set>,
+    },
 }
 
 impl Set {
@@ -159,8 +239,10 @@ impl Set {
             Set::Entity(_) | Set::Literal(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) => vec![],
             Set::Join { of, time, .. } => std::iter::once(of.as_ref()).chain(time.set()).collect(),
             Set::OfKind(s, _) | Set::MemberOf(s, _) | Set::LinkedTo(s, _) | Set::Without(s, _) | Set::Mentioning(s, _) => vec![s],
-            Set::And(a, b) => vec![a, b],
+            Set::And(a, b) | Set::Or(a, b) | Set::Minus(a, b) => vec![a, b],
             Set::Event { subject, object, .. } => std::iter::once(subject.as_ref()).chain(object.as_deref()).collect(),
+            Set::Extreme { of, .. } => vec![of],
+            Set::Compared { of, than, .. } => vec![of, than],
         }
     }
 
@@ -175,7 +257,8 @@ impl Set {
             // The narrowed set's own topic, then the linked entity, then
             // the class whose members were narrowed.
             Set::LinkedTo(s, e) => s.base_topic().or(Some(e)).or(s.topic()),
-            Set::And(a, b) => a.topic().or(b.topic()),
+            Set::And(a, b) | Set::Or(a, b) | Set::Minus(a, b) => a.topic().or(b.topic()),
+            Set::Extreme { of, .. } | Set::Compared { of, .. } => of.topic(),
             Set::Event { subject, .. } => subject.topic(),
             Set::Literal(_) | Set::All(_) => None,
         }
@@ -224,15 +307,20 @@ impl Set {
 
     /// How many relation joins the set makes, time qualifiers included.
     pub fn joins(&self) -> usize {
-        let own = usize::from(matches!(self, Set::Join { .. } | Set::Event { .. }));
+        let own = usize::from(matches!(self, Set::Join { .. } | Set::Event { .. } | Set::Extreme { .. } | Set::Compared { .. }));
         own + self.children().iter().map(|c| c.joins()).sum::<usize>()
     }
 
     /// Calls `f` on every join's relation and direction, time qualifiers
     /// included.
     pub fn each_join(&self, f: &mut dyn FnMut(RelId, Dir)) {
-        if let Set::Join { rel, dir, .. } = self {
-            f(*rel, *dir);
+        match self {
+            Set::Join { rel, dir, .. } => f(*rel, *dir),
+            Set::Extreme { by, .. } | Set::Compared { by, .. } => {
+                let (rel, dir) = by.relation();
+                f(rel, dir)
+            }
+            _ => {}
         }
         for c in self.children() {
             c.each_join(f);
@@ -252,9 +340,14 @@ impl Set {
                 }
             }
             Set::MemberOf(s, _) => s.substitute(old, new),
-            Set::And(a, b) => {
+            Set::And(a, b) | Set::Or(a, b) | Set::Minus(a, b) => {
                 a.substitute(old, new);
                 b.substitute(old, new);
+            }
+            Set::Extreme { of, .. } => of.substitute(old, new),
+            Set::Compared { of, than, .. } => {
+                of.substitute(old, new);
+                than.substitute(old, new);
             }
             Set::Event { subject, object, .. } => {
                 subject.substitute(old, new);
@@ -279,6 +372,7 @@ impl Set {
                 }
             }
             Set::OfKind(s, _) | Set::MemberOf(s, _) | Set::LinkedTo(s, _) | Set::Without(s, _) | Set::Mentioning(s, _) => s.retime(changes, t),
+            Set::Extreme { of, .. } | Set::Compared { of, .. } => of.retime(changes, t),
             Set::And(a, b) => {
                 let x = a.retime(changes, t);
                 b.retime(changes, t) || x
@@ -376,13 +470,16 @@ pub enum Ask {
     /// An entity's titles and roles, optionally those involving a second
     /// entity ("Jia's title at Alibaba").
     Title(String, Option<String>),
+    /// The sum of the members' measures ("the combined parameters of
+    /// Qwen-7B and Qwen-7B-Chat"): only when every member has one.
+    Total(Set, Measure),
 }
 
 impl Ask {
     /// The sets the question is about.
     fn sets(&self) -> Vec<&Set> {
         match self {
-            Ask::Values(s) | Ask::Count(s) => vec![s],
+            Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) => vec![s],
             Ask::Check { item, set } => vec![item, set],
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => std::iter::once(s).chain(o.as_ref()).collect(),
             Ask::Describe(_) | Ask::Title(..) => vec![],
@@ -391,7 +488,7 @@ impl Ask {
 
     fn sets_mut(&mut self) -> Vec<&mut Set> {
         match self {
-            Ask::Values(s) | Ask::Count(s) => vec![s],
+            Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) => vec![s],
             Ask::Check { item, set } => vec![item, set],
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => std::iter::once(s).chain(o.as_mut()).collect(),
             Ask::Describe(_) | Ask::Title(..) => vec![],
@@ -428,7 +525,7 @@ impl Query {
 
     /// How many relation joins the query makes.
     pub fn joins(&self) -> usize {
-        self.ask.sets().iter().map(|s| s.joins()).sum()
+        self.ask.sets().iter().map(|s| s.joins()).sum::<usize>() + usize::from(matches!(self.ask, Ask::Total(..)))
     }
 
     /// Gives the outermost join over a relation that changes over time
@@ -493,6 +590,7 @@ fn write_query(f: &mut fmt::Formatter<'_>, q: &Query, name: &dyn Fn(RelId) -> St
         Ask::Where(..) => "where",
         Ask::Describe(_) => "describe",
         Ask::Title(..) => "title",
+        Ask::Total(..) => "total",
     };
     write!(f, "({op}")?;
     match &q.ask {
@@ -509,6 +607,10 @@ fn write_query(f: &mut fmt::Formatter<'_>, q: &Query, name: &dyn Fn(RelId) -> St
                 write_set(f, s, name)?;
             }
         }
+    }
+    if let Ask::Total(_, by) = &q.ask {
+        f.write_str(" ")?;
+        write_measure(f, by, name)?;
     }
     if q.past {
         f.write_str(" :past")?;
@@ -569,6 +671,29 @@ fn write_set(f: &mut fmt::Formatter<'_>, s: &Set, name: &dyn Fn(RelId) -> String
             write_set(f, s, name)?;
             write!(f, " {e})")
         }
+        Set::Or(a, b) | Set::Minus(a, b) => {
+            f.write_str(if matches!(s, Set::Or(..)) { "(or " } else { "(minus " })?;
+            write_set(f, a, name)?;
+            f.write_str(" ")?;
+            write_set(f, b, name)?;
+            f.write_str(")")
+        }
+        Set::Extreme { of, by, order } => {
+            f.write_str(if *order == Order::Most { "(most " } else { "(least " })?;
+            write_measure(f, by, name)?;
+            f.write_str(" ")?;
+            write_set(f, of, name)?;
+            f.write_str(")")
+        }
+        Set::Compared { of, by, cmp, than } => {
+            f.write_str(if *cmp == Cmp::More { "(more " } else { "(less " })?;
+            write_measure(f, by, name)?;
+            f.write_str(" ")?;
+            write_set(f, of, name)?;
+            f.write_str(" ")?;
+            write_set(f, than, name)?;
+            f.write_str(")")
+        }
         Set::Event { rel, subject, object } => {
             write!(f, "(event {} ", name(*rel))?;
             write_set(f, subject, name)?;
@@ -577,6 +702,24 @@ fn write_set(f: &mut fmt::Formatter<'_>, s: &Set, name: &dyn Fn(RelId) -> String
                 write_set(f, o, name)?;
             }
             f.write_str(")")
+        }
+    }
+}
+
+fn write_measure(f: &mut fmt::Formatter<'_>, m: &Measure, name: &dyn Fn(RelId) -> String) -> fmt::Result {
+    match m {
+        Measure::Value(rel) => f.write_str(&name(*rel)),
+        Measure::Date { rel, dir, with } => {
+            let mark = if dir.to_subject() { "~" } else { "" };
+            write!(f, "(date {mark}{}", name(*rel))?;
+            if let Some(w) = with {
+                write!(f, " {w}")?;
+            }
+            f.write_str(")")
+        }
+        Measure::Count(rel, dir) => {
+            let mark = if dir.to_subject() { "~" } else { "" };
+            write!(f, "(count {mark}{})", name(*rel))
         }
     }
 }

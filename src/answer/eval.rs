@@ -5,6 +5,8 @@
 //! value at a time turns several values into a flagged conflict. The reply
 //! is built from the relation's sentence templates in the lexicon.
 
+mod compute;
+
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
@@ -57,6 +59,28 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The answer with these values, each with its sources once, citing
+    /// the supporting facts. Values without a source are never given: an
+    /// answer that cannot say where it came from (or whose reply cites
+    /// nothing in brackets) is unknown instead.
+    fn answered(&self, question: &str, mut values: Vec<AnswerValue>, reply: String, support: &[Fact]) -> anyhow::Result<Answer> {
+        for v in &mut values {
+            let mut seen = Vec::new();
+            v.sources.retain(|s| {
+                let keep = !s.is_empty() && !seen.contains(s);
+                seen.push(s.clone());
+                keep
+            });
+        }
+        if values.is_empty() || values.iter().any(|v| v.sources.is_empty()) || reply.contains("()") {
+            tracing::warn!(question, ?values, reply, "answer withheld: a value without sources");
+            return Ok(Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that."));
+        }
+        let refs: Vec<&Fact> = support.iter().collect();
+        let citations = self.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
+    }
+
     fn show(&self, v: &Value) -> String {
         match v {
             Value::Entity(id) => self.cat.name(id).to_string(),
@@ -375,6 +399,22 @@ impl Ctx<'_> {
                     }
                 }
             }
+            Set::Or(a, b) => {
+                let mut c = Hits::default();
+                for h in self.set(a)?.into_iter().chain(self.set(b)?) {
+                    for f in h.facts.iter().cloned() {
+                        c.merge(h.value.clone(), Some(f));
+                    }
+                    c.merge(h.value, None);
+                }
+                out = c.list;
+            }
+            Set::Minus(a, b) => {
+                let drop: std::collections::HashSet<String> = self.set(b)?.iter().map(|h| h.value.key()).collect();
+                out = self.set(a)?.into_iter().filter(|h| !drop.contains(&h.value.key())).collect();
+            }
+            Set::Extreme { of, by, order } => out = self.extreme(of, by, *order)?,
+            Set::Compared { of, by, cmp, than } => out = self.compared(of, by, *cmp, than)?,
             Set::LinkedTo(base, e) => {
                 for h in self.set(base)? {
                     let Some(id) = h.value.entity() else { continue };
@@ -625,7 +665,20 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     let mut reply: String;
+    // The computing operators answer with their measures.
+    let computed = match &q.ask {
+        Ask::Values(Set::Extreme { of, by, order }) => compute::answer_extreme(&cx, question, of, by, *order)?,
+        Ask::Check { item, set: Set::Compared { of, by, cmp, than } } if of.as_ref() == item => {
+            Some(compute::answer_comparison(&cx, question, item, by, *cmp, than)?.unwrap_or_else(unknown))
+        }
+        Ask::Total(of, by) => Some(compute::answer_total(&cx, question, of, by)?.unwrap_or_else(unknown)),
+        _ => None,
+    };
+    if let Some(a) = computed {
+        return Ok(a);
+    }
     match &q.ask {
+        Ask::Total(..) => return Ok(unknown()),
         Ask::Values(set) | Ask::Count(set) => {
             let mut hits = cx.set(set)?;
             // Don't answer a question with its own subject.
@@ -930,24 +983,7 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
             }
         }
     }
-    // Deduplicate sources per value.
-    for v in &mut values {
-        let mut seen = Vec::new();
-        v.sources.retain(|s| {
-            let keep = !s.is_empty() && !seen.contains(s);
-            seen.push(s.clone());
-            keep
-        });
-    }
-    // Every value given carries a source: an answer that cannot say where
-    // it came from (or whose reply cites nothing in brackets) is not given.
-    if values.is_empty() || values.iter().any(|v| v.sources.is_empty()) || reply.contains("()") {
-        tracing::warn!(question, ?values, reply, "answer withheld: a value without sources");
-        return Ok(unknown());
-    }
-    let refs: Vec<&Fact> = support.iter().collect();
-    let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-    Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
+    cx.answered(question, values, reply, &support)
 }
 
 /// For "Is M6 made by Baidu?" or "Is M6 a Baidu model?" with no fact
@@ -1068,15 +1104,17 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
 /// count the sources support: the members of a class (the sources
 /// enumerate a group such as "the four AI tigers"), filtered or not, and
 /// joins over relations the lexicon declares complete.
-fn countable(cat: &Catalog, set: &Set) -> bool {
+pub(super) fn countable(cat: &Catalog, set: &Set) -> bool {
     match set {
         Set::Members(_) | Set::MemberOf(..) => true,
         Set::OfKind(b, _) | Set::LinkedTo(b, _) => countable(cat, b),
         Set::All(_) | Set::Linked(_) => false,
         Set::And(a, b) => countable(cat, a) || countable(cat, b),
         Set::Join { rel, of, .. } => cat.lex.rel(*rel).complete && countable(cat, of),
-        Set::Without(s, _) | Set::Mentioning(s, _) => countable(cat, s),
-        Set::Entity(_) | Set::Literal(_) | Set::Event { .. } => true,
+        Set::Without(s, _) | Set::Mentioning(s, _) | Set::Compared { of: s, .. } => countable(cat, s),
+        Set::Minus(a, _) => countable(cat, a),
+        Set::Or(a, b) => countable(cat, a) && countable(cat, b),
+        Set::Entity(_) | Set::Literal(_) | Set::Event { .. } | Set::Extreme { .. } => true,
     }
 }
 
@@ -1084,7 +1122,7 @@ fn countable(cat: &Catalog, set: &Set) -> bool {
 /// part, a set without one member's whole.
 fn core(set: &Set) -> &Set {
     match set {
-        Set::And(a, _) | Set::Without(a, _) | Set::Mentioning(a, _) => core(a),
+        Set::And(a, _) | Set::Without(a, _) | Set::Mentioning(a, _) | Set::Minus(a, _) => core(a),
         other => other,
     }
 }

@@ -271,6 +271,77 @@ pub struct Language {
     /// ("Who reported that?"), and a relative marker elsewhere.
     #[serde(default)]
     pub final_pronouns: Vec<String>,
+    /// Words of degree that hold for any measure: superlatives,
+    /// comparatives, bounds and totals.
+    #[serde(default)]
+    pub degree: DegreeWords,
+}
+
+/// Words of degree that hold for any measure ("the most parameters", "more
+/// than 100", "came out first"). The measure comes from the relation
+/// noun or verb next to them; the lexicon's [`Degree`] adjectives carry
+/// their own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DegreeWords {
+    /// The greatest: "most", "highest".
+    #[serde(default)]
+    pub most: Vec<String>,
+    /// The least: "least", "fewest".
+    #[serde(default)]
+    pub least: Vec<String>,
+    /// More: "more", "greater".
+    #[serde(default)]
+    pub more: Vec<String>,
+    /// Less: "less", "fewer".
+    #[serde(default)]
+    pub less: Vec<String>,
+    /// The earliest date: "first", "earliest".
+    #[serde(default)]
+    pub earliest: Vec<String>,
+    /// The latest date: "last", "latest".
+    #[serde(default)]
+    pub latest: Vec<String>,
+    /// The word after a comparative: "than".
+    #[serde(default)]
+    pub than: Vec<String>,
+    /// A lower bound before a number: "over", "more than".
+    #[serde(default)]
+    pub over: Vec<String>,
+    /// An upper bound before a number: "under", "less than".
+    #[serde(default)]
+    pub under: Vec<String>,
+    /// A sum: "combined", "total".
+    #[serde(default)]
+    pub total: Vec<String>,
+}
+
+/// Comparative and superlative adjectives of one measure: "bigger" and
+/// "biggest" for a model's parameters, "longer" and "longest" for a
+/// river's length.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Degree {
+    /// The number or date relation measured; its subject is the thing
+    /// described.
+    pub relation: String,
+    /// The kinds the adjectives describe by this measure (the relation's
+    /// subject kinds when empty): "largest" is a city's population and a
+    /// state's area.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Comparatives of the greater side: "bigger".
+    #[serde(default)]
+    pub more: Vec<String>,
+    /// Superlatives of the greater side: "biggest".
+    #[serde(default)]
+    pub most: Vec<String>,
+    /// Comparatives of the lesser side: "smaller".
+    #[serde(default)]
+    pub less: Vec<String>,
+    /// Superlatives of the lesser side: "smallest".
+    #[serde(default)]
+    pub least: Vec<String>,
 }
 
 /// A domain's kinds and relations, merged from its lexicon files.
@@ -307,6 +378,9 @@ pub struct Lexicon {
     /// ("Jingren Zhou" and "Zhou Jingren").
     #[serde(default)]
     pub swap_names: Vec<String>,
+    /// Comparative and superlative adjectives, by measure.
+    #[serde(default, rename = "degree", skip_serializing_if = "Vec::is_empty")]
+    pub degrees: Vec<Degree>,
 }
 
 /// An error in a lexicon file.
@@ -364,6 +438,21 @@ impl Lexicon {
                 return Err(bad("the `present` template needs both {s} and {o}".into()));
             }
         }
+        for d in &self.degrees {
+            let bad = |message: String| LexiconError::Invalid { path: path.to_string(), relation: d.relation.clone(), message };
+            // The relation may come from another file of the lexicon; one
+            // declared here must be a number or a date.
+            if let Some(r) = self.relation(&d.relation) {
+                if !matches!(r.value, ValueType::Number | ValueType::Date) {
+                    return Err(bad("a [[degree]] measures a relation whose values are numbers or dates".into()));
+                }
+            }
+            for k in &d.kinds {
+                if !self.kinds.is_empty() && !self.kinds.contains_key(k) {
+                    return Err(bad(format!("[[degree]] kind `{k}` is not declared under [kinds]")));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -401,6 +490,10 @@ impl Lexicon {
         }
         if other.part_relation.is_some() {
             self.part_relation = other.part_relation;
+        }
+        for d in other.degrees {
+            self.degrees.retain(|x| !(x.relation == d.relation && x.kinds == d.kinds));
+            self.degrees.push(d);
         }
     }
 

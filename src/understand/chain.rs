@@ -37,7 +37,7 @@ enum Step {
 }
 
 /// The kinds a relation leads to, from one side.
-fn kinds_at(r: &Reader, rel: RelId, forward: bool) -> Vec<String> {
+pub(crate) fn kinds_at(r: &Reader, rel: RelId, forward: bool) -> Vec<String> {
     let relation = r.cat.lex.rel(rel);
     if !forward {
         return relation.subject.clone();
@@ -52,7 +52,7 @@ fn kinds_at(r: &Reader, rel: RelId, forward: bool) -> Vec<String> {
 
 /// Whether a side of kinds `have` may stand where `need` is expected
 /// (an empty list accepts anything).
-fn fits(have: &[String], need: &[String]) -> bool {
+pub(crate) fn fits(have: &[String], need: &[String]) -> bool {
     have.is_empty() || need.is_empty() || have.iter().any(|k| need.contains(k))
 }
 
@@ -452,7 +452,12 @@ pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
             kinds_of(r, b)?;
             kinds_of(r, a)
         }
-        Set::Without(s, _) | Set::Mentioning(s, _) => kinds_of(r, s),
+        Set::Without(s, _) | Set::Mentioning(s, _) | Set::Minus(s, _) | Set::Extreme { of: s, .. } | Set::Compared { of: s, .. } => kinds_of(r, s),
+        Set::Or(a, b) => {
+            let mut k = kinds_of(r, a)?;
+            k.extend(kinds_of(r, b)?);
+            Some(k)
+        }
         Set::Event { .. } => r.cat.lex.event_kind.clone().map(|k| vec![k]),
     }
 }
@@ -461,7 +466,7 @@ pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
 pub fn well_typed(r: &Reader, q: &Query) -> bool {
     let ok = |s: &Set| kinds_of(r, s).is_some();
     match &q.ask {
-        Ask::Values(s) | Ask::Count(s) => ok(s),
+        Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) => ok(s),
         Ask::Check { item, set } => ok(item) && ok(set),
         Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => ok(s) && o.as_ref().is_none_or(ok),
         Ask::Describe(_) | Ask::Title(..) => true,

@@ -22,7 +22,7 @@
 //! fillers and stopwords, which never become tokens) need no use.
 
 use super::grammar::{Ask, Query, Set, Time};
-use crate::query::{Dir, RelId};
+use crate::query::{Dir, Measure, RelId};
 use super::lexer::{Prep, Tok, Wh};
 use super::Reader;
 use crate::knowledge::lexicon::ValueType;
@@ -50,6 +50,10 @@ impl Uses {
         let mut u = Uses::default();
         match &q.ask {
             Ask::Values(s) | Ask::Count(s) => u.set(s),
+            Ask::Total(s, by) => {
+                u.measure(by);
+                u.set(s);
+            }
             Ask::Check { item, set } => {
                 u.set(item);
                 u.set(set);
@@ -96,9 +100,18 @@ impl Uses {
                 self.set(b);
                 self.entities.insert(e.clone());
             }
-            Set::And(a, b) => {
+            Set::And(a, b) | Set::Or(a, b) | Set::Minus(a, b) => {
                 self.set(a);
                 self.set(b);
+            }
+            Set::Extreme { of, by, .. } => {
+                self.measure(by);
+                self.set(of);
+            }
+            Set::Compared { of, by, than, .. } => {
+                self.measure(by);
+                self.set(of);
+                self.set(than);
             }
             Set::Without(a, e) | Set::Mentioning(a, e) => {
                 self.set(a);
@@ -111,6 +124,13 @@ impl Uses {
                     self.set(o);
                 }
             }
+        }
+    }
+
+    fn measure(&mut self, by: &Measure) {
+        *self.joins.entry(by.relation().0).or_default() += 1;
+        if let Measure::Date { with: Some(e), .. } = by {
+            self.entities.insert(e.clone());
         }
     }
 

@@ -10,6 +10,7 @@
 //! lexicon and the store.
 
 pub mod chain;
+mod degree;
 pub mod grammar;
 pub mod guard;
 pub mod lexer;
@@ -105,6 +106,8 @@ pub struct Reader {
     part_names: HashMap<String, Vec<String>>,
     /// Alias words, for spotting misspelt names.
     alias_words: HashMap<String, Vec<String>>,
+    /// Degree phrases (normalised words), longest first.
+    degree_words: Vec<(Vec<String>, degree::Word)>,
     /// The subjects of statements (facts of text-valued relations), by
     /// relation, for the paraphrase ranker; read from the store on first
     /// use (None when the store is too large to read them all).
@@ -168,11 +171,13 @@ impl Reader {
             describe_set: HashSet::new(),
             part_names: HashMap::new(),
             alias_words,
+            degree_words: Vec::new(),
             statement_subjects: std::sync::OnceLock::new(),
             relation_stems: std::sync::OnceLock::new(),
             fact_words: Default::default(),
             entity_facts: Default::default(),
         };
+        reader.degree_words = degree::index(&reader);
         reader.title_nouns = norm_list(&reader.lang.title_nouns);
         reader.pronouns = norm_list(&reader.lang.pronouns);
         reader.skippable = norm_list(&reader.lang.skippable);
@@ -987,6 +992,7 @@ impl Reader {
         let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
         let role_time = role_time.filter(|_| !asks_time);
         let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
+        let degree = degree::read(self, trimmed, conv);
         let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
             // time of the outermost join; a reading with no join for it
@@ -1004,6 +1010,26 @@ impl Reader {
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
+        // A question of degree is read by its own rules, which account for
+        // every word themselves. What it answers stands; when it finds
+        // nothing, the question goes the usual way (the grammar or the
+        // ranker may read the degree word otherwise: "who reported it
+        // first" as "first report"), and its decline is the reply if that
+        // way finds nothing either.
+        let mut degree_decline = None;
+        match degree {
+            Some(Ok(q)) => {
+                let a = eval::evaluate(&self.cat, store, &q, text, max)?;
+                if a.status == Status::Answered {
+                    return Ok(self.remember(conv, q, a));
+                }
+                degree_decline = Some(a);
+            }
+            Some(Err(e)) if query.is_err() && e != grammar::NotUnderstood::NoReading => {
+                degree_decline = Some(self.decline(store, text, e, None)?);
+            }
+            _ => {}
+        }
         let query = query.map(|q| self.leave_out_named(&plain, q, conv));
         if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading) = &query {
             if let Some((q, place)) = self.without_place(&plain, &toks, conv) {
@@ -1061,10 +1087,6 @@ impl Reader {
                 }
             }
         }
-        let suggest = |reply: String| match &suggestion {
-            Some(q) => format!("{reply} Did you mean \"{q}\""),
-            None => reply,
-        };
         let answer = match query {
             Ok(q) => {
                 let mut a = eval::evaluate(&self.cat, store, &q, text, max)?;
@@ -1080,27 +1102,43 @@ impl Reader {
                 }
                 self.remember(conv, q, a)
             }
-            Err(grammar::NotUnderstood::Ambiguous(name, ids)) => {
+            Err(e) => self.decline(store, text, e, suggestion.as_deref())?,
+        };
+        // The degree rules' decline says more than the usual one.
+        match degree_decline {
+            Some(d) if answer.status != Status::Answered => Ok(d),
+            _ => Ok(answer),
+        }
+    }
+
+    /// The reply to a question that could not be read, offering the
+    /// ranker's suggestion when it has one.
+    fn decline(&self, store: &Store, text: &str, e: grammar::NotUnderstood, suggestion: Option<&str>) -> anyhow::Result<Answer> {
+        let suggest = |reply: String| match suggestion {
+            Some(q) => format!("{reply} Did you mean \"{q}\""),
+            None => reply,
+        };
+        Ok(match e {
+            grammar::NotUnderstood::Ambiguous(name, ids) => {
                 let cands: Vec<String> = ids.iter().map(|id| self.describe_short(store, id)).collect();
                 let mut a = Answer::empty(text, Status::Ambiguous, format!("Which \"{name}\" do you mean: {}?", cands.join(", or ")));
                 a.candidates = cands;
                 a
             }
-            Err(grammar::NotUnderstood::UnknownName(name)) => {
+            grammar::NotUnderstood::UnknownName(name) => {
                 Answer::empty(text, Status::Unknown, suggest(format!("I don't know anything about \"{name}\", so I can't answer that.")))
             }
-            Err(grammar::NotUnderstood::NoAntecedent) => Answer::empty(
+            grammar::NotUnderstood::NoAntecedent => Answer::empty(
                 text,
                 Status::Unknown,
                 "I don't know who or what the pronoun refers to here: please say the name instead.",
             ),
-            Err(grammar::NotUnderstood::Unexplained(gap)) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
-            Err(grammar::NotUnderstood::NoReading) => match &suggestion {
+            grammar::NotUnderstood::Unexplained(gap) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
+            grammar::NotUnderstood::NoReading => match suggestion {
                 Some(_) => Answer::empty(text, Status::Unknown, suggest("I don't know exactly what that asks.".to_string())),
                 None => Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.lang.help)),
             },
-        };
-        Ok(answer)
+        })
     }
 
     /// "The person heading X at Y - who's their manager?": a noun phrase

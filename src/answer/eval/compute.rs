@@ -1,0 +1,406 @@
+//! The computing operators: measures, superlatives, comparisons and
+//! totals.
+//!
+//! A measure is a number or a date a member of a set has. Dates compare
+//! only when their spans do not overlap: "2023" and "March 2023" are
+//! neither before nor after each other, so a superlative that would need
+//! to order them has no answer rather than a guess. A member whose measure
+//! the store does not hold, or holds with values that disagree, is left
+//! out and named in the reply.
+
+use super::{join_names, Ctx, Hit};
+use crate::answer::{Answer, AnswerValue, Status};
+use crate::knowledge::lexicon::Single;
+use crate::knowledge::{format_amount, Date, Fact, Value};
+use crate::query::{Cmp, Dir, Measure, Order, Set};
+use std::cmp::Ordering;
+
+/// A measured amount.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Quantity {
+    /// A number, and whether it is money.
+    Number(f64, bool),
+    /// A date.
+    Date(Date),
+    /// A role held until this date, begun at an unknown date before it:
+    /// for roles held by one holder at a time, it began before any
+    /// holder's that began when or after it ended.
+    Until(Date),
+}
+
+impl Quantity {
+    /// How two quantities compare; None when they cannot be ordered (a
+    /// number and a date, or dates whose spans overlap).
+    fn compare(&self, other: &Quantity) -> Option<Ordering> {
+        match (self, other) {
+            (Quantity::Number(a, _), Quantity::Number(b, _)) => a.partial_cmp(b),
+            (Quantity::Date(a), Quantity::Date(b)) => {
+                if a.end() < b.start() {
+                    Some(Ordering::Less)
+                } else if a.start() > b.end() {
+                    Some(Ordering::Greater)
+                } else if a == b && a.day.is_some() {
+                    // The same day; "May 2024" and "May 2024" may be any
+                    // two days of that month, and are not ordered.
+                    Some(Ordering::Equal)
+                } else {
+                    None
+                }
+            }
+            (Quantity::Until(a), Quantity::Date(b)) => (a.start() <= b.start()).then_some(Ordering::Less),
+            (Quantity::Date(_), Quantity::Until(_)) => other.compare(self).map(Ordering::reverse),
+            _ => None,
+        }
+    }
+}
+
+/// A member with its measure and the facts that give it.
+#[derive(Debug, Clone)]
+pub(super) struct Measured {
+    pub(super) hit: Hit,
+    pub(super) amount: Quantity,
+    pub(super) facts: Vec<Fact>,
+}
+
+/// Members of a set split by whether their measure is known.
+pub(super) struct Measures {
+    pub(super) known: Vec<Measured>,
+    /// Members with no measure, or with disagreeing ones, by name.
+    pub(super) unknown: Vec<String>,
+}
+
+impl Ctx<'_> {
+    /// The measure of one value: None when the store holds none, or
+    /// values that disagree.
+    fn measure_of(&self, v: &Value, by: &Measure) -> anyhow::Result<Option<(Quantity, Vec<Fact>)>> {
+        if let (Value::Number { amount, money }, Measure::Value(_)) = (v, by) {
+            return Ok(Some((Quantity::Number(*amount, *money), vec![])));
+        }
+        if let Value::Date(d) = v {
+            return Ok(Some((Quantity::Date(*d), vec![])));
+        }
+        let Some(id) = v.entity() else { return Ok(None) };
+        let mut found: Vec<(Quantity, Fact)> = Vec::new();
+        match by {
+            Measure::Value(rel) => {
+                let relation = self.cat.lex.rel(*rel);
+                for f in self.store.facts_about(id, Some(&relation.name))? {
+                    let q = match &f.object {
+                        Value::Number { amount, money } => Quantity::Number(*amount, *money),
+                        Value::Date(d) => Quantity::Date(*d),
+                        _ => continue,
+                    };
+                    found.push((q, f));
+                }
+            }
+            Measure::Date { rel, dir, with } => {
+                let relation = self.cat.lex.rel(*rel);
+                let facts = match dir {
+                    Dir::ToObject => self.store.facts_about(id, Some(&relation.name))?,
+                    Dir::ToSubject => self.store.facts_with_object(&Value::Entity(id.to_string()), Some(&relation.name))?,
+                };
+                for f in facts {
+                    let other = match dir {
+                        Dir::ToObject => f.object.entity().map(String::from),
+                        Dir::ToSubject => Some(f.subject.clone()),
+                    };
+                    if with.as_ref().is_some_and(|w| other.as_ref() != Some(w)) {
+                        continue;
+                    }
+                    let date = f.on.or(f.since).or(if let Value::Date(d) = f.object { Some(d) } else { None });
+                    match (date, f.until) {
+                        (Some(d), _) => found.push((Quantity::Date(d), f)),
+                        // One holder at a time: a holder until a date held
+                        // it before whoever began then.
+                        (None, Some(u)) if with.is_some() && relation.single == Single::Subject => found.push((Quantity::Until(u), f)),
+                        _ => {}
+                    }
+                }
+                // Several facts (a role held twice): when it first began.
+                if let Some(first) = found.iter().map(|(q, _)| *q).reduce(|a, b| if b.compare(&a) == Some(Ordering::Less) { b } else { a }) {
+                    found.retain(|(q, _)| *q == first);
+                }
+            }
+            Measure::Count(rel, dir) => {
+                let relation = self.cat.lex.rel(*rel);
+                if !relation.complete {
+                    return Ok(None);
+                }
+                let facts = match dir {
+                    Dir::ToObject => self.store.facts_about(id, Some(&relation.name))?,
+                    Dir::ToSubject => self.store.facts_with_object(&Value::Entity(id.to_string()), Some(&relation.name))?,
+                };
+                let mut seen: Vec<String> = facts.iter().map(|f| if *dir == Dir::ToObject { f.object.key() } else { f.subject.clone() }).collect();
+                seen.sort();
+                seen.dedup();
+                return Ok(Some((Quantity::Number(seen.len() as f64, false), facts)));
+            }
+        }
+        // Trusted sources first: an unreliable one alone does not measure.
+        let facts: Vec<Fact> = found.iter().map(|(_, f)| f.clone()).collect();
+        let (trusted, _) = self.set_aside(facts, |f| vec![f.clone()])?;
+        found.retain(|(_, f)| trusted.contains(f));
+        let Some((first, _)) = found.first() else { return Ok(None) };
+        let first = *first;
+        if found.iter().any(|(q, _)| *q != first) {
+            return Ok(None);
+        }
+        Ok(Some((first, found.into_iter().map(|(_, f)| f).collect())))
+    }
+
+    /// Measures every member of a set.
+    pub(super) fn measures(&self, hits: Vec<Hit>, by: &Measure) -> anyhow::Result<Measures> {
+        let mut out = Measures { known: vec![], unknown: vec![] };
+        for hit in hits {
+            match self.measure_of(&hit.value, by)? {
+                Some((amount, facts)) => out.known.push(Measured { hit, amount, facts }),
+                None => out.unknown.push(self.show(&hit.value)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The members at the asked end of the measure, ties included; empty
+    /// when the order between the leaders cannot be told.
+    pub(super) fn extreme(&self, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Vec<Hit>> {
+        let m = self.measures(self.set(of)?, by)?;
+        Ok(winners(&m.known, order).into_iter().map(|w| with_measure(&m.known[w])).collect())
+    }
+
+    /// The other side of a comparison: a literal, or the one member of a
+    /// set measured alike.
+    pub(super) fn threshold(&self, than: &Set, by: &Measure) -> anyhow::Result<Option<(Quantity, Vec<Fact>)>> {
+        if let Set::Literal(v) = than {
+            return self.measure_of(v, by);
+        }
+        let hits = self.set(than)?;
+        let [one] = hits.as_slice() else { return Ok(None) };
+        Ok(self.measure_of(&one.value, by)?.map(|(q, mut facts)| {
+            facts.extend(one.facts.iter().cloned());
+            (q, facts)
+        }))
+    }
+
+    /// The members whose measure is more or less than the other side's.
+    pub(super) fn compared(&self, of: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Vec<Hit>> {
+        let Some((limit, limit_facts)) = self.threshold(than, by)? else { return Ok(vec![]) };
+        let want = if cmp == Cmp::More { Ordering::Greater } else { Ordering::Less };
+        let m = self.measures(self.set(of)?, by)?;
+        Ok(m
+            .known
+            .iter()
+            .filter(|x| x.amount.compare(&limit) == Some(want))
+            .map(|x| {
+                let mut h = with_measure(x);
+                h.facts.extend(limit_facts.iter().cloned());
+                h
+            })
+            .collect())
+    }
+
+    /// A measure as a person would say it: "175 billion parameters", "2020".
+    pub(super) fn show_amount(&self, q: &Quantity, by: &Measure) -> String {
+        match q {
+            Quantity::Number(n, money) => {
+                let base = format!("{}{}", if *money { "$" } else { "" }, format_amount(*n));
+                match by {
+                    Measure::Value(rel) => match (&self.cat.lex.rel(*rel).unit, money) {
+                        (Some(u), false) => format!("{base} {u}"),
+                        _ => base,
+                    },
+                    _ => base,
+                }
+            }
+            Quantity::Date(d) => d.human(),
+            Quantity::Until(d) => format!("until {}", d.human()),
+        }
+    }
+}
+
+/// The indices of the members at the asked end, ties included; none when
+/// a leader's order against another member cannot be told.
+fn winners(known: &[Measured], order: Order) -> Vec<usize> {
+    let better = if order == Order::Most { Ordering::Greater } else { Ordering::Less };
+    let mut best: Vec<usize> = Vec::new();
+    for (i, x) in known.iter().enumerate() {
+        match best.first().map(|&b| x.amount.compare(&known[b].amount)) {
+            None => best.push(i),
+            Some(Some(o)) if o == better => best = vec![i],
+            Some(Some(Ordering::Equal)) => best.push(i),
+            Some(Some(_)) => {}
+            Some(None) => return vec![],
+        }
+    }
+    // Every leader must be ordered against every other member.
+    let ordered = best.iter().all(|&b| known.iter().enumerate().all(|(i, x)| i == b || best.contains(&i) || x.amount.compare(&known[b].amount).is_some()));
+    if ordered {
+        best
+    } else {
+        vec![]
+    }
+}
+
+/// Whether a set is alternatives named one by one ("GPT-3 or M6").
+fn named_alternatives(set: &Set) -> bool {
+    match set {
+        Set::Or(a, b) => named_alternatives(a) && named_alternatives(b),
+        Set::Entity(_) => true,
+        _ => false,
+    }
+}
+
+/// A member's hit with the facts of its measure.
+fn with_measure(m: &Measured) -> Hit {
+    let mut h = m.hit.clone();
+    for f in &m.facts {
+        if !h.facts.contains(f) {
+            h.facts.push(f.clone());
+        }
+    }
+    h
+}
+
+/// The sources of some facts, each once.
+fn sources_of(facts: &[Fact]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in facts.iter().flat_map(|f| f.sources.iter()) {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// "I don't know the parameters of ChatGPT, so it is not compared."
+fn unmeasured_note(cx: &Ctx, unknown: &[String], by: &Measure) -> String {
+    if unknown.is_empty() {
+        return String::new();
+    }
+    let what = measure_noun(cx, by);
+    let (pronoun, verb) = if unknown.len() == 1 { ("it", "is") } else { ("they", "are") };
+    format!(" I don't know the {what} of {}, so {pronoun} {verb} not compared.", join_names(unknown))
+}
+
+/// What a measure is called in a reply: the relation's first object noun,
+/// else its name in words.
+fn measure_noun(cx: &Ctx, by: &Measure) -> String {
+    let (rel, _) = by.relation();
+    let relation = cx.cat.lex.rel(rel);
+    match by {
+        Measure::Count(..) => format!("number of {}", relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " "))),
+        Measure::Date { .. } => "date".to_string(),
+        Measure::Value(_) => relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " ")),
+    }
+}
+
+/// Answers a superlative asked at the top of a query: the leaders, each
+/// with its measure, the runner-up for scale, and the members that could
+/// not be compared.
+pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Option<Answer>> {
+    let m = cx.measures(cx.set(of)?, by)?;
+    if m.known.is_empty() {
+        return Ok(None);
+    }
+    // Named alternatives ("GPT-3 or M6") are all compared, or none is.
+    if named_alternatives(of) && !m.unknown.is_empty() {
+        let what = measure_noun(cx, by);
+        return Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know the {what} of {}.", join_names(&m.unknown)))));
+    }
+    let best = winners(&m.known, order);
+    if best.is_empty() {
+        let names: Vec<String> = m.known.iter().map(|x| format!("{} ({})", cx.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
+        let reply = format!("I can't tell: the dates I have don't order them: {}.", join_names(&names));
+        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+    }
+    let mut values = Vec::new();
+    let mut support: Vec<Fact> = Vec::new();
+    let mut shown = Vec::new();
+    for &b in &best {
+        let x = &m.known[b];
+        let h = with_measure(x);
+        values.push(AnswerValue { value: cx.show(&x.hit.value), sources: sources_of(&h.facts), conflict: false });
+        shown.push(format!("{} ({})", cx.show(&x.hit.value), cx.show_amount(&x.amount, by)));
+        support.extend(h.facts);
+    }
+    let mut reply = format!("{}.", join_names(&shown));
+    // The next one, so that the reply shows what it was measured against.
+    let rest: Vec<Measured> = m.known.iter().enumerate().filter(|(i, _)| !best.contains(i)).map(|(_, x)| x.clone()).collect();
+    if let Some(&next) = winners(&rest, order).first() {
+        let x = &rest[next];
+        reply.pop();
+        let word = match (order, x.amount) {
+            (Order::Most, Quantity::Date(_)) => "after",
+            (Order::Least, Quantity::Date(_)) => "before",
+            (Order::Most, _) => "ahead of",
+            (Order::Least, _) => "below",
+        };
+        reply.push_str(&format!(", {word} {} ({}).", cx.show(&x.hit.value), cx.show_amount(&x.amount, by)));
+        support.extend(x.facts.iter().cloned());
+    }
+    reply.push_str(&unmeasured_note(cx, &m.unknown, by));
+    // A set the sources may not list in full: the leader of those known.
+    if !named_alternatives(of) && !super::countable(cx.cat, of) {
+        reply = format!("Of those I know of: {reply}");
+    }
+    let leaders: Vec<Fact> = best.iter().flat_map(|&b| m.known[b].facts.clone()).collect();
+    if !leaders.is_empty() && cx.unreliable_only(&leaders)? {
+        reply.push_str(" (The leader's figure comes only from a source marked unreliable.)");
+    }
+    Ok(Some(cx.answered(question, values, reply, &support)?))
+}
+
+/// Answers "Is A bigger than B?": yes or no when both measures are known.
+pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Option<Answer>> {
+    let Some((limit, limit_facts)) = cx.threshold(than, by)? else { return Ok(None) };
+    let hits = cx.set(item)?;
+    let [one] = hits.as_slice() else { return Ok(None) };
+    let Some((amount, facts)) = cx.measure_of(&one.value, by)? else { return Ok(None) };
+    let Some(order) = amount.compare(&limit) else {
+        let reply = format!("I can't tell: {} and {} don't order them.", cx.show_amount(&amount, by), cx.show_amount(&limit, by));
+        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+    };
+    let yes = order == if cmp == Cmp::More { Ordering::Greater } else { Ordering::Less };
+    let other = match than {
+        Set::Literal(v) => cx.show(v),
+        s => cx.set(s)?.first().map(|h| cx.show(&h.value)).unwrap_or_default(),
+    };
+    let reply = format!(
+        "{}: {} has {}, and {} {}.",
+        if yes { "Yes" } else { "No" },
+        cx.show(&one.value),
+        cx.show_amount(&amount, by),
+        other,
+        cx.show_amount(&limit, by)
+    );
+    let mut support = facts;
+    support.extend(limit_facts);
+    let values = vec![AnswerValue { value: if yes { "yes" } else { "no" }.to_string(), sources: sources_of(&support), conflict: false }];
+    Ok(Some(cx.answered(question, values, reply, &support)?))
+}
+
+/// Answers a total: the sum of every member's measure, or nothing when one
+/// is unknown.
+pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> anyhow::Result<Option<Answer>> {
+    let m = cx.measures(cx.set(of)?, by)?;
+    if m.known.is_empty() {
+        return Ok(None);
+    }
+    if !m.unknown.is_empty() {
+        let reply = format!("I don't know the total:{}", unmeasured_note(cx, &m.unknown, by).replace(", so it is not compared.", ".").replace(", so they are not compared.", "."));
+        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+    }
+    let mut sum = 0.0;
+    let mut money = false;
+    for x in &m.known {
+        let Quantity::Number(n, is_money) = x.amount else { return Ok(None) };
+        sum += n;
+        money |= is_money;
+    }
+    let total = Quantity::Number(sum, money);
+    let parts: Vec<String> = m.known.iter().map(|x| format!("{}: {}", cx.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
+    let support: Vec<Fact> = m.known.iter().flat_map(|x| with_measure(x).facts).collect();
+    let shown = cx.show_amount(&total, by);
+    let reply = format!("{shown} in all ({}).", parts.join("; "));
+    let values = vec![AnswerValue { value: shown, sources: sources_of(&support), conflict: false }];
+    Ok(Some(cx.answered(question, values, reply, &support)?))
+}

@@ -1,0 +1,555 @@
+//! Questions of degree: superlatives ("the biggest model", "which came
+//! out first, A or B?"), comparisons ("is A bigger than B?", "the models
+//! with over 100 billion parameters") and totals ("the combined parameters
+//! of A and B").
+//!
+//! Read by taking apart: the degree word and the measure it names (an
+//! adjective of the lexicon's `[[degree]]` tables, or a relation noun or
+//! verb next to a word of `[language.degree]`) are taken out of the
+//! question; the rest is read by the grammar, with the precision guard, as
+//! the set to measure; the operator is put around that set. Every word is
+//! accounted for: a part that does not read declines the question.
+
+use super::grammar::{self, NotUnderstood};
+use super::lexer::{self, Role, Tok};
+use super::{chain, guard, Reader};
+use crate::conversation::Conversation;
+use crate::knowledge::lexicon::ValueType;
+use crate::knowledge::normalize::normalize;
+use crate::knowledge::Value;
+use crate::query::{Ask, Cmp, Dir, Measure, Order, Query, RelId, Set};
+
+type R<T> = Result<T, NotUnderstood>;
+
+/// What a degree word says.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Word {
+    /// A generic word; the measure comes from the words next to it.
+    Generic(Generic),
+    /// A lexicon adjective with its own measure.
+    Adjective {
+        /// The measured relation.
+        rel: RelId,
+        /// The kinds it describes.
+        kinds: Vec<String>,
+        /// Which side.
+        order: Order,
+        /// "biggest" rather than "bigger".
+        superlative: bool,
+    },
+}
+
+/// The generic degree words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Generic {
+    Most,
+    Least,
+    More,
+    Less,
+    Earliest,
+    Latest,
+    Than,
+    Over,
+    Under,
+    Total,
+}
+
+impl Generic {
+    /// The end of a measure the word asks for, if it asks for one.
+    fn order(self) -> Option<Order> {
+        match self {
+            Generic::Most | Generic::More | Generic::Latest | Generic::Over => Some(Order::Most),
+            Generic::Least | Generic::Less | Generic::Earliest | Generic::Under => Some(Order::Least),
+            Generic::Than | Generic::Total => None,
+        }
+    }
+
+    /// Whether the word asks about dates only.
+    fn dated(self) -> bool {
+        matches!(self, Generic::Earliest | Generic::Latest)
+    }
+}
+
+/// The degree phrases of a reader's language and lexicon, longest first.
+pub(super) fn index(r: &Reader) -> Vec<(Vec<String>, Word)> {
+    let d = &r.lang.degree;
+    let mut out: Vec<(Vec<String>, Word)> = Vec::new();
+    let mut add = |list: &[String], w: Word| {
+        for p in list {
+            let words: Vec<String> = normalize(p).split(' ').filter(|x| !x.is_empty()).map(String::from).collect();
+            if !words.is_empty() {
+                out.push((words, w.clone()));
+            }
+        }
+    };
+    for (list, g) in [
+        (&d.most, Generic::Most),
+        (&d.least, Generic::Least),
+        (&d.more, Generic::More),
+        (&d.less, Generic::Less),
+        (&d.earliest, Generic::Earliest),
+        (&d.latest, Generic::Latest),
+        (&d.than, Generic::Than),
+        (&d.over, Generic::Over),
+        (&d.under, Generic::Under),
+        (&d.total, Generic::Total),
+    ] {
+        add(list, Word::Generic(g));
+    }
+    for deg in &r.cat.lex.degrees {
+        let Some(rel) = r.cat.lex.relation_index(&deg.relation) else {
+            tracing::warn!(relation = deg.relation, "a [[degree]] names a relation the lexicon does not declare");
+            continue;
+        };
+        let kinds = if deg.kinds.is_empty() { r.cat.lex.rel(rel).subject.clone() } else { deg.kinds.clone() };
+        for (list, order, superlative) in [(&deg.more, Order::Most, false), (&deg.most, Order::Most, true), (&deg.less, Order::Least, false), (&deg.least, Order::Least, true)] {
+            add(list, Word::Adjective { rel, kinds: kinds.clone(), order, superlative });
+        }
+    }
+    out.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    out
+}
+
+/// A degree phrase found in the question's words.
+#[derive(Debug, Clone)]
+struct Found {
+    at: usize,
+    len: usize,
+    words: Vec<Word>,
+}
+
+impl Found {
+    fn end(&self) -> usize {
+        self.at + self.len
+    }
+
+    fn generic(&self) -> Option<Generic> {
+        self.words.iter().find_map(|w| if let Word::Generic(g) = w { Some(*g) } else { None })
+    }
+
+    fn adjectives(&self, superlative: bool) -> impl Iterator<Item = (RelId, &[String], Order)> {
+        self.words.iter().filter_map(move |w| match w {
+            Word::Adjective { rel, kinds, order, superlative: s } if *s == superlative => Some((*rel, kinds.as_slice(), *order)),
+            _ => None,
+        })
+    }
+}
+
+/// Every degree phrase in the words, left to right, leaving out words that
+/// belong to a name or a relation phrase of the question ("first
+/// reported").
+fn find_all(r: &Reader, words: &[String], claimed: &[bool]) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let mut hit: Option<Found> = None;
+        for (phrase, w) in &r.degree_words {
+            let n = phrase.len();
+            if i + n <= words.len() && words[i..i + n] == phrase[..] && !claimed[i..i + n].iter().any(|c| *c) {
+                match &mut hit {
+                    Some(h) if h.len == n => h.words.push(w.clone()),
+                    Some(_) => {}
+                    None => hit = Some(Found { at: i, len: n, words: vec![w.clone()] }),
+                }
+            }
+        }
+        match hit {
+            Some(h) => {
+                i = h.end();
+                out.push(h);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Which words of the question a name or a relation phrase takes.
+fn claimed(words: &[String], toks: &[Tok]) -> Vec<bool> {
+    let mut out = vec![false; words.len()];
+    for t in toks {
+        let surface = match t {
+            Tok::Ent(_, s) | Tok::Rel(_, s) => s,
+            _ => continue,
+        };
+        let parts: Vec<&str> = surface.split(' ').collect();
+        if parts.len() < 2 {
+            // One word: claimed only where it is not a degree word itself
+            // (a one-word name such as "Top" is rare; "first" as a verb
+            // phrase is not one word).
+            continue;
+        }
+        for i in 0..words.len().saturating_sub(parts.len() - 1) {
+            if words[i..i + parts.len()].iter().zip(&parts).all(|(a, b)| a == b) {
+                for c in &mut out[i..i + parts.len()] {
+                    *c = true;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads a question of degree; None when the question has no degree word
+/// (the grammar reads it as usual).
+pub(super) fn read(r: &Reader, text: &str, conv: &Conversation) -> Option<R<Query>> {
+    if r.degree_words.is_empty() {
+        return None;
+    }
+    let clean = r.clean(text);
+    let words: Vec<String> = clean.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    let toks = r.tokens(text);
+    let claimed = claimed(&words, &toks);
+    let found = find_all(r, &words, &claimed);
+    if found.is_empty() {
+        return None;
+    }
+    let past = grammar::is_past(r, &toks);
+    let reading = total(r, &words, &found, conv)
+        .or_else(|| alternatives(r, text, &words, &found, conv, past))
+        .or_else(|| yes_no(r, &words, &found, conv, past))
+        .or_else(|| bound(r, &words, &found, conv, past))
+        .or_else(|| than_filter(r, &words, &found, conv, past))
+        .or_else(|| superlative(r, &words, &found, conv, past))?;
+    Some(reading)
+}
+
+/// Words that join the measured set to a degree phrase and ask nothing:
+/// "has the most", "with the largest", "is the biggest".
+fn linking(w: &str) -> bool {
+    matches!(w, "the" | "a" | "an" | "with" | "has" | "have" | "had" | "having" | "is" | "are" | "was" | "were" | "that" | "which" | "who" | "of")
+}
+
+/// The words with a span taken out and the linking words around it dropped.
+fn without(words: &[String], at: usize, end: usize) -> Vec<String> {
+    let mut before: Vec<String> = words[..at].to_vec();
+    while before.last().is_some_and(|w| linking(w)) && before.len() > 1 {
+        before.pop();
+    }
+    before.extend(words[end..].iter().cloned());
+    before
+}
+
+/// Reads words as the set a question asks for: a kind alone ("which
+/// models"), a name, or a question the grammar reads precisely.
+fn read_set(r: &Reader, words: &[String], conv: &Conversation) -> R<Set> {
+    let text = words.join(" ");
+    let toks = r.tokens(&text);
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
+    match content.as_slice() {
+        [Tok::Kind(k)] => return Ok(Set::All(k.clone())),
+        [Tok::Ent(ids, _)] if ids.len() == 1 => return Ok(Set::Entity(ids[0].clone())),
+        [Tok::Ent(_, name)] => return Err(NotUnderstood::UnknownName(name.clone())),
+        [] => return Err(NotUnderstood::NoReading),
+        _ => {}
+    }
+    let q = grammar::read(r, &toks, conv, &text)?;
+    guard::check(r, &toks, &q).map_err(NotUnderstood::Unexplained)?;
+    match q.ask {
+        Ask::Values(s) | Ask::Count(s) => Ok(s),
+        Ask::Describe(e) => Ok(Set::Entity(e)),
+        _ => Err(NotUnderstood::NoReading),
+    }
+}
+
+/// The kinds of a set's members (empty: unknown).
+fn kinds(r: &Reader, s: &Set) -> Vec<String> {
+    chain::kinds_of(r, s).unwrap_or_default()
+}
+
+/// The adjective of a degree phrase that describes members of these
+/// kinds; None when none does, or when two measures do (ask, don't guess).
+fn adjective_for(f: &Found, superlative: bool, have: &[String]) -> Option<(Measure, Order)> {
+    let fitting: Vec<(RelId, Order)> = f.adjectives(superlative).filter(|(_, ks, _)| chain::fits(have, ks)).map(|(rel, _, o)| (rel, o)).collect();
+    match fitting.as_slice() {
+        [(rel, order)] => Some((Measure::Value(*rel), *order)),
+        _ => None,
+    }
+}
+
+/// A relation noun naming a number or date ("parameters", "population")
+/// at the start of the words: its measure and the words it takes.
+fn measure_noun(r: &Reader, words: &[String], dated: bool) -> Option<(Measure, usize)> {
+    let text = words.join(" ");
+    let toks = r.tokens(&text);
+    let Some(Tok::Rel(ms, surface)) = toks.first() else { return None };
+    let used = surface.split(' ').count();
+    if !words.iter().take(used).zip(surface.split(' ')).all(|(a, b)| a == b) {
+        return None;
+    }
+    let rels: Vec<RelId> = ms
+        .iter()
+        .filter(|m| matches!(m.role, Role::ObjectNoun))
+        .map(|m| m.rel)
+        .filter(|rel| match r.cat.lex.rel(*rel).value {
+            ValueType::Date => true,
+            ValueType::Number => !dated,
+            _ => false,
+        })
+        .collect();
+    let mut rels = rels;
+    rels.dedup();
+    match rels.as_slice() {
+        [rel] => Some((Measure::Value(*rel), used)),
+        _ => None,
+    }
+}
+
+/// The measure a relation phrase gives members on one side: a number or
+/// date relation's value, else when the members' facts happened (for
+/// earliest and latest) or how many values they have (most, least).
+fn measure_of_phrase(r: &Reader, ms: &[lexer::Mention], members: &[String], g: Generic, with: Option<String>) -> Option<Measure> {
+    let mut out: Vec<Measure> = Vec::new();
+    for m in ms {
+        let relation = r.cat.lex.rel(m.rel);
+        // Which side of the fact the members stand on.
+        let member_is_subject = matches!(m.role, Role::Verb | Role::SubjectNoun);
+        let side_kinds = if member_is_subject { relation.subject.clone() } else { chain::kinds_at(r, m.rel, true) };
+        if !chain::fits(members, &side_kinds) {
+            continue;
+        }
+        let measure = match (relation.value, member_is_subject, g.dated()) {
+            (ValueType::Date, true, _) | (ValueType::Number, true, false) => Measure::Value(m.rel),
+            (ValueType::Entity, _, true) => Measure::Date { rel: m.rel, dir: if member_is_subject { Dir::ToObject } else { Dir::ToSubject }, with: with.clone() },
+            (ValueType::Entity, _, false) => Measure::Count(m.rel, if member_is_subject { Dir::ToObject } else { Dir::ToSubject }),
+            _ => continue,
+        };
+        if !out.contains(&measure) {
+            out.push(measure);
+        }
+    }
+    match out.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// "What's the combined parameter count of A and B?": the total of the
+/// measure over the members the rest of the question names.
+fn total(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) -> Option<R<Query>> {
+    let f = found.iter().find(|f| f.generic() == Some(Generic::Total) && f.words.len() == 1)?;
+    if found.len() > 1 {
+        return Some(Err(NotUnderstood::NoReading));
+    }
+    let mut rest: Vec<String> = words[..f.at].to_vec();
+    rest.extend(words[f.end()..].iter().filter(|w| *w != "count" && *w != "number").cloned());
+    Some(read_set(r, &rest, conv).and_then(|s| match s {
+        Set::Join { rel, dir: Dir::ToObject, of, .. } if r.cat.lex.rel(rel).value == ValueType::Number => {
+            let members = match *of {
+                // "the parameters of A and B": both, each counted.
+                Set::And(a, b) => Set::Or(a, b),
+                other => other,
+            };
+            Ok(Query { ask: Ask::Total(members, Measure::Value(rel)), past: false })
+        }
+        _ => Err(NotUnderstood::NoReading),
+    }))
+}
+
+/// "Which came out first, GPT-3 or M6?", "Who was Alibaba's CEO first,
+/// Eddie Wu or Daniel Zhang?": the superlative over the alternatives named.
+fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
+    let or = words.iter().rposition(|w| w == "or")?;
+    // The alternatives follow the last comma before "or", or the degree word.
+    let (head, alts): (Vec<String>, Vec<String>) = match text.rfind(',') {
+        Some(c) if r.clean(&text[c + 1..]).split(' ').any(|w| w == "or") => {
+            let head: Vec<String> = r.clean(&text[..c]).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+            let alts: Vec<String> = r.clean(&text[c + 1..]).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+            (head, alts)
+        }
+        _ => {
+            let f = found.iter().rfind(|f| f.end() < or)?;
+            (words[..f.end()].to_vec(), words[f.end()..].to_vec())
+        }
+    };
+    // The degree word is in the head.
+    let head_found: Vec<&Found> = found.iter().filter(|f| words.get(f.at..f.end()).is_some_and(|p| head.windows(f.len).any(|w| w == p))).collect();
+    let [f] = head_found.as_slice() else { return None };
+    let at = head.windows(f.len).position(|w| w == &words[f.at..f.end()])?;
+    let parts: Vec<Vec<String>> = alts.split(|w| w == "or").map(|p| p.to_vec()).collect();
+    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    let mut sets = Vec::new();
+    for p in &parts {
+        match read_set(r, p, conv) {
+            Ok(s) => sets.push(s),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    let members: Vec<String> = sets.iter().flat_map(|s| kinds(r, s)).collect();
+    let one_of = sets.into_iter().reduce(|a, b| Set::Or(Box::new(a), Box::new(b)))?;
+    let rest: Vec<String> = head[..at].iter().chain(&head[at + f.len..]).cloned().collect();
+    Some(measure_in(r, f, &rest, &members, true).map(|(by, order)| Query { ask: Ask::Values(Set::Extreme { of: Box::new(one_of), by, order }), past }))
+}
+
+/// The measure and order a degree phrase gives, with the rest of a
+/// clause ("which came out", "who was Alibaba's CEO"): an adjective of
+/// the members' kinds, or the one relation phrase there. Every other word
+/// of the rest must ask nothing.
+fn measure_in(r: &Reader, f: &Found, rest: &[String], members: &[String], superlative: bool) -> R<(Measure, Order)> {
+    let toks = r.tokens(&rest.join(" "));
+    let rels: Vec<&Vec<lexer::Mention>> = toks.iter().filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None }).collect();
+    let names: Vec<&Vec<String>> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids) } else { None }).collect();
+    if let Some(t) = toks.iter().find(|t| matches!(t, Tok::Unknown(_) | Tok::Num(..) | Tok::Date(_) | Tok::Not)) {
+        let word = if let Tok::Unknown(w) = t { w.clone() } else { format!("{t:?}") };
+        return Err(NotUnderstood::Unexplained(guard::Gap { missing: vec![word], understood: vec![] }));
+    }
+    if rels.is_empty() && names.is_empty() {
+        if let Some(found) = adjective_for(f, superlative, members).or_else(|| adjective_for(f, !superlative, members)) {
+            return Ok(found);
+        }
+    }
+    let g = f.generic().ok_or(NotUnderstood::NoReading)?;
+    let order = g.order().ok_or(NotUnderstood::NoReading)?;
+    let with = match names.as_slice() {
+        [] => None,
+        [ids] if ids.len() == 1 => Some(ids[0].clone()),
+        _ => return Err(NotUnderstood::NoReading),
+    };
+    let [ms] = rels.as_slice() else { return Err(NotUnderstood::NoReading) };
+    let by = measure_of_phrase(r, ms, members, g, with).ok_or(NotUnderstood::NoReading)?;
+    Ok((by, order))
+}
+
+/// "Is Ernie Bot bigger than GPT-3?", "Does GPT-3 have more parameters
+/// than M6?": a yes/no comparison of two measures.
+fn yes_no(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
+    if !matches!(lexer::aux_word(&words.first()?.clone()), Ok(("", _))) {
+        return None;
+    }
+    let than = found.iter().find(|f| f.generic() == Some(Generic::Than))?;
+    let cmp = found.iter().rfind(|f| f.end() <= than.at && f.generic() != Some(Generic::Than))?;
+    let after_cmp = &words[cmp.end()..than.at];
+    let b = read_set(r, &words[than.end()..], conv);
+    let (a_words, measure) = if after_cmp.is_empty() {
+        // "bigger than": the adjective's own measure.
+        (&words[1..cmp.at], None)
+    } else {
+        // "more parameters than": the noun's.
+        let dated = cmp.generic().is_some_and(Generic::dated);
+        let Some((by, used)) = measure_noun(r, after_cmp, dated) else { return Some(Err(NotUnderstood::NoReading)) };
+        if used != after_cmp.len() {
+            return Some(Err(NotUnderstood::NoReading));
+        }
+        let mut end = cmp.at;
+        while end > 1 && matches!(words[end - 1].as_str(), "have" | "has" | "had") {
+            end -= 1;
+        }
+        (&words[1..end], Some(by))
+    };
+    let a = read_set(r, a_words, conv);
+    Some(a.and_then(|a| {
+        let b = b?;
+        let (by, order) = match measure {
+            Some(by) => (by, cmp.generic().and_then(Generic::order).ok_or(NotUnderstood::NoReading)?),
+            None => adjective_for(cmp, false, &kinds(r, &a)).ok_or(NotUnderstood::NoReading)?,
+        };
+        let cmp = if order == Order::Most { Cmp::More } else { Cmp::Less };
+        let set = Set::Compared { of: Box::new(a.clone()), by, cmp, than: Box::new(b) };
+        Ok(Query { ask: Ask::Check { item: a, set }, past })
+    }))
+}
+
+/// "The models with over 100 billion parameters": the members whose
+/// measure passes a number.
+fn bound(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
+    let f = found.iter().find(|f| matches!(f.generic(), Some(Generic::Over | Generic::Under)))?;
+    let after = words[f.end()..].join(" ");
+    let toks = r.tokens(&after);
+    let Some(Tok::Num(n, money)) = toks.first() else { return None };
+    // The number's words (the most that still read as this one number),
+    // then the noun.
+    let left = words.len() - f.end();
+    let num_words = (1..=left).filter(|&k| matches!(r.tokens(&words[f.end()..f.end() + k].join(" ")).as_slice(), [Tok::Num(m, _)] if m == n)).max()?;
+    let noun_at = f.end() + num_words;
+    let Some((by, used)) = measure_noun(r, &words[noun_at..], false) else { return Some(Err(NotUnderstood::NoReading)) };
+    let rest = without(words, f.at, noun_at + used);
+    let cmp = if f.generic() == Some(Generic::Over) { Cmp::More } else { Cmp::Less };
+    let limit = Set::Literal(Value::Number { amount: *n, money: *money });
+    Some(read_set(r, &rest, conv).map(|s| Query { ask: Ask::Values(Set::Compared { of: Box::new(s), by, cmp, than: Box::new(limit) }), past }))
+}
+
+/// "Rivers longer than the Mississippi": the members whose measure is
+/// more or less than one named thing's.
+fn than_filter(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
+    let than = found.iter().find(|f| f.generic() == Some(Generic::Than))?;
+    let cmp = found.iter().rfind(|f| f.end() == than.at)?;
+    let rest = without(words, cmp.at, cmp.end());
+    let rest: Vec<String> = rest[..rest.len() - (words.len() - than.at)].to_vec();
+    let b = read_set(r, &words[than.end()..], conv);
+    let s = read_set(r, &rest, conv);
+    Some(s.and_then(|s| {
+        let b = b?;
+        let (by, order) = adjective_for(cmp, false, &kinds(r, &s)).ok_or(NotUnderstood::NoReading)?;
+        let cmp = if order == Order::Most { Cmp::More } else { Cmp::Less };
+        Ok(Query { ask: Ask::Values(Set::Compared { of: Box::new(s), by, cmp, than: Box::new(b) }), past })
+    }))
+}
+
+/// "Which model has the most parameters?", "the biggest model", "who left
+/// Alibaba first?", "which state borders the most states?".
+fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
+    let [f] = found else { return None };
+    let g = f.generic();
+    // "the most parameters", "the largest population": the noun's measure.
+    if let Some(order) = g.and_then(Generic::order) {
+        if let Some((by, used)) = measure_noun(r, &words[f.end()..], g.is_some_and(Generic::dated)) {
+            let rest = without(words, f.at, f.end() + used);
+            return Some(read_set(r, &rest, conv).map(|s| Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past }));
+        }
+    }
+    let rest = without(words, f.at, f.end());
+    // "the biggest model": the adjective's measure for the members' kinds.
+    if f.adjectives(true).next().is_some() {
+        return Some(read_set(r, &rest, conv).and_then(|s| {
+            let (by, order) = adjective_for(f, true, &kinds(r, &s)).ok_or(NotUnderstood::NoReading)?;
+            Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
+        }));
+    }
+    let order = g?.order()?;
+    if g.is_some_and(Generic::dated) && f.end() == words.len() {
+        // "Who left Alibaba first?": when each member's fact began.
+        return Some(read_set(r, &rest, conv).and_then(|s| {
+            let by = match &s {
+                Set::Join { rel, dir, of, .. } if r.cat.lex.rel(*rel).value == ValueType::Entity => {
+                    let with = if let Set::Entity(e) = of.as_ref() { Some(e.clone()) } else { None };
+                    Measure::Date { rel: *rel, dir: dir.reverse(), with }
+                }
+                _ => return Err(NotUnderstood::NoReading),
+            };
+            Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
+        }));
+    }
+    // "Which state borders the most states?": how many values the verb
+    // before the degree word gives each member.
+    if matches!(g, Some(Generic::Most | Generic::Least)) {
+        let counted = r.tokens(&words[f.end()..].join(" "));
+        if let [Tok::Kind(k)] = counted.as_slice() {
+            let mut before = f.at;
+            while before > 0 && linking(&words[before - 1]) {
+                before -= 1;
+            }
+            let head = r.tokens(&words[..before].join(" "));
+            if let Some(Tok::Rel(ms, surface)) = head.last() {
+                let used = surface.split(' ').count();
+                let set_words = &words[..before.saturating_sub(used)];
+                return Some(read_set(r, set_words, conv).and_then(|s| {
+                    let members = kinds(r, &s);
+                    let fitting: Vec<Measure> = ms
+                        .iter()
+                        .filter(|m| m.role.verb() && r.cat.lex.rel(m.rel).value == ValueType::Entity)
+                        .filter_map(|m| {
+                            let dir = if m.role == Role::Verb { Dir::ToObject } else { Dir::ToSubject };
+                            let (member_side, other_side) = (chain::kinds_at(r, m.rel, dir == Dir::ToSubject), chain::kinds_at(r, m.rel, dir == Dir::ToObject));
+                            (chain::fits(&members, &member_side) && chain::fits(std::slice::from_ref(k), &other_side)).then_some(Measure::Count(m.rel, dir))
+                        })
+                        .collect();
+                    let [by] = fitting.as_slice() else { return Err(NotUnderstood::NoReading) };
+                    Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: by.clone(), order }), past })
+                }));
+            }
+        }
+    }
+    None
+}
