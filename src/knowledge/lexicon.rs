@@ -275,6 +275,13 @@ pub struct Language {
     /// comparatives, bounds and totals.
     #[serde(default)]
     pub degree: DegreeWords,
+    /// Prefixes that exclude what is linked to the name after them: "a
+    /// non-Alibaba model" is a model no fact links to Alibaba.
+    #[serde(default)]
+    pub non_prefixes: Vec<String>,
+    /// Words that leave out what follows them: "models other than GPT-3".
+    #[serde(default)]
+    pub except: Vec<String>,
 }
 
 /// Words of degree that hold for any measure ("the most parameters", "more
@@ -314,6 +321,12 @@ pub struct DegreeWords {
     /// A sum: "combined", "total".
     #[serde(default)]
     pub total: Vec<String>,
+    /// Earlier than, in a yes/no question: "Was A released before B?".
+    #[serde(default)]
+    pub before: Vec<String>,
+    /// Later than: "Did A join after B?".
+    #[serde(default)]
+    pub after: Vec<String>,
 }
 
 /// Comparative and superlative adjectives of one measure: "bigger" and

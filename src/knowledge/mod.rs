@@ -224,7 +224,9 @@ pub fn format_amount(a: f64) -> String {
     for (scale, word) in SCALES {
         if a.abs() >= scale && scale >= 1e6 {
             let v = a / scale;
-            let s = if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{}", (v * 100.0).round() / 100.0) };
+            // Exact to six decimals ("10.175 trillion"), never rounded to
+            // another amount.
+            let s = if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{v:.6}").trim_end_matches('0').trim_end_matches('.').to_string() };
             return format!("{s} {word}");
         }
     }

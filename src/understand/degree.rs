@@ -52,21 +52,23 @@ pub(super) enum Generic {
     Over,
     Under,
     Total,
+    Before,
+    After,
 }
 
 impl Generic {
     /// The end of a measure the word asks for, if it asks for one.
     fn order(self) -> Option<Order> {
         match self {
-            Generic::Most | Generic::More | Generic::Latest | Generic::Over => Some(Order::Most),
-            Generic::Least | Generic::Less | Generic::Earliest | Generic::Under => Some(Order::Least),
+            Generic::Most | Generic::More | Generic::Latest | Generic::Over | Generic::After => Some(Order::Most),
+            Generic::Least | Generic::Less | Generic::Earliest | Generic::Under | Generic::Before => Some(Order::Least),
             Generic::Than | Generic::Total => None,
         }
     }
 
     /// Whether the word asks about dates only.
     fn dated(self) -> bool {
-        matches!(self, Generic::Earliest | Generic::Latest)
+        matches!(self, Generic::Earliest | Generic::Latest | Generic::Before | Generic::After)
     }
 }
 
@@ -93,6 +95,8 @@ pub(super) fn index(r: &Reader) -> Vec<(Vec<String>, Word)> {
         (&d.over, Generic::Over),
         (&d.under, Generic::Under),
         (&d.total, Generic::Total),
+        (&d.before, Generic::Before),
+        (&d.after, Generic::After),
     ] {
         add(list, Word::Generic(g));
     }
@@ -199,7 +203,16 @@ pub(super) fn read(r: &Reader, text: &str, conv: &Conversation) -> Option<R<Quer
     let clean = r.clean(text);
     let words: Vec<String> = clean.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
     let toks = r.tokens(text);
-    let claimed = claimed(&words, &toks);
+    let mut claimed = claimed(&words, &toks);
+    // "other than" leaves something out; it compares nothing.
+    for phrase in &r.lang.except {
+        let p: Vec<&str> = phrase.split(' ').collect();
+        for i in 0..words.len().saturating_sub(p.len() - 1) {
+            if words[i..i + p.len()].iter().zip(&p).all(|(a, b)| a == b) {
+                claimed[i..i + p.len()].iter_mut().for_each(|c| *c = true);
+            }
+        }
+    }
     let found = find_all(r, &words, &claimed);
     if found.is_empty() {
         return None;
@@ -208,6 +221,7 @@ pub(super) fn read(r: &Reader, text: &str, conv: &Conversation) -> Option<R<Quer
     let reading = total(r, &words, &found, conv)
         .or_else(|| alternatives(r, text, &words, &found, conv, past))
         .or_else(|| yes_no(r, &words, &found, conv, past))
+        .or_else(|| yes_no_order(r, &words, &found, conv, past))
         .or_else(|| bound(r, &words, &found, conv, past))
         .or_else(|| than_filter(r, &words, &found, conv, past))
         .or_else(|| superlative(r, &words, &found, conv, past))?;
@@ -233,6 +247,27 @@ fn without(words: &[String], at: usize, end: usize) -> Vec<String> {
 /// Reads words as the set a question asks for: a kind alone ("which
 /// models"), a name, or a question the grammar reads precisely.
 fn read_set(r: &Reader, words: &[String], conv: &Conversation) -> R<Set> {
+    // "models other than GPT-3": all but what follows.
+    for phrase in &r.lang.except {
+        let p: Vec<&str> = phrase.split(' ').collect();
+        if let Some(at) = (1..words.len()).find(|&i| i + p.len() < words.len() && words[i..i + p.len()].iter().zip(&p).all(|(a, b)| a == b)) {
+            let kept = read_set(r, &words[..at], conv)?;
+            let left_out = read_set(r, &words[at + p.len()..], conv)?;
+            return Ok(Set::Minus(Box::new(kept), Box::new(left_out)));
+        }
+    }
+    // "non-Alibaba models": those no fact links to the name.
+    if let Some(at) = words.iter().position(|w| r.lang.non_prefixes.contains(w)) {
+        let after = words[at + 1..].join(" ");
+        if let Some(Tok::Ent(ids, surface)) = r.tokens(&after).first() {
+            let [id] = ids.as_slice() else { return Err(NotUnderstood::Ambiguous(surface.clone(), ids.clone())) };
+            let used = surface.split(' ').count();
+            let rest: Vec<String> = words[..at].iter().chain(&words[at + 1 + used..]).cloned().collect();
+            let base = read_set(r, &rest, conv)?;
+            let linked = Set::LinkedTo(Box::new(base.clone()), id.clone());
+            return Ok(Set::Minus(Box::new(base), Box::new(linked)));
+        }
+    }
     let text = words.join(" ");
     let toks = r.tokens(&text);
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
@@ -270,13 +305,11 @@ fn adjective_for(f: &Found, superlative: bool, have: &[String]) -> Option<(Measu
 /// A relation noun naming a number or date ("parameters", "population")
 /// at the start of the words: its measure and the words it takes.
 fn measure_noun(r: &Reader, words: &[String], dated: bool) -> Option<(Measure, usize)> {
-    let text = words.join(" ");
-    let toks = r.tokens(&text);
-    let Some(Tok::Rel(ms, surface)) = toks.first() else { return None };
-    let used = surface.split(' ').count();
-    if !words.iter().take(used).zip(surface.split(' ')).all(|(a, b)| a == b) {
+    if words.is_empty() {
         return None;
     }
+    let plain: Vec<&str> = words.iter().map(String::as_str).collect();
+    let (ms, used) = r.phrase_at(&plain, &plain)?;
     let rels: Vec<RelId> = ms
         .iter()
         .filter(|m| matches!(m.role, Role::ObjectNoun))
@@ -331,8 +364,26 @@ fn total(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) -> 
     if found.len() > 1 {
         return Some(Err(NotUnderstood::NoReading));
     }
+    // "the combined parameters of A and B": the noun, "of", the members.
+    if let Some((by @ Measure::Value(_), used)) = measure_noun(r, &words[f.end()..], false) {
+        let after = &words[f.end() + used..];
+        if after.first().map(String::as_str) == Some("of") && after.len() > 1 {
+            let mut members: Option<Set> = None;
+            for part in after[1..].split(|w| w == "and") {
+                let s = match read_set(r, part, conv) {
+                    Ok(s) => s,
+                    Err(e) => return Some(Err(e)),
+                };
+                members = Some(match members {
+                    Some(m) => Set::Or(Box::new(m), Box::new(s)),
+                    None => s,
+                });
+            }
+            return members.map(|m| Ok(Query { ask: Ask::Total(m, by), past: false }));
+        }
+    }
     let mut rest: Vec<String> = words[..f.at].to_vec();
-    rest.extend(words[f.end()..].iter().filter(|w| *w != "count" && *w != "number").cloned());
+    rest.extend(words[f.end()..].iter().cloned());
     Some(read_set(r, &rest, conv).and_then(|s| match s {
         Set::Join { rel, dir: Dir::ToObject, of, .. } if r.cat.lex.rel(rel).value == ValueType::Number => {
             let members = match *of {
@@ -379,6 +430,20 @@ fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv:
     }
     let members: Vec<String> = sets.iter().flat_map(|s| kinds(r, s)).collect();
     let one_of = sets.into_iter().reduce(|a, b| Set::Or(Box::new(a), Box::new(b)))?;
+    // "Which has more parameters, A or B?": the noun after the word.
+    if let (Some(order), Some((by, used))) = (f.generic().and_then(Generic::order), measure_noun(r, &head[at + f.len..], f.generic().is_some_and(Generic::dated))) {
+        let others: Vec<String> = head[..at].iter().chain(&head[at + f.len + used..]).cloned().collect();
+        let toks = r.tokens(&others.join(" "));
+        let (rel, _) = by.relation();
+        let asks_nothing = toks.iter().all(|t| match t {
+            Tok::Wh(_) | Tok::Aux(_) => true,
+            Tok::Rel(ms, _) => ms.iter().any(|m| m.rel == rel),
+            _ => false,
+        });
+        if asks_nothing {
+            return Some(Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(one_of), by, order }), past }));
+        }
+    }
     let rest: Vec<String> = head[..at].iter().chain(&head[at + f.len..]).cloned().collect();
     Some(measure_in(r, f, &rest, &members, true).map(|(by, order)| Query { ask: Ask::Values(Set::Extreme { of: Box::new(one_of), by, order }), past }))
 }
@@ -508,6 +573,13 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
         }));
     }
     let order = g?.order()?;
+    if f.end() == words.len() {
+        // "Which model came out last?": the set before the verb, measured
+        // by it.
+        if let Some(reading) = measured_by_verb(r, &rest, conv, g?) {
+            return Some(reading.map(|(s, by)| Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past }));
+        }
+    }
     if g.is_some_and(Generic::dated) && f.end() == words.len() {
         // "Who left Alibaba first?": when each member's fact began.
         return Some(read_set(r, &rest, conv).and_then(|s| {
@@ -552,4 +624,61 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
         }
     }
     None
+}
+
+/// "which model came out", "zhou chang left alibaba": a set, then a
+/// relation phrase that measures its members (a number or date relation of
+/// theirs, or when their facts of the phrase happened), then perhaps the
+/// name on the facts' other side.
+fn measured_by_verb(r: &Reader, words: &[String], conv: &Conversation, g: Generic) -> Option<R<(Set, Measure)>> {
+    let toks = r.tokens(&words.join(" "));
+    let (with, verb_at) = match toks.as_slice() {
+        [.., Tok::Rel(..), Tok::Ent(ids, surface)] if ids.len() == 1 => (Some((ids[0].clone(), surface.split(' ').count())), toks.len() - 2),
+        [.., Tok::Rel(..)] => (None, toks.len() - 1),
+        _ => return None,
+    };
+    let Tok::Rel(ms, surface) = &toks[verb_at] else { return None };
+    if toks.iter().filter(|t| matches!(t, Tok::Rel(..))).count() != 1 {
+        return None;
+    }
+    let tail = surface.split(' ').count() + with.as_ref().map_or(0, |(_, n)| *n);
+    if tail > words.len() {
+        return None;
+    }
+    let s = read_set(r, &words[..words.len() - tail], conv).ok()?;
+    let members = kinds(r, &s);
+    // A verb of the members themselves; facts with a name after it are
+    // dated, never counted.
+    let owned: Vec<lexer::Mention> = ms
+        .iter()
+        .filter(|m| m.role == Role::Verb && (matches!(r.cat.lex.rel(m.rel).value, ValueType::Date | ValueType::Number) || (with.is_some() && g.dated())))
+        .copied()
+        .collect();
+    let by = measure_of_phrase(r, &owned, &members, g, with.map(|(id, _)| id))?;
+    Some(Ok((s, by)))
+}
+
+/// "Was GPT-3 released before M6?", "Did Daniel Zhang become CEO after
+/// Eddie Wu?": whether one member's date comes before or after another's.
+fn yes_no_order(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
+    if !matches!(lexer::aux_word(words.first()?), Ok(("", _))) {
+        return None;
+    }
+    let [f] = found else { return None };
+    let g = f.generic().filter(|g| matches!(g, Generic::Before | Generic::After))?;
+    let (a, by) = match measured_by_verb(r, &words[1..f.at], conv, g) {
+        Some(Ok(found)) => found,
+        Some(Err(e)) => return Some(Err(e)),
+        None => return None,
+    };
+    let than = match r.tokens(&words[f.end()..].join(" ")).as_slice() {
+        [Tok::Date(d)] => Set::Literal(Value::Date(*d)),
+        _ => match read_set(r, &words[f.end()..], conv) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(e)),
+        },
+    };
+    let cmp = if g == Generic::Before { Cmp::Less } else { Cmp::More };
+    let set = Set::Compared { of: Box::new(a.clone()), by, cmp, than: Box::new(than) };
+    Some(Ok(Query { ask: Ask::Check { item: a, set }, past }))
 }

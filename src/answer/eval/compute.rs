@@ -217,24 +217,17 @@ impl Ctx<'_> {
     }
 }
 
-/// The indices of the members at the asked end, ties included; none when
-/// a leader's order against another member cannot be told.
+/// The indices of the members at the asked end, ties included: the
+/// members no other beats, when they are all equal and beat every other
+/// member. None when the order cannot be told (dates whose spans overlap).
 fn winners(known: &[Measured], order: Order) -> Vec<usize> {
     let better = if order == Order::Most { Ordering::Greater } else { Ordering::Less };
-    let mut best: Vec<usize> = Vec::new();
-    for (i, x) in known.iter().enumerate() {
-        match best.first().map(|&b| x.amount.compare(&known[b].amount)) {
-            None => best.push(i),
-            Some(Some(o)) if o == better => best = vec![i],
-            Some(Some(Ordering::Equal)) => best.push(i),
-            Some(Some(_)) => {}
-            Some(None) => return vec![],
-        }
-    }
-    // Every leader must be ordered against every other member.
-    let ordered = best.iter().all(|&b| known.iter().enumerate().all(|(i, x)| i == b || best.contains(&i) || x.amount.compare(&known[b].amount).is_some()));
-    if ordered {
-        best
+    let beats = |a: usize, b: usize| known[a].amount.compare(&known[b].amount) == Some(better);
+    let leaders: Vec<usize> = (0..known.len()).filter(|&i| !(0..known.len()).any(|j| j != i && beats(j, i))).collect();
+    let tied = leaders.iter().all(|&a| leaders.iter().all(|&b| a == b || known[a].amount.compare(&known[b].amount) == Some(Ordering::Equal)));
+    let ahead = (0..known.len()).filter(|i| !leaders.contains(i)).all(|o| leaders.iter().all(|&l| beats(l, o)));
+    if tied && ahead {
+        leaders
     } else {
         vec![]
     }
@@ -351,27 +344,28 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
 
 /// Answers "Is A bigger than B?": yes or no when both measures are known.
 pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Option<Answer>> {
-    let Some((limit, limit_facts)) = cx.threshold(than, by)? else { return Ok(None) };
+    let what = measure_noun(cx, by);
+    let dont_know = |of: String| Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know the {what} of {of}."))));
     let hits = cx.set(item)?;
     let [one] = hits.as_slice() else { return Ok(None) };
-    let Some((amount, facts)) = cx.measure_of(&one.value, by)? else { return Ok(None) };
+    let Some((limit, limit_facts)) = cx.threshold(than, by)? else {
+        let named: Vec<String> = cx.set(than)?.iter().map(|h| cx.show(&h.value)).collect();
+        return if named.len() == 1 { dont_know(named[0].clone()) } else { Ok(None) };
+    };
+    let Some((amount, facts)) = cx.measure_of(&one.value, by)? else { return dont_know(cx.show(&one.value)) };
     let Some(order) = amount.compare(&limit) else {
         let reply = format!("I can't tell: {} and {} don't order them.", cx.show_amount(&amount, by), cx.show_amount(&limit, by));
         return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
     };
     let yes = order == if cmp == Cmp::More { Ordering::Greater } else { Ordering::Less };
-    let other = match than {
-        Set::Literal(v) => cx.show(v),
-        s => cx.set(s)?.first().map(|h| cx.show(&h.value)).unwrap_or_default(),
+    let yes_no = if yes { "Yes" } else { "No" };
+    let reply = match than {
+        Set::Literal(_) => format!("{yes_no}: {} ({}).", cx.show(&one.value), cx.show_amount(&amount, by)),
+        s => {
+            let other = cx.set(s)?.first().map(|h| cx.show(&h.value)).unwrap_or_default();
+            format!("{yes_no}: {} ({}); {other} ({}).", cx.show(&one.value), cx.show_amount(&amount, by), cx.show_amount(&limit, by))
+        }
     };
-    let reply = format!(
-        "{}: {} has {}, and {} {}.",
-        if yes { "Yes" } else { "No" },
-        cx.show(&one.value),
-        cx.show_amount(&amount, by),
-        other,
-        cx.show_amount(&limit, by)
-    );
     let mut support = facts;
     support.extend(limit_facts);
     let values = vec![AnswerValue { value: if yes { "yes" } else { "no" }.to_string(), sources: sources_of(&support), conflict: false }];
