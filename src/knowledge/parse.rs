@@ -167,7 +167,8 @@ fn date(i: &str) -> Res<'_, Date> {
 /// `7`, `7.5`, `7 billion`, `$20 billion`.
 fn number(i: &str) -> Res<'_, Value> {
     let (i, money) = map(opt(char('$')), |d| d.is_some()).parse(i)?;
-    let (i, digits) = recognize((digit1, opt((char('.'), digit1)))).parse(i)?;
+    // A negative amount ("-85": metres below sea level) keeps its sign.
+    let (i, digits) = recognize((opt(char('-')), digit1, opt((char('.'), digit1)))).parse(i)?;
     let amount: f64 = digits.parse().map_err(|_| nom::Err::Error(Expect { at: i, what: "a number".into() }))?;
     let (i, scale) = opt(preceded(
         space1,

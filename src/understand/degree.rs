@@ -304,13 +304,13 @@ fn adjective_for(f: &Found, superlative: bool, have: &[String]) -> Option<(Measu
 
 /// A relation noun naming a number or date ("parameters", "population")
 /// at the start of the words: its measure and the words it takes.
-fn measure_noun(r: &Reader, words: &[String], dated: bool) -> Option<(Measure, usize)> {
+fn measure_noun(r: &Reader, words: &[String], dated: bool) -> Option<(Vec<RelId>, usize)> {
     if words.is_empty() {
         return None;
     }
     let plain: Vec<&str> = words.iter().map(String::as_str).collect();
     let (ms, used) = r.phrase_at(&plain, &plain)?;
-    let rels: Vec<RelId> = ms
+    let mut rels: Vec<RelId> = ms
         .iter()
         .filter(|m| matches!(m.role, Role::ObjectNoun))
         .map(|m| m.rel)
@@ -320,11 +320,18 @@ fn measure_noun(r: &Reader, words: &[String], dated: bool) -> Option<(Measure, u
             _ => false,
         })
         .collect();
-    let mut rels = rels;
+    rels.sort();
     rels.dedup();
-    match rels.as_slice() {
-        [rel] => Some((Measure::Value(*rel), used)),
-        _ => None,
+    (!rels.is_empty()).then_some((rels, used))
+}
+
+/// The one of a noun's relations that measures members of these kinds
+/// ("area": a state's, not a lake's).
+fn pick_measure(r: &Reader, rels: &[RelId], members: &[String]) -> R<Measure> {
+    let fitting: Vec<RelId> = rels.iter().copied().filter(|rel| chain::fits(members, &r.cat.lex.rel(*rel).subject)).collect();
+    match fitting.as_slice() {
+        [one] => Ok(Measure::Value(*one)),
+        _ => Err(NotUnderstood::NoReading),
     }
 }
 
@@ -365,7 +372,7 @@ fn total(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) -> 
         return Some(Err(NotUnderstood::NoReading));
     }
     // "the combined parameters of A and B": the noun, "of", the members.
-    if let Some((by @ Measure::Value(_), used)) = measure_noun(r, &words[f.end()..], false) {
+    if let Some((rels, used)) = measure_noun(r, &words[f.end()..], false) {
         let after = &words[f.end() + used..];
         if after.first().map(String::as_str) == Some("of") && after.len() > 1 {
             let mut members: Option<Set> = None;
@@ -379,7 +386,7 @@ fn total(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) -> 
                     None => s,
                 });
             }
-            return members.map(|m| Ok(Query { ask: Ask::Total(m, by), past: false }));
+            return members.map(|m| pick_measure(r, &rels, &kinds(r, &m)).map(|by| Query { ask: Ask::Total(m, by), past: false }));
         }
     }
     let mut rest: Vec<String> = words[..f.at].to_vec();
@@ -431,7 +438,11 @@ fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv:
     let members: Vec<String> = sets.iter().flat_map(|s| kinds(r, s)).collect();
     let one_of = sets.into_iter().reduce(|a, b| Set::Or(Box::new(a), Box::new(b)))?;
     // "Which has more parameters, A or B?": the noun after the word.
-    if let (Some(order), Some((by, used))) = (f.generic().and_then(Generic::order), measure_noun(r, &head[at + f.len..], f.generic().is_some_and(Generic::dated))) {
+    if let (Some(order), Some((rels, used))) = (f.generic().and_then(Generic::order), measure_noun(r, &head[at + f.len..], f.generic().is_some_and(Generic::dated))) {
+        let by = match pick_measure(r, &rels, &members) {
+            Ok(by) => by,
+            Err(e) => return Some(Err(e)),
+        };
         let others: Vec<String> = head[..at].iter().chain(&head[at + f.len + used..]).cloned().collect();
         let toks = r.tokens(&others.join(" "));
         let (rel, _) = by.relation();
@@ -493,7 +504,7 @@ fn yes_no(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
     } else {
         // "more parameters than": the noun's.
         let dated = cmp.generic().is_some_and(Generic::dated);
-        let Some((by, used)) = measure_noun(r, after_cmp, dated) else { return Some(Err(NotUnderstood::NoReading)) };
+        let Some((rels, used)) = measure_noun(r, after_cmp, dated) else { return Some(Err(NotUnderstood::NoReading)) };
         if used != after_cmp.len() {
             return Some(Err(NotUnderstood::NoReading));
         }
@@ -501,13 +512,13 @@ fn yes_no(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
         while end > 1 && matches!(words[end - 1].as_str(), "have" | "has" | "had") {
             end -= 1;
         }
-        (&words[1..end], Some(by))
+        (&words[1..end], Some(rels))
     };
     let a = read_set(r, a_words, conv);
     Some(a.and_then(|a| {
         let b = b?;
         let (by, order) = match measure {
-            Some(by) => (by, cmp.generic().and_then(Generic::order).ok_or(NotUnderstood::NoReading)?),
+            Some(rels) => (pick_measure(r, &rels, &kinds(r, &a))?, cmp.generic().and_then(Generic::order).ok_or(NotUnderstood::NoReading)?),
             None => adjective_for(cmp, false, &kinds(r, &a)).ok_or(NotUnderstood::NoReading)?,
         };
         let cmp = if order == Order::Most { Cmp::More } else { Cmp::Less };
@@ -528,11 +539,14 @@ fn bound(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pas
     let left = words.len() - f.end();
     let num_words = (1..=left).filter(|&k| matches!(r.tokens(&words[f.end()..f.end() + k].join(" ")).as_slice(), [Tok::Num(m, _)] if m == n)).max()?;
     let noun_at = f.end() + num_words;
-    let Some((by, used)) = measure_noun(r, &words[noun_at..], false) else { return Some(Err(NotUnderstood::NoReading)) };
+    let Some((rels, used)) = measure_noun(r, &words[noun_at..], false) else { return Some(Err(NotUnderstood::NoReading)) };
     let rest = without(words, f.at, noun_at + used);
     let cmp = if f.generic() == Some(Generic::Over) { Cmp::More } else { Cmp::Less };
     let limit = Set::Literal(Value::Number { amount: *n, money: *money });
-    Some(read_set(r, &rest, conv).map(|s| Query { ask: Ask::Values(Set::Compared { of: Box::new(s), by, cmp, than: Box::new(limit) }), past }))
+    Some(read_set(r, &rest, conv).and_then(|s| {
+        let by = pick_measure(r, &rels, &kinds(r, &s))?;
+        Ok(Query { ask: Ask::Values(Set::Compared { of: Box::new(s), by, cmp, than: Box::new(limit) }), past })
+    }))
 }
 
 /// "Rivers longer than the Mississippi": the members whose measure is
@@ -559,9 +573,12 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     let g = f.generic();
     // "the most parameters", "the largest population": the noun's measure.
     if let Some(order) = g.and_then(Generic::order) {
-        if let Some((by, used)) = measure_noun(r, &words[f.end()..], g.is_some_and(Generic::dated)) {
+        if let Some((rels, used)) = measure_noun(r, &words[f.end()..], g.is_some_and(Generic::dated)) {
             let rest = without(words, f.at, f.end() + used);
-            return Some(read_set(r, &rest, conv).map(|s| Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past }));
+            return Some(read_set(r, &rest, conv).and_then(|s| {
+                let by = pick_measure(r, &rels, &kinds(r, &s))?;
+                Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
+            }));
         }
     }
     let rest = without(words, f.at, f.end());

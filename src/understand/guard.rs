@@ -253,6 +253,9 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     if let Some(w) = one_join_twice(toks, &u) {
         missing.push(w);
     }
+    if let Some(w) = phrase_twice_one_join(toks, &u) {
+        missing.push(w);
+    }
     // Text with no question word, no imperative and no yes/no form reads
     // as a question only when its relation words go together ("GPT-3
     // launch year?", "the scriptwriter of Kismet also wrote movies"):
@@ -296,6 +299,27 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
 /// for one join and leaves "their" unread. (A noun and a verb of one
 /// relation may name one step: "how many units did Alibaba split into",
 /// "the director that directed X".)
+/// A relation phrase said more often than the query joins its relation:
+/// "states that border states that border Colorado" is two joins, and a
+/// reading with one leaves a phrase unread. Only phrases that can mean one
+/// relation alone are counted.
+fn phrase_twice_one_join(toks: &[Tok], u: &Uses) -> Option<String> {
+    // By relation and by verb or noun: "how much money have they raised"
+    // names one relation twice, by its noun and its verb, in one join.
+    let mut said: std::collections::HashMap<(RelId, bool), (usize, &str)> = std::collections::HashMap::new();
+    for t in toks {
+        if let Tok::Rel(ms, w) = t {
+            if let Some(first) = ms.first() {
+                if ms.iter().all(|m| m.rel == first.rel && m.role.verb() == first.role.verb()) {
+                    let e = said.entry((first.rel, first.role.verb())).or_insert((0, w.as_str()));
+                    e.0 += 1;
+                }
+            }
+        }
+    }
+    said.into_iter().find(|((rel, _), (n, _))| *n > 1 && u.joins.get(rel).is_some_and(|j| j < n)).map(|(_, (_, w))| w.to_string())
+}
+
 fn one_join_twice(toks: &[Tok], u: &Uses) -> Option<String> {
     let mut left = u.joins.clone();
     let mut last_use: std::collections::HashMap<RelId, usize> = std::collections::HashMap::new();

@@ -99,6 +99,12 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         [Tok::Wh(_), Tok::Rel(ms, _), Tok::Ent(ids, _), ..] if ids.len() == 1 => Some((ms.clone(), ids[0].clone())),
         _ => None,
     };
+    // The kind a question word asks for ("which state", "how many
+    // cities"), when it is an entity kind.
+    let asked_kind = toks.windows(2).find_map(|w| match w {
+        [Tok::Wh(_) | Tok::List, Tok::Kind(k)] if r.cat.lex.kinds.contains_key(k) => Some(k.clone()),
+        _ => None,
+    });
     // "... according to X": the phrase attributes, and X must be a side.
     let attribution = |i: usize| {
         matches!((&toks[i], toks.get(i + 1)), (Tok::Rel(_, w), Some(Tok::Ent(..))) if r.lang.attributions.iter().any(|a| normalize(a) == *w))
@@ -154,6 +160,18 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 links.push(f.clone());
             }
             let Some(side) = side_for(r, &f, wh, yes_no, &named) else { continue };
+            // "What state is Dallas in?", "how many cities ...": the kind
+            // asked for is the answer's kind.
+            if let Some(k) = &asked_kind {
+                let answer = match side {
+                    Side::Subject => Some(f.subject.as_str()),
+                    Side::Object => f.object.entity(),
+                    Side::Date | Side::Reason => None,
+                };
+                if answer.and_then(|a| r.cat.kind(a)) != Some(k.as_str()) {
+                    continue;
+                }
+            }
             if let Some((ms, id)) = &verb_first {
                 let backwards = ms.iter().any(|m| {
                     r.cat.lex.rel(m.rel).name == f.relation
