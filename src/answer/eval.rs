@@ -682,7 +682,7 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
         Ask::Values(set) | Ask::Count(set) => {
             let mut hits = cx.set(set)?;
             // Don't answer a question with its own subject.
-            if let Some(t) = set.topic() {
+            if let Some(t) = set.topic().filter(|_| cat.lex.leave_out_topic) {
                 if hits.len() > 1 {
                     hits.retain(|h| h.value.entity() != Some(t));
                 }

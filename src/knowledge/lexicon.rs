@@ -327,6 +327,10 @@ pub struct DegreeWords {
     /// Later than: "Did A join after B?".
     #[serde(default)]
     pub after: Vec<String>,
+    /// The word before an adjective's plain form that asks its measure:
+    /// "how" in "how big is X?".
+    #[serde(default)]
+    pub how: Vec<String>,
 }
 
 /// Comparative and superlative adjectives of one measure: "bigger" and
@@ -355,10 +359,14 @@ pub struct Degree {
     /// Superlatives of the lesser side: "smallest".
     #[serde(default)]
     pub least: Vec<String>,
+    /// The adjective's plain form, after "how": "how big is X?" asks the
+    /// measure itself.
+    #[serde(default)]
+    pub base: Vec<String>,
 }
 
 /// A domain's kinds and relations, merged from its lexicon files.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lexicon {
     /// Entity kinds with the nouns that name them: `organisation =
@@ -394,6 +402,38 @@ pub struct Lexicon {
     /// Comparative and superlative adjectives, by measure.
     #[serde(default, rename = "degree", skip_serializing_if = "Vec::is_empty")]
     pub degrees: Vec<Degree>,
+    /// Whether an answer leaves out the entity the question starts from
+    /// when it comes back to it ("the films of X's director" are his other
+    /// films; "who works with X" is not X). A domain where a path back is
+    /// an answer like any other ("the states that border the states that
+    /// border Colorado" include Colorado) sets it to false.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub leave_out_topic: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Lexicon {
+    fn default() -> Lexicon {
+        Lexicon {
+            kinds: BTreeMap::new(),
+            relations: Vec::new(),
+            language: None,
+            member_relation: None,
+            part_relation: None,
+            event_link: None,
+            event_kind: None,
+            swap_names: Vec::new(),
+            degrees: Vec::new(),
+            leave_out_topic: true,
+        }
+    }
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// An error in a lexicon file.
@@ -503,6 +543,9 @@ impl Lexicon {
         }
         if other.part_relation.is_some() {
             self.part_relation = other.part_relation;
+        }
+        if !other.leave_out_topic {
+            self.leave_out_topic = false;
         }
         for d in other.degrees {
             self.degrees.retain(|x| !(x.relation == d.relation && x.kinds == d.kinds));

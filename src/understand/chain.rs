@@ -94,7 +94,7 @@ impl Path {
         self.hops += 1;
         // Back at the entity's own kind: the others ("the films of X's
         // director" are his other films).
-        if self.kinds.contains(&self.start_kind) {
+        if self.kinds.contains(&self.start_kind) && r.cat.lex.leave_out_topic {
             let inner = std::mem::replace(&mut self.set, Set::Literal(crate::knowledge::Value::Text(String::new())));
             self.set = Set::Without(Box::new(inner), self.start.clone());
         }

@@ -26,6 +26,14 @@ type R<T> = Result<T, NotUnderstood>;
 pub(super) enum Word {
     /// A generic word; the measure comes from the words next to it.
     Generic(Generic),
+    /// A lexicon adjective's plain form ("big"), which after "how" asks
+    /// the measure itself.
+    Base {
+        /// The measured relation.
+        rel: RelId,
+        /// The kinds it describes.
+        kinds: Vec<String>,
+    },
     /// A lexicon adjective with its own measure.
     Adjective {
         /// The measured relation.
@@ -109,6 +117,7 @@ pub(super) fn index(r: &Reader) -> Vec<(Vec<String>, Word)> {
         for (list, order, superlative) in [(&deg.more, Order::Most, false), (&deg.most, Order::Most, true), (&deg.less, Order::Least, false), (&deg.least, Order::Least, true)] {
             add(list, Word::Adjective { rel, kinds: kinds.clone(), order, superlative });
         }
+        add(&deg.base, Word::Base { rel, kinds: kinds.clone() });
     }
     out.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
     out
@@ -218,7 +227,8 @@ pub(super) fn read(r: &Reader, text: &str, conv: &Conversation) -> Option<R<Quer
         return None;
     }
     let past = grammar::is_past(r, &toks);
-    let reading = total(r, &words, &found, conv)
+    let reading = how_much(r, &words, &found, conv)
+        .or_else(|| total(r, &words, &found, conv))
         .or_else(|| alternatives(r, text, &words, &found, conv, past))
         .or_else(|| yes_no(r, &words, &found, conv, past))
         .or_else(|| yes_no_order(r, &words, &found, conv, past))
@@ -698,4 +708,28 @@ fn yes_no_order(r: &Reader, words: &[String], found: &[Found], conv: &Conversati
     let cmp = if g == Generic::Before { Cmp::Less } else { Cmp::More };
     let set = Set::Compared { of: Box::new(a.clone()), by, cmp, than: Box::new(than) };
     Some(Ok(Query { ask: Ask::Check { item: a, set }, past }))
+}
+
+/// "How high is Guadalupe Peak?", "how big is Texas?": the measure an
+/// adjective's plain form names for the thing's kind.
+fn how_much(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) -> Option<R<Query>> {
+    let f = found.first()?;
+    if f.at != 1 || !r.lang.degree.how.iter().any(|h| *h == words[0]) {
+        return None;
+    }
+    let bases: Vec<(RelId, &[String])> = f.words.iter().filter_map(|w| if let Word::Base { rel, kinds } = w { Some((*rel, kinds.as_slice())) } else { None }).collect();
+    if bases.is_empty() || found.len() > 1 {
+        return None;
+    }
+    let mut at = f.end();
+    while words.get(at).is_some_and(|w| matches!(lexer::aux_word(w), Ok(("", _)))) {
+        at += 1;
+    }
+    Some(read_set(r, &words[at..], conv).and_then(|s| {
+        let have = kinds(r, &s);
+        let fitting: Vec<RelId> = bases.iter().filter(|(_, ks)| chain::fits(&have, ks)).map(|(rel, _)| *rel).collect();
+        let [rel] = fitting.as_slice() else { return Err(NotUnderstood::NoReading) };
+        let past = words.get(f.end()).is_some_and(|w| matches!(lexer::aux_word(w), Ok(("", a)) if a.past()));
+        Ok(Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(s), time: crate::query::Time::Any }), past })
+    }))
 }

@@ -256,6 +256,9 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     if let Some(w) = phrase_twice_one_join(toks, &u) {
         missing.push(w);
     }
+    if let Some(w) = asked_kind_not_yielded(r, toks, q) {
+        missing.push(w);
+    }
     // Text with no question word, no imperative and no yes/no form reads
     // as a question only when its relation words go together ("GPT-3
     // launch year?", "the scriptwriter of Kismet also wrote movies"):
@@ -304,20 +307,35 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
 /// reading with one leaves a phrase unread. Only phrases that can mean one
 /// relation alone are counted.
 fn phrase_twice_one_join(toks: &[Tok], u: &Uses) -> Option<String> {
-    // By relation and by verb or noun: "how much money have they raised"
-    // names one relation twice, by its noun and its verb, in one join.
-    let mut said: std::collections::HashMap<(RelId, bool), (usize, &str)> = std::collections::HashMap::new();
+    // The same words said again: "how much money have they raised" and
+    // "words describing what X is about" name one relation twice in
+    // different words, for one join.
+    let mut said: std::collections::HashMap<(RelId, &str), usize> = std::collections::HashMap::new();
     for t in toks {
         if let Tok::Rel(ms, w) = t {
             if let Some(first) = ms.first() {
-                if ms.iter().all(|m| m.rel == first.rel && m.role.verb() == first.role.verb()) {
-                    let e = said.entry((first.rel, first.role.verb())).or_insert((0, w.as_str()));
-                    e.0 += 1;
+                if ms.iter().all(|m| m.rel == first.rel) {
+                    *said.entry((first.rel, w.as_str())).or_default() += 1;
                 }
             }
         }
     }
-    said.into_iter().find(|((rel, _), (n, _))| *n > 1 && u.joins.get(rel).is_some_and(|j| j < n)).map(|(_, (_, w))| w.to_string())
+    said.into_iter().find(|((rel, _), n)| *n > 1 && u.joins.get(rel).is_some_and(|j| j < n)).map(|((_, w), _)| w.to_string())
+}
+
+/// "How many rivers are in Colorado?", "which states ...": the kind the
+/// question word asks for must be what the query yields, when the
+/// query's kinds are known ("rivers" is not read by a reading that counts
+/// every state, city and river).
+fn asked_kind_not_yielded(r: &Reader, toks: &[Tok], q: &Query) -> Option<String> {
+    let asks_kind = |t: &Tok| matches!(t, Tok::Wh(Wh::What | Wh::Which | Wh::HowMany) | Tok::List);
+    let asked = toks.windows(3).chain(toks.windows(2)).find_map(|w| match w {
+        [a, Tok::Kind(k), ..] | [a, Tok::Aux(super::lexer::Aux::Be | super::lexer::Aux::Was), Tok::Kind(k)] if asks_kind(a) && r.cat.lex.kinds.contains_key(k) => Some(k),
+        _ => None,
+    })?;
+    let (Ask::Values(s) | Ask::Count(s)) = &q.ask else { return None };
+    let yields = super::chain::kinds_of(r, s)?;
+    (!yields.is_empty() && yields.iter().any(|k| k != asked)).then(|| asked.clone())
 }
 
 fn one_join_twice(toks: &[Tok], u: &Uses) -> Option<String> {

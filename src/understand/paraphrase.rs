@@ -101,8 +101,9 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     };
     // The kind a question word asks for ("which state", "how many
     // cities"), when it is an entity kind.
-    let asked_kind = toks.windows(2).find_map(|w| match w {
-        [Tok::Wh(_) | Tok::List, Tok::Kind(k)] if r.cat.lex.kinds.contains_key(k) => Some(k.clone()),
+    let asks_kind = |t: &Tok| matches!(t, Tok::Wh(Wh::What | Wh::Which | Wh::HowMany) | Tok::List);
+    let asked_kind = toks.windows(3).chain(toks.windows(2)).find_map(|w| match w {
+        [a, Tok::Kind(k), ..] | [a, Tok::Aux(super::lexer::Aux::Be | super::lexer::Aux::Was), Tok::Kind(k)] if asks_kind(a) && r.cat.lex.kinds.contains_key(k) => Some(k.clone()),
         _ => None,
     });
     // "... according to X": the phrase attributes, and X must be a side.
