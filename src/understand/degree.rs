@@ -211,6 +211,10 @@ pub(super) fn read(r: &Reader, text: &str, conv: &Conversation) -> Option<R<Quer
     }
     let clean = r.clean(text);
     let words: Vec<String> = clean.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    // Most questions have no degree word: look before tokenizing.
+    if find_all(r, &words, &vec![false; words.len()]).is_empty() {
+        return None;
+    }
     let toks = r.tokens(text);
     let mut claimed = claimed(&words, &toks);
     // "other than" leaves something out; it compares nothing.
@@ -581,6 +585,10 @@ fn than_filter(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
 fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
     let [f] = found else { return None };
     let g = f.generic();
+    let superlative_word = matches!(g, Some(Generic::Most | Generic::Least | Generic::Earliest | Generic::Latest)) || f.adjectives(true).next().is_some();
+    if !superlative_word {
+        return None;
+    }
     // "the most parameters", "the largest population": the noun's measure.
     if let Some(order) = g.and_then(Generic::order) {
         if let Some((rels, used)) = measure_noun(r, &words[f.end()..], g.is_some_and(Generic::dated)) {
