@@ -205,16 +205,24 @@ fn claimed(words: &[String], toks: &[Tok]) -> Vec<bool> {
 
 /// Reads a question of degree; None when the question has no degree word
 /// (the grammar reads it as usual).
-pub(super) fn read(r: &Reader, text: &str, conv: &Conversation) -> Option<R<Query>> {
+pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> Option<R<Query>> {
     if r.degree_words.is_empty() {
+        return None;
+    }
+    // Most questions have no degree word: look in the normalised text
+    // before cleaning and tokenizing it.
+    let normalised: Vec<String> = plain.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    let aux_first = normalised.first().is_some_and(|w| matches!(lexer::aux_word(w), Ok(("", _))));
+    // "before" and "after" make a form of degree only in a yes/no
+    // question; elsewhere they are the grammar's.
+    let worth = find_all(r, &normalised, &vec![false; normalised.len()])
+        .iter()
+        .any(|f| aux_first || !matches!(f.generic(), Some(Generic::Before | Generic::After)) || f.words.len() > 1);
+    if !worth {
         return None;
     }
     let clean = r.clean(text);
     let words: Vec<String> = clean.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
-    // Most questions have no degree word: look before tokenizing.
-    if find_all(r, &words, &vec![false; words.len()]).is_empty() {
-        return None;
-    }
     let toks = r.tokens(text);
     let mut claimed = claimed(&words, &toks);
     // "other than" leaves something out; it compares nothing.

@@ -406,6 +406,9 @@ impl Reader {
             n = padded.replace(&format!(" {from} "), &format!(" {to} ")).trim().to_string();
         }
         for f in &self.fillers {
+            if !n.contains(f.as_str()) {
+                continue;
+            }
             loop {
                 let padded = format!(" {n} ");
                 let needle = format!(" {f} ");
@@ -992,7 +995,7 @@ impl Reader {
         let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
         let role_time = role_time.filter(|_| !asks_time);
         let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
-        let degree = degree::read(self, trimmed, conv);
+        let degree = degree::read(self, trimmed, &plain, conv);
         let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
             // time of the outermost join; a reading with no join for it
