@@ -138,6 +138,7 @@ def main():
             pid = entity("place-" + slug(name), "place", title(name))
             fact(sid, which, pid)
             fact(pid, "located_in", sid)
+            fact(pid, "in_country", "usa")
             n = number(r[elev])
             if n is not None and not any(f.startswith(pid + " elevation ") for f in facts):
                 fact(pid, "elevation", n)
@@ -145,6 +146,7 @@ def main():
     for r in rows(base, "lake.tsv"):
         lid = entity("lake-" + slug(r["lake_name"]), "lake", title(r["lake_name"]), "lake " + title(r["lake_name"]), title(r["lake_name"]) + " lake")
         fact(lid, "located_in", "state-" + slug(r["state_name"]))
+        fact(lid, "in_country", "usa")
         n = number(r["area"])
         if n is not None and not any(f.startswith(lid + " lake_area ") for f in facts):
             fact(lid, "lake_area", n)
@@ -153,6 +155,7 @@ def main():
         name = r["mountain_name"]
         mid = entity("mountain-" + slug(name), "mountain", title(name), "mount " + title(name), "mt " + title(name), title(name) + " mountain")
         fact(mid, "located_in", "state-" + slug(r["state_name"]))
+        fact(mid, "in_country", "usa")
         n = number(r["mountain_altitude"])
         if n is not None and not any(f.startswith(mid + " elevation ") for f in facts):
             fact(mid, "elevation", n)

@@ -300,6 +300,9 @@ fn read_set(r: &Reader, words: &[String], conv: &Conversation) -> R<Set> {
         [] => return Err(NotUnderstood::NoReading),
         _ => {}
     }
+    if let Some(s) = kind_in_place(r, &toks) {
+        return Ok(s);
+    }
     let q = grammar::read(r, &toks, conv, &text)?;
     guard::check(r, &toks, &q).map_err(NotUnderstood::Unexplained)?;
     match q.ask {
@@ -748,4 +751,32 @@ fn how_much(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) 
         let past = words.get(f.end()).is_some_and(|w| matches!(lexer::aux_word(w), Ok(("", a)) if a.past()));
         Ok(Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(s), time: crate::query::Time::Any }), past })
     }))
+}
+
+/// "the rivers in Texas", "the lakes of the US": the members of a kind
+/// that the one relation between that kind and the name's links to the
+/// name (a location relation first, when several fit).
+pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
+    let [Tok::Kind(k), Tok::Prep(lexer::Prep::In | lexer::Prep::Of), Tok::Ent(ids, _)] = content.as_slice() else { return None };
+    let [id] = ids.as_slice() else { return None };
+    let place = r.cat.kind(id)?;
+    let mut fitting: Vec<(RelId, Dir, bool)> = Vec::new();
+    for (rel, relation) in r.cat.lex.rels() {
+        if relation.value != ValueType::Entity {
+            continue;
+        }
+        let (subj, obj) = (&relation.subject, &relation.object);
+        if subj.iter().any(|x| x == k) && obj.iter().any(|x| x == place) {
+            fitting.push((rel, Dir::ToSubject, relation.location));
+        } else if obj.iter().any(|x| x == k) && subj.iter().any(|x| x == place) {
+            fitting.push((rel, Dir::ToObject, relation.location));
+        }
+    }
+    if fitting.iter().any(|(_, _, loc)| *loc) {
+        fitting.retain(|(_, _, loc)| *loc);
+    }
+    let [(rel, dir, _)] = fitting.as_slice() else { return None };
+    let join = Set::Join { rel: *rel, dir: *dir, of: Box::new(Set::Entity(id.clone())), time: crate::query::Time::Any };
+    Some(Set::OfKind(Box::new(join), k.clone()))
 }

@@ -323,16 +323,22 @@ fn phrase_twice_one_join(toks: &[Tok], u: &Uses) -> Option<String> {
     said.into_iter().find(|((rel, _), n)| *n > 1 && u.joins.get(rel).is_some_and(|j| j < n)).map(|((_, w), _)| w.to_string())
 }
 
+/// The entity kind a question word asks for: "which states", "how many
+/// cities", "what are the rivers" (not "what did the person say").
+pub(crate) fn asked_kind<'t>(r: &Reader, toks: &'t [Tok]) -> Option<&'t String> {
+    let asks_kind = |t: &Tok| matches!(t, Tok::Wh(Wh::What | Wh::Which | Wh::HowMany) | Tok::List);
+    toks.windows(3).chain(toks.windows(2)).find_map(|w| match w {
+        [a, Tok::Kind(k), ..] | [a, Tok::Aux(super::lexer::Aux::Be | super::lexer::Aux::Was), Tok::Kind(k)] if asks_kind(a) && r.cat.lex.kinds.contains_key(k) => Some(k),
+        _ => None,
+    })
+}
+
 /// "How many rivers are in Colorado?", "which states ...": the kind the
 /// question word asks for must be what the query yields, when the
 /// query's kinds are known ("rivers" is not read by a reading that counts
 /// every state, city and river).
 fn asked_kind_not_yielded(r: &Reader, toks: &[Tok], q: &Query) -> Option<String> {
-    let asks_kind = |t: &Tok| matches!(t, Tok::Wh(Wh::What | Wh::Which | Wh::HowMany) | Tok::List);
-    let asked = toks.windows(3).chain(toks.windows(2)).find_map(|w| match w {
-        [a, Tok::Kind(k), ..] | [a, Tok::Aux(super::lexer::Aux::Be | super::lexer::Aux::Was), Tok::Kind(k)] if asks_kind(a) && r.cat.lex.kinds.contains_key(k) => Some(k),
-        _ => None,
-    })?;
+    let asked = asked_kind(r, toks)?;
     let (Ask::Values(s) | Ask::Count(s)) = &q.ask else { return None };
     let yields = super::chain::kinds_of(r, s)?;
     (!yields.is_empty() && yields.iter().any(|k| k != asked)).then(|| asked.clone())

@@ -1009,6 +1009,15 @@ impl Reader {
             }
             None => Ok(q),
         });
+        // "What are the rivers in Texas?": a kind and a place, which the
+        // clause grammar reads as a description of the place.
+        let query = match (&query, degree::kind_in_place(self, &toks)) {
+            (Ok(grammar::Query { ask: grammar::Ask::Describe(_), .. }) | Err(_), Some(s)) => {
+                let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowMany))) { grammar::Ask::Count(s) } else { grammar::Ask::Values(s) };
+                Ok(grammar::Query { ask, past: grammar::is_past(self, &toks) })
+            }
+            _ => query,
+        };
         tracing::debug!(?toks, ?query, "question read");
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.

@@ -101,11 +101,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     };
     // The kind a question word asks for ("which state", "how many
     // cities"), when it is an entity kind.
-    let asks_kind = |t: &Tok| matches!(t, Tok::Wh(Wh::What | Wh::Which | Wh::HowMany) | Tok::List);
-    let asked_kind = toks.windows(3).chain(toks.windows(2)).find_map(|w| match w {
-        [a, Tok::Kind(k), ..] | [a, Tok::Aux(super::lexer::Aux::Be | super::lexer::Aux::Was), Tok::Kind(k)] if asks_kind(a) && r.cat.lex.kinds.contains_key(k) => Some(k.clone()),
-        _ => None,
-    });
+    let asked_kind = super::guard::asked_kind(r, toks).cloned();
     // "... according to X": the phrase attributes, and X must be a side.
     let attribution = |i: usize| {
         matches!((&toks[i], toks.get(i + 1)), (Tok::Rel(_, w), Some(Tok::Ent(..))) if r.lang.attributions.iter().any(|a| normalize(a) == *w))
