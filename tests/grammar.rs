@@ -750,3 +750,32 @@ fn readings_print_as_s_expressions() {
         assert_eq!(w.sexp(question), golden, "{question}");
     }
 }
+
+/// The reading a whole question was answered with (degree readings come
+/// from the reader, after the clause grammar), as an S-expression.
+fn answered_sexp(w: &World, question: &str) -> String {
+    let mut conv = Conversation::default();
+    let a = w.reader.answer(&w.store, &mut conv, question, 50).unwrap();
+    assert_eq!(a.status, Status::Answered, "{question}: {}", a.reply);
+    let lexicon = w.store.lexicon().unwrap();
+    let name = |r: RelId| lexicon.rel(r).name.clone();
+    let q = conv.last_query.expect("the reading is remembered");
+    let shown = q.sexp(&name).to_string();
+    shown
+}
+
+#[test]
+fn readings_of_degree_print_as_s_expressions() {
+    let w = World::news();
+    for (question, golden) in [
+        ("Which came out first, GPT-3 or M6?", "(values (least released (or gpt-3 m6)) :past)"),
+        ("Is M6 bigger than GPT-3?", "(check m6 (more parameters m6 gpt-3))"),
+        ("What is the biggest model?", "(values (most parameters (all model)))"),
+        ("Which models are bigger than GPT-3?", "(values (more parameters (all model) gpt-3))"),
+        ("Name the models with over 200 billion parameters", "(values (more parameters (all model) \"n:200000000000\"))"),
+        ("What are the combined parameters of GPT-3 and Qwen-7B?", "(total (or gpt-3 qwen-7b) parameters)"),
+        ("Who left Alibaba first?", "(values (least (date left alibaba) (~left alibaba)) :past)"),
+    ] {
+        assert_eq!(answered_sexp(&w, question), golden, "{question}");
+    }
+}
