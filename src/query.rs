@@ -205,17 +205,6 @@ impl Set {
         set
     }
 
-    /// With no base set, the one a filter stands for on its own: a
-    /// class's members, an entity's links, or every entity of a kind,
-    /// narrowed by the rest. None when nothing is given at all.
-    pub fn narrowed(kind: Option<String>, class: Option<String>, linked: Option<String>) -> Option<Set> {
-        Some(match (class, linked) {
-            (Some(c), l) => Set::Members(c).narrow(kind, None, l),
-            (None, Some(l)) => Set::Linked(l).narrow(kind, None, None),
-            (None, None) => Set::All(kind?),
-        })
-    }
-
     /// The set inside any kind, class and link filters.
     pub fn unfiltered(&self) -> &Set {
         match self {
@@ -309,22 +298,6 @@ impl Set {
     pub fn joins(&self) -> usize {
         let own = usize::from(matches!(self, Set::Join { .. } | Set::Event { .. } | Set::Extreme { .. } | Set::Compared { .. }));
         own + self.children().iter().map(|c| c.joins()).sum::<usize>()
-    }
-
-    /// Calls `f` on every join's relation and direction, time qualifiers
-    /// included.
-    pub fn each_join(&self, f: &mut dyn FnMut(RelId, Dir)) {
-        match self {
-            Set::Join { rel, dir, .. } => f(*rel, *dir),
-            Set::Extreme { by, .. } | Set::Compared { by, .. } => {
-                let (rel, dir) = by.relation();
-                f(rel, dir)
-            }
-            _ => {}
-        }
-        for c in self.children() {
-            c.each_join(f);
-        }
     }
 
     /// Replaces entity `old` by `new` everywhere (elliptical follow-ups).
@@ -756,9 +729,8 @@ mod tests {
         assert_eq!(s, Set::LinkedTo(Box::new(Set::OfKind(Box::new(base.clone()), "person".into())), "qwen".into()));
         assert_eq!(s.unfiltered(), &base);
         assert_eq!(s.kind_asked(), Some("person"));
-        assert_eq!(Set::narrowed(None, Some("tigers".into()), None), Some(Set::Members("tigers".into())));
-        assert_eq!(Set::narrowed(Some("state".into()), None, None), Some(Set::All("state".into())));
-        assert_eq!(Set::narrowed(None, None, None), None);
+        // Every entity of a kind, narrowed to that kind, is the same set.
+        assert_eq!(Set::All("state".into()).narrow(Some("state".into()), None, None), Set::All("state".into()));
     }
 
     #[test]
@@ -783,8 +755,5 @@ mod tests {
         );
         assert_eq!(s.entities(), vec!["a", "c", "b"]);
         assert_eq!(s.joins(), 3);
-        let mut seen = vec![];
-        s.each_join(&mut |r, _| seen.push(r.0));
-        assert_eq!(seen, vec![1, 0, 3]);
     }
 }

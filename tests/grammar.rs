@@ -194,8 +194,12 @@ impl World {
 
     /// The reading of a question as an S-expression, relations by name.
     fn sexp(&self, question: &str) -> String {
+        self.show(&self.query(question))
+    }
+
+    /// A query as an S-expression, relations by name.
+    fn show(&self, q: &Query) -> String {
         let lexicon = self.store.lexicon().unwrap();
-        let q = self.query(question);
         let name = |r: RelId| lexicon.rel(r).name.clone();
         let shown = q.sexp(&name).to_string();
         shown
@@ -757,11 +761,7 @@ fn answered_sexp(w: &World, question: &str) -> String {
     let mut conv = Conversation::default();
     let a = w.reader.answer(&w.store, &mut conv, question, 50).unwrap();
     assert_eq!(a.status, Status::Answered, "{question}: {}", a.reply);
-    let lexicon = w.store.lexicon().unwrap();
-    let name = |r: RelId| lexicon.rel(r).name.clone();
-    let q = conv.last_query.expect("the reading is remembered");
-    let shown = q.sexp(&name).to_string();
-    shown
+    w.show(&conv.last_query.expect("the reading is remembered"))
 }
 
 #[test]

@@ -331,6 +331,19 @@ pub struct DegreeWords {
     /// "how" in "how big is X?".
     #[serde(default)]
     pub how: Vec<String>,
+    /// Words that join the measured set to a degree phrase and ask
+    /// nothing: "has the most", "with the largest", "is the biggest".
+    #[serde(default)]
+    pub linking: Vec<String>,
+    /// Words between alternatives: "GPT-3 or M6".
+    #[serde(default)]
+    pub or: Vec<String>,
+    /// Words between the members of a total: "of A and B".
+    #[serde(default)]
+    pub and: Vec<String>,
+    /// The word between a total's measure and its members: "of".
+    #[serde(default)]
+    pub of: Vec<String>,
 }
 
 /// Comparative and superlative adjectives of one measure: "bigger" and

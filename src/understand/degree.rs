@@ -17,7 +17,7 @@ use crate::conversation::Conversation;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::normalize::normalize;
 use crate::knowledge::Value;
-use crate::query::{Ask, Cmp, Dir, Measure, Order, Query, RelId, Set};
+use crate::query::{Ask, Cmp, Dir, Measure, Order, Query, RelId, Set, Time};
 
 type R<T> = Result<T, NotUnderstood>;
 
@@ -185,22 +185,26 @@ fn claimed(words: &[String], toks: &[Tok]) -> Vec<bool> {
             Tok::Ent(_, s) | Tok::Rel(_, s) => s,
             _ => continue,
         };
-        let parts: Vec<&str> = surface.split(' ').collect();
-        if parts.len() < 2 {
-            // One word: claimed only where it is not a degree word itself
-            // (a one-word name such as "Top" is rare; "first" as a verb
-            // phrase is not one word).
-            continue;
-        }
-        for i in 0..words.len().saturating_sub(parts.len() - 1) {
-            if words[i..i + parts.len()].iter().zip(&parts).all(|(a, b)| a == b) {
-                for c in &mut out[i..i + parts.len()] {
-                    *c = true;
-                }
-            }
-        }
+        claim(&mut out, words, surface, 2);
     }
     out
+}
+
+/// Marks the words wherever the phrase stands, for phrases of at least
+/// `min` words.
+fn claim(claimed: &mut [bool], words: &[String], phrase: &str, min: usize) {
+    let n = phrase.split(' ').count();
+    // One word of a name or a phrase is claimed only where it is not a
+    // degree word itself (a one-word name such as "Top" is rare; "first"
+    // as a verb phrase is not one word).
+    if n < min {
+        return;
+    }
+    for i in 0..words.len() {
+        if phrase_at(words, i, phrase) {
+            claimed[i..i + n].iter_mut().for_each(|c| *c = true);
+        }
+    }
 }
 
 /// Reads a question of degree; None when the question has no degree word
@@ -227,12 +231,7 @@ pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> 
     let mut claimed = claimed(&words, &toks);
     // "other than" leaves something out; it compares nothing.
     for phrase in &r.lang.except {
-        let p: Vec<&str> = phrase.split(' ').collect();
-        for i in 0..words.len().saturating_sub(p.len() - 1) {
-            if words[i..i + p.len()].iter().zip(&p).all(|(a, b)| a == b) {
-                claimed[i..i + p.len()].iter_mut().for_each(|c| *c = true);
-            }
-        }
+        claim(&mut claimed, &words, phrase, 1);
     }
     let found = find_all(r, &words, &claimed);
     if found.is_empty() {
@@ -250,16 +249,27 @@ pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> 
     Some(reading)
 }
 
-/// Words that join the measured set to a degree phrase and ask nothing:
-/// "has the most", "with the largest", "is the biggest".
-fn linking(w: &str) -> bool {
-    matches!(w, "the" | "a" | "an" | "with" | "has" | "have" | "had" | "having" | "is" | "are" | "was" | "were" | "that" | "which" | "who" | "of")
+/// Whether a word joins the measured set to a degree phrase and asks
+/// nothing: "has the most", "with the largest", "is the biggest".
+fn linking(r: &Reader, w: &str) -> bool {
+    r.lang.degree.linking.iter().any(|l| l == w)
+}
+
+/// Whether a word is one of a language list.
+fn one_of(list: &[String], w: &str) -> bool {
+    list.iter().any(|x| x == w)
+}
+
+/// Whether the words at `i` are the phrase `p` (space-separated).
+fn phrase_at(words: &[String], i: usize, p: &str) -> bool {
+    let parts: Vec<&str> = p.split(' ').collect();
+    i + parts.len() <= words.len() && words[i..i + parts.len()].iter().zip(&parts).all(|(a, b)| a == b)
 }
 
 /// The words with a span taken out and the linking words around it dropped.
-fn without(words: &[String], at: usize, end: usize) -> Vec<String> {
+fn without(r: &Reader, words: &[String], at: usize, end: usize) -> Vec<String> {
     let mut before: Vec<String> = words[..at].to_vec();
-    while before.last().is_some_and(|w| linking(w)) && before.len() > 1 {
+    while before.last().is_some_and(|w| linking(r, w)) && before.len() > 1 {
         before.pop();
     }
     before.extend(words[end..].iter().cloned());
@@ -271,10 +281,10 @@ fn without(words: &[String], at: usize, end: usize) -> Vec<String> {
 fn read_set(r: &Reader, words: &[String], conv: &Conversation) -> R<Set> {
     // "models other than GPT-3": all but what follows.
     for phrase in &r.lang.except {
-        let p: Vec<&str> = phrase.split(' ').collect();
-        if let Some(at) = (1..words.len()).find(|&i| i + p.len() < words.len() && words[i..i + p.len()].iter().zip(&p).all(|(a, b)| a == b)) {
+        let n = phrase.split(' ').count();
+        if let Some(at) = (1..words.len()).find(|&i| i + n < words.len() && phrase_at(words, i, phrase)) {
             let kept = read_set(r, &words[..at], conv)?;
-            let left_out = read_set(r, &words[at + p.len()..], conv)?;
+            let left_out = read_set(r, &words[at + n..], conv)?;
             return Ok(Set::Minus(Box::new(kept), Box::new(left_out)));
         }
     }
@@ -399,9 +409,9 @@ fn total(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) -> 
     // "the combined parameters of A and B": the noun, "of", the members.
     if let Some((rels, used)) = measure_noun(r, &words[f.end()..], false) {
         let after = &words[f.end() + used..];
-        if after.first().map(String::as_str) == Some("of") && after.len() > 1 {
+        if after.first().is_some_and(|w| one_of(&r.lang.degree.of, w)) && after.len() > 1 {
             let mut members: Option<Set> = None;
-            for part in after[1..].split(|w| w == "and") {
+            for part in after[1..].split(|w| one_of(&r.lang.degree.and, w)) {
                 let s = match read_set(r, part, conv) {
                     Ok(s) => s,
                     Err(e) => return Some(Err(e)),
@@ -432,10 +442,11 @@ fn total(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) -> 
 /// "Which came out first, GPT-3 or M6?", "Who was Alibaba's CEO first,
 /// Eddie Wu or Daniel Zhang?": the superlative over the alternatives named.
 fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
-    let or = words.iter().rposition(|w| w == "or")?;
+    let is_or = |w: &str| one_of(&r.lang.degree.or, w);
+    let or = words.iter().rposition(|w| is_or(w))?;
     // The alternatives follow the last comma before "or", or the degree word.
     let (head, alts): (Vec<String>, Vec<String>) = match text.rfind(',') {
-        Some(c) if r.clean(&text[c + 1..]).split(' ').any(|w| w == "or") => {
+        Some(c) if r.clean(&text[c + 1..]).split(' ').any(is_or) => {
             let head: Vec<String> = r.clean(&text[..c]).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
             let alts: Vec<String> = r.clean(&text[c + 1..]).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
             (head, alts)
@@ -449,7 +460,7 @@ fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv:
     let head_found: Vec<&Found> = found.iter().filter(|f| words.get(f.at..f.end()).is_some_and(|p| head.windows(f.len).any(|w| w == p))).collect();
     let [f] = head_found.as_slice() else { return None };
     let at = head.windows(f.len).position(|w| w == &words[f.at..f.end()])?;
-    let parts: Vec<Vec<String>> = alts.split(|w| w == "or").map(|p| p.to_vec()).collect();
+    let parts: Vec<Vec<String>> = alts.split(|w| is_or(w)).map(|p| p.to_vec()).collect();
     if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
         return None;
     }
@@ -534,7 +545,7 @@ fn yes_no(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
             return Some(Err(NotUnderstood::NoReading));
         }
         let mut end = cmp.at;
-        while end > 1 && matches!(words[end - 1].as_str(), "have" | "has" | "had") {
+        while end > 1 && one_of(&r.lang.light_verbs, &words[end - 1]) {
             end -= 1;
         }
         (&words[1..end], Some(rels))
@@ -565,7 +576,7 @@ fn bound(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pas
     let num_words = (1..=left).filter(|&k| matches!(r.tokens(&words[f.end()..f.end() + k].join(" ")).as_slice(), [Tok::Num(m, _)] if m == n)).max()?;
     let noun_at = f.end() + num_words;
     let Some((rels, used)) = measure_noun(r, &words[noun_at..], false) else { return Some(Err(NotUnderstood::NoReading)) };
-    let rest = without(words, f.at, noun_at + used);
+    let rest = without(r, words, f.at, noun_at + used);
     let cmp = if f.generic() == Some(Generic::Over) { Cmp::More } else { Cmp::Less };
     let limit = Set::Literal(Value::Number { amount: *n, money: *money });
     Some(read_set(r, &rest, conv).and_then(|s| {
@@ -579,7 +590,7 @@ fn bound(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pas
 fn than_filter(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
     let than = found.iter().find(|f| f.generic() == Some(Generic::Than))?;
     let cmp = found.iter().rfind(|f| f.end() == than.at)?;
-    let rest = without(words, cmp.at, cmp.end());
+    let rest = without(r, words, cmp.at, cmp.end());
     let rest: Vec<String> = rest[..rest.len() - (words.len() - than.at)].to_vec();
     let b = read_set(r, &words[than.end()..], conv);
     let s = read_set(r, &rest, conv);
@@ -603,14 +614,14 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     // "the most parameters", "the largest population": the noun's measure.
     if let Some(order) = g.and_then(Generic::order) {
         if let Some((rels, used)) = measure_noun(r, &words[f.end()..], g.is_some_and(Generic::dated)) {
-            let rest = without(words, f.at, f.end() + used);
+            let rest = without(r, words, f.at, f.end() + used);
             return Some(read_set(r, &rest, conv).and_then(|s| {
                 let by = pick_measure(r, &rels, &kinds(r, &s))?;
                 Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
             }));
         }
     }
-    let rest = without(words, f.at, f.end());
+    let rest = without(r, words, f.at, f.end());
     // "the biggest model": the adjective's measure for the members' kinds.
     if f.adjectives(true).next().is_some() {
         return Some(read_set(r, &rest, conv).and_then(|s| {
@@ -645,7 +656,7 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
         let counted = r.tokens(&words[f.end()..].join(" "));
         if let [Tok::Kind(k)] = counted.as_slice() {
             let mut before = f.at;
-            while before > 0 && linking(&words[before - 1]) {
+            while before > 0 && linking(r, &words[before - 1]) {
                 before -= 1;
             }
             let head = r.tokens(&words[..before].join(" "));
@@ -749,7 +760,7 @@ fn how_much(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) 
         let fitting: Vec<RelId> = bases.iter().filter(|(_, ks)| chain::fits(&have, ks)).map(|(rel, _)| *rel).collect();
         let [rel] = fitting.as_slice() else { return Err(NotUnderstood::NoReading) };
         let past = words.get(f.end()).is_some_and(|w| matches!(lexer::aux_word(w), Ok(("", a)) if a.past()));
-        Ok(Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(s), time: crate::query::Time::Any }), past })
+        Ok(Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(s), time: Time::Any }), past })
     }))
 }
 
@@ -777,6 +788,6 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
         fitting.retain(|(_, _, loc)| *loc);
     }
     let [(rel, dir, _)] = fitting.as_slice() else { return None };
-    let join = Set::Join { rel: *rel, dir: *dir, of: Box::new(Set::Entity(id.clone())), time: crate::query::Time::Any };
+    let join = Set::Join { rel: *rel, dir: *dir, of: Box::new(Set::Entity(id.clone())), time: Time::Any };
     Some(Set::OfKind(Box::new(join), k.clone()))
 }

@@ -995,7 +995,25 @@ impl Reader {
         let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
         let role_time = role_time.filter(|_| !asks_time);
         let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
-        let degree = degree::read(self, trimmed, &plain, conv);
+        // A question of degree is read by its own rules, which account for
+        // every word themselves. What it answers stands, before the
+        // grammar reads anything; when it finds nothing, the question goes
+        // the usual way (the grammar or the ranker may read the degree word
+        // otherwise: "who reported it first" as "first report"), and its
+        // decline is the reply if that way finds nothing either.
+        let mut degree_decline = None;
+        let mut degree_error = None;
+        match degree::read(self, trimmed, &plain, conv) {
+            Some(Ok(q)) => {
+                let a = eval::evaluate(&self.cat, store, &q, text, max)?;
+                if a.status == Status::Answered {
+                    return Ok(self.remember(conv, q, a));
+                }
+                degree_decline = Some(a);
+            }
+            Some(Err(e)) if e != grammar::NotUnderstood::NoReading => degree_error = Some(e),
+            _ => {}
+        }
         let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
             // time of the outermost join; a reading with no join for it
@@ -1022,25 +1040,10 @@ impl Reader {
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
-        // A question of degree is read by its own rules, which account for
-        // every word themselves. What it answers stands; when it finds
-        // nothing, the question goes the usual way (the grammar or the
-        // ranker may read the degree word otherwise: "who reported it
-        // first" as "first report"), and its decline is the reply if that
-        // way finds nothing either.
-        let mut degree_decline = None;
-        match degree {
-            Some(Ok(q)) => {
-                let a = eval::evaluate(&self.cat, store, &q, text, max)?;
-                if a.status == Status::Answered {
-                    return Ok(self.remember(conv, q, a));
-                }
-                degree_decline = Some(a);
-            }
-            Some(Err(e)) if query.is_err() && e != grammar::NotUnderstood::NoReading => {
-                degree_decline = Some(self.decline(store, text, e, None)?);
-            }
-            _ => {}
+        // A degree error says more than the usual one when the usual way
+        // has no reading either.
+        if let (Some(e), true) = (degree_error, query.is_err()) {
+            degree_decline = Some(self.decline(store, text, e, None)?);
         }
         let query = query.map(|q| self.leave_out_named(&plain, q, conv));
         if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading) = &query {

@@ -264,14 +264,18 @@ fn sources_of(facts: &[Fact]) -> Vec<String> {
     out
 }
 
-/// "I don't know the parameters of ChatGPT, so it is not compared."
+/// "the parameters of ChatGPT", for a reply that does not know them.
+fn not_known(cx: &Ctx, names: &[String], by: &Measure) -> String {
+    format!("the {} of {}", measure_noun(cx, by), join_names(names))
+}
+
+/// " I don't know the parameters of ChatGPT, so it is not compared."
 fn unmeasured_note(cx: &Ctx, unknown: &[String], by: &Measure) -> String {
     if unknown.is_empty() {
         return String::new();
     }
-    let what = measure_noun(cx, by);
     let (pronoun, verb) = if unknown.len() == 1 { ("it", "is") } else { ("they", "are") };
-    format!(" I don't know the {what} of {}, so {pronoun} {verb} not compared.", join_names(unknown))
+    format!(" I don't know {}, so {pronoun} {verb} not compared.", not_known(cx, unknown, by))
 }
 
 /// What a measure is called in a reply: the relation's first object noun,
@@ -296,8 +300,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     }
     // Named alternatives ("GPT-3 or M6") are all compared, or none is.
     if named_alternatives(of) && !m.unknown.is_empty() {
-        let what = measure_noun(cx, by);
-        return Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know the {what} of {}.", join_names(&m.unknown)))));
+        return Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(cx, &m.unknown, by)))));
     }
     let best = winners(&m.known, order);
     if best.is_empty() {
@@ -344,8 +347,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
 
 /// Answers "Is A bigger than B?": yes or no when both measures are known.
 pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Option<Answer>> {
-    let what = measure_noun(cx, by);
-    let dont_know = |of: String| Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know the {what} of {of}."))));
+    let dont_know = |of: String| Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(cx, &[of], by)))));
     let hits = cx.set(item)?;
     let [one] = hits.as_slice() else { return Ok(None) };
     let Some((limit, limit_facts)) = cx.threshold(than, by)? else {
@@ -380,7 +382,7 @@ pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> 
         return Ok(None);
     }
     if !m.unknown.is_empty() {
-        let reply = format!("I don't know the total:{}", unmeasured_note(cx, &m.unknown, by).replace(", so it is not compared.", ".").replace(", so they are not compared.", "."));
+        let reply = format!("I don't know the total: I don't know {}.", not_known(cx, &m.unknown, by));
         return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
     }
     let mut sum = 0.0;
