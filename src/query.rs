@@ -14,6 +14,14 @@ use std::fmt;
 
 pub use crate::knowledge::lexicon::RelId;
 
+/// The first character of a placeholder entity id: the reader stands one
+/// for a nested set while it reads the rest of the question ("the capital
+/// of the largest state" is read as "the capital of ?state"), then binds
+/// the set in its place ([`Set::bind`]). The kind follows the last ':'
+/// ("\u{1}0:state"). No name normalises to it, and no placeholder
+/// reaches the evaluator.
+pub const VAR: char = '\u{1}';
+
 /// Which side of a relation's facts a join yields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dir {
@@ -332,6 +340,52 @@ impl Set {
         }
     }
 
+    /// Puts `with` where the reader's placeholder `var` stands (a nested
+    /// set such as "the largest state" in "the capital of the largest
+    /// state"). Returns how many places took it.
+    pub fn bind(&mut self, var: &str, with: &Set) -> usize {
+        if matches!(self, Set::Entity(e) if e == var) {
+            *self = with.clone();
+            return 1;
+        }
+        match self {
+            Set::Join { of, time, .. } => {
+                of.bind(var, with)
+                    + match time {
+                        Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) | Time::DuringFacts(s) => s.bind(var, with),
+                        _ => 0,
+                    }
+            }
+            Set::OfKind(s, _) | Set::MemberOf(s, _) | Set::LinkedTo(s, _) | Set::Without(s, _) | Set::Mentioning(s, _) => s.bind(var, with),
+            Set::And(a, b) | Set::Or(a, b) | Set::Minus(a, b) => a.bind(var, with) + b.bind(var, with),
+            Set::Extreme { of, .. } => of.bind(var, with),
+            Set::Compared { of, than, .. } => of.bind(var, with) + than.bind(var, with),
+            Set::Event { subject, object, .. } => subject.bind(var, with) + object.as_mut().map_or(0, |o| o.bind(var, with)),
+            Set::Entity(_) | Set::Literal(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) => 0,
+        }
+    }
+
+    /// Whether the store holds the whole set, so that its size is a count
+    /// and its greatest member is the greatest there is: the members of a
+    /// class (the sources enumerate a group such as "the four AI tigers"),
+    /// every member of a complete kind, and joins over complete relations.
+    pub fn closed(&self, complete: &dyn Fn(RelId) -> bool, complete_kind: &dyn Fn(&str) -> bool) -> bool {
+        let c = |s: &Set| s.closed(complete, complete_kind);
+        match self {
+            Set::Members(_) | Set::MemberOf(..) => true,
+            Set::All(k) => complete_kind(k),
+            Set::OfKind(b, k) => c(b) || complete_kind(k),
+            Set::LinkedTo(b, _) => c(b),
+            Set::Linked(_) => false,
+            Set::And(a, b) => c(a) || c(b),
+            Set::Join { rel, of, .. } => complete(*rel) && c(of),
+            Set::Without(s, _) | Set::Mentioning(s, _) | Set::Compared { of: s, .. } | Set::Minus(s, _) => c(s),
+            Set::Or(a, b) => c(a) && c(b),
+            Set::Extreme { of, .. } => c(of),
+            Set::Entity(_) | Set::Literal(_) | Set::Event { .. } => true,
+        }
+    }
+
     /// Gives the outermost joins over relations for which `changes` holds
     /// the time `t`. Returns whether one took it.
     fn retime(&mut self, changes: &dyn Fn(RelId) -> bool, t: &Time) -> bool {
@@ -511,6 +565,14 @@ impl Query {
             Ask::When(s, _) if *t == Time::Ended => s.retime(changes, t),
             _ => false,
         }
+    }
+
+    /// Puts `with` where the placeholder `var` stands; returns whether
+    /// every mention of it took the set (a placeholder named as a class or
+    /// a link, which no set can stand for, is left).
+    pub fn bind(&mut self, var: &str, with: &Set) -> bool {
+        let bound: usize = self.ask.sets_mut().into_iter().map(|s| s.bind(var, with)).sum();
+        bound > 0 && !self.entities().contains(&var)
     }
 
     /// Replaces entity `old` by `new` everywhere (elliptical follow-ups).

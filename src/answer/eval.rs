@@ -1101,21 +1101,9 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
 }
 
 /// Whether the store holds the whole of a set, so that its size is a
-/// count the sources support: the members of a class (the sources
-/// enumerate a group such as "the four AI tigers"), filtered or not, and
-/// joins over relations the lexicon declares complete.
+/// count the sources support (see [`Set::closed`]).
 pub(super) fn countable(cat: &Catalog, set: &Set) -> bool {
-    match set {
-        Set::Members(_) | Set::MemberOf(..) => true,
-        Set::OfKind(b, _) | Set::LinkedTo(b, _) => countable(cat, b),
-        Set::All(_) | Set::Linked(_) => false,
-        Set::And(a, b) => countable(cat, a) || countable(cat, b),
-        Set::Join { rel, of, .. } => cat.lex.rel(*rel).complete && countable(cat, of),
-        Set::Without(s, _) | Set::Mentioning(s, _) | Set::Compared { of: s, .. } => countable(cat, s),
-        Set::Minus(a, _) => countable(cat, a),
-        Set::Or(a, b) => countable(cat, a) && countable(cat, b),
-        Set::Entity(_) | Set::Literal(_) | Set::Event { .. } | Set::Extreme { .. } => true,
-    }
+    set.closed(&|rel| cat.lex.rel(rel).complete, &|k| cat.lex.complete_kinds.iter().any(|c| c == k))
 }
 
 /// The set whose relation words the reply: an intersection's first

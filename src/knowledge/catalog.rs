@@ -52,7 +52,11 @@ impl Catalog {
     }
 
     /// The kind of an entity.
-    pub fn kind(&self, id: &str) -> Option<&str> {
+    pub fn kind<'a>(&'a self, id: &'a str) -> Option<&'a str> {
+        // A reader's placeholder for a nested set carries its kind.
+        if id.starts_with(crate::query::VAR) {
+            return id.rsplit_once(':').map(|(_, k)| k);
+        }
         self.names.get(id).map(|(_, k)| k.as_str())
     }
 

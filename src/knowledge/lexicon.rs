@@ -344,6 +344,10 @@ pub struct DegreeWords {
     /// The word between a total's measure and its members: "of".
     #[serde(default)]
     pub of: Vec<String>,
+    /// Words before the noun that says what a superlative measures: "the
+    /// smallest state by area".
+    #[serde(default)]
+    pub by: Vec<String>,
 }
 
 /// Comparative and superlative adjectives of one measure: "bigger" and
@@ -422,6 +426,12 @@ pub struct Lexicon {
     /// border Colorado" include Colorado) sets it to false.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub leave_out_topic: bool,
+    /// Kinds whose every member the store holds (the 50 states of a
+    /// gazetteer), so that "how many states" is a count and "the largest
+    /// state" a superlative over all of them. Other kinds are an open
+    /// world: the sources name some of their members, never all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complete_kinds: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -441,6 +451,7 @@ impl Default for Lexicon {
             swap_names: Vec::new(),
             degrees: Vec::new(),
             leave_out_topic: true,
+            complete_kinds: Vec::new(),
         }
     }
 }
@@ -519,6 +530,11 @@ impl Lexicon {
                 }
             }
         }
+        for k in &self.complete_kinds {
+            if !self.kinds.is_empty() && !self.kinds.contains_key(k) {
+                return Err(LexiconError::Invalid { path: path.to_string(), relation: "complete_kinds".into(), message: format!("kind `{k}` is not declared under [kinds]") });
+            }
+        }
         Ok(())
     }
 
@@ -559,6 +575,11 @@ impl Lexicon {
         }
         if !other.leave_out_topic {
             self.leave_out_topic = false;
+        }
+        for k in other.complete_kinds {
+            if !self.complete_kinds.contains(&k) {
+                self.complete_kinds.push(k);
+            }
         }
         for d in other.degrees {
             self.degrees.retain(|x| !(x.relation == d.relation && x.kinds == d.kinds));

@@ -17,7 +17,7 @@ use crate::conversation::Conversation;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::normalize::normalize;
 use crate::knowledge::Value;
-use crate::query::{Ask, Cmp, Dir, Measure, Order, Query, RelId, Set, Time};
+use crate::query::{Ask, Cmp, Dir, Measure, Order, Query, RelId, Set, Time, VAR};
 
 type R<T> = Result<T, NotUnderstood>;
 
@@ -227,18 +227,27 @@ pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> 
     }
     let clean = r.clean(text);
     let words: Vec<String> = clean.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
-    let toks = r.tokens(text);
-    let mut claimed = claimed(&words, &toks);
+    read_words(r, text, &words, conv)
+}
+
+/// Reads the words of a question of degree (`text` as typed, for its
+/// commas); None when no degree word is left once names and relation
+/// phrases have taken theirs.
+fn read_words(r: &Reader, text: &str, words: &[String], conv: &Conversation) -> Option<R<Query>> {
+    let toks = toks_of(r, words);
+    let mut claimed = claimed(words, &toks);
     // "other than" leaves something out; it compares nothing.
     for phrase in &r.lang.except {
-        claim(&mut claimed, &words, phrase, 1);
+        claim(&mut claimed, words, phrase, 1);
     }
-    let found = find_all(r, &words, &claimed);
+    let found = find_all(r, words, &claimed);
     if found.is_empty() {
         return None;
     }
     let past = grammar::is_past(r, &toks);
-    let reading = how_much(r, &words, &found, conv)
+    let words = words.to_vec();
+    let reading = nested(r, &words, &found, conv, past)
+        .or_else(|| how_much(r, &words, &found, conv))
         .or_else(|| total(r, &words, &found, conv))
         .or_else(|| alternatives(r, text, &words, &found, conv, past))
         .or_else(|| yes_no(r, &words, &found, conv, past))
@@ -247,6 +256,130 @@ pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> 
         .or_else(|| than_filter(r, &words, &found, conv, past))
         .or_else(|| superlative(r, &words, &found, conv, past))?;
     Some(reading)
+}
+
+/// The tokens of words that may hold placeholders of nested sets: each
+/// placeholder is a name of its own kind, the words around it read as
+/// usual.
+fn toks_of(r: &Reader, words: &[String]) -> Vec<Tok> {
+    if !words.iter().any(|w| w.starts_with(VAR)) {
+        return r.tokens(&words.join(" "));
+    }
+    let mut out = Vec::new();
+    for part in words.split_inclusive(|w| w.starts_with(VAR)) {
+        match part.split_last() {
+            Some((var, before)) if var.starts_with(VAR) => {
+                if !before.is_empty() {
+                    out.extend(r.tokens(&before.join(" ")));
+                }
+                out.push(Tok::Ent(vec![var.clone()], var.clone()));
+            }
+            _ => out.extend(r.tokens(&part.join(" "))),
+        }
+    }
+    out
+}
+
+/// Whether a degree phrase asks for an end ("largest", "the most").
+fn is_superlative(f: &Found) -> bool {
+    matches!(f.generic(), Some(Generic::Most | Generic::Least | Generic::Earliest | Generic::Latest)) || f.adjectives(true).next().is_some()
+}
+
+/// Whether the store holds the whole set, so that its greatest member is
+/// the greatest there is.
+fn closed(r: &Reader, s: &Set) -> bool {
+    s.closed(&|rel| r.cat.lex.rel(rel).complete, &|k| r.cat.lex.complete_kinds.iter().any(|c| c == k))
+}
+
+/// "What is the capital of the largest state?", "how many states border
+/// the state that borders the most states?": a superlative noun phrase
+/// inside the question ("the largest state", "the state with the largest
+/// area", "the longest river in Texas") is read on its own as a set; the
+/// rest of the question is read with a placeholder of the set's kind in
+/// its place, and the set is bound there. The rightmost phrase is read
+/// first, so "the largest city in the smallest state" nests twice.
+///
+/// Only over a set the store holds whole: the greatest of an open set is
+/// the greatest of those the sources name, which a question that goes on
+/// from it cannot say.
+fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, past: bool) -> Option<R<Query>> {
+    let depth = words.iter().filter(|w| w.starts_with(VAR)).count();
+    // A phrase ends where no name or relation phrase goes on past it ("the
+    // largest population density" is not "the largest population"), and
+    // not before what measures it ("the smallest state by area").
+    let toks = toks_of(r, words);
+    let boundary = |at: usize| !straddled(words, &toks, at) && !words.get(at).is_some_and(|w| one_of(&r.lang.degree.by, w));
+    for f in found.iter().rev().filter(|f| is_superlative(f)) {
+        // The phrase starts at the degree word ("the largest state") or at
+        // a kind noun before it ("the state with the largest area").
+        let starts = (1..=f.at).rev().filter(|&s| s == f.at || matches!(r.tokens(&words[s]).as_slice(), [Tok::Kind(_)]));
+        for s in starts {
+            if !boundary(s) {
+                continue;
+            }
+            for e in (f.end() + 1..=words.len()).rev().filter(|&e| boundary(e)) {
+                let inner_found: Vec<Found> =
+                    found.iter().filter(|g| g.at >= s && g.end() <= e).map(|g| Found { at: g.at - s, len: g.len, words: g.words.clone() }).collect();
+                if inner_found.len() != 1 {
+                    continue;
+                }
+                let inner = match superlative(r, &words[s..e], &inner_found, conv, past) {
+                    Some(Ok(Query { ask: Ask::Values(inner @ Set::Extreme { .. }), .. })) => inner,
+                    _ => continue,
+                };
+                let Set::Extreme { of, .. } = &inner else { continue };
+                let kind = match kinds(r, &inner).as_slice() {
+                    [k] if closed(r, of) => k.clone(),
+                    _ => continue,
+                };
+                let var = format!("{VAR}{depth}:{kind}");
+                let mut outer: Vec<String> = words[..s].to_vec();
+                outer.push(var.clone());
+                outer.extend(words[e..].iter().cloned());
+                // "What is the largest state?" is the superlative itself.
+                let asks_more = toks_of(r, &outer).iter().any(|t| match t {
+                    Tok::Wh(_) | Tok::Aux(_) | Tok::List => false,
+                    Tok::Ent(ids, _) => ids.first() != Some(&var),
+                    _ => true,
+                });
+                if !asks_more {
+                    continue;
+                }
+                let read = match read_words(r, &outer.join(" "), &outer, conv) {
+                    Some(read) => read,
+                    None => read_query(r, &outer, conv),
+                };
+                let Ok(mut q) = read else { continue };
+                if q.bind(&var, &inner) {
+                    return Some(Ok(q));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether a name or a relation phrase of more than one word runs across
+/// the boundary before the word at `at`.
+fn straddled(words: &[String], toks: &[Tok], at: usize) -> bool {
+    toks.iter().any(|t| {
+        let (Tok::Ent(_, surface) | Tok::Rel(_, surface)) = t else { return false };
+        let n = surface.split(' ').count();
+        n > 1 && (at.saturating_sub(n - 1)..at).any(|i| i + n > at && phrase_at(words, i, surface))
+    })
+}
+
+/// Reads words as a whole question with the grammar and the guard: the
+/// values it asks for, how many there are, or whether something is so.
+fn read_query(r: &Reader, words: &[String], conv: &Conversation) -> R<Query> {
+    let toks = toks_of(r, words);
+    if let Some(s) = kind_in_place(r, &toks) {
+        let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::HowMany))) { Ask::Count(s) } else { Ask::Values(s) };
+        return Ok(Query { ask, past: grammar::is_past(r, &toks) });
+    }
+    let q = grammar::read(r, &toks, conv, &words.join(" "))?;
+    guard::check(r, &toks, &q).map_err(NotUnderstood::Unexplained)?;
+    Ok(q)
 }
 
 /// Whether a word joins the measured set to a degree phrase and asks
@@ -300,8 +433,7 @@ fn read_set(r: &Reader, words: &[String], conv: &Conversation) -> R<Set> {
             return Ok(Set::Minus(Box::new(base), Box::new(linked)));
         }
     }
-    let text = words.join(" ");
-    let toks = r.tokens(&text);
+    let toks = toks_of(r, words);
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
     match content.as_slice() {
         [Tok::Kind(k)] => return Ok(Set::All(k.clone())),
@@ -310,12 +442,7 @@ fn read_set(r: &Reader, words: &[String], conv: &Conversation) -> R<Set> {
         [] => return Err(NotUnderstood::NoReading),
         _ => {}
     }
-    if let Some(s) = kind_in_place(r, &toks) {
-        return Ok(s);
-    }
-    let q = grammar::read(r, &toks, conv, &text)?;
-    guard::check(r, &toks, &q).map_err(NotUnderstood::Unexplained)?;
-    match q.ask {
+    match read_query(r, words, conv)?.ask {
         Ask::Values(s) | Ask::Count(s) => Ok(s),
         Ask::Describe(e) => Ok(Set::Entity(e)),
         _ => Err(NotUnderstood::NoReading),
@@ -480,7 +607,7 @@ fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv:
             Err(e) => return Some(Err(e)),
         };
         let others: Vec<String> = head[..at].iter().chain(&head[at + f.len + used..]).cloned().collect();
-        let toks = r.tokens(&others.join(" "));
+        let toks = toks_of(r, &others);
         let (rel, _) = by.relation();
         let asks_nothing = toks.iter().all(|t| match t {
             Tok::Wh(_) | Tok::Aux(_) => true,
@@ -500,7 +627,7 @@ fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv:
 /// the members' kinds, or the one relation phrase there. Every other word
 /// of the rest must ask nothing.
 fn measure_in(r: &Reader, f: &Found, rest: &[String], members: &[String], superlative: bool) -> R<(Measure, Order)> {
-    let toks = r.tokens(&rest.join(" "));
+    let toks = toks_of(r, rest);
     let rels: Vec<&Vec<lexer::Mention>> = toks.iter().filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None }).collect();
     let names: Vec<&Vec<String>> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids) } else { None }).collect();
     if let Some(t) = toks.iter().find(|t| matches!(t, Tok::Unknown(_) | Tok::Num(..) | Tok::Date(_) | Tok::Not)) {
@@ -573,7 +700,7 @@ fn bound(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pas
     // The number's words (the most that still read as this one number),
     // then the noun.
     let left = words.len() - f.end();
-    let num_words = (1..=left).filter(|&k| matches!(r.tokens(&words[f.end()..f.end() + k].join(" ")).as_slice(), [Tok::Num(m, _)] if m == n)).max()?;
+    let num_words = (1..=left).filter(|&k| matches!(toks_of(r, &words[f.end()..f.end() + k]).as_slice(), [Tok::Num(m, _)] if m == n)).max()?;
     let noun_at = f.end() + num_words;
     let Some((rels, used)) = measure_noun(r, &words[noun_at..], false) else { return Some(Err(NotUnderstood::NoReading)) };
     let rest = without(r, words, f.at, noun_at + used);
@@ -621,6 +748,18 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
             }));
         }
     }
+    // "the smallest state by area", "the largest city in Minnesota by
+    // population": the noun after "by" says what is measured.
+    let order_said = g.and_then(Generic::order).or_else(|| f.adjectives(true).next().map(|(_, _, o)| o));
+    if let (Some(order), Some(b)) = (order_said, words.iter().rposition(|w| one_of(&r.lang.degree.by, w)).filter(|&b| b > f.end())) {
+        if let Some((rels, _)) = measure_noun(r, &words[b + 1..], g.is_some_and(Generic::dated)).filter(|(_, used)| b + 1 + used == words.len()) {
+            let rest = without(r, &words[..b], f.at, f.end());
+            return Some(read_set(r, &rest, conv).and_then(|s| {
+                let by = pick_measure(r, &rels, &kinds(r, &s))?;
+                Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
+            }));
+        }
+    }
     let rest = without(r, words, f.at, f.end());
     // "the biggest model": the adjective's measure for the members' kinds.
     if f.adjectives(true).next().is_some() {
@@ -653,13 +792,13 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     // "Which state borders the most states?": how many values the verb
     // before the degree word gives each member.
     if matches!(g, Some(Generic::Most | Generic::Least)) {
-        let counted = r.tokens(&words[f.end()..].join(" "));
+        let counted = toks_of(r, &words[f.end()..]);
         if let [Tok::Kind(k)] = counted.as_slice() {
             let mut before = f.at;
             while before > 0 && linking(r, &words[before - 1]) {
                 before -= 1;
             }
-            let head = r.tokens(&words[..before].join(" "));
+            let head = toks_of(r, &words[..before]);
             if let Some(Tok::Rel(ms, surface)) = head.last() {
                 let used = surface.split(' ').count();
                 let set_words = &words[..before.saturating_sub(used)];
@@ -688,7 +827,7 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
 /// theirs, or when their facts of the phrase happened), then perhaps the
 /// name on the facts' other side.
 fn measured_by_verb(r: &Reader, words: &[String], conv: &Conversation, g: Generic) -> Option<R<(Set, Measure)>> {
-    let toks = r.tokens(&words.join(" "));
+    let toks = toks_of(r, words);
     let (with, verb_at) = match toks.as_slice() {
         [.., Tok::Rel(..), Tok::Ent(ids, surface)] if ids.len() == 1 => (Some((ids[0].clone(), surface.split(' ').count())), toks.len() - 2),
         [.., Tok::Rel(..)] => (None, toks.len() - 1),
@@ -728,7 +867,7 @@ fn yes_no_order(r: &Reader, words: &[String], found: &[Found], conv: &Conversati
         Some(Err(e)) => return Some(Err(e)),
         None => return None,
     };
-    let than = match r.tokens(&words[f.end()..].join(" ")).as_slice() {
+    let than = match toks_of(r, &words[f.end()..]).as_slice() {
         [Tok::Date(d)] => Set::Literal(Value::Date(*d)),
         _ => match read_set(r, &words[f.end()..], conv) {
             Ok(s) => s,
