@@ -231,7 +231,7 @@ impl Set {
     }
 
     /// The sets directly inside this one.
-    fn children(&self) -> Vec<&Set> {
+    pub fn children(&self) -> Vec<&Set> {
         match self {
             Set::Entity(_) | Set::Literal(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) => vec![],
             Set::Join { of, time, .. } => std::iter::once(of.as_ref()).chain(time.set()).collect(),
@@ -504,7 +504,7 @@ pub enum Ask {
 
 impl Ask {
     /// The sets the question is about.
-    fn sets(&self) -> Vec<&Set> {
+    pub fn sets(&self) -> Vec<&Set> {
         match self {
             Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) => vec![s],
             Ask::Check { item, set } => vec![item, set],

@@ -779,3 +779,56 @@ fn readings_of_degree_print_as_s_expressions() {
         assert_eq!(answered_sexp(&w, question), golden, "{question}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Geography (data/packs/geoquery): nested superlatives, kinds related by
+// the one relation between them, names told apart by their kinds.
+
+fn geography() -> World {
+    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/packs/geoquery");
+    World::import(|_| vec![pack.join("lexicon.toml"), pack.join("geobase.facts")])
+}
+
+#[test]
+fn readings_of_geography_print_as_s_expressions() {
+    let w = geography();
+    for (question, golden) in [
+        // A superlative noun phrase inside the question, read on its own.
+        ("what is the capital of the largest state ?", "(values (capital (most area (all state)) :now))"),
+        ("what is the largest city in the smallest state ?", "(values (most population (kind city (~located_in (least area (all state))))))"),
+        ("what is the highest point in the state with the largest area ?", "(values (highest_point (most area (all state)) :now))"),
+        ("which state has the longest river ?", "(values (kind state (traverses (most length (all river)))) :past)"),
+        // What "by" names is the measure.
+        ("what is the smallest state by area ?", "(values (least area (all state)))"),
+        // "In", "of" and "have" between kinds: the one relation between them.
+        ("what are the major cities in texas ?", "(values (member-of major-city (kind city (~located_in state-texas))))"),
+        ("name all the rivers in colorado ?", "(values (kind river (~traverses state-colorado)))"),
+        ("how many rivers does alaska have ?", "(count (kind river (~traverses state-alaska)))"),
+        // A fronted preposition; the name the verb takes (the river).
+        ("what are the populations of the states through which the mississippi runs ?", "(values (population (kind state (traverses river-mississippi)) :now))"),
+        // The measure noun is not a thing: "the smallest area that ..." is not nested.
+        ("which state has the smallest area that borders texas ?", "(values (least area (kind state (~borders state-texas :now))) :past)"),
+    ] {
+        assert_eq!(answered_sexp(&w, question), golden, "{question}");
+    }
+}
+
+#[test]
+fn a_nested_superlative_with_a_tie_is_not_taken_as_one() {
+    let w = geography();
+    let mut conv = Conversation::default();
+    let a = w.reader.answer(&w.store, &mut conv, "how many states border the state that borders the most states ?", 50).unwrap();
+    assert_eq!(a.status, Status::Unknown, "{}", a.reply);
+    assert!(a.reply.contains("Missouri and Tennessee tie"), "{}", a.reply);
+}
+
+#[test]
+fn a_count_over_a_closed_world_can_be_zero_and_an_ill_typed_one_is_not() {
+    let w = geography();
+    assert_eq!(w.answer("how many states border hawaii ?"), ["0"]);
+    let mut conv = Conversation::default();
+    // Borders are between states: a river borders nothing, and the count is
+    // not 0 but unread.
+    let a = w.reader.answer(&w.store, &mut conv, "how many major cities are in states bordering nebraska ?", 50).unwrap();
+    assert_ne!(a.status, Status::Answered, "{}", a.reply);
+}

@@ -665,6 +665,15 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     let mut reply: String;
+    // "How many states border the state that borders the most states?"
+    // when two tie for the most: which one is asked about is not known.
+    for s in q.ask.sets() {
+        if let Some(tied) = nested_tie(&cx, s, true)? {
+            let names: Vec<String> = tied.iter().map(|h| cx.show(&h.value)).collect();
+            let reply = format!("I don't know which one that means: {} tie there. Ask about one of them.", join_names(&names));
+            return Ok(Answer::empty(question, Status::Unknown, reply));
+        }
+    }
     // The computing operators answer with their measures.
     let computed = match &q.ask {
         Ask::Values(Set::Extreme { of, by, order }) => compute::answer_extreme(&cx, question, of, by, *order)?,
@@ -692,6 +701,13 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
                 // history, not an answer; say who held it last.
                 if let Some(reply) = last_holder(&cx, set)? {
                     return Ok(Answer::empty(question, Status::Unknown, reply));
+                }
+                // A count over a set the store holds whole is 0, on the
+                // word of the sources of what the question names.
+                if matches!(q.ask, Ask::Count(_)) && countable(cat, set) {
+                    if let Some(a) = closed_zero(&cx, set, question)? {
+                        return Ok(a);
+                    }
                 }
                 return Ok(unknown());
             }
@@ -1098,6 +1114,50 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
         sentences.join("; "),
         cx.cite_facts(&last)?
     )))
+}
+
+/// The members tied at the end of a superlative inside the set (not the
+/// set itself, when `top`): the question goes on from "the" one of them.
+fn nested_tie(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<Vec<Hit>>> {
+    if let (Set::Extreme { of, by, order }, false) = (set, top) {
+        let winners = cx.extreme(of, by, *order)?;
+        if winners.len() > 1 {
+            return Ok(Some(winners));
+        }
+    }
+    for c in set.children() {
+        if let Some(t) = nested_tie(cx, c, false)? {
+            return Ok(Some(t));
+        }
+    }
+    Ok(None)
+}
+
+/// "How many states border Alaska?" over a closed world: 0, with the
+/// sources of the facts about the things the question names (they hold
+/// every fact of the relation). None when it names nothing with a source.
+fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Answer>> {
+    let mut facts: Vec<Fact> = Vec::new();
+    for e in set.entities() {
+        if let Some(f) = cx.store.facts_about(e, None)?.into_iter().next() {
+            facts.push(f);
+        }
+    }
+    let mut sources: Vec<String> = facts.iter().flat_map(|f| f.sources.clone()).collect();
+    sources.dedup();
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let refs: Vec<&Fact> = facts.iter().collect();
+    let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+    Ok(Some(Answer {
+        question: question.to_string(),
+        status: Status::Answered,
+        answers: vec![AnswerValue { value: "0".into(), sources, conflict: false }],
+        reply: "0: none, and the sources list them all.".into(),
+        citations,
+        candidates: vec![],
+    }))
 }
 
 /// Whether the store holds the whole of a set, so that its size is a

@@ -282,6 +282,15 @@ pub struct Language {
     /// Words that leave out what follows them: "models other than GPT-3".
     #[serde(default)]
     pub except: Vec<String>,
+    /// Prepositions read at the end of their clause when they come before
+    /// a question or relative word: "the states through which the river
+    /// runs" is "the states which the river runs through", "to whom does
+    /// he report" is "whom does he report to".
+    #[serde(default)]
+    pub fronted_prepositions: Vec<String>,
+    /// The question and relative words a fronted preposition comes before.
+    #[serde(default)]
+    pub fronted_before: Vec<String>,
 }
 
 /// Words of degree that hold for any measure ("the most parameters", "more

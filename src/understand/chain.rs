@@ -434,6 +434,8 @@ fn kinds_named_by(r: &Reader, word: &str) -> Vec<String> {
 /// there: "the director of" a person).
 pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
     match set {
+        // A class stands for its members.
+        Set::Entity(e) if r.cat.classes.contains(e) => Some(class_kind(r, e).into_iter().collect()),
         Set::Entity(e) => Some(r.cat.kind(e).map(|k| vec![k.to_string()]).unwrap_or_default()),
         Set::Literal(_) => Some(vec![]),
         Set::Join { rel, dir, of, .. } => {
@@ -442,12 +444,20 @@ pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
             fits(&inner, &kinds_at(r, *rel, !forward)).then(|| kinds_at(r, *rel, forward))
         }
         Set::All(k) => Some(vec![k.clone()]),
-        Set::Members(_) | Set::Linked(_) => Some(vec![]),
+        Set::Members(c) => Some(class_kind(r, c).into_iter().collect()),
+        Set::Linked(_) => Some(vec![]),
         Set::OfKind(base, k) => {
             let inner = kinds_of(r, base)?;
             fits(&inner, std::slice::from_ref(k)).then(|| vec![k.clone()])
         }
-        Set::MemberOf(base, _) | Set::LinkedTo(base, _) => kinds_of(r, base),
+        Set::MemberOf(base, c) => {
+            let inner = kinds_of(r, base)?;
+            match class_kind(r, c) {
+                Some(k) => fits(&inner, std::slice::from_ref(&k)).then(|| vec![k]),
+                None => Some(inner),
+            }
+        }
+        Set::LinkedTo(base, _) => kinds_of(r, base),
         Set::And(a, b) => {
             kinds_of(r, b)?;
             kinds_of(r, a)
@@ -460,6 +470,14 @@ pub fn kinds_of(r: &Reader, set: &Set) -> Option<Vec<String>> {
         }
         Set::Event { .. } => r.cat.lex.event_kind.clone().map(|k| vec![k]),
     }
+}
+
+/// The kind of a class's members, when its name ends in a kind noun
+/// ("major cities": cities).
+pub fn class_kind(r: &Reader, class: &str) -> Option<String> {
+    let name = crate::knowledge::normalize::normalize(r.cat.name(class));
+    let last = name.rsplit(' ').next()?;
+    r.cat.lex.kinds.iter().find(|(_, nouns)| nouns.iter().any(|n| n == last)).map(|(k, _)| k.clone())
 }
 
 /// Whether every join of a query is well typed.

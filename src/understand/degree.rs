@@ -312,7 +312,10 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
     for f in found.iter().rev().filter(|f| is_superlative(f)) {
         // The phrase starts at the degree word ("the largest state") or at
         // a kind noun before it ("the state with the largest area").
-        let starts = (1..=f.at).rev().filter(|&s| s == f.at || matches!(r.tokens(&words[s]).as_slice(), [Tok::Kind(_)]));
+        // At the degree word, the phrase names things ("the smallest
+        // state"), not a measure ("the smallest area that ...").
+        let kind_at = |i: usize| words.get(i).is_some_and(|w| matches!(r.tokens(w).as_slice(), [Tok::Kind(_)]));
+        let starts = (1..=f.at).rev().filter(|&s| if s == f.at { kind_at(f.end()) } else { kind_at(s) });
         for s in starts {
             if !boundary(s) {
                 continue;
@@ -378,7 +381,7 @@ fn read_query(r: &Reader, words: &[String], conv: &Conversation) -> R<Query> {
         return Ok(Query { ask, past: grammar::is_past(r, &toks) });
     }
     let q = grammar::read(r, &toks, conv, &words.join(" "))?;
-    guard::check(r, &toks, &q).map_err(NotUnderstood::Unexplained)?;
+    guard::check_typed(r, &toks, &q)?;
     Ok(q)
 }
 
@@ -801,7 +804,12 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
             let head = toks_of(r, &words[..before]);
             if let Some(Tok::Rel(ms, surface)) = head.last() {
                 let used = surface.split(' ').count();
-                let set_words = &words[..before.saturating_sub(used)];
+                // "the state that borders ...": the relative word links.
+                let mut set_end = before.saturating_sub(used);
+                while set_end > 1 && linking(r, &words[set_end - 1]) {
+                    set_end -= 1;
+                }
+                let set_words = &words[..set_end];
                 return Some(read_set(r, set_words, conv).and_then(|s| {
                     let members = kinds(r, &s);
                     let fitting: Vec<Measure> = ms
@@ -903,30 +911,81 @@ fn how_much(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) 
     }))
 }
 
-/// "the rivers in Texas", "the lakes of the US": the members of a kind
-/// that the one relation between that kind and the name's links to the
-/// name (a location relation first, when several fit).
+/// The members a question's words name as linked to a place or a thing:
+///
+/// - "the rivers in Texas", "the lakes of the US", "how many rivers does
+///   Alaska have": the members of a kind (or a class, "the major cities
+///   in Texas") linked to the name;
+/// - "the states that have the Red river", "states that have rivers": the
+///   members of a kind linked to a name or to any member of a kind.
+///
+/// The link is the one relation between the two kinds, a location
+/// relation first when several fit. A name shared by things of several
+/// kinds ("Colorado", the river and the state) is the one whose kind such
+/// a relation links.
 pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
-    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
-    let [Tok::Kind(k), Tok::Prep(lexer::Prep::In | lexer::Prep::Of), Tok::Ent(ids, _)] = content.as_slice() else { return None };
-    let [id] = ids.as_slice() else { return None };
-    let place = r.cat.kind(id)?;
+    use lexer::{Aux, Prep};
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::List) && !matches!(t, Tok::Aux(a) if *a != Aux::Have)).collect();
+    let (head, other) = match content.as_slice() {
+        [head, Tok::Prep(Prep::In | Prep::Of), place] | [head, place, Tok::Aux(Aux::Have)] => (*head, *place),
+        [head, Tok::Aux(Aux::Have), other] => (*head, *other),
+        _ => return None,
+    };
+    let (members, member_kind) = group(r, head)?;
+    let candidates: Vec<(Set, String)> = match (other, group(r, other)) {
+        (_, Some(g)) => vec![g],
+        (Tok::Ent(ids, _), None) => ids.iter().filter_map(|id| r.cat.kind(id).map(|k| (Set::Entity(id.clone()), k.to_string()))).collect(),
+        _ => return None,
+    };
+    let mut fitting = candidates.into_iter().filter_map(|(of, k)| relation_between(r, &member_kind, &k).map(|(rel, dir)| (of, rel, dir)));
+    let (of, rel, dir) = fitting.next()?;
+    if fitting.next().is_some() {
+        return None;
+    }
+    let join = Set::Join { rel, dir: dir.reverse(), of: Box::new(of), time: Time::Any };
+    Some(match members {
+        Set::Members(class) => Set::MemberOf(Box::new(Set::OfKind(Box::new(join), member_kind)), class),
+        _ => Set::OfKind(Box::new(join), member_kind),
+    })
+}
+
+/// A kind noun ("rivers") or a class whose name ends in one ("major
+/// cities"): its members and their kind.
+fn group(r: &Reader, t: &Tok) -> Option<(Set, String)> {
+    match t {
+        Tok::Kind(k) => Some((Set::All(k.clone()), k.clone())),
+        Tok::Ent(ids, _) => {
+            let [class] = ids.as_slice() else { return None };
+            if !r.cat.classes.contains(class) {
+                return None;
+            }
+            Some((Set::Members(class.clone()), chain::class_kind(r, class)?))
+        }
+        _ => None,
+    }
+}
+
+/// The one entity relation between members of a kind and things of
+/// another, a location relation first when several fit, with the side
+/// that leads from the member to the other thing.
+fn relation_between(r: &Reader, member: &str, other: &str) -> Option<(RelId, Dir)> {
     let mut fitting: Vec<(RelId, Dir, bool)> = Vec::new();
     for (rel, relation) in r.cat.lex.rels() {
         if relation.value != ValueType::Entity {
             continue;
         }
         let (subj, obj) = (&relation.subject, &relation.object);
-        if subj.iter().any(|x| x == k) && obj.iter().any(|x| x == place) {
-            fitting.push((rel, Dir::ToSubject, relation.location));
-        } else if obj.iter().any(|x| x == k) && subj.iter().any(|x| x == place) {
+        if subj.iter().any(|x| x == member) && obj.iter().any(|x| x == other) {
             fitting.push((rel, Dir::ToObject, relation.location));
+        } else if obj.iter().any(|x| x == member) && subj.iter().any(|x| x == other) {
+            fitting.push((rel, Dir::ToSubject, relation.location));
         }
     }
     if fitting.iter().any(|(_, _, loc)| *loc) {
         fitting.retain(|(_, _, loc)| *loc);
     }
-    let [(rel, dir, _)] = fitting.as_slice() else { return None };
-    let join = Set::Join { rel: *rel, dir: *dir, of: Box::new(Set::Entity(id.clone())), time: Time::Any };
-    Some(Set::OfKind(Box::new(join), k.clone()))
+    match fitting.as_slice() {
+        [(rel, dir, _)] => Some((*rel, *dir)),
+        _ => None,
+    }
 }

@@ -30,6 +30,8 @@ pub enum NotUnderstood {
     NoAntecedent,
     /// A reading leaves content words of the question unexplained.
     Unexplained(super::guard::Gap),
+    /// A reading joins things of kinds its relations do not take.
+    Mistyped(super::guard::Gap),
 }
 
 type R<T> = Result<T, NotUnderstood>;
@@ -92,12 +94,42 @@ impl<'a> P<'a> {
         })
     }
 
-    /// One entity from a name token; ambiguity is an error.
-    fn entity(&self, ids: &[String], name: &str) -> R<String> {
+    /// The kinds the verb right after a name (its subject's, past an
+    /// auxiliary) or right before it (its object's) takes there.
+    fn verb_side(&self, i: usize) -> Option<Vec<String>> {
+        let mut after = i + 1;
+        if matches!(self.toks.get(after), Some(Tok::Aux(_))) {
+            after += 1;
+        }
+        let (ms, subject) = match (self.toks.get(after), i.checked_sub(1).and_then(|b| self.toks.get(b))) {
+            (Some(Tok::Rel(ms, _)), _) if ms.iter().all(|m| m.role.verb()) => (ms, true),
+            (_, Some(Tok::Rel(ms, _))) if ms.iter().all(|m| m.role.verb()) => (ms, false),
+            _ => return None,
+        };
+        let mut kinds: Vec<String> = Vec::new();
+        for m in ms {
+            let rel = self.r.cat.lex.rel(m.rel);
+            // An inverse verb ("be run through by") has its object first.
+            let subject_side = subject == (m.role == Role::Verb);
+            kinds.extend(if subject_side { rel.subject.clone() } else { rel.object.clone() });
+        }
+        (!kinds.is_empty()).then_some(kinds)
+    }
+
+    /// One entity from a name token at `at`; ambiguity is an error.
+    fn entity(&self, at: Option<usize>, ids: &[String], name: &str) -> R<String> {
         match ids {
             [one] => Ok(one.clone()),
             [] => Err(NotUnderstood::UnknownName(name.to_string())),
             many => {
+                // The verb next to the name says which side it stands on:
+                // "which the Mississippi runs through" is the river.
+                if let Some(side) = at.and_then(|i| self.verb_side(i)) {
+                    let fitting: Vec<&String> = many.iter().filter(|id| self.r.cat.kind(id).is_some_and(|k| side.iter().any(|s| s == k))).collect();
+                    if let [one] = fitting.as_slice() {
+                        return Ok((*one).clone());
+                    }
+                }
                 // Prefer the reading whose kind fits a relation in the question.
                 let kinds: Vec<&str> = self
                     .toks
@@ -138,7 +170,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             Ok(None)
         }
         Tok::Ent(ids, name) => {
-            let id = p.entity(ids, name)?;
+            let id = p.entity(Some(i), ids, name)?;
             let mut set = Set::Entity(id.clone());
             let mut j = i + 1;
             // "Alibaba models", "Baidu's ChatGPT alternative"
@@ -1070,7 +1102,7 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
     };
     let Some((ids, name)) = lone else { return Ok(None) };
     let p = P { r, toks: toks.to_vec(), focus: None, answer_focus: None };
-    let new = p.entity(ids, name)?;
+    let new = p.entity(None, ids, name)?;
     let Some(old) = last.topic() else { return Ok(None) };
     let mut q = last.clone();
     q.substitute(&old, &new);

@@ -21,7 +21,7 @@
 //! (auxiliaries, prepositions, pronouns resolved by the conversation,
 //! fillers and stopwords, which never become tokens) need no use.
 
-use super::grammar::{Ask, Query, Set, Time};
+use super::grammar::{Ask, NotUnderstood, Query, Set, Time};
 use crate::query::{Dir, Measure, RelId};
 use super::lexer::{Prep, Tok, Wh};
 use super::Reader;
@@ -171,11 +171,25 @@ pub struct Gap {
     pub understood: Vec<String>,
 }
 
+/// Checks a reading with [`check`], and then that it joins things of the
+/// kinds its relations take: a reading of the wrong kinds ("the major
+/// cities" among the states) reads no question, and no other reading is
+/// tried for it.
+pub fn check_typed(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), NotUnderstood> {
+    check(r, toks, q).map_err(NotUnderstood::Unexplained)?;
+    if !super::chain::well_typed(r, q) {
+        return Err(NotUnderstood::Mistyped(Gap { missing: vec![], understood: toks.iter().filter_map(|t| shown(r, t)).collect() }));
+    }
+    Ok(())
+}
+
 impl Gap {
     /// The reply: what was understood and what was not.
     pub fn reply(&self) -> String {
         let quote = |ws: &[String]| ws.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ");
-        if self.missing.is_empty() {
+        if self.missing.is_empty() && self.understood.is_empty() {
+            "I don't know: I can't tell how the parts of that go together, so I won't guess.".to_string()
+        } else if self.missing.is_empty() {
             format!("I don't know: I understood {} but not how they go together, so I won't guess.", quote(&self.understood))
         } else if self.understood.is_empty() {
             format!("I don't know: I can't tell what {} asks, so I won't guess.", quote(&self.missing))

@@ -281,7 +281,7 @@ pub fn number_word(i: &str) -> Res<'_, f64> {
 
 /// Negation.
 pub fn not_word(i: &str) -> Res<'_, ()> {
-    value((), alt((word("not"), word("never"), word("no longer")))).parse(i)
+    value((), alt((word("not"), word("never"), word("no longer"), word("no")))).parse(i)
 }
 
 /// The closed word classes, tried before names and relation phrases.

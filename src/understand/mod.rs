@@ -420,7 +420,26 @@ impl Reader {
                 }
             }
         }
-        n
+        self.unfront(n)
+    }
+
+    /// Moves a preposition before a question or relative word to the end
+    /// of the question: "states through which the river runs" reads
+    /// "states which the river runs through". Once, and only where the
+    /// question does not already end in it.
+    fn unfront(&self, n: String) -> String {
+        let words: Vec<&str> = n.split(' ').collect();
+        let at = (0..words.len().saturating_sub(2)).find(|&i| {
+            self.lang.fronted_prepositions.iter().any(|p| p == words[i]) && self.lang.fronted_before.iter().any(|w| w == words[i + 1])
+        });
+        match at {
+            Some(i) if words.last() != Some(&words[i]) => {
+                let mut out: Vec<&str> = words[..i].iter().chain(&words[i + 1..]).copied().collect();
+                out.push(words[i]);
+                out.join(" ")
+            }
+            _ => n,
+        }
     }
 
     /// Longest entity name at the start of `words` (also trying a missing
@@ -1029,8 +1048,9 @@ impl Reader {
         });
         // "What are the rivers in Texas?": a kind and a place, which the
         // clause grammar reads as a description of the place.
+        let unexplained = |q: &grammar::Query| matches!(q.ask, grammar::Ask::Describe(_)) || guard::check(self, &toks, q).is_err();
         let query = match (&query, degree::kind_in_place(self, &toks)) {
-            (Ok(grammar::Query { ask: grammar::Ask::Describe(_), .. }) | Err(_), Some(s)) => {
+            (Err(_), Some(s)) | (Ok(_), Some(s)) if query.as_ref().map_or(true, unexplained) => {
                 let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowMany))) { grammar::Ask::Count(s) } else { grammar::Ask::Values(s) };
                 Ok(grammar::Query { ask, past: grammar::is_past(self, &toks) })
             }
@@ -1039,7 +1059,7 @@ impl Reader {
         tracing::debug!(?toks, ?query, "question read");
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
-        let query = query.and_then(|q| guard::check(self, &toks, &q).map(|()| q).map_err(grammar::NotUnderstood::Unexplained));
+        let query = query.and_then(|q| guard::check_typed(self, &toks, &q).map(|()| q));
         // A degree error says more than the usual one when the usual way
         // has no reading either.
         if let (Some(e), true) = (degree_error, query.is_err()) {
@@ -1148,7 +1168,7 @@ impl Reader {
                 Status::Unknown,
                 "I don't know who or what the pronoun refers to here: please say the name instead.",
             ),
-            grammar::NotUnderstood::Unexplained(gap) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
+            grammar::NotUnderstood::Unexplained(gap) | grammar::NotUnderstood::Mistyped(gap) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
             grammar::NotUnderstood::NoReading => match suggestion {
                 Some(_) => Answer::empty(text, Status::Unknown, suggest("I don't know exactly what that asks.".to_string())),
                 None => Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.lang.help)),
