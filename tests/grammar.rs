@@ -832,3 +832,20 @@ fn a_count_over_a_closed_world_can_be_zero_and_an_ill_typed_one_is_not() {
     let a = w.reader.answer(&w.store, &mut conv, "how many major cities are in states bordering nebraska ?", 50).unwrap();
     assert_ne!(a.status, Status::Answered, "{}", a.reply);
 }
+
+#[test]
+fn a_shared_name_is_the_one_whose_readings_answer_alike() {
+    let w = geography();
+    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    // Only the river has a length: said which one was taken.
+    let a = ask("how long is the mississippi ?");
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    assert!(a.reply.starts_with("Taking \"mississippi\" as Mississippi (river)"), "{}", a.reply);
+    // The mountain and the high point are in the same state.
+    assert_eq!(w.answer("where is mount whitney ?"), ["California"]);
+    // The city and the state have different populations: ask which.
+    assert_eq!(ask("what is the population of new york ?").status, Status::Ambiguous);
+    // Every member of a kind the store holds whole, and their number.
+    assert_eq!(w.answer("what are the states ?").len(), 51);
+    assert_eq!(w.answer("how many rivers in texas are longer than the red ?"), ["1"]);
+}

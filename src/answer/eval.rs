@@ -711,6 +711,12 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
                 }
                 return Ok(unknown());
             }
+            // Every member of a kind: each on the word of a fact about it.
+            for h in hits.iter_mut().filter(|h| h.facts.is_empty()) {
+                if let (Some(e), Set::All(_)) = (h.value.entity(), set.unfiltered()) {
+                    h.facts.extend(store.facts_about(e, None)?.into_iter().next());
+                }
+            }
             let inner = core(set);
             let mut flags = cx.conflicts(inner, &hits);
             // Values only a source marked unreliable gives are left out when
@@ -1137,6 +1143,14 @@ fn nested_tie(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<Vec<Hit>>
 /// sources of the facts about the things the question names (they hold
 /// every fact of the relation). None when it names nothing with a source.
 fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Answer>> {
+    // Only plain joins and filters: an empty comparison may have had
+    // nothing to compare with.
+    fn plain(s: &Set) -> bool {
+        matches!(s, Set::Entity(_) | Set::All(_) | Set::Members(_) | Set::Join { .. } | Set::OfKind(..) | Set::MemberOf(..)) && s.children().into_iter().all(plain)
+    }
+    if !plain(set) {
+        return Ok(None);
+    }
     let mut facts: Vec<Fact> = Vec::new();
     for e in set.entities() {
         if let Some(f) = cx.store.facts_about(e, None)?.into_iter().next() {

@@ -255,7 +255,12 @@ fn read_words(r: &Reader, text: &str, words: &[String], conv: &Conversation) -> 
         .or_else(|| bound(r, &words, &found, conv, past))
         .or_else(|| than_filter(r, &words, &found, conv, past))
         .or_else(|| superlative(r, &words, &found, conv, past))?;
-    Some(reading)
+    // "How many rivers are longer than the Red?": how many of them.
+    let how_many = toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::HowMany)));
+    Some(reading.map(|q| match q.ask {
+        Ask::Values(s @ Set::Compared { .. }) if how_many => Query { ask: Ask::Count(s), ..q },
+        _ => q,
+    }))
 }
 
 /// The tokens of words that may hold placeholders of nested sets: each
@@ -440,8 +445,19 @@ fn read_set(r: &Reader, words: &[String], conv: &Conversation) -> R<Set> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
     match content.as_slice() {
         [Tok::Kind(k)] => return Ok(Set::All(k.clone())),
+        // "the largest capital": the values of a relation noun, over every
+        // subject of its one kind.
+        [Tok::Rel(ms, _)] => {
+            let nouns: Vec<RelId> = ms.iter().filter(|m| m.role == Role::ObjectNoun && r.cat.lex.rel(m.rel).value == ValueType::Entity).map(|m| m.rel).collect();
+            if let [rel] = nouns.as_slice() {
+                if let [k] = r.cat.lex.rel(*rel).subject.as_slice() {
+                    return Ok(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::All(k.clone())), time: Time::Any });
+                }
+            }
+        }
         [Tok::Ent(ids, _)] if ids.len() == 1 => return Ok(Set::Entity(ids[0].clone())),
-        [Tok::Ent(_, name)] => return Err(NotUnderstood::UnknownName(name.clone())),
+        [Tok::Ent(ids, name)] if ids.is_empty() => return Err(NotUnderstood::UnknownName(name.clone())),
+        [Tok::Ent(ids, name)] => return Err(NotUnderstood::Ambiguous(name.clone(), ids.clone())),
         [] => return Err(NotUnderstood::NoReading),
         _ => {}
     }
@@ -929,6 +945,9 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
     let (head, other) = match content.as_slice() {
         [head, Tok::Prep(Prep::In | Prep::Of), place] | [head, place, Tok::Aux(Aux::Have)] => (*head, *place),
         [head, Tok::Aux(Aux::Have), other] => (*head, *other),
+        // "What are the states?", "list the major cities": all of them,
+        // when the question asks for them.
+        [head] if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::What | lexer::Wh::Which | lexer::Wh::HowMany) | Tok::List)) => return group(r, head).map(|(s, _)| s),
         _ => return None,
     };
     let (members, member_kind) = group(r, head)?;

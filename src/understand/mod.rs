@@ -120,6 +120,28 @@ pub struct Reader {
     pub(crate) entity_facts: std::sync::Mutex<HashMap<String, Option<std::sync::Arc<Vec<Fact>>>>>,
 }
 
+thread_local! {
+    /// A shared name read as one of its entities while the reader tries
+    /// each ([`Reader::answered_alike`]): its normalised surface and the id.
+    static PINNED: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Pins a shared name to one entity for as long as it lives.
+struct Pin;
+
+impl Pin {
+    fn new(surface: &str, id: &str) -> Pin {
+        PINNED.with(|p| *p.borrow_mut() = Some((surface.to_string(), id.to_string())));
+        Pin
+    }
+}
+
+impl Drop for Pin {
+    fn drop(&mut self) {
+        PINNED.with(|p| *p.borrow_mut() = None);
+    }
+}
+
 fn norm_list(items: &[String]) -> HashSet<String> {
     items.iter().map(|s| normalize(s)).filter(|s| !s.is_empty()).collect()
 }
@@ -723,11 +745,17 @@ impl Reader {
             }
             i += best;
         }
-        if fuzzy {
-            self.merge_unknown_names(toks)
-        } else {
-            toks
-        }
+        let toks = if fuzzy { self.merge_unknown_names(toks) } else { toks };
+        PINNED.with(|p| match &*p.borrow() {
+            Some((surface, id)) => toks
+                .into_iter()
+                .map(|t| match t {
+                    Tok::Ent(ids, s) if s == *surface && ids.contains(id) => Tok::Ent(vec![id.clone()], s),
+                    t => t,
+                })
+                .collect(),
+            None => toks,
+        })
     }
 
     /// Runs of unknown words are tried as misspelt names: when exactly one
@@ -873,7 +901,7 @@ impl Reader {
         // took part in, when nothing else it could mean answers.
         if a.status == Status::Unknown {
             if let Some(event) = self.happening_in_play(store, &before, text)? {
-                let mut inner = before;
+                let mut inner = before.clone();
                 inner.focus = Some(event.clone());
                 inner.answer_focus = Some(event);
                 let b = self.answer_counted(store, &mut inner, text, max, &mut cardinal)?;
@@ -881,6 +909,16 @@ impl Reader {
                     *conv = inner;
                     a = b;
                 }
+            }
+        }
+        // "What is the largest city in Michigan?": of the lake and the
+        // state, only the state has cities. A name shared by several
+        // things is the one whose readings answer, when they all answer
+        // alike.
+        if a.status == Status::Ambiguous {
+            if let Some((b, inner)) = self.answered_alike(store, &before, text, max)? {
+                *conv = inner;
+                a = b;
             }
         }
         match cardinal {
@@ -895,6 +933,45 @@ impl Reader {
             }
             _ => Ok(a),
         }
+    }
+
+    /// The answer to a question with one name shared by several things,
+    /// when the question answers for some of them and the same way for
+    /// all of those (each read with a name of its own), said of which one.
+    fn answered_alike(&self, store: &Store, before: &Conversation, text: &str, max: usize) -> anyhow::Result<Option<(Answer, Conversation)>> {
+        if PINNED.with(|p| p.borrow().is_some()) {
+            return Ok(None);
+        }
+        let toks = self.tokens(text);
+        let shared: Vec<(&Vec<String>, &String)> = toks.iter().filter_map(|t| if let Tok::Ent(ids, s) = t { (ids.len() > 1).then_some((ids, s)) } else { None }).collect();
+        let [(ids, surface)] = shared.as_slice() else { return Ok(None) };
+        let plain = format!(" {} ", self.clean(text));
+        let mut answered: Vec<(String, Answer, Conversation)> = Vec::new();
+        if !plain.contains(&format!(" {surface} ")) {
+            return Ok(None);
+        }
+        for id in ids.iter() {
+            // The name read as this one, wherever the question is read.
+            let _pin = Pin::new(surface, id);
+            let mut inner = before.clone();
+            let mut cardinal = None;
+            let b = self.answer_counted(store, &mut inner, text, max, &mut cardinal)?;
+            if b.status == Status::Answered {
+                answered.push((id.clone(), b, inner));
+            }
+        }
+        let values = |a: &Answer| {
+            let mut v: Vec<String> = a.answers.iter().map(|x| x.value.clone()).collect();
+            v.sort();
+            v
+        };
+        let Some((id, first, inner)) = answered.first() else { return Ok(None) };
+        if answered.iter().any(|(_, b, _)| values(b) != values(first)) {
+            return Ok(None);
+        }
+        let taken = if answered.len() == 1 { format!("Taking \"{surface}\" as {}: ", self.describe_short(store, id)) } else { String::new() };
+        let reply = format!("{taken}{}", first.reply);
+        Ok(Some((Answer { question: text.to_string(), reply, ..first.clone() }, inner.clone())))
     }
 
     /// One unknown word right before a class name or a kind noun, and the
