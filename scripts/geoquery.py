@@ -65,6 +65,7 @@ def main():
     say('entity usa country "United States" aka "USA", "US", "U.S.", "United States of America", "America", "the country", "the nation", "the 50 states"')
     say('entity major-city class "major city" aka "major cities"')
     say('entity major-river class "major river" aka "major rivers"')
+    say('entity major-lake class "major lake" aka "major lakes"')
     entities = {}
     facts = []
 
@@ -150,6 +151,9 @@ def main():
         n = number(r["area"])
         if n is not None and not any(f.startswith(lid + " lake_area ") for f in facts):
             fact(lid, "lake_area", n)
+            # As the original executor's major(lake): over 750 square km.
+            if float(n) > 750:
+                fact(lid, "is_a", "major-lake")
 
     for r in rows(base, "mountain.tsv"):
         name = r["mountain_name"]

@@ -849,3 +849,16 @@ fn a_shared_name_is_the_one_whose_readings_answer_alike() {
     assert_eq!(w.answer("what are the states ?").len(), 51);
     assert_eq!(w.answer("how many rivers in texas are longer than the red ?"), ["1"]);
 }
+
+#[test]
+fn a_step_back_the_question_does_not_say_is_not_taken() {
+    let w = geography();
+    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    // A city has no area: going back from Austin to Texas answers another
+    // question.
+    let a = ask("what is the size of the capital of texas ?");
+    assert_ne!(a.status, Status::Answered, "{}", a.reply);
+    // "the number of" counts; "major lakes" are a class of the pack.
+    assert_eq!(w.answer("what is the number of neighboring states for kentucky ?"), ["7"]);
+    assert_eq!(w.answer("name the major lakes in michigan ?"), ["Erie", "Huron", "Michigan", "St. Clair", "Superior"]);
+}

@@ -322,7 +322,9 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
         let kind_at = |i: usize| words.get(i).is_some_and(|w| matches!(r.tokens(w).as_slice(), [Tok::Kind(_)]));
         let starts = (1..=f.at).rev().filter(|&s| if s == f.at { kind_at(f.end()) } else { kind_at(s) });
         for s in starts {
-            if !boundary(s) {
+            // "Which state has the most rivers": the noun after the
+            // question word is what it asks for, not a phrase inside.
+            if !boundary(s) || matches!(toks_of(r, &words[s - 1..s]).as_slice(), [Tok::Wh(_)]) {
                 continue;
             }
             for e in (f.end() + 1..=words.len()).rev().filter(|&e| boundary(e)) {
@@ -834,16 +836,36 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
                         .filter_map(|m| {
                             let dir = if m.role == Role::Verb { Dir::ToObject } else { Dir::ToSubject };
                             let (member_side, other_side) = (chain::kinds_at(r, m.rel, dir == Dir::ToSubject), chain::kinds_at(r, m.rel, dir == Dir::ToObject));
-                            (chain::fits(&members, &member_side) && chain::fits(std::slice::from_ref(k), &other_side)).then_some(Measure::Count(m.rel, dir))
+                            // A count of all the relation's values counts
+                            // only things of the kind asked.
+                            (chain::fits(&members, &member_side) && counts_only(&other_side, k)).then_some(Measure::Count(m.rel, dir))
                         })
                         .collect();
                     let [by] = fitting.as_slice() else { return Err(NotUnderstood::NoReading) };
                     Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: by.clone(), order }), past })
                 }));
             }
+            // "Which state has the most rivers?", "the state with the most
+            // rivers": the one relation between the two kinds.
+            if before < f.at {
+                return Some(read_set(r, &words[..before], conv).and_then(|s| {
+                    let [member] = &kinds(r, &s)[..] else { return Err(NotUnderstood::NoReading) };
+                    let (rel, dir) = relation_between(r, member, k).ok_or(NotUnderstood::NoReading)?;
+                    if !counts_only(&chain::kinds_at(r, rel, dir == Dir::ToObject), k) {
+                        return Err(NotUnderstood::NoReading);
+                    }
+                    Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: Measure::Count(rel, dir), order }), past })
+                }));
+            }
         }
     }
     None
+}
+
+/// Whether every value on a side of a relation is of the kind counted
+/// (an empty side, undeclared, is not known to be).
+fn counts_only(side: &[String], k: &str) -> bool {
+    !side.is_empty() && side.iter().all(|x| x == k)
 }
 
 /// "which model came out", "zhou chang left alibaba": a set, then a

@@ -273,6 +273,9 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     if let Some(w) = asked_kind_not_yielded(r, toks, q) {
         missing.push(w);
     }
+    if let Some(w) = there_and_back(r, toks, q) {
+        missing.push(w);
+    }
     // Text with no question word, no imperative and no yes/no form reads
     // as a question only when its relation words go together ("GPT-3
     // launch year?", "the scriptwriter of Kismet also wrote movies"):
@@ -356,6 +359,43 @@ fn asked_kind_not_yielded(r: &Reader, toks: &[Tok], q: &Query) -> Option<String>
     let (Ask::Values(s) | Ask::Count(s)) = &q.ask else { return None };
     let yields = super::chain::kinds_of(r, s)?;
     (!yields.is_empty() && yields.iter().any(|k| k != asked)).then(|| asked.clone())
+}
+
+/// A relation followed there and back ("the states whose capital is the
+/// capital of Texas" for "the size of the capital of Texas") said once, with
+/// no word that asks for a shared value ("same", "share"): the step back
+/// is the reading's, not the question's.
+fn there_and_back(r: &Reader, toks: &[Tok], q: &Query) -> Option<String> {
+    // "Is Qwen open-sourced?" checks that someone open-sourced it: there
+    // and back from the thing asked about.
+    if toks.contains(&Tok::Recip) || matches!(q.ask, Ask::Check { .. }) {
+        return None;
+    }
+    // Only a step back in the middle of a path: "the films by the writer
+    // of X" goes back to ask for films, "the size of the capital of
+    // Texas" went back to find something with a size.
+    // Over a relation with one value a side (a state's one capital), the
+    // step back finds the thing it started from.
+    fn find(r: &Reader, s: &Set, inside: bool) -> Option<RelId> {
+        // (A step back dated otherwise is a filter: "released in 2021".)
+        let plain = |t: &Time| matches!(t, Time::Now | Time::Any);
+        if let (Set::Join { rel, dir, of, time }, true) = (s, inside) {
+            if let Set::Join { rel: inner, dir: back, time: inner_time, .. } = of.as_ref() {
+                let one_value = r.cat.lex.rel(*rel).single != crate::knowledge::lexicon::Single::None;
+                if rel == inner && *dir == back.reverse() && plain(time) && plain(inner_time) && one_value {
+                    return Some(*rel);
+                }
+            }
+        }
+        let below = inside || matches!(s, Set::Join { .. });
+        s.children().into_iter().find_map(|c| find(r, c, below))
+    }
+    let rel = q.ask.sets().into_iter().find_map(|s| find(r, s, false))?;
+    let said: Vec<&String> = toks.iter().filter_map(|t| if let Tok::Rel(ms, w) = t { ms.iter().any(|m| m.rel == rel).then_some(w) } else { None }).collect();
+    match said.as_slice() {
+        [once] => Some((*once).clone()),
+        _ => None,
+    }
 }
 
 fn one_join_twice(toks: &[Tok], u: &Uses) -> Option<String> {
