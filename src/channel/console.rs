@@ -144,14 +144,18 @@ pub fn questions_in(text: &str) -> Vec<String> {
 /// and reports questions per second and latency percentiles.
 pub fn bench(engine: &Engine, questions: &[String], rounds: usize) -> String {
     let mut times = Vec::with_capacity(questions.len() * rounds);
+    // Each question's slowest time, for the list of the slowest.
+    let mut slowest: Vec<std::time::Duration> = vec![std::time::Duration::ZERO; questions.len()];
     let mut answered = 0usize;
     let start = std::time::Instant::now();
     for _ in 0..rounds.max(1) {
-        for q in questions {
+        for (i, q) in questions.iter().enumerate() {
             let mut conv = Conversation::default();
             let t = std::time::Instant::now();
             let a = engine.ask(&mut conv, q);
-            times.push(t.elapsed());
+            let took = t.elapsed();
+            times.push(took);
+            slowest[i] = slowest[i].max(took);
             if a.status == crate::answer::Status::Answered {
                 answered += 1;
             }
@@ -160,8 +164,11 @@ pub fn bench(engine: &Engine, questions: &[String], rounds: usize) -> String {
     let total = start.elapsed();
     times.sort();
     let pct = |p: f64| times.get(((times.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default();
+    let mut order: Vec<usize> = (0..questions.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(slowest[i]));
+    let worst: String = order.iter().take(5).map(|&i| format!("\n  {:.1} us  {}", slowest[i].as_secs_f64() * 1e6, questions[i])).collect();
     format!(
-        "{} questions x {} rounds: {:.0} questions/s, p50 {:.1} us, p99 {:.1} us, max {:.1} us; {:.1}% answered",
+        "{} questions x {} rounds: {:.0} questions/s, p50 {:.1} us, p99 {:.1} us, max {:.1} us; {:.1}% answered\nslowest:{worst}",
         questions.len(),
         rounds.max(1),
         times.len() as f64 / total.as_secs_f64().max(1e-9),

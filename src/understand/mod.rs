@@ -126,6 +126,12 @@ thread_local! {
     static PINNED: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
 }
 
+thread_local! {
+    /// The misspelt-name matches of the question being answered, by span
+    /// (cleared at the start of each question).
+    static FUZZY: std::cell::RefCell<HashMap<String, Option<Vec<String>>>> = std::cell::RefCell::new(HashMap::new());
+}
+
 /// Pins a shared name to one entity for as long as it lives.
 struct Pin;
 
@@ -801,8 +807,15 @@ impl Reader {
 
     /// The entities whose alias is within a small edit distance of `span`.
     fn fuzzy(&self, span: &str) -> Option<Vec<String>> {
+        // The readers of one question tokenize its parts again and again:
+        // each span is matched once a question.
+        if let Some(hit) = FUZZY.with(|c| c.borrow().get(span).cloned()) {
+            return hit;
+        }
         let ids: Vec<String> = self.close_aliases(span).into_iter().map(|(id, _)| id).collect();
-        (!ids.is_empty()).then_some(ids)
+        let hit = (!ids.is_empty()).then_some(ids);
+        FUZZY.with(|c| c.borrow_mut().insert(span.to_string(), hit.clone()));
+        hit
     }
 
     /// Known names close to a new `name` (as the misspelt-name fallback
@@ -879,6 +892,7 @@ impl Reader {
     /// the question asks for counts the answer. The question is read
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        FUZZY.with(|c| c.borrow_mut().clear());
         let mut cardinal = None;
         let before = conv.clone();
         let mut a = self.answer_counted(store, conv, text, max, &mut cardinal)?;
