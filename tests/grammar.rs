@@ -862,3 +862,16 @@ fn a_step_back_the_question_does_not_say_is_not_taken() {
     assert_eq!(w.answer("what is the number of neighboring states for kentucky ?"), ["7"]);
     assert_eq!(w.answer("name the major lakes in michigan ?"), ["Erie", "Huron", "Michigan", "St. Clair", "Superior"]);
 }
+
+#[test]
+fn a_negation_over_a_closed_world_leaves_out_what_the_question_names() {
+    let w = geography();
+    assert_eq!(w.answer("what state has no rivers ?"), ["Alaska", "Hawaii", "Maine", "Rhode Island"]);
+    let not_bordering = w.answer("which states does not border texas ?");
+    assert!(!not_bordering.iter().any(|s| ["Oklahoma", "New Mexico", "Arkansas", "Louisiana"].contains(&s.as_str())), "{not_bordering:?}");
+    assert!(not_bordering.contains(&"Maine".to_string()));
+    // Where the world is open, a missing fact is not a "no".
+    let news = World::news();
+    let a = news.reader.answer(&news.store, &mut Conversation::default(), "Which companies did not invest in Baichuan?", 50).unwrap();
+    assert_ne!(a.status, Status::Answered, "{}", a.reply);
+}

@@ -712,8 +712,10 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
                 return Ok(unknown());
             }
             // Every member of a kind: each on the word of a fact about it.
-            for h in hits.iter_mut().filter(|h| h.facts.is_empty()) {
-                if let (Some(e), Set::All(_)) = (h.value.entity(), set.unfiltered()) {
+            let every = |s: &Set| matches!(s.unfiltered(), Set::All(_));
+            let of_a_kind = every(set) || matches!(set, Set::Minus(a, _) if every(a));
+            for h in hits.iter_mut().filter(|h| h.facts.is_empty() && of_a_kind) {
+                if let Some(e) = h.value.entity() {
                     h.facts.extend(store.facts_about(e, None)?.into_iter().next());
                 }
             }

@@ -949,6 +949,45 @@ impl Reader {
         }
     }
 
+    /// The reading of a question with one negation before its verb (or
+    /// before what "have" takes): the members of the kind asked for that
+    /// the question without it does not name. Only where the kind and the
+    /// relations are complete: elsewhere a missing fact is not a "no".
+    fn negated(&self, toks: &[Tok], conv: &Conversation) -> Option<grammar::Query> {
+        let at = toks.iter().position(|t| matches!(t, Tok::Not))?;
+        if toks.iter().filter(|t| matches!(t, Tok::Not)).count() != 1 {
+            return None;
+        }
+        let negates = match (toks.get(at + 1), at.checked_sub(1).and_then(|b| toks.get(b))) {
+            (Some(Tok::Rel(ms, _)), _) => ms.iter().any(|m| m.role.verb()),
+            (Some(Tok::Kind(_) | Tok::Ent(..)), Some(Tok::Aux(lexer::Aux::Have))) => true,
+            _ => false,
+        };
+        if !negates {
+            return None;
+        }
+        let rest: Vec<Tok> = toks.iter().enumerate().filter(|(i, _)| *i != at).map(|(_, t)| t.clone()).collect();
+        let q = match degree::kind_in_place(self, &rest) {
+            Some(s) => grammar::Query { ask: grammar::Ask::Values(s), past: grammar::is_past(self, &rest) },
+            None => grammar::read(self, &rest, conv, "").ok()?,
+        };
+        guard::check_typed(self, &rest, &q).ok()?;
+        let (set, count) = match q.ask {
+            grammar::Ask::Values(s) => (s, false),
+            grammar::Ask::Count(s) => (s, true),
+            _ => return None,
+        };
+        let [kind] = &chain::kinds_of(self, &set)?[..] else { return None };
+        let complete_kind = self.cat.lex.complete_kinds.contains(kind);
+        let closed = set.closed(&|rel| self.cat.lex.rel(rel).complete, &|k| self.cat.lex.complete_kinds.iter().any(|c| c == k));
+        if !complete_kind || !closed {
+            return None;
+        }
+        let all = grammar::Set::Minus(Box::new(grammar::Set::All(kind.clone())), Box::new(set));
+        let ask = if count { grammar::Ask::Count(all) } else { grammar::Ask::Values(all) };
+        Some(grammar::Query { ask, past: q.past })
+    }
+
     /// The answer to a question with one name shared by several things,
     /// when the question answers for some of them and the same way for
     /// all of those (each read with a name of its own), said of which one.
@@ -1151,6 +1190,13 @@ impl Reader {
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check_typed(self, &toks, &q).map(|()| q));
+        // "Which states do not border Texas?", "what state has no rivers?":
+        // every member of the kind but those the question without the
+        // negation names, where the store holds both whole.
+        let query = match query {
+            Err(e) => self.negated(&toks, conv).ok_or(e),
+            ok => ok,
+        };
         // A degree error says more than the usual one when the usual way
         // has no reading either.
         if let (Some(e), true) = (degree_error, query.is_err()) {
