@@ -13,6 +13,7 @@ use crate::knowledge::{Date, Fact, Value};
 use std::fmt;
 
 pub use crate::knowledge::lexicon::RelId;
+use crate::knowledge::lexicon::Lexicon;
 
 /// The first character of a placeholder entity id: the reader stands one
 /// for a nested set while it reads the rest of the question ("the capital
@@ -369,8 +370,9 @@ impl Set {
     /// and its greatest member is the greatest there is: the members of a
     /// class (the sources enumerate a group such as "the four AI tigers"),
     /// every member of a complete kind, and joins over complete relations.
-    pub fn closed(&self, complete: &dyn Fn(RelId) -> bool, complete_kind: &dyn Fn(&str) -> bool) -> bool {
-        let c = |s: &Set| s.closed(complete, complete_kind);
+    pub fn closed(&self, lex: &Lexicon) -> bool {
+        let c = |s: &Set| s.closed(lex);
+        let complete_kind = |k: &str| lex.complete_kinds.iter().any(|x| x == k);
         match self {
             Set::Members(_) | Set::MemberOf(..) => true,
             Set::All(k) => complete_kind(k),
@@ -378,7 +380,7 @@ impl Set {
             Set::LinkedTo(b, _) => c(b),
             Set::Linked(_) => false,
             Set::And(a, b) => c(a) || c(b),
-            Set::Join { rel, of, .. } => complete(*rel) && c(of),
+            Set::Join { rel, of, .. } => lex.rel(*rel).complete && c(of),
             Set::Without(s, _) | Set::Mentioning(s, _) | Set::Compared { of: s, .. } | Set::Minus(s, _) => c(s),
             Set::Or(a, b) => c(a) && c(b),
             Set::Extreme { of, .. } => c(of),

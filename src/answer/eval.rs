@@ -1179,7 +1179,7 @@ fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Ans
 /// Whether the store holds the whole of a set, so that its size is a
 /// count the sources support (see [`Set::closed`]).
 pub(super) fn countable(cat: &Catalog, set: &Set) -> bool {
-    set.closed(&|rel| cat.lex.rel(rel).complete, &|k| cat.lex.complete_kinds.iter().any(|c| c == k))
+    set.closed(&cat.lex)
 }
 
 /// The set whose relation words the reply: an intersection's first

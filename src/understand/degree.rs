@@ -290,12 +290,6 @@ fn is_superlative(f: &Found) -> bool {
     matches!(f.generic(), Some(Generic::Most | Generic::Least | Generic::Earliest | Generic::Latest)) || f.adjectives(true).next().is_some()
 }
 
-/// Whether the store holds the whole set, so that its greatest member is
-/// the greatest there is.
-fn closed(r: &Reader, s: &Set) -> bool {
-    s.closed(&|rel| r.cat.lex.rel(rel).complete, &|k| r.cat.lex.complete_kinds.iter().any(|c| c == k))
-}
-
 /// "What is the capital of the largest state?", "how many states border
 /// the state that borders the most states?": a superlative noun phrase
 /// inside the question ("the largest state", "the state with the largest
@@ -339,7 +333,7 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
                 };
                 let Set::Extreme { of, .. } = &inner else { continue };
                 let kind = match kinds(r, &inner).as_slice() {
-                    [k] if closed(r, of) => k.clone(),
+                    [k] if of.closed(&r.cat.lex) => k.clone(),
                     _ => continue,
                 };
                 let var = format!("{VAR}{depth}:{kind}");

@@ -978,9 +978,7 @@ impl Reader {
             _ => return None,
         };
         let [kind] = &chain::kinds_of(self, &set)?[..] else { return None };
-        let complete_kind = self.cat.lex.complete_kinds.contains(kind);
-        let closed = set.closed(&|rel| self.cat.lex.rel(rel).complete, &|k| self.cat.lex.complete_kinds.iter().any(|c| c == k));
-        if !complete_kind || !closed {
+        if !self.cat.lex.complete_kinds.contains(kind) || !set.closed(&self.cat.lex) {
             return None;
         }
         let all = grammar::Set::Minus(Box::new(grammar::Set::All(kind.clone())), Box::new(set));
