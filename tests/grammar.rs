@@ -19,7 +19,7 @@
 use factbot::answer::Status;
 use factbot::conversation::Conversation;
 use factbot::engine::{import_paths, Format};
-use factbot::knowledge::Date;
+use factbot::knowledge::{Date, Value};
 use factbot::store::Store;
 use factbot::understand::chain;
 use factbot::understand::grammar::{read, NotUnderstood};
@@ -808,6 +808,16 @@ fn readings_of_geography_print_as_s_expressions() {
         ("what are the populations of the states through which the mississippi runs ?", "(values (population (kind state (traverses river-mississippi)) :now))"),
         // The measure noun is not a thing: "the smallest area that ..." is not nested.
         ("which state has the smallest area that borders texas ?", "(values (least area (kind state (~borders state-texas :now))) :past)"),
+        // A relation noun that begins with a degree word, where the
+        // relation does not fit: the degree word and a kind noun.
+        ("what is the highest point in the us ?", "(values (most elevation (kind place (~in_country usa))))"),
+        ("what is the state with the lowest point ?", "(values (kind state (located_in (least elevation (all place)))))"),
+        ("what is the capital of the state with the highest point ?", "(values (capital (kind state (located_in (most elevation (all place)))) :now))"),
+        // ... but where it fits, and for each of several ("points"), the relation.
+        ("what is the highest point in texas ?", "(values (highest_point state-texas :now))"),
+        ("what are the highest points of states surrounding mississippi ?", "(values (highest_point (kind state (~borders state-mississippi)) :now))"),
+        // A place that is a phrase of its own.
+        ("how many major cities are in states bordering nebraska ?", "(count (member-of major-city (kind city (~located_in (kind state (~borders state-nebraska :now))))))"),
     ] {
         assert_eq!(answered_sexp(&w, question), golden, "{question}");
     }
@@ -829,8 +839,11 @@ fn a_count_over_a_closed_world_can_be_zero_and_an_ill_typed_one_is_not() {
     let mut conv = Conversation::default();
     // Borders are between states: a river borders nothing, and the count is
     // not 0 but unread.
-    let a = w.reader.answer(&w.store, &mut conv, "how many major cities are in states bordering nebraska ?", 50).unwrap();
+    let a = w.reader.answer(&w.store, &mut conv, "how many states border the mississippi river ?", 50).unwrap();
     assert_ne!(a.status, Status::Answered, "{}", a.reply);
+    // A superlative inside: the state with the highest point has no river
+    // in the geobase, and the geobase lists every river.
+    assert_eq!(w.answer("how many rivers are in the state with the highest point ?"), ["0"]);
 }
 
 #[test]
@@ -874,4 +887,26 @@ fn a_negation_over_a_closed_world_leaves_out_what_the_question_names() {
     let news = World::news();
     let a = news.reader.answer(&news.store, &mut Conversation::default(), "Which companies did not invest in Baichuan?", 50).unwrap();
     assert_ne!(a.status, Status::Answered, "{}", a.reply);
+}
+
+#[test]
+fn a_value_linked_to_one_of_several_places_is_said_to_be_in_that_one() {
+    let w = geography();
+    let a = w.reader.answer(&w.store, &mut Conversation::default(), "what are the lakes in states bordering texas ?", 50).unwrap();
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    // Each lake is said to be where its own fact puts it, not in every
+    // state that borders Texas.
+    let mut places = Vec::new();
+    for v in &a.answers {
+        for id in w.store.resolve(&v.value.to_lowercase()).unwrap() {
+            for f in w.store.facts_about(&id, Some("located_in")).unwrap() {
+                let Value::Entity(state) = f.object else { panic!("{f:?}") };
+                places.push(w.store.entity(&state).unwrap().unwrap().name);
+            }
+        }
+    }
+    assert!(!places.is_empty());
+    for state in ["Arkansas", "Louisiana", "New Mexico", "Oklahoma"] {
+        assert_eq!(a.reply.contains(state), places.iter().any(|p| p == state), "{state} in {}", a.reply);
+    }
 }

@@ -1147,14 +1147,34 @@ fn nested_tie(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<Vec<Hit>>
 fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Answer>> {
     // Only plain joins and filters: an empty comparison may have had
     // nothing to compare with.
+    // A superlative inside ("the rivers in the state with the highest
+    // point") is over a closed set (the reader checks): its winners stand
+    // for it, and without one there is no count to give.
     fn plain(s: &Set) -> bool {
-        matches!(s, Set::Entity(_) | Set::All(_) | Set::Members(_) | Set::Join { .. } | Set::OfKind(..) | Set::MemberOf(..)) && s.children().into_iter().all(plain)
+        matches!(s, Set::Entity(_) | Set::All(_) | Set::Members(_) | Set::Join { .. } | Set::OfKind(..) | Set::MemberOf(..) | Set::Extreme { .. }) && s.children().into_iter().all(plain)
+    }
+    fn extremes<'a>(s: &'a Set, out: &mut Vec<&'a Set>) {
+        if matches!(s, Set::Extreme { .. }) {
+            out.push(s);
+        } else {
+            s.children().into_iter().for_each(|c| extremes(c, out));
+        }
     }
     if !plain(set) {
         return Ok(None);
     }
+    let mut named: Vec<String> = set.entities().into_iter().map(String::from).collect();
+    let mut inner = Vec::new();
+    extremes(set, &mut inner);
+    for x in inner {
+        let winners = cx.values_of(x)?;
+        if winners.is_empty() {
+            return Ok(None);
+        }
+        named.extend(winners.into_iter().filter_map(|v| if let Value::Entity(e) = v { Some(e) } else { None }));
+    }
     let mut facts: Vec<Fact> = Vec::new();
-    for e in set.entities() {
+    for e in &named {
         if let Some(f) = cx.store.facts_about(e, None)?.into_iter().next() {
             facts.push(f);
         }
@@ -1209,6 +1229,25 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     let mut others: Vec<String> = values.iter().take(max).map(|v| cx.show_with_unit(v, &relation.name)).collect();
     if values.len() > max {
         others.push(format!("{} more", values.len() - max));
+    }
+    // Of several things on the other side, those the answers' facts link
+    // ("Pontchartrain is in Louisiana", not in every state asked about).
+    if values.len() > 1 {
+        let mut linked: Vec<String> = Vec::new();
+        for f in hits.iter().flat_map(|h| &h.facts) {
+            let side = if want_subject { cx.show(&f.object) } else { cx.cat.name(&f.subject).to_string() };
+            if !linked.contains(&side) {
+                linked.push(side);
+            }
+        }
+        if !linked.is_empty() && linked.len() < values.len() {
+            let n = linked.len();
+            linked.truncate(max);
+            if n > max {
+                linked.push(format!("{} more", n - max));
+            }
+            others = linked;
+        }
     }
     let other = join_names(&others);
     let ended = past || hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some() || f.on.is_some()));

@@ -235,7 +235,60 @@ pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> 
 /// phrases have taken theirs.
 fn read_words(r: &Reader, text: &str, words: &[String], conv: &Conversation) -> Option<R<Query>> {
     let toks = toks_of(r, words);
-    let mut claimed = claimed(words, &toks);
+    let strict = read_found(r, text, words, &toks, &claimed(words, &toks), conv);
+    if matches!(strict, Some(Ok(_))) {
+        return strict;
+    }
+    // "The highest point in the US": a relation noun that begins with a
+    // degree word ("highest point", of a state) where the question does
+    // not read with the relation is the degree word and a kind noun ("the
+    // highest of the points in the US").
+    let loose = claimed_but(r, words, &toks);
+    if loose == claimed(words, &toks) || (strict.is_none() && read_query(r, words, conv).is_ok()) {
+        return strict;
+    }
+    match read_found(r, text, words, &toks, &loose, conv) {
+        Some(Ok(q)) => Some(Ok(q)),
+        _ => strict,
+    }
+}
+
+/// Which words names and relation phrases take, leaving out relation
+/// phrases that begin with a superlative degree word and end in a kind
+/// noun.
+fn claimed_but(r: &Reader, words: &[String], toks: &[Tok]) -> Vec<bool> {
+    let mut out = vec![false; words.len()];
+    for t in toks {
+        let surface = match t {
+            Tok::Ent(_, s) => s,
+            Tok::Rel(_, s) => {
+                let parts: Vec<String> = s.split(' ').map(String::from).collect();
+                let degree_first = find_all(r, &parts, &vec![false; parts.len()]).first().is_some_and(|f| f.at == 0 && is_superlative(f) && f.len < parts.len());
+                // "The highest points of the states" are each state's.
+                let kind_last = parts.last().is_some_and(|w| matches!(r.tokens(w).as_slice(), [Tok::Kind(k)] if !plural_noun(r, k, w)));
+                if degree_first && kind_last {
+                    continue;
+                }
+                s
+            }
+            _ => continue,
+        };
+        claim(&mut out, words, surface, 2);
+    }
+    out
+}
+
+/// Whether a noun of a kind is the plural of another of its nouns
+/// ("points" of "point", "cities" of "city").
+fn plural_noun(r: &Reader, kind: &str, w: &str) -> bool {
+    let stem = r.stem(w);
+    r.cat.lex.kinds.get(kind).is_some_and(|nouns| nouns.iter().any(|n| n.len() < w.len() && r.stem(n) == stem))
+}
+
+/// Reads the words of a question of degree with the degree phrases that
+/// the claimed words leave.
+fn read_found(r: &Reader, text: &str, words: &[String], toks: &[Tok], claimed: &[bool], conv: &Conversation) -> Option<R<Query>> {
+    let mut claimed = claimed.to_vec();
     // "other than" leaves something out; it compares nothing.
     for phrase in &r.lang.except {
         claim(&mut claimed, words, phrase, 1);
@@ -381,9 +434,38 @@ fn read_query(r: &Reader, words: &[String], conv: &Conversation) -> R<Query> {
         let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::HowMany))) { Ask::Count(s) } else { Ask::Values(s) };
         return Ok(Query { ask, past: grammar::is_past(r, &toks) });
     }
-    let q = grammar::read(r, &toks, conv, &words.join(" "))?;
-    guard::check_typed(r, &toks, &q)?;
-    Ok(q)
+    let q = grammar::read(r, &toks, conv, &words.join(" ")).and_then(|q| guard::check_typed(r, &toks, &q).map(|()| q));
+    match q {
+        Err(e) => reduced(r, words, conv).unwrap_or(Err(e)),
+        ok => ok,
+    }
+}
+
+/// "What is the capital of the state with ⟨the highest point⟩?": a noun
+/// phrase of a kind around a nested set ("the state with ..."), read as a
+/// set of its own and put in place as one more placeholder, when the
+/// question does not read otherwise.
+fn reduced(r: &Reader, words: &[String], conv: &Conversation) -> Option<R<Query>> {
+    let depth = words.iter().filter(|w| w.starts_with(VAR)).count();
+    let last_var = words.iter().rposition(|w| w.starts_with(VAR))?;
+    let kind_at = |i: usize| matches!(r.tokens(&words[i]).as_slice(), [Tok::Kind(_)]);
+    for s in (1..last_var).filter(|&s| kind_at(s)) {
+        if matches!(toks_of(r, &words[s - 1..s]).as_slice(), [Tok::Wh(_)]) {
+            continue;
+        }
+        let part = toks_of(r, &words[s..=last_var]);
+        let Some(set) = phrase_set(r, &part) else { continue };
+        let [kind] = &kinds(r, &set)[..] else { continue };
+        let var = format!("{VAR}{depth}:{kind}");
+        let mut outer: Vec<String> = words[..s].to_vec();
+        outer.push(var.clone());
+        outer.extend(words[last_var + 1..].iter().cloned());
+        let Ok(mut q) = read_query(r, &outer, conv) else { continue };
+        if q.bind(&var, &set) {
+            return Some(Ok(q));
+        }
+    }
+    None
 }
 
 /// Whether a word joins the measured set to a degree phrase and asks
@@ -948,8 +1030,9 @@ fn how_much(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) 
 /// - "the rivers in Texas", "the lakes of the US", "how many rivers does
 ///   Alaska have": the members of a kind (or a class, "the major cities
 ///   in Texas") linked to the name;
-/// - "the states that have the Red river", "states that have rivers": the
-///   members of a kind linked to a name or to any member of a kind.
+/// - "the states that have the Red river", "states that have rivers",
+///   "the state with the lowest point": the members of a kind linked to a
+///   name or to any member of a kind.
 ///
 /// The link is the one relation between the two kinds, a location
 /// relation first when several fit. A name shared by things of several
@@ -960,18 +1043,50 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::List) && !matches!(t, Tok::Aux(a) if *a != Aux::Have)).collect();
     let (head, other) = match content.as_slice() {
         [head, Tok::Prep(Prep::In | Prep::Of), place] | [head, place, Tok::Aux(Aux::Have)] => (*head, *place),
-        [head, Tok::Aux(Aux::Have), other] => (*head, *other),
+        [head, Tok::Aux(Aux::Have) | Tok::Prep(Prep::With), other] => (*head, *other),
         // "What are the states?", "list the major cities": all of them,
         // when the question asks for them.
         [head] if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::What | lexer::Wh::Which | lexer::Wh::HowMany) | Tok::List)) => return group(r, head).map(|(s, _)| s),
+        // "the rivers in the state with the highest point", "the major
+        // cities in states bordering Nebraska": the place is a phrase of
+        // its own, read as a set of one kind.
+        [head, Tok::Prep(Prep::In | Prep::Of) | Tok::Aux(Aux::Have) | Tok::Prep(Prep::With), rest @ ..] if rest.len() > 1 && matches!(rest[0], Tok::Kind(_)) => {
+            let rest: Vec<Tok> = rest.iter().map(|t| (*t).clone()).collect();
+            let place = phrase_set(r, &rest)?;
+            let [k] = &kinds(r, &place)[..] else { return None };
+            return linked_members(r, head, vec![(place, k.clone())]);
+        }
         _ => return None,
     };
-    let (members, member_kind) = group(r, head)?;
     let candidates: Vec<(Set, String)> = match (other, group(r, other)) {
         (_, Some(g)) => vec![g],
         (Tok::Ent(ids, _), None) => ids.iter().filter_map(|id| r.cat.kind(id).map(|k| (Set::Entity(id.clone()), k.to_string()))).collect(),
         _ => return None,
     };
+    linked_members(r, head, candidates)
+}
+
+/// A noun phrase of a kind and what qualifies it ("states bordering
+/// Nebraska", "the state with the highest point"), read as the set it
+/// names, precisely.
+fn phrase_set(r: &Reader, toks: &[Tok]) -> Option<Set> {
+    if let Some(s) = kind_in_place(r, toks) {
+        return Some(s);
+    }
+    let mut asked = vec![Tok::Wh(lexer::Wh::What)];
+    asked.extend(toks.iter().cloned());
+    let q = grammar::read(r, &asked, &Conversation::default(), "").ok()?;
+    guard::check_typed(r, &asked, &q).ok()?;
+    match q.ask {
+        Ask::Values(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The members of the head's kind or class linked to the one candidate
+/// that a relation between the kinds links.
+fn linked_members(r: &Reader, head: &Tok, candidates: Vec<(Set, String)>) -> Option<Set> {
+    let (members, member_kind) = group(r, head)?;
     let mut fitting = candidates.into_iter().filter_map(|(of, k)| relation_between(r, &member_kind, &k).map(|(rel, dir)| (of, rel, dir)));
     let (of, rel, dir) = fitting.next()?;
     if fitting.next().is_some() {

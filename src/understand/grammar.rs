@@ -160,7 +160,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
         Tok::Rel(ms, _) if ms.iter().any(|m| !m.role.verb()) => {
             let nouns: Vec<Mention> = ms.iter().copied().filter(|m| !m.role.verb()).collect();
             let mut j = i + 1;
-            if matches!(toks.get(j), Some(Tok::Prep(Prep::Of | Prep::In | Prep::Other))) {
+            if matches!(toks.get(j), Some(Tok::Prep(Prep::Of | Prep::In | Prep::Other | Prep::With))) {
                 j += 1;
             }
             if let Some((inner, k)) = noun_phrase(p, j)? {
@@ -485,8 +485,8 @@ pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
 fn dated_things(r: &Reader, toks: &[Tok]) -> Option<Query> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
     let (kind, ms, d) = match content.as_slice() {
-        [Tok::Wh(Wh::What | Wh::Which), Tok::Rel(ms, _), Tok::Prep(Prep::In | Prep::Other), Tok::Date(d)] => (None, ms, d),
-        [Tok::Wh(Wh::What | Wh::Which), Tok::Kind(k), Tok::Rel(ms, _), Tok::Prep(Prep::In | Prep::Other), Tok::Date(d)] => (Some(k.clone()), ms, d),
+        [Tok::Wh(Wh::What | Wh::Which), Tok::Rel(ms, _), Tok::Prep(Prep::In | Prep::Other | Prep::With), Tok::Date(d)] => (None, ms, d),
+        [Tok::Wh(Wh::What | Wh::Which), Tok::Kind(k), Tok::Rel(ms, _), Tok::Prep(Prep::In | Prep::Other | Prep::With), Tok::Date(d)] => (Some(k.clone()), ms, d),
         _ => return None,
     };
     let m = ms.iter().find(|m| m.role == Role::Verb && r.cat.lex.rel(m.rel).value == ValueType::Date)?;
@@ -503,7 +503,7 @@ fn dated_things(r: &Reader, toks: &[Tok]) -> Option<Query> {
 /// for the happenings that concern the name (by the lexicon's event link).
 fn happenings_of(r: &Reader, toks: &[Tok]) -> Option<Query> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
-    let [Tok::Wh(Wh::What), Tok::Rel(ms, _), Tok::Prep(Prep::Other), Tok::Ent(ids, _)] = content.as_slice() else { return None };
+    let [Tok::Wh(Wh::What), Tok::Rel(ms, _), Tok::Prep(Prep::Other | Prep::With), Tok::Ent(ids, _)] = content.as_slice() else { return None };
     let (kind, link) = (r.cat.lex.event_kind.as_ref()?, r.cat.lex.event_link.as_ref()?);
     let happens = ms.iter().any(|m| m.role == Role::Verb && r.cat.lex.rel(m.rel).subject.iter().any(|k| k == kind));
     let [id] = ids.as_slice() else { return None };
@@ -522,7 +522,7 @@ fn copular_how_long(r: &Reader, toks: &[Tok]) -> Option<Query> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
     let (wh, x, ms, y) = match content.as_slice() {
         [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Rel(ms, _)] => (wh, x, ms, None),
-        [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Rel(ms, _), Tok::Prep(Prep::Of | Prep::Other), Tok::Ent(y, _)] => (wh, x, ms, Some(y)),
+        [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Rel(ms, _), Tok::Prep(Prep::Of | Prep::Other | Prep::With), Tok::Ent(y, _)] => (wh, x, ms, Some(y)),
         _ => return None,
     };
     if x.len() != 1 || y.is_some_and(|y| y.len() != 1) || !toks.iter().any(|t| matches!(t, Tok::Aux(_))) {
@@ -542,7 +542,7 @@ fn copular_how_long(r: &Reader, toks: &[Tok]) -> Option<Query> {
 /// all stopwords, so they are looked up here.)
 fn copular_at(r: &Reader, toks: &[Tok], text: &str) -> Option<Query> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
-    let [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Prep(Prep::Other), Tok::Ent(y, ys)] = content.as_slice() else { return None };
+    let [Tok::Wh(wh @ (Wh::HowLong | Wh::When)), Tok::Ent(x, _), Tok::Prep(Prep::Other | Prep::With), Tok::Ent(y, ys)] = content.as_slice() else { return None };
     let ([x], [y]) = (x.as_slice(), y.as_slice()) else { return None };
     if !toks.iter().any(|t| matches!(t, Tok::Aux(_))) {
         return None;
@@ -778,7 +778,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     if title && verb.is_none() {
         if let Some((_, Set::Entity(e))) = nps.first() {
             let at = match nps.get(1) {
-                Some((pos, Set::Entity(o))) if nps.len() == 2 && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::In))) => Some(o.clone()),
+                Some((pos, Set::Entity(o))) if nps.len() == 2 && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::With | Prep::In))) => Some(o.clone()),
                 _ => None,
             };
             return Ok(Query { ask: Ask::Title(e.clone(), at), past });
@@ -887,7 +887,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     // "Fu Ruiji's role at Kuaishou", "Jia's position in Alibaba": a
     // relation noun's values restricted to those involving the place.
     if let [(_, first @ Set::Join { .. }), (pos, Set::Entity(at))] = nps.as_slice() {
-        if !yes_no && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::In))) {
+        if !yes_no && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::With | Prep::In))) {
             let set = Set::Mentioning(Box::new(retime(first.clone(), &time)), at.clone());
             return Ok(Query { ask: Ask::Values(filtered(set)), past });
         }

@@ -95,7 +95,9 @@ pub enum Prep {
     After,
     /// before, until
     Before,
-    /// to, at, from, with, on, into
+    /// with
+    With,
+    /// to, at, from, on, into
     Other,
 }
 
@@ -218,7 +220,8 @@ pub fn prep_word(i: &str) -> Res<'_, Prep> {
         value(Prep::In, alt((word("in"), word("during")))),
         value(Prep::After, alt((word("after"), word("since"), word("following"), word("succeeding")))),
         value(Prep::Before, alt((word("before"), word("until"), word("prior to"), word("preceding")))),
-        value(Prep::Other, alt((word("to"), word("at"), word("from"), word("with"), word("on"), word("into")))),
+        value(Prep::With, word("with")),
+        value(Prep::Other, alt((word("to"), word("at"), word("from"), word("on"), word("into")))),
     ))
     .parse(i)
 }

@@ -1176,7 +1176,7 @@ impl Reader {
         });
         // "What are the rivers in Texas?": a kind and a place, which the
         // clause grammar reads as a description of the place.
-        let unexplained = |q: &grammar::Query| matches!(q.ask, grammar::Ask::Describe(_)) || guard::check(self, &toks, q).is_err();
+        let unexplained = |q: &grammar::Query| matches!(q.ask, grammar::Ask::Describe(_)) || guard::check_typed(self, &toks, q).is_err();
         let query = match (&query, degree::kind_in_place(self, &toks)) {
             (Err(_), Some(s)) | (Ok(_), Some(s)) if query.as_ref().map_or(true, unexplained) => {
                 let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowMany))) { grammar::Ask::Count(s) } else { grammar::Ask::Values(s) };
@@ -1424,7 +1424,7 @@ impl Reader {
     fn without_place(&self, plain: &str, toks: &[Tok], conv: &Conversation) -> Option<(grammar::Query, String)> {
         let places: Vec<usize> = (1..toks.len())
             .filter(|&i| match (&toks[i - 1], &toks[i]) {
-                (Tok::Prep(lexer::Prep::In | lexer::Prep::Other), Tok::Ent(ids, span)) => {
+                (Tok::Prep(lexer::Prep::In | lexer::Prep::Other | lexer::Prep::With), Tok::Ent(ids, span)) => {
                     ids.len() == 1 && (plain.contains(&format!(" at {span} ")) || plain.contains(&format!(" in {span} ")))
                 }
                 _ => false,
