@@ -910,3 +910,26 @@ fn a_value_linked_to_one_of_several_places_is_said_to_be_in_that_one() {
         assert_eq!(a.reply.contains(state), places.iter().any(|p| p == state), "{state} in {}", a.reply);
     }
 }
+
+#[test]
+fn a_kind_noun_and_a_naming_word_name_every_thing_of_that_name() {
+    let w = geography();
+    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    // Every city called Rochester, not one to ask about.
+    let cities = w.store.resolve("rochester").unwrap().into_iter().filter(|id| id.starts_with("city-")).count();
+    assert!(cities > 1);
+    let a = ask("how many states have a city called rochester ?");
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    assert_eq!(a.answers[0].value, cities.to_string(), "{}", a.reply);
+    // Of the river and the state called Colorado, the rivers.
+    assert_eq!(w.answer("how many rivers are called colorado ?"), ["1"]);
+    // Each thing of the name is said apart: four cities called
+    // Springfield are four sentences, not one city in four states.
+    let a = ask("what states have towns named springfield ?");
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    assert!(a.answers.len() > 1);
+    assert_eq!(a.reply.matches("Springfield is in").count(), a.answers.len(), "{}", a.reply);
+    // Definite and singular, the name is one thing: which one is asked.
+    let a = ask("what is the population of the city springfield ?");
+    assert_ne!(a.status, Status::Answered, "{}", a.reply);
+}

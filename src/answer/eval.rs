@@ -711,8 +711,16 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
                 }
                 return Ok(unknown());
             }
-            // Every member of a kind: each on the word of a fact about it.
-            let every = |s: &Set| matches!(s.unfiltered(), Set::All(_));
+            // Every member of a kind, or the things of a name ("the rivers
+            // called Colorado"): each on the word of a fact about it.
+            fn named(s: &Set) -> bool {
+                match s {
+                    Set::Entity(_) => true,
+                    Set::Or(a, b) => named(a) && named(b),
+                    _ => false,
+                }
+            }
+            let every = |s: &Set| matches!(s.unfiltered(), Set::All(_)) || named(s);
             let of_a_kind = every(set) || matches!(set, Set::Minus(a, _) if every(a));
             for h in hits.iter_mut().filter(|h| h.facts.is_empty() && of_a_kind) {
                 if let Some(e) = h.value.entity() {
@@ -1254,20 +1262,22 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     // Several on both sides ("where are the AI tigers based?"): say which
     // goes with which, one sentence per group of the same answers.
     if values.len() > 1 && hits.len() > 1 && hits.len() <= max && values.len() <= max {
-        let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+        // Keyed by the thing, not its name: four cities called
+        // Springfield are four sentences.
+        let mut pairs: Vec<(String, String, Vec<String>)> = Vec::new();
         for h in hits {
             let answer = cx.show_with_unit(&h.value, &relation.name);
             for f in &h.facts {
-                let side = if want_subject { cx.show(&f.object) } else { cx.cat.name(&f.subject).to_string() };
-                match pairs.iter_mut().find(|(s, _)| *s == side) {
-                    Some((_, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
+                let (key, side) = if want_subject { (f.object.key(), cx.show(&f.object)) } else { (f.subject.clone(), cx.cat.name(&f.subject).to_string()) };
+                match pairs.iter_mut().find(|(k, _, _)| *k == key) {
+                    Some((_, _, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
                     Some(_) => {}
-                    None => pairs.push((side, vec![answer.clone()])),
+                    None => pairs.push((key, side, vec![answer.clone()])),
                 }
             }
         }
         let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-        for (side, answers) in pairs {
+        for (_, side, answers) in pairs {
             match groups.iter_mut().find(|(a, _)| *a == answers) {
                 Some((_, sides)) => sides.push(side),
                 None => groups.push((answers, vec![side])),

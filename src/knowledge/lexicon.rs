@@ -291,6 +291,14 @@ pub struct Language {
     /// The question and relative words a fronted preposition comes before.
     #[serde(default)]
     pub fronted_before: Vec<String>,
+    /// Words that give a thing's name after a kind noun: "a city named
+    /// Springfield", "rivers called Colorado".
+    #[serde(default)]
+    pub naming: Vec<String>,
+    /// Words before a noun that make it any one of its kind: "a city
+    /// named Springfield" is any city of that name.
+    #[serde(default)]
+    pub indefinite: Vec<String>,
 }
 
 /// Words of degree that hold for any measure ("the most parameters", "more

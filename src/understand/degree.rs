@@ -1066,6 +1066,73 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
     linked_members(r, head, candidates)
 }
 
+/// "How many states have a city named Springfield?", "how many rivers are
+/// called Colorado?": a plural or indefinite kind noun, a naming word and
+/// a name shared by things of the kind name every one of them (not one to
+/// ask about); the rest of the question is read around them.
+pub(super) fn named_group(r: &Reader, plain: &str, conv: &Conversation) -> Option<R<Query>> {
+    let words: Vec<String> = plain.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    let naming_at = |j: usize| r.lang.naming.iter().find(|p| phrase_at(&words, j, p)).map(|p| p.split(' ').count());
+    if !(0..words.len()).any(|j| naming_at(j).is_some() || words[j] == "of") {
+        return None;
+    }
+    for i in 1..words.len() {
+        for n in (1..=3).rev().filter(|n| i + n < words.len()) {
+            let [noun] = &r.tokens(&words[i..i + n].join(" "))[..] else { continue };
+            // The noun's own words ("many rivers" is "rivers").
+            if r.tokens(&words[i + 1..i + n].join(" ")).first() == Some(noun) {
+                continue;
+            }
+            let Some((members, kind)) = group(r, noun) else { continue };
+            let indefinite = one_of(&r.lang.indefinite, &words[i - 1]);
+            if !indefinite && !plural_noun(r, &kind, &words[i + n - 1]) {
+                continue;
+            }
+            let mut j = i + n;
+            while j < words.len() && matches!(lexer::aux_word(&words[j]), Ok(("", lexer::Aux::Be))) {
+                j += 1;
+            }
+            match naming_at(j) {
+                Some(len) => j += len,
+                None if indefinite && words.get(j).is_some_and(|w| w == "of") => j += 1,
+                None => continue,
+            }
+            let Some(Tok::Ent(ids, surface)) = r.tokens(&words[j..].join(" ")).into_iter().next() else { continue };
+            let named: Vec<&String> = ids.iter().filter(|id| r.cat.kind(id) == Some(kind.as_str())).collect();
+            if named.is_empty() || !phrase_at(&words, j, &surface) {
+                continue;
+            }
+            let mut set = named.iter().map(|id| Set::Entity((*id).clone())).reduce(|a, b| Set::Or(Box::new(a), Box::new(b)))?;
+            if let Set::Members(class) = members {
+                set = Set::MemberOf(Box::new(set), class);
+            }
+            let start = if indefinite { i - 1 } else { i };
+            let end = j + surface.split(' ').count();
+            let var = format!("{VAR}0:{kind}");
+            // The question cleaned whole, with a stand-in word for the
+            // things named.
+            const STAND_IN: &str = "zzthingszz";
+            let text = [&words[..start], &[STAND_IN.to_string()], &words[end..]].concat().join(" ");
+            let outer: Vec<String> = r.clean(&text).split(' ').filter(|w| !w.is_empty()).map(|w| if w == STAND_IN { var.clone() } else { w.to_string() }).collect();
+            let toks = toks_of(r, &outer);
+            // "How many rivers are called Colorado?": the things named.
+            if toks.iter().all(|t| matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List | Tok::Ent(..))) && toks.iter().filter(|t| matches!(t, Tok::Ent(..))).count() == 1 {
+                let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::HowMany))) { Ask::Count(set) } else { Ask::Values(set) };
+                return Some(Ok(Query { ask, past: false }));
+            }
+            let read = match read_words(r, &outer.join(" "), &outer, conv) {
+                Some(read) => read,
+                None => read_query(r, &outer, conv),
+            };
+            let Ok(mut q) = read else { continue };
+            if q.bind(&var, &set) {
+                return Some(Ok(q));
+            }
+        }
+    }
+    None
+}
+
 /// A noun phrase of a kind and what qualifies it ("states bordering
 /// Nebraska", "the state with the highest point"), read as the set it
 /// names, precisely.

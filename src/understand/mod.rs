@@ -1148,6 +1148,14 @@ impl Reader {
         // the usual way (the grammar or the ranker may read the degree word
         // otherwise: "who reported it first" as "first report"), and its
         // decline is the reply if that way finds nothing either.
+        // "How many states have a city named Springfield?": every thing
+        // of the kind with the name.
+        if let Some(Ok(q)) = degree::named_group(self, &plain, conv) {
+            let a = eval::evaluate(&self.cat, store, &q, text, max)?;
+            if a.status == Status::Answered {
+                return Ok(self.remember(conv, q, a));
+            }
+        }
         let mut degree_decline = None;
         let mut degree_error = None;
         match degree::read(self, trimmed, &plain, conv) {
