@@ -226,7 +226,10 @@ pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> 
         return None;
     }
     let clean = r.clean(text);
-    let words: Vec<String> = clean.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    let mut words: Vec<String> = clean.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    if let Some(n) = back_reference(r, &r.tokens(&clean)) {
+        words.truncate(words.len().saturating_sub(n));
+    }
     read_words(r, text, &words, conv)
 }
 
@@ -243,8 +246,15 @@ fn read_words(r: &Reader, text: &str, words: &[String], conv: &Conversation) -> 
     // degree word ("highest point", of a state) where the question does
     // not read with the relation is the degree word and a kind noun ("the
     // highest of the points in the US").
-    let loose = claimed_but(r, words, &toks);
-    if loose == claimed(words, &toks) || (strict.is_none() && read_query(r, words, conv).is_ok()) {
+    // Where it reads with the relation, the relation stands, unless the
+    // relation's one value is asked of several things at once ("the
+    // lowest point of the states that the Mississippi runs through" is
+    // one point, the lowest of theirs).
+    let (loose, released) = claimed_but(r, words, &toks);
+    if loose == claimed(words, &toks) {
+        return strict;
+    }
+    if strict.is_none() && read_query(r, words, conv).is_ok_and(|q| !q.ask.sets().into_iter().any(|s| of_several(s, &released))) {
         return strict;
     }
     match read_found(r, text, words, &toks, &loose, conv) {
@@ -256,17 +266,19 @@ fn read_words(r: &Reader, text: &str, words: &[String], conv: &Conversation) -> 
 /// Which words names and relation phrases take, leaving out relation
 /// phrases that begin with a superlative degree word and end in a kind
 /// noun.
-fn claimed_but(r: &Reader, words: &[String], toks: &[Tok]) -> Vec<bool> {
+fn claimed_but(r: &Reader, words: &[String], toks: &[Tok]) -> (Vec<bool>, Vec<RelId>) {
     let mut out = vec![false; words.len()];
+    let mut released = Vec::new();
     for t in toks {
         let surface = match t {
             Tok::Ent(_, s) => s,
-            Tok::Rel(_, s) => {
+            Tok::Rel(ms, s) => {
                 let parts: Vec<String> = s.split(' ').map(String::from).collect();
                 let degree_first = find_all(r, &parts, &vec![false; parts.len()]).first().is_some_and(|f| f.at == 0 && is_superlative(f) && f.len < parts.len());
                 // "The highest points of the states" are each state's.
                 let kind_last = parts.last().is_some_and(|w| matches!(r.tokens(w).as_slice(), [Tok::Kind(k)] if !plural_noun(r, k, w)));
                 if degree_first && kind_last {
+                    released.extend(ms.iter().map(|m| m.rel));
                     continue;
                 }
                 s
@@ -275,7 +287,16 @@ fn claimed_but(r: &Reader, words: &[String], toks: &[Tok]) -> Vec<bool> {
         };
         claim(&mut out, words, surface, 2);
     }
-    out
+    (out, released)
+}
+
+/// Whether a set joins one of the relations over something other than a
+/// single name.
+fn of_several(s: &Set, rels: &[RelId]) -> bool {
+    match s {
+        Set::Join { rel, of, .. } if rels.contains(rel) && !matches!(of.as_ref(), Set::Entity(_)) => true,
+        _ => s.children().into_iter().any(|c| of_several(c, rels)),
+    }
 }
 
 /// Whether a noun of a kind is the plural of another of its nouns
@@ -1064,6 +1085,22 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
         _ => return None,
     };
     linked_members(r, head, candidates)
+}
+
+/// "Which state has the most rivers running through it?", "what states
+/// have rivers running through them?": a relation phrase and a pronoun at
+/// the end, after "have", a kind noun and the thing had, say again the one
+/// relation between the two kinds, and the pronoun is the first kind. The
+/// number of words they take from the end, when they do.
+pub(super) fn back_reference(r: &Reader, toks: &[Tok]) -> Option<usize> {
+    let [.., Tok::Rel(ms, surface), Tok::Pron(false, false, None)] = toks else { return None };
+    let before = &toks[..toks.len() - 2];
+    let have = before.iter().position(|t| matches!(t, Tok::Aux(lexer::Aux::Have)))?;
+    let owner = before[..have].iter().rev().find_map(|t| group(r, t))?.1;
+    let had = group(r, before.last()?)?.1;
+    let (rel, dir) = relation_between(r, &had, &owner)?;
+    let said = ms.iter().any(|m| m.rel == rel && m.role == if dir == Dir::ToObject { Role::Verb } else { Role::InverseVerb });
+    said.then(|| surface.split(' ').count() + 1)
 }
 
 /// "How many states have a city named Springfield?", "how many rivers are

@@ -1133,7 +1133,10 @@ impl Reader {
         let toks = self.place_compound(trimmed, toks);
         let toks = purpose_question(&plain, toks);
         let (toks, role_time) = self.as_role(&plain, toks);
-        let toks = self.preposition_before_date(toks);
+        let mut toks = self.preposition_before_date(toks);
+        if degree::back_reference(self, &toks).is_some() {
+            toks.truncate(toks.len() - 2);
+        }
         if toks.is_empty() {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
         }
