@@ -933,3 +933,14 @@ fn a_kind_noun_and_a_naming_word_name_every_thing_of_that_name() {
     let a = ask("what is the population of the city springfield ?");
     assert_ne!(a.status, Status::Answered, "{}", a.reply);
 }
+
+#[test]
+fn which_has_a_value_asks_for_the_holder_not_the_value() {
+    let w = geography();
+    let a = w.reader.answer(&w.store, &mut Conversation::default(), "of the states washed by the mississippi river which has the lowest point ?", 50).unwrap();
+    // Not the list of each state's lowest point: a state, or nothing.
+    for v in &a.answers {
+        let ids = w.store.resolve(&v.value.to_lowercase()).unwrap();
+        assert!(ids.iter().all(|id| id.starts_with("state-")), "{} in {}", v.value, a.reply);
+    }
+}

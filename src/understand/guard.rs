@@ -23,7 +23,7 @@
 
 use super::grammar::{Ask, NotUnderstood, Query, Set, Time};
 use crate::query::{Dir, Measure, RelId};
-use super::lexer::{Prep, Tok, Wh};
+use super::lexer::{Aux, Prep, Role, Tok, Wh};
 use super::Reader;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::{Date, Value};
@@ -177,10 +177,21 @@ pub struct Gap {
 /// tried for it.
 pub fn check_typed(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), NotUnderstood> {
     check(r, toks, q).map_err(NotUnderstood::Unexplained)?;
-    if !super::chain::well_typed(r, q) {
+    if !super::chain::well_typed(r, q) || asks_holder_of_values(toks, q) {
         return Err(NotUnderstood::Mistyped(Gap { missing: vec![], understood: toks.iter().filter_map(|t| shown(r, t)).collect() }));
     }
     Ok(())
+}
+
+/// "(Of the states ...) which has the lowest point?" asks which thing has
+/// it: a reading that gives the values of the relation noun after "which
+/// has" answers another question.
+fn asks_holder_of_values(toks: &[Tok], q: &Query) -> bool {
+    let Ask::Values(Set::Join { rel, dir: Dir::ToObject, .. }) = &q.ask else { return false };
+    toks.windows(3).any(|w| match w {
+        [Tok::Wh(Wh::Which | Wh::What | Wh::Who), Tok::Aux(Aux::Have), Tok::Rel(ms, _)] => ms.iter().any(|m| m.rel == *rel && m.role == Role::ObjectNoun),
+        _ => false,
+    })
 }
 
 impl Gap {
