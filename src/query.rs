@@ -345,23 +345,29 @@ impl Set {
     /// set such as "the largest state" in "the capital of the largest
     /// state"). Returns how many places took it.
     pub fn bind(&mut self, var: &str, with: &Set) -> usize {
-        if matches!(self, Set::Entity(e) if e == var) {
+        self.replace(&Set::Entity(var.to_string()), with)
+    }
+
+    /// Puts `with` wherever `part` stands in the set. Returns how many
+    /// places took it.
+    pub fn replace(&mut self, part: &Set, with: &Set) -> usize {
+        if self == part {
             *self = with.clone();
             return 1;
         }
         match self {
             Set::Join { of, time, .. } => {
-                of.bind(var, with)
+                of.replace(part, with)
                     + match time {
-                        Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) | Time::DuringFacts(s) => s.bind(var, with),
+                        Time::After(s) | Time::Before(s) | Time::AfterFacts(s) | Time::BeforeFacts(s) | Time::DuringFacts(s) => s.replace(part, with),
                         _ => 0,
                     }
             }
-            Set::OfKind(s, _) | Set::MemberOf(s, _) | Set::LinkedTo(s, _) | Set::Without(s, _) | Set::Mentioning(s, _) => s.bind(var, with),
-            Set::And(a, b) | Set::Or(a, b) | Set::Minus(a, b) => a.bind(var, with) + b.bind(var, with),
-            Set::Extreme { of, .. } => of.bind(var, with),
-            Set::Compared { of, than, .. } => of.bind(var, with) + than.bind(var, with),
-            Set::Event { subject, object, .. } => subject.bind(var, with) + object.as_mut().map_or(0, |o| o.bind(var, with)),
+            Set::OfKind(s, _) | Set::MemberOf(s, _) | Set::LinkedTo(s, _) | Set::Without(s, _) | Set::Mentioning(s, _) => s.replace(part, with),
+            Set::And(a, b) | Set::Or(a, b) | Set::Minus(a, b) => a.replace(part, with) + b.replace(part, with),
+            Set::Extreme { of, .. } => of.replace(part, with),
+            Set::Compared { of, than, .. } => of.replace(part, with) + than.replace(part, with),
+            Set::Event { subject, object, .. } => subject.replace(part, with) + object.as_mut().map_or(0, |o| o.replace(part, with)),
             Set::Entity(_) | Set::Literal(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) => 0,
         }
     }
@@ -575,6 +581,11 @@ impl Query {
     pub fn bind(&mut self, var: &str, with: &Set) -> bool {
         let bound: usize = self.ask.sets_mut().into_iter().map(|s| s.bind(var, with)).sum();
         bound > 0 && !self.entities().contains(&var)
+    }
+
+    /// Puts `with` wherever `part` stands in the query's sets.
+    pub fn replace(&mut self, part: &Set, with: &Set) -> usize {
+        self.ask.sets_mut().into_iter().map(|s| s.replace(part, with)).sum()
     }
 
     /// Replaces entity `old` by `new` everywhere (elliptical follow-ups).

@@ -816,6 +816,13 @@ fn readings_of_geography_print_as_s_expressions() {
         // ... but where it fits, and for each of several ("points"), the relation.
         ("what is the highest point in texas ?", "(values (highest_point state-texas :now))"),
         ("what are the highest points of states surrounding mississippi ?", "(values (highest_point (kind state (~borders state-mississippi)) :now))"),
+        // An adjective and a noun of its own measure: the extreme of what
+        // the rest names, or of everything there that has the measure.
+        ("what state has the sparsest population density ?", "(values (least density (all state)) :past)"),
+        ("what is the highest elevation in south carolina ?", "(values (elevation (most elevation (or (kind place (~located_in state-south-carolina)) (kind mountain (~located_in state-south-carolina))))))"),
+        ("what state has the highest elevation ?", "(values (kind state (located_in (most elevation (or (all place) (all mountain))))) :past)"),
+        // ... and a kind noun before it that has the measure is the thing measured.
+        ("how many rivers are in the state with the largest population ?", "(count (kind river (~traverses (most population (all state)))))"),
         // A place that is a phrase of its own.
         ("how many major cities are in states bordering nebraska ?", "(count (member-of major-city (kind city (~located_in (kind state (~borders state-nebraska :now))))))"),
     ] {
@@ -827,9 +834,17 @@ fn readings_of_geography_print_as_s_expressions() {
 fn a_nested_superlative_with_a_tie_is_not_taken_as_one() {
     let w = geography();
     let mut conv = Conversation::default();
-    let a = w.reader.answer(&w.store, &mut conv, "how many states border the state that borders the most states ?", 50).unwrap();
+    let a = w.reader.answer(&w.store, &mut conv, "what is the capital of the state that borders the most states ?", 50).unwrap();
     assert_eq!(a.status, Status::Unknown, "{}", a.reply);
     assert!(a.reply.contains("Missouri and Tennessee tie"), "{}", a.reply);
+    // Where the question answers alike for each of the tied, it answers,
+    // and says they tie.
+    let a = w.reader.answer(&w.store, &mut conv, "how many states border the state that borders the most states ?", 50).unwrap();
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    assert!(a.reply.starts_with("Missouri and Tennessee tie there"), "{}", a.reply);
+    let n = |id: &str| w.store.facts_about(id, Some("borders")).unwrap().len().to_string();
+    assert_eq!(n("state-missouri"), n("state-tennessee"));
+    assert_eq!(a.answers[0].value, n("state-missouri"));
 }
 
 #[test]

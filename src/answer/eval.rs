@@ -667,9 +667,35 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
     let mut reply: String;
     // "How many states border the state that borders the most states?"
     // when two tie for the most: which one is asked about is not known.
+    // Unless the question answers alike whichever it means.
     for s in q.ask.sets() {
-        if let Some(tied) = nested_tie(&cx, s, true)? {
+        if let Some((part, tied)) = nested_tie(&cx, s, true)? {
+            let mut alike: Option<(Answer, Vec<String>)> = None;
+            let mut differ = false;
+            for h in &tied {
+                let Value::Entity(e) = &h.value else {
+                    differ = true;
+                    break;
+                };
+                let mut one = q.clone();
+                one.replace(&part, &Set::Entity(e.clone()));
+                let a = evaluate(cat, store, &one, question, max)?;
+                let keys: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
+                match &alike {
+                    _ if a.status != Status::Answered => differ = true,
+                    Some((_, k)) if *k != keys => differ = true,
+                    Some(_) => {}
+                    None => alike = Some((a, keys)),
+                }
+                if differ {
+                    break;
+                }
+            }
             let names: Vec<String> = tied.iter().map(|h| cx.show(&h.value)).collect();
+            if let (Some((a, _)), false) = (alike, differ) {
+                let reply = format!("{} tie there, and the answer is the same for each: {}", join_names(&names), a.reply);
+                return Ok(Answer { reply, ..a });
+            }
             let reply = format!("I don't know which one that means: {} tie there. Ask about one of them.", join_names(&names));
             return Ok(Answer::empty(question, Status::Unknown, reply));
         }
@@ -1134,11 +1160,11 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
 
 /// The members tied at the end of a superlative inside the set (not the
 /// set itself, when `top`): the question goes on from "the" one of them.
-fn nested_tie(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<Vec<Hit>>> {
+fn nested_tie(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<(Set, Vec<Hit>)>> {
     if let (Set::Extreme { of, by, order }, false) = (set, top) {
         let winners = cx.extreme(of, by, *order)?;
         if winners.len() > 1 {
-            return Ok(Some(winners));
+            return Ok(Some((set.clone(), winners)));
         }
     }
     for c in set.children() {

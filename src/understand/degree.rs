@@ -388,7 +388,14 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
         // At the degree word, the phrase names things ("the smallest
         // state"), not a measure ("the smallest area that ...").
         let kind_at = |i: usize| words.get(i).is_some_and(|w| matches!(r.tokens(w).as_slice(), [Tok::Kind(_)]));
-        let starts = (1..=f.at).rev().filter(|&s| if s == f.at { kind_at(f.end()) } else { kind_at(s) });
+        // Or at the degree word and a noun of its own measure ("the state
+        // with the highest elevation": the thing highest), where the rest
+        // does not have the measure itself ("the state with the sparsest
+        // population density" is the state).
+        // Tried last: "the state with the largest population" is the
+        // state, read from the kind noun.
+        let measure_at = own_measure(r, words, f).is_some() && !matches!(adjective_and_measure(r, words, f, conv, past), Some(Ok(Query { ask: Ask::Values(Set::Extreme { .. }), .. })));
+        let starts = (1..=f.at).rev().filter(|&s| if s == f.at { kind_at(f.end()) } else { kind_at(s) }).chain(Some(f.at).filter(|_| measure_at && !kind_at(f.end())));
         for s in starts {
             // "Which state has the most rivers": the noun after the
             // question word is what it asks for, not a phrase inside.
@@ -403,13 +410,17 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
                 }
                 let inner = match superlative(r, &words[s..e], &inner_found, conv, past) {
                     Some(Ok(Query { ask: Ask::Values(inner @ Set::Extreme { .. }), .. })) => inner,
+                    // "The highest elevation" inside: the thing that has it.
+                    Some(Ok(Query { ask: Ask::Values(Set::Join { of, .. }), .. })) if matches!(of.as_ref(), Set::Extreme { .. }) => *of,
                     _ => continue,
                 };
                 let Set::Extreme { of, .. } = &inner else { continue };
-                let kind = match kinds(r, &inner).as_slice() {
-                    [k] if of.closed(&r.cat.lex) => k.clone(),
-                    _ => continue,
-                };
+                if !of.closed(&r.cat.lex) {
+                    continue;
+                }
+                // Of several kinds ("the highest elevation": a point or a
+                // mountain), the first the rest reads with.
+                for kind in kinds(r, &inner) {
                 let var = format!("{VAR}{depth}:{kind}");
                 let mut outer: Vec<String> = words[..s].to_vec();
                 outer.push(var.clone());
@@ -430,6 +441,7 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
                 let Ok(mut q) = read else { continue };
                 if q.bind(&var, &inner) {
                     return Some(Ok(q));
+                }
                 }
             }
         }
@@ -856,6 +868,11 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     if !superlative_word {
         return None;
     }
+    // "The state with the sparsest population density", "the highest
+    // elevation in Texas": an adjective and a noun of its own measure.
+    if let Some(reading) = adjective_and_measure(r, words, f, conv, past) {
+        return Some(reading);
+    }
     // "the most parameters", "the largest population": the noun's measure.
     if let Some(order) = g.and_then(Generic::order) {
         if let Some((rels, used)) = measure_noun(r, &words[f.end()..], g.is_some_and(Generic::dated)) {
@@ -957,6 +974,58 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
         }
     }
     None
+}
+
+/// The one superlative adjective of a degree phrase whose measure the
+/// noun after it names ("highest elevation"), with the words the noun
+/// takes.
+fn own_measure(r: &Reader, words: &[String], f: &Found) -> Option<(RelId, Order, usize)> {
+    let (rels, used) = measure_noun(r, &words[f.end()..], false)?;
+    let fitting: Vec<(RelId, Order)> = f.adjectives(true).filter(|(rel, _, _)| rels.contains(rel)).map(|(rel, _, o)| (rel, o)).collect();
+    match fitting.as_slice() {
+        [(rel, order)] => Some((*rel, *order, used)),
+        _ => None,
+    }
+}
+
+/// "What state has the sparsest population density?": the extreme of the
+/// set the other words name, by the measure. "What is the highest
+/// elevation in Texas?": with no set named but a place, the measure of
+/// the extreme of everything there that has it.
+fn adjective_and_measure(r: &Reader, words: &[String], f: &Found, conv: &Conversation, past: bool) -> Option<R<Query>> {
+    let (rel, order, used) = own_measure(r, words, f)?;
+    let by = Measure::Value(rel);
+    let rest = without(r, words, f.at, f.end() + used);
+    let set = read_set(r, &rest, conv);
+    if let Ok(s) = &set {
+        if chain::fits(&kinds(r, s), &r.cat.lex.rel(rel).subject) && !matches!(s, Set::Entity(_)) {
+            return Some(Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s.clone()), by, order }), past }));
+        }
+    }
+    let Some(of) = implied_set(r, rel, &toks_of(r, &rest)) else {
+        return Some(set.and(Err(NotUnderstood::NoReading)));
+    };
+    let extreme = Set::Extreme { of: Box::new(of), by, order };
+    Some(Ok(Query { ask: Ask::Values(Set::Join { rel, dir: Dir::ToObject, of: Box::new(extreme), time: Time::Any }), past }))
+}
+
+/// Everything that has a measure ("what is the highest elevation"), or
+/// everything in a place that has it ("... in Texas"): of every kind the
+/// relation measures, where the store holds the kind whole.
+fn implied_set(r: &Reader, rel: RelId, toks: &[Tok]) -> Option<Set> {
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
+    let subjects = &r.cat.lex.rel(rel).subject;
+    if subjects.is_empty() || !subjects.iter().all(|k| r.cat.lex.complete_kinds.contains(k)) {
+        return None;
+    }
+    let parts: Vec<Set> = match content.as_slice() {
+        [] => subjects.iter().map(|k| Set::All(k.clone())).collect(),
+        [Tok::Prep(lexer::Prep::In | lexer::Prep::Of), place @ Tok::Ent(..)] => {
+            subjects.iter().map(|k| kind_in_place(r, &[Tok::Kind(k.clone()), Tok::Prep(lexer::Prep::In), (*place).clone()])).collect::<Option<Vec<Set>>>()?
+        }
+        _ => return None,
+    };
+    parts.into_iter().reduce(|a, b| Set::Or(Box::new(a), Box::new(b)))
 }
 
 /// Whether every value on a side of a relation is of the kind counted
