@@ -201,7 +201,7 @@ impl Value {
         match self {
             Value::Entity(id) => format!("e:{id}"),
             Value::Number { amount, money } => {
-                format!("n:{}{}", if *money { "$" } else { "" }, format_amount_plain(*amount))
+                format!("n:{}{}", if *money { "$" } else { "" }, number_key(*amount))
             }
             Value::Date(d) => format!("d:{d}"),
             Value::Text(t) => format!("t:{}", normalize::normalize(t)),
@@ -209,7 +209,8 @@ impl Value {
     }
 }
 
-fn format_amount_plain(a: f64) -> String {
+/// A number as a key: all its digits, ungrouped (stores hold these).
+fn number_key(a: f64) -> String {
     if a.fract() == 0.0 && a.abs() < 1e18 {
         format!("{}", a as i64)
     } else {
@@ -217,16 +218,49 @@ fn format_amount_plain(a: f64) -> String {
     }
 }
 
-/// "7 billion", "175 billion", "10 trillion", "6", "2.5 million".
+fn format_amount_plain(a: f64) -> String {
+    if a.fract() == 0.0 && a.abs() < 1e18 {
+        grouped(a as i64)
+    } else {
+        format!("{a}")
+    }
+}
+
+/// An integer with its thousands grouped from five digits on ("638,333",
+/// "2023").
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    if digits.len() < 5 {
+        return n.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// "7 billion", "175 billion", "10 trillion", "6", "2.5 million",
+/// "7,071,639".
 pub fn format_amount(a: f64) -> String {
     const SCALES: [(f64, &str); 4] =
         [(1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")];
     for (scale, word) in SCALES {
         if a.abs() >= scale && scale >= 1e6 {
             let v = a / scale;
-            // Exact to six decimals ("10.175 trillion"), never rounded to
-            // another amount.
+            // Exact ("10.175 trillion"), never rounded to another amount;
+            // an amount that needs more than three decimals there is
+            // written out ("7,071,639").
             let s = if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{v:.6}").trim_end_matches('0').trim_end_matches('.').to_string() };
+            if s.split('.').nth(1).is_some_and(|d| d.len() > 3) && a.fract() == 0.0 {
+                return format_amount_plain(a);
+            }
             return format!("{s} {word}");
         }
     }

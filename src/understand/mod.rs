@@ -1018,11 +1018,48 @@ impl Reader {
         };
         let Some((id, first, inner)) = answered.first() else { return Ok(None) };
         if answered.iter().any(|(_, b, _)| values(b) != values(first)) {
-            return Ok(None);
+            return self.each_reading(store, text, surface, &answered).map(|a| a.map(|a| (a, before.clone())));
         }
         let taken = if answered.len() == 1 { format!("Taking \"{surface}\" as {}: ", self.describe_short(store, id)) } else { String::new() };
         let reply = format!("{taken}{}", first.reply);
         Ok(Some((Answer { question: text.to_string(), reply, ..first.clone() }, inner.clone())))
+    }
+
+    /// "Where is Springfield?", "what is the population of New York?": a
+    /// few things share the name and the question answers for each, so
+    /// each answer is given under a label that tells them apart (not one
+    /// taken for the other). More than four: ask which.
+    fn each_reading(&self, store: &Store, text: &str, surface: &str, answered: &[(String, Answer, Conversation)]) -> anyhow::Result<Option<Answer>> {
+        if answered.len() < 2 || answered.len() > 4 || answered.iter().any(|(_, a, _)| a.answers.iter().any(|v| v.conflict)) {
+            return Ok(None);
+        }
+        // Only a name each of them has as written: a misspelt or partial
+        // name asks which was meant.
+        let exact = |id: &str| self.cat.names_of(id).iter().any(|n| normalize(n) == surface);
+        if !answered.iter().all(|(id, _, _)| exact(id)) {
+            return Ok(None);
+        }
+        let ids: Vec<String> = answered.iter().map(|(id, _, _)| id.clone()).collect();
+        let labels = self.labels(store, &ids)?;
+        let mut parts = Vec::new();
+        let mut answers: Vec<crate::answer::AnswerValue> = Vec::new();
+        let mut citations = Vec::new();
+        for ((_, a, _), label) in answered.iter().zip(&labels) {
+            parts.push(format!("{label}: {}", a.reply));
+            for v in &a.answers {
+                if !answers.iter().any(|x| x.value == v.value) {
+                    answers.push(v.clone());
+                }
+            }
+            for c in &a.citations {
+                match citations.iter_mut().find(|x: &&mut crate::answer::Citation| x.id == c.id) {
+                    Some(x) => x.evidence.extend(c.evidence.iter().filter(|e| !x.evidence.contains(e)).cloned().collect::<Vec<_>>()),
+                    None => citations.push(c.clone()),
+                }
+            }
+        }
+        let reply = format!("\"{surface}\" names {} things; for each: {}", answered.len(), parts.join(" "));
+        Ok(Some(Answer { question: text.to_string(), status: Status::Answered, answers, reply, citations, candidates: labels }))
     }
 
     /// One unknown word right before a class name or a kind noun, and the
@@ -1301,7 +1338,7 @@ impl Reader {
         };
         Ok(match e {
             grammar::NotUnderstood::Ambiguous(name, ids) => {
-                let cands: Vec<String> = ids.iter().map(|id| self.describe_short(store, id)).collect();
+                let cands = self.labels(store, &ids)?;
                 let mut a = Answer::empty(text, Status::Ambiguous, format!("Which \"{name}\" do you mean: {}?", cands.join(", or ")));
                 a.candidates = cands;
                 a
@@ -1661,6 +1698,32 @@ impl Reader {
             Some((n, k)) => format!("{n} ({k})"),
             None => id.to_string(),
         }
+    }
+
+    /// Short labels that tell things apart: name and kind, and where two
+    /// share both, where each is ("Springfield (city in Illinois)").
+    fn labels(&self, store: &Store, ids: &[String]) -> anyhow::Result<Vec<String>> {
+        let short: Vec<String> = ids.iter().map(|id| self.describe_short(store, id)).collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, label) in ids.iter().zip(&short) {
+            let (true, Some((n, k))) = (short.iter().filter(|l| *l == label).count() > 1, self.cat.names.get(id)) else {
+                out.push(label.clone());
+                continue;
+            };
+            let mut place = None;
+            for f in store.facts_about(id, None)? {
+                let located = self.cat.lex.relation_index(&f.relation).is_some_and(|r| self.cat.lex.rel(r).location);
+                if let (true, Some(e)) = (located, f.object.entity()) {
+                    place = Some(self.cat.name(e).to_string());
+                    break;
+                }
+            }
+            out.push(match place {
+                Some(p) => format!("{n} ({k} in {p})"),
+                None => label.clone(),
+            });
+        }
+        Ok(out)
     }
 
     /// Reads a statement for /teach and /forget: between two names ("Wang
