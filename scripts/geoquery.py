@@ -55,6 +55,24 @@ def number(s, places=6):
     return str(int(v)) if v == int(v) else repr(v)
 
 
+# The states' two-letter postal codes (USPS), which people write after a
+# city's name ("Atlanta GA", "Washington DC"). Not in the geobase tables;
+# used only to name cities, never alone (many are English words).
+POSTAL = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
+    "colorado": "CO", "connecticut": "CT", "delaware": "DE", "district of columbia": "DC",
+    "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID", "illinois": "IL",
+    "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
+    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI", "minnesota": "MN",
+    "mississippi": "MS", "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
+    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY",
+    "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK", "oregon": "OR",
+    "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
+    "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA",
+    "washington": "WA", "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY",
+}
+
+
 def main():
     base = sys.argv[1]
     out = []
@@ -96,7 +114,11 @@ def main():
 
     def city(name, state):
         cid = city_id(name, state)
-        return entity(cid, "city", title(name), f"{title(name)}, {title(state)}", f"{title(name)} {title(state)}", title(name) + " city", "the city of " + title(name))
+        code = POSTAL.get(state.strip().lower())
+        coded = [f"{title(name)} {code}", f"{title(name)}, {code}"] if code else []
+        if code == "DC":
+            coded.append(f"{title(name)} D.C.")
+        return entity(cid, "city", title(name), f"{title(name)}, {title(state)}", f"{title(name)} {title(state)}", title(name) + " city", "the city of " + title(name), *coded)
 
     for r in rows(base, "city.tsv"):
         cid = city(r["city_name"], r["state_name"])
