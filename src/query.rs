@@ -79,8 +79,9 @@ pub enum Measure {
     },
     /// How many values a join from the member yields ("the state that
     /// borders the most states"): only over relations the lexicon
-    /// declares complete.
-    Count(RelId, Dir),
+    /// declares complete. With a kind or a class, only values of it ("the
+    /// state with the most cities", where a state has lakes in it too).
+    Count(RelId, Dir, Option<String>),
 }
 
 impl Measure {
@@ -88,7 +89,7 @@ impl Measure {
     pub fn relation(&self) -> (RelId, Dir) {
         match self {
             Measure::Value(rel) => (*rel, Dir::ToObject),
-            Measure::Date { rel, dir, .. } | Measure::Count(rel, dir) => (*rel, *dir),
+            Measure::Date { rel, dir, .. } | Measure::Count(rel, dir, _) => (*rel, *dir),
         }
     }
 }
@@ -765,9 +766,13 @@ fn write_measure(f: &mut fmt::Formatter<'_>, m: &Measure, name: &dyn Fn(RelId) -
             }
             f.write_str(")")
         }
-        Measure::Count(rel, dir) => {
+        Measure::Count(rel, dir, of) => {
             let mark = if dir.to_subject() { "~" } else { "" };
-            write!(f, "(count {mark}{})", name(*rel))
+            write!(f, "(count {mark}{}", name(*rel))?;
+            if let Some(k) = of {
+                write!(f, " {k}")?;
+            }
+            f.write_str(")")
         }
     }
 }

@@ -823,6 +823,11 @@ fn readings_of_geography_print_as_s_expressions() {
         ("what state has the highest elevation ?", "(values (kind state (located_in (most elevation (or (all place) (all mountain))))) :past)"),
         // ... and a kind noun before it that has the measure is the thing measured.
         ("how many rivers are in the state with the largest population ?", "(count (kind river (~traverses (most population (all state)))))"),
+        // A count among the values of one kind or class (a state has lakes
+        // and points in it too).
+        ("what state has the most cities ?", "(values (most (count ~located_in city) (all state)) :past)"),
+        ("which state has the most major cities ?", "(values (most (count ~located_in major-city) (all state)) :past)"),
+        ("what is the length of the river that runs through the most number of states ?", "(values (length (most (count traverses) (all river)) :now))"),
         // A place that is a phrase of its own.
         ("how many major cities are in states bordering nebraska ?", "(count (member-of major-city (kind city (~located_in (kind state (~borders state-nebraska :now))))))"),
     ] {

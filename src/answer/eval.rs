@@ -284,6 +284,18 @@ impl Ctx<'_> {
 
     /// The values of a set that a join has already evaluated (the reply
     /// template names the join's other side), else evaluated now.
+    /// Whether an entity is of a kind, or a member of a class.
+    fn is_of(&self, id: &str, kind_or_class: &str) -> anyhow::Result<bool> {
+        if self.cat.kind(id) == Some(kind_or_class) {
+            return Ok(true);
+        }
+        let Some(member) = &self.cat.lex.member_relation else { return Ok(false) };
+        if !self.cat.classes.contains(kind_or_class) {
+            return Ok(false);
+        }
+        Ok(self.store.facts_about(id, Some(member))?.iter().any(|f| f.object.entity() == Some(kind_or_class)))
+    }
+
     fn values_of(&self, set: &Set) -> anyhow::Result<Vec<Value>> {
         if let Some(v) = self.sets.borrow().get(&(set as *const Set as usize)) {
             return Ok(v.clone());

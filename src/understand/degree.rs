@@ -643,7 +643,7 @@ fn measure_of_phrase(r: &Reader, ms: &[lexer::Mention], members: &[String], g: G
         let measure = match (relation.value, member_is_subject, g.dated()) {
             (ValueType::Date, true, _) | (ValueType::Number, true, false) => Measure::Value(m.rel),
             (ValueType::Entity, _, true) => Measure::Date { rel: m.rel, dir: if member_is_subject { Dir::ToObject } else { Dir::ToSubject }, with: with.clone() },
-            (ValueType::Entity, _, false) => Measure::Count(m.rel, if member_is_subject { Dir::ToObject } else { Dir::ToSubject }),
+            (ValueType::Entity, _, false) => Measure::Count(m.rel, if member_is_subject { Dir::ToObject } else { Dir::ToSubject }, None),
             _ => continue,
         };
         if !out.contains(&measure) {
@@ -927,8 +927,25 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     // "Which state borders the most states?": how many values the verb
     // before the degree word gives each member.
     if matches!(g, Some(Generic::Most | Generic::Least)) {
-        let counted = toks_of(r, &words[f.end()..]);
-        if let [Tok::Kind(k)] = counted.as_slice() {
+        // The counted: a kind ("states"), a class ("major rivers"), after
+        // "number of" or not ("the most number of states").
+        let counted_toks = toks_of(r, &words[f.end()..]);
+        let counted = match counted_toks.as_slice() {
+            [t] | [Tok::Wh(lexer::Wh::HowMany), t] => group(r, t).map(|(set, k)| (if let Set::Members(c) = set { Some(c) } else { None }, k)),
+            _ => None,
+        };
+        if let Some((class, k)) = &counted {
+            // Counted only among the values of the kind (a state has lakes
+            // and cities in it) or members of the class.
+            let only = |other_side: &[String]| -> Option<Option<String>> {
+                match class {
+                    Some(c) if other_side.contains(k) => Some(Some(c.clone())),
+                    Some(_) => None,
+                    None if counts_only(other_side, k) => Some(None),
+                    None if other_side.contains(k) => Some(Some(k.clone())),
+                    None => None,
+                }
+            };
             let mut before = f.at;
             while before > 0 && linking(r, &words[before - 1]) {
                 before -= 1;
@@ -952,7 +969,8 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
                             let (member_side, other_side) = (chain::kinds_at(r, m.rel, dir == Dir::ToSubject), chain::kinds_at(r, m.rel, dir == Dir::ToObject));
                             // A count of all the relation's values counts
                             // only things of the kind asked.
-                            (chain::fits(&members, &member_side) && counts_only(&other_side, k)).then_some(Measure::Count(m.rel, dir))
+                            let of = only(&other_side)?;
+                            chain::fits(&members, &member_side).then_some(Measure::Count(m.rel, dir, of))
                         })
                         .collect();
                     let [by] = fitting.as_slice() else { return Err(NotUnderstood::NoReading) };
@@ -965,10 +983,8 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
                 return Some(read_set(r, &words[..before], conv).and_then(|s| {
                     let [member] = &kinds(r, &s)[..] else { return Err(NotUnderstood::NoReading) };
                     let (rel, dir) = relation_between(r, member, k).ok_or(NotUnderstood::NoReading)?;
-                    if !counts_only(&chain::kinds_at(r, rel, dir == Dir::ToObject), k) {
-                        return Err(NotUnderstood::NoReading);
-                    }
-                    Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: Measure::Count(rel, dir), order }), past })
+                    let of = only(&chain::kinds_at(r, rel, dir == Dir::ToObject)).ok_or(NotUnderstood::NoReading)?;
+                    Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: Measure::Count(rel, dir, of), order }), past })
                 }));
             }
         }

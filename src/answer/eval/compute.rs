@@ -121,15 +121,27 @@ impl Ctx<'_> {
                     found.retain(|(q, _)| *q == first);
                 }
             }
-            Measure::Count(rel, dir) => {
+            Measure::Count(rel, dir, of) => {
                 let relation = self.cat.lex.rel(*rel);
                 if !relation.complete {
                     return Ok(None);
                 }
-                let facts = match dir {
+                let mut facts = match dir {
                     Dir::ToObject => self.store.facts_about(id, Some(&relation.name))?,
                     Dir::ToSubject => self.store.facts_with_object(&Value::Entity(id.to_string()), Some(&relation.name))?,
                 };
+                if let Some(of) = of {
+                    let mut kept = Vec::new();
+                    for f in facts {
+                        let other = if *dir == Dir::ToObject { f.object.entity().map(String::from) } else { Some(f.subject.clone()) };
+                        if let Some(o) = other {
+                            if self.is_of(&o, of)? {
+                                kept.push(f);
+                            }
+                        }
+                    }
+                    facts = kept;
+                }
                 let mut seen: Vec<String> = facts.iter().map(|f| if *dir == Dir::ToObject { f.object.key() } else { f.subject.clone() }).collect();
                 seen.sort();
                 seen.dedup();
