@@ -974,3 +974,28 @@ fn which_has_a_value_asks_for_the_holder_not_the_value() {
         assert!(ids.iter().all(|id| id.starts_with("state-")), "{} in {}", v.value, a.reply);
     }
 }
+
+#[test]
+fn a_relation_noun_asked_for_is_its_values_and_a_superlative_inside_says_what_it_could_not_measure() {
+    let w = geography();
+    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let capitals: Vec<String> = w.store.facts().map(|f| f.unwrap()).filter(|f| f.relation == "capital").filter_map(|f| f.object.entity().map(String::from)).collect();
+    // "Capitals in the US" are capitals, not any city there.
+    let a = ask("what is the most populated capital in the usa ?");
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    for v in &a.answers {
+        assert!(w.store.resolve(&v.value.to_lowercase()).unwrap().iter().any(|id| capitals.contains(id)), "{} in {}", v.value, a.reply);
+    }
+    // The capital of a state is its own, not a city in it.
+    let a = ask("what is the capital of the largest state ?");
+    for v in &a.answers {
+        assert!(w.store.resolve(&v.value.to_lowercase()).unwrap().iter().any(|id| capitals.contains(id)), "{} in {}", v.value, a.reply);
+    }
+    // Cities with no population are not compared, and the reply says so.
+    let a = ask("which state has the largest city ?");
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    assert!(a.reply.contains("so they are not compared"), "{}", a.reply);
+    // "The highest point" is one point, not every state's highest point.
+    let a = ask("what is the longest river in the state with the highest point ?");
+    assert!(a.answers.is_empty(), "{}", a.reply);
+}

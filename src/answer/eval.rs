@@ -12,7 +12,7 @@ use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::knowledge::catalog::Catalog;
-use crate::query::{Ask, Dir, Pick, Query, RelId, Set, Side, Time};
+use crate::query::{Ask, Dir, Measure, Pick, Query, RelId, Set, Side, Time};
 
 /// A value with the facts that support it.
 #[derive(Debug, Clone)]
@@ -673,15 +673,38 @@ pub(crate) fn capitalise(s: &str) -> String {
 /// Evaluates a query and builds the answer.
 pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
     let cx = Ctx { cat, store, sets: Default::default(), sources: Default::default() };
+    // "What state has the largest city?" when some cities have no
+    // population: as with a superlative asked for itself, the answer says
+    // which were not compared.
+    let mut note = String::new();
+    for s in q.ask.sets() {
+        if let Some((unknown, by)) = nested_unmeasured(&cx, s, true)? {
+            note = compute::unmeasured_note(&cx, &unknown, &by);
+        }
+    }
+    if !note.is_empty() {
+        let mut a = answer_query(&cx, q, question, max)?;
+        if a.status == Status::Answered {
+            a.reply.push_str(&note);
+        }
+        return Ok(a);
+    }
+    answer_query(&cx, q, question, max)
+}
+
+/// Evaluates a query and builds the answer, once any superlative inside
+/// has been checked for members it could not measure.
+fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
+    let (cat, store) = (cx.cat, cx.store);
     let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     let mut reply: String;
     // "How many states border the state that borders the most states?"
-    // when two tie for the most: which one is asked about is not known.
-    // Unless the question answers alike whichever it means.
+    // when two tie for the most: which one is asked about is not known,
+    // unless the question answers alike whichever it means.
     for s in q.ask.sets() {
-        if let Some((part, tied)) = nested_tie(&cx, s, true)? {
+        if let Some((part, tied)) = nested_tie(cx, s, true)? {
             let mut alike: Option<(Answer, Vec<String>)> = None;
             let mut differ = false;
             for h in &tied {
@@ -1182,6 +1205,23 @@ fn nested_tie(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<(Set, Vec
     for c in set.children() {
         if let Some(t) = nested_tie(cx, c, false)? {
             return Ok(Some(t));
+        }
+    }
+    Ok(None)
+}
+
+/// The members left unmeasured by a superlative inside the set (not the
+/// set itself, when `top`), with the measure.
+fn nested_unmeasured(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<(Vec<String>, Measure)>> {
+    if let (Set::Extreme { of, by, .. }, false) = (set, top) {
+        let m = cx.measures(cx.set(of)?, by)?;
+        if !m.unknown.is_empty() {
+            return Ok(Some((m.unknown, by.clone())));
+        }
+    }
+    for c in set.children() {
+        if let Some(u) = nested_unmeasured(cx, c, false)? {
+            return Ok(Some(u));
         }
     }
     Ok(None)

@@ -387,7 +387,7 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
         // a kind noun before it ("the state with the largest area").
         // At the degree word, the phrase names things ("the smallest
         // state"), not a measure ("the smallest area that ...").
-        let kind_at = |i: usize| words.get(i).is_some_and(|w| matches!(r.tokens(w).as_slice(), [Tok::Kind(_)]));
+        let kind_at = |i: usize| words.get(i).is_some_and(|w| matches!(r.tokens(w).as_slice(), [t @ (Tok::Kind(_) | Tok::Rel(..))] if head_group(r, t).is_some()));
         // Or at the degree word and a noun of its own measure ("the state
         // with the highest elevation": the thing highest), where the rest
         // does not have the measure itself ("the state with the sparsest
@@ -1275,8 +1275,14 @@ fn phrase_set(r: &Reader, toks: &[Tok]) -> Option<Set> {
 /// The members of the head's kind or class linked to the one candidate
 /// that a relation between the kinds links.
 fn linked_members(r: &Reader, head: &Tok, candidates: Vec<(Set, String)>) -> Option<Set> {
-    let (members, member_kind) = group(r, head)?;
-    let mut fitting = candidates.into_iter().filter_map(|(of, k)| relation_between(r, &member_kind, &k).map(|(rel, dir)| (of, rel, dir)));
+    let (members, member_kind) = head_group(r, head)?;
+    // "The capital of Texas" is the relation's own value, not the
+    // capitals in Texas: a relation noun links only what it cannot take.
+    let own = |k: &str| match &members {
+        Set::Join { rel, .. } => r.cat.lex.rel(*rel).subject.iter().any(|x| x == k),
+        _ => false,
+    };
+    let mut fitting = candidates.into_iter().filter(|(_, k)| !own(k)).filter_map(|(of, k)| relation_between(r, &member_kind, &k).map(|(rel, dir)| (of, rel, dir)));
     let (of, rel, dir) = fitting.next()?;
     if fitting.next().is_some() {
         return None;
@@ -1284,7 +1290,8 @@ fn linked_members(r: &Reader, head: &Tok, candidates: Vec<(Set, String)>) -> Opt
     let join = Set::Join { rel, dir: dir.reverse(), of: Box::new(of), time: Time::Any };
     Some(match members {
         Set::Members(class) => Set::MemberOf(Box::new(Set::OfKind(Box::new(join), member_kind)), class),
-        _ => Set::OfKind(Box::new(join), member_kind),
+        Set::All(_) => Set::OfKind(Box::new(join), member_kind),
+        other => Set::And(Box::new(other), Box::new(Set::OfKind(Box::new(join), member_kind))),
     })
 }
 
@@ -1292,7 +1299,25 @@ fn linked_members(r: &Reader, head: &Tok, candidates: Vec<(Set, String)>) -> Opt
 /// cities"): its members and their kind.
 fn group(r: &Reader, t: &Tok) -> Option<(Set, String)> {
     match t {
+        Tok::Rel(..) => None,
+        _ => head_group(r, t),
+    }
+}
+
+/// What a noun the question asks about names: as [`group`], or the values
+/// of a relation noun over every subject ("capitals"), where both sides
+/// are of one kind each. Only as what is asked for: "the states with the
+/// highest point" are not the states with any highest point.
+fn head_group(r: &Reader, t: &Tok) -> Option<(Set, String)> {
+    match t {
         Tok::Kind(k) => Some((Set::All(k.clone()), k.clone())),
+        Tok::Rel(ms, _) => {
+            let nouns: Vec<RelId> = ms.iter().filter(|m| m.role == Role::ObjectNoun && r.cat.lex.rel(m.rel).value == ValueType::Entity).map(|m| m.rel).collect();
+            let [rel] = nouns.as_slice() else { return None };
+            let relation = r.cat.lex.rel(*rel);
+            let ([subject], [object]) = (relation.subject.as_slice(), relation.object.as_slice()) else { return None };
+            Some((Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::All(subject.clone())), time: Time::Any }, object.clone()))
+        }
         Tok::Ent(ids, _) => {
             let [class] = ids.as_slice() else { return None };
             if !r.cat.classes.contains(class) {

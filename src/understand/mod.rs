@@ -1182,12 +1182,6 @@ impl Reader {
         let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
         let role_time = role_time.filter(|_| !asks_time);
         let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
-        // A question of degree is read by its own rules, which account for
-        // every word themselves. What it answers stands, before the
-        // grammar reads anything; when it finds nothing, the question goes
-        // the usual way (the grammar or the ranker may read the degree word
-        // otherwise: "who reported it first" as "first report"), and its
-        // decline is the reply if that way finds nothing either.
         // "How many states have a city named Springfield?": every thing
         // of the kind with the name.
         if let Some(Ok(q)) = degree::named_group(self, &plain, conv) {
@@ -1196,10 +1190,17 @@ impl Reader {
                 return Ok(self.remember(conv, q, a));
             }
         }
+        // A question of degree is read by its own rules, which account for
+        // every word themselves. What it answers stands, before the
+        // grammar reads anything; when it finds nothing, the question goes
+        // the usual way (the grammar or the ranker may read the degree word
+        // otherwise: "who reported it first" as "first report"), and its
+        // decline is the reply if that way finds nothing either.
         let mut degree_decline = None;
         let mut degree_error = None;
         match degree::read(self, trimmed, &plain, conv) {
             Some(Ok(q)) => {
+                tracing::debug!(query = %q.sexp(&|rel| self.cat.lex.rel(rel).name.clone()), "read as a question of degree");
                 let a = eval::evaluate(&self.cat, store, &q, text, max)?;
                 if a.status == Status::Answered {
                     return Ok(self.remember(conv, q, a));

@@ -277,12 +277,12 @@ fn sources_of(facts: &[Fact]) -> Vec<String> {
 }
 
 /// "the parameters of ChatGPT", for a reply that does not know them.
-fn not_known(cx: &Ctx, names: &[String], by: &Measure) -> String {
+pub(super) fn not_known(cx: &Ctx, names: &[String], by: &Measure) -> String {
     format!("the {} of {}", measure_noun(cx, by), join_names(names))
 }
 
 /// " I don't know the parameters of ChatGPT, so it is not compared."
-fn unmeasured_note(cx: &Ctx, unknown: &[String], by: &Measure) -> String {
+pub(super) fn unmeasured_note(cx: &Ctx, unknown: &[String], by: &Measure) -> String {
     if unknown.is_empty() {
         return String::new();
     }
