@@ -233,6 +233,7 @@ impl Engine {
         if n == 0 {
             return Err(format!("I have no fact that says {}.", st.sentence));
         }
+        self.reload();
         tracing::info!(who, removed = n, "fact forgotten");
         Ok(format!("Forgotten: {} (by {who} on {}).", st.sentence, record.when))
     }

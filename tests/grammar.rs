@@ -999,3 +999,24 @@ fn a_relation_noun_asked_for_is_its_values_and_a_superlative_inside_says_what_it
     let a = ask("what is the longest river in the state with the highest point ?");
     assert!(a.answers.is_empty(), "{}", a.reply);
 }
+
+#[test]
+fn what_is_taught_or_forgotten_reaches_counts_and_superlatives_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db"), 16 << 20).unwrap();
+    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/packs/geoquery");
+    import_paths(&store, &[pack.join("lexicon.toml"), pack.join("geobase.facts")], Format::Auto).unwrap();
+    let engine = factbot::engine::Engine::with_store(&factbot::config::Config::default(), store).unwrap();
+    let count = |engine: &factbot::engine::Engine| {
+        let a = engine.ask(&mut Conversation::default(), "how many states border maine ?");
+        assert_eq!(a.status, Status::Answered, "{}", a.reply);
+        a.answers[0].value.clone()
+    };
+    let before = count(&engine);
+    // A complete relation is read whole once; a taught fact is in it at once.
+    engine.teach(&mut Conversation::default(), "Vermont borders Maine", "tester").unwrap();
+    let after: usize = count(&engine).parse().unwrap();
+    assert_eq!(after, before.parse::<usize>().unwrap() + 1);
+    engine.forget("Vermont borders Maine", "tester").unwrap();
+    assert_eq!(count(&engine), before);
+}

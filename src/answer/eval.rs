@@ -313,9 +313,16 @@ impl Ctx<'_> {
                 let relation = self.cat.lex.rel(*rel);
                 let mut facts = Vec::new();
                 let mut inner = self.values(of)?;
+                // A complete relation (a closed world, read whole by
+                // counts and superlatives) is read once from the store.
+                let all = if relation.complete { Some(self.cat.facts_of(self.store, &relation.name, dir.to_subject())?) } else { None };
                 let gather = |inner: &[Value], facts: &mut Vec<Fact>| -> anyhow::Result<()> {
                     for v in inner {
-                        if let (true, Value::Date(d), ValueType::Date) = (dir.to_subject(), v, relation.value) {
+                        let within = dir.to_subject() && matches!(v, Value::Date(_)) && relation.value == ValueType::Date;
+                        if let (Some(all), false) = (&all, within) {
+                            let key = if dir.to_subject() { v.key() } else { v.entity().unwrap_or_default().to_string() };
+                            facts.extend(all.get(&key).into_iter().flatten().cloned());
+                        } else if let (true, Value::Date(d), ValueType::Date) = (dir.to_subject(), v, relation.value) {
                             // "What was released in 2023?": dates within it.
                             facts.extend(self.store.facts_with_date_within(d, &relation.name)?);
                         } else if dir.to_subject() {
@@ -376,9 +383,8 @@ impl Ctx<'_> {
                 out = self.set(a)?.into_iter().filter(|h| keep.contains(&h.value.key())).collect();
             }
             Set::All(kind) => {
-                let mut ids: Vec<&String> = self.cat.names.iter().filter(|(_, (_, k))| k == kind).map(|(id, _)| id).collect();
-                ids.sort_by_key(|id| self.cat.name(id));
-                out = ids.into_iter().map(|id| Hit { value: Value::Entity(id.clone()), facts: vec![] }).collect();
+                let ids = self.cat.by_kind.get(kind).map(Vec::as_slice).unwrap_or_default();
+                out = ids.iter().map(|id| Hit { value: Value::Entity(id.clone()), facts: vec![] }).collect();
             }
             Set::Members(class) => {
                 let mut c = Hits::default();

@@ -2,9 +2,10 @@
 //! entities, loaded once, for the reader and the evaluator alike.
 
 use super::normalize::normalize;
-use super::{Lexicon, Value};
+use super::{Fact, Lexicon, Value};
 use crate::store::Store;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 /// What the reader and the evaluator know of a store besides its facts.
 #[derive(Debug)]
@@ -17,6 +18,12 @@ pub struct Catalog {
     pub names: HashMap<String, (String, String)>,
     /// Entities that have members through the lexicon's member relation.
     pub classes: HashSet<String>,
+    /// Each kind's entities, ordered by name.
+    pub by_kind: HashMap<String, Vec<String>>,
+    /// The facts of a relation by subject, read once from the store when a
+    /// superlative or a comparison first measures a large set by it. The
+    /// catalog is rebuilt whenever the store changes, and this with it.
+    by_relation: Mutex<HashMap<(String, bool), Arc<HashMap<String, Vec<Fact>>>>>,
 }
 
 impl Catalog {
@@ -43,7 +50,35 @@ impl Catalog {
                 }
             }
         }
-        Ok(Catalog { lex, aliases, names, classes })
+        let mut by_kind: HashMap<String, Vec<String>> = HashMap::new();
+        for (id, (_, kind)) in &names {
+            by_kind.entry(kind.clone()).or_default().push(id.clone());
+        }
+        for ids in by_kind.values_mut() {
+            ids.sort_by(|a, b| names[a].0.cmp(&names[b].0).then_with(|| a.cmp(b)));
+        }
+        Ok(Catalog { lex, aliases, names, classes, by_kind, by_relation: Mutex::default() })
+    }
+
+    /// Every fact of a relation, by subject, or by the key of the object
+    /// when `by_object` (see `by_relation`).
+    pub fn facts_of(&self, store: &Store, relation: &str, by_object: bool) -> anyhow::Result<Arc<HashMap<String, Vec<Fact>>>> {
+        let mut cache = self.by_relation.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (relation.to_string(), by_object);
+        if let Some(m) = cache.get(&key) {
+            return Ok(m.clone());
+        }
+        let mut m: HashMap<String, Vec<Fact>> = HashMap::new();
+        for f in store.facts() {
+            let f = f?;
+            if f.relation == relation {
+                let side = if by_object { f.object.key() } else { f.subject.clone() };
+                m.entry(side).or_default().push(f);
+            }
+        }
+        let m = Arc::new(m);
+        cache.insert(key, m.clone());
+        Ok(m)
     }
 
     /// The name of an entity.

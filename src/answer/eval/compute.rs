@@ -14,6 +14,7 @@ use crate::knowledge::lexicon::Single;
 use crate::knowledge::{format_amount, Date, Fact, Value};
 use crate::query::{Cmp, Dir, Measure, Order, Set};
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 /// A measured amount.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,7 +73,7 @@ pub(super) struct Measures {
 impl Ctx<'_> {
     /// The measure of one value: None when the store holds none, or
     /// values that disagree.
-    fn measure_of(&self, v: &Value, by: &Measure) -> anyhow::Result<Option<(Quantity, Vec<Fact>)>> {
+    fn measure_of(&self, v: &Value, by: &Measure, all: Option<&HashMap<String, Vec<Fact>>>) -> anyhow::Result<Option<(Quantity, Vec<Fact>)>> {
         if let (Value::Number { amount, money }, Measure::Value(_)) = (v, by) {
             return Ok(Some((Quantity::Number(*amount, *money), vec![])));
         }
@@ -84,10 +85,14 @@ impl Ctx<'_> {
         match by {
             Measure::Value(rel) => {
                 let relation = self.cat.lex.rel(*rel);
-                for f in self.store.facts_about(id, Some(&relation.name))? {
-                    let q = match &f.object {
-                        Value::Number { amount, money } => Quantity::Number(*amount, *money),
-                        Value::Date(d) => Quantity::Date(*d),
+                let facts = match all {
+                    Some(all) => all.get(id).cloned().unwrap_or_default(),
+                    None => self.store.facts_about(id, Some(&relation.name))?,
+                };
+                for f in facts {
+                    let q = match f.object {
+                        Value::Number { amount, money } => Quantity::Number(amount, money),
+                        Value::Date(d) => Quantity::Date(d),
                         _ => continue,
                     };
                     found.push((q, f));
@@ -126,9 +131,11 @@ impl Ctx<'_> {
                 if !relation.complete {
                     return Ok(None);
                 }
-                let mut facts = match dir {
-                    Dir::ToObject => self.store.facts_about(id, Some(&relation.name))?,
-                    Dir::ToSubject => self.store.facts_with_object(&Value::Entity(id.to_string()), Some(&relation.name))?,
+                let mut facts = match (dir, all) {
+                    (Dir::ToObject, Some(all)) => all.get(id).cloned().unwrap_or_default(),
+                    (Dir::ToSubject, Some(all)) => all.get(&Value::Entity(id.to_string()).key()).cloned().unwrap_or_default(),
+                    (Dir::ToObject, None) => self.store.facts_about(id, Some(&relation.name))?,
+                    (Dir::ToSubject, None) => self.store.facts_with_object(&Value::Entity(id.to_string()), Some(&relation.name))?,
                 };
                 if let Some(of) = of {
                     let mut kept = Vec::new();
@@ -163,8 +170,14 @@ impl Ctx<'_> {
     /// Measures every member of a set.
     pub(super) fn measures(&self, hits: Vec<Hit>, by: &Measure) -> anyhow::Result<Measures> {
         let mut out = Measures { known: vec![], unknown: vec![] };
+        // A large set is measured from the relation's facts read once.
+        let all = match by {
+            Measure::Value(rel) | Measure::Count(rel, Dir::ToObject, _) if hits.len() > 32 => Some(self.cat.facts_of(self.store, &self.cat.lex.rel(*rel).name, false)?),
+            Measure::Count(rel, Dir::ToSubject, _) if hits.len() > 32 => Some(self.cat.facts_of(self.store, &self.cat.lex.rel(*rel).name, true)?),
+            _ => None,
+        };
         for hit in hits {
-            match self.measure_of(&hit.value, by)? {
+            match self.measure_of(&hit.value, by, all.as_deref())? {
                 Some((amount, facts)) => out.known.push(Measured { hit, amount, facts }),
                 None => out.unknown.push(self.show(&hit.value)),
             }
@@ -183,11 +196,11 @@ impl Ctx<'_> {
     /// set measured alike.
     pub(super) fn threshold(&self, than: &Set, by: &Measure) -> anyhow::Result<Option<(Quantity, Vec<Fact>)>> {
         if let Set::Literal(v) = than {
-            return self.measure_of(v, by);
+            return self.measure_of(v, by, None);
         }
         let hits = self.set(than)?;
         let [one] = hits.as_slice() else { return Ok(None) };
-        Ok(self.measure_of(&one.value, by)?.map(|(q, mut facts)| {
+        Ok(self.measure_of(&one.value, by, None)?.map(|(q, mut facts)| {
             facts.extend(one.facts.iter().cloned());
             (q, facts)
         }))
@@ -366,7 +379,7 @@ pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measu
         let named: Vec<String> = cx.set(than)?.iter().map(|h| cx.show(&h.value)).collect();
         return if named.len() == 1 { dont_know(named[0].clone()) } else { Ok(None) };
     };
-    let Some((amount, facts)) = cx.measure_of(&one.value, by)? else { return dont_know(cx.show(&one.value)) };
+    let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(cx.show(&one.value)) };
     let Some(order) = amount.compare(&limit) else {
         let reply = format!("I can't tell: {} and {} don't order them.", cx.show_amount(&amount, by), cx.show_amount(&limit, by));
         return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
