@@ -770,6 +770,10 @@ fn readings_of_degree_print_as_s_expressions() {
     for (question, golden) in [
         ("Which came out first, GPT-3 or M6?", "(values (least released (or gpt-3 m6)) :past)"),
         ("Is M6 bigger than GPT-3?", "(check m6 (more parameters m6 gpt-3))"),
+        // A noun, a name and its verb: the object of the verb ("the NLP
+        // model that Alibaba introduced in 2021").
+        ("Is Qwen-7B bigger than the NLP model Alibaba introduced in 2021?", "(check qwen-7b (more parameters qwen-7b (member-of nlp-model (and (~made_by alibaba) (~released (released (~made_by alibaba) :at 2021))))))"),
+        ("What is the NLP model that Alibaba introduced in 2021?", "(values (member-of nlp-model (and (~made_by alibaba) (~released (released (~made_by alibaba) :at 2021)))) :past)"),
         ("What is the biggest model?", "(values (most parameters (all model)))"),
         ("Which models are bigger than GPT-3?", "(values (more parameters (all model) gpt-3))"),
         ("Name the models with over 200 billion parameters", "(values (more parameters (all model) \"n:200000000000\"))"),

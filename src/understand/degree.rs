@@ -459,10 +459,38 @@ fn straddled(words: &[String], toks: &[Tok], at: usize) -> bool {
     })
 }
 
+/// "(What is) the NLP model Alibaba introduced in 2021": a noun, a name
+/// and the name's verb, whose object the noun is, read as "what NLP model
+/// did Alibaba introduce in 2021". None when the tokens are not so.
+pub(super) fn object_relative(r: &Reader, toks: &[Tok]) -> Option<Vec<Tok>> {
+    let rest = match toks {
+        [Tok::Wh(lexer::Wh::What | lexer::Wh::Which), Tok::Aux(lexer::Aux::Be | lexer::Aux::Was), rest @ ..] => rest,
+        rest => rest,
+    };
+    let [noun, name @ Tok::Ent(ids, _), verb @ Tok::Rel(ms, _), after @ ..] = rest else { return None };
+    let is_noun = match noun {
+        Tok::Kind(_) => true,
+        Tok::Ent(c, _) => matches!(c.as_slice(), [c] if r.cat.classes.contains(c)),
+        _ => false,
+    };
+    let named = !ids.is_empty() && !ids.iter().any(|id| r.cat.classes.contains(id));
+    if !is_noun || !named || !ms.iter().any(|m| m.role == Role::Verb) {
+        return None;
+    }
+    let mut out = vec![Tok::Wh(lexer::Wh::What), noun.clone(), Tok::Aux(lexer::Aux::Did), name.clone(), verb.clone()];
+    out.extend(after.iter().cloned());
+    Some(out)
+}
+
 /// Reads words as a whole question with the grammar and the guard: the
 /// values it asks for, how many there are, or whether something is so.
 fn read_query(r: &Reader, words: &[String], conv: &Conversation) -> R<Query> {
     let toks = toks_of(r, words);
+    if let Some(asked) = object_relative(r, &toks) {
+        if let Ok(q) = grammar::read(r, &asked, conv, "").and_then(|q| guard::check_typed(r, &asked, &q).map(|()| q)) {
+            return Ok(q);
+        }
+    }
     if let Some(s) = kind_in_place(r, &toks) {
         let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::HowMany))) { Ask::Count(s) } else { Ask::Values(s) };
         return Ok(Query { ask, past: grammar::is_past(r, &toks) });

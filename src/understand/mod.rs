@@ -1233,6 +1233,16 @@ impl Reader {
             }
             _ => query,
         };
+        // "What is the NLP model Alibaba introduced in 2021?": the object
+        // of the name's verb.
+        let unread = query.as_ref().map_or(true, |q| guard::check_typed(self, &toks, q).is_err());
+        let query = match (unread, degree::object_relative(self, &toks)) {
+            (true, Some(asked)) => match grammar::read(self, &asked, conv, trimmed).and_then(|q| guard::check_typed(self, &asked, &q).map(|()| q)) {
+                Ok(q) => Ok(q),
+                Err(_) => query,
+            },
+            _ => query,
+        };
         tracing::debug!(?toks, ?query, "question read");
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
