@@ -743,11 +743,11 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Resu
     }
     // The computing operators answer with their measures.
     let computed = match &q.ask {
-        Ask::Values(Set::Extreme { of, by, order }) => compute::answer_extreme(&cx, question, of, by, *order)?,
+        Ask::Values(Set::Extreme { of, by, order }) => compute::answer_extreme(cx, question, of, by, *order)?,
         Ask::Check { item, set: Set::Compared { of, by, cmp, than } } if of.as_ref() == item => {
-            Some(compute::answer_comparison(&cx, question, item, by, *cmp, than)?.unwrap_or_else(unknown))
+            Some(compute::answer_comparison(cx, question, item, by, *cmp, than)?.unwrap_or_else(unknown))
         }
-        Ask::Total(of, by) => Some(compute::answer_total(&cx, question, of, by)?.unwrap_or_else(unknown)),
+        Ask::Total(of, by) => Some(compute::answer_total(cx, question, of, by)?.unwrap_or_else(unknown)),
         _ => None,
     };
     if let Some(a) = computed {
@@ -766,13 +766,13 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Resu
             if hits.is_empty() {
                 // "Who leads X now?" when every holder known has left: a
                 // history, not an answer; say who held it last.
-                if let Some(reply) = last_holder(&cx, set)? {
+                if let Some(reply) = last_holder(cx, set)? {
                     return Ok(Answer::empty(question, Status::Unknown, reply));
                 }
                 // A count over a set the store holds whole is 0, on the
                 // word of the sources of what the question names.
                 if matches!(q.ask, Ask::Count(_)) && countable(cat, set) {
-                    if let Some(a) = closed_zero(&cx, set, question)? {
+                    if let Some(a) = closed_zero(cx, set, question)? {
                         return Ok(a);
                     }
                 }
@@ -851,7 +851,7 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Resu
                 }
                 reply = format!("The sources disagree: {}.", parts.join("; but "));
             } else {
-                reply = render_values(&cx, set, &hits, q.past, max)?;
+                reply = render_values(cx, set, &hits, q.past, max)?;
             }
             reply.push_str(&unreliable_note(&aside));
         }
@@ -872,7 +872,7 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Resu
                 ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
             } else if one_value(cat, set) && !hits.is_empty() {
                 ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
-            } else if let Some(other) = other_holder(&cx, item, set)? {
+            } else if let Some(other) = other_holder(cx, item, set)? {
                 // "Is M6 a Baidu model?": M6's one maker is another.
                 let not = other.1.clone();
                 support.extend(other.0);

@@ -7,6 +7,9 @@ use crate::store::Store;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+/// Facts by the subject, or by the key of the object.
+pub type FactsBy = HashMap<String, Vec<Fact>>;
+
 /// What the reader and the evaluator know of a store besides its facts.
 #[derive(Debug)]
 pub struct Catalog {
@@ -23,7 +26,7 @@ pub struct Catalog {
     /// The facts of a relation by subject, read once from the store when a
     /// superlative or a comparison first measures a large set by it. The
     /// catalog is rebuilt whenever the store changes, and this with it.
-    by_relation: Mutex<HashMap<(String, bool), Arc<HashMap<String, Vec<Fact>>>>>,
+    by_relation: Mutex<HashMap<(String, bool), Arc<FactsBy>>>,
 }
 
 impl Catalog {
@@ -62,7 +65,7 @@ impl Catalog {
 
     /// Every fact of a relation, by subject, or by the key of the object
     /// when `by_object` (see `by_relation`).
-    pub fn facts_of(&self, store: &Store, relation: &str, by_object: bool) -> anyhow::Result<Arc<HashMap<String, Vec<Fact>>>> {
+    pub fn facts_of(&self, store: &Store, relation: &str, by_object: bool) -> anyhow::Result<Arc<FactsBy>> {
         let mut cache = self.by_relation.lock().unwrap_or_else(|p| p.into_inner());
         let key = (relation.to_string(), by_object);
         if let Some(m) = cache.get(&key) {

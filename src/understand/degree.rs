@@ -318,7 +318,7 @@ fn read_found(r: &Reader, text: &str, words: &[String], toks: &[Tok], claimed: &
     if found.is_empty() {
         return None;
     }
-    let past = grammar::is_past(r, &toks);
+    let past = grammar::is_past(r, toks);
     let words = words.to_vec();
     let reading = nested(r, &words, &found, conv, past)
         .or_else(|| how_much(r, &words, &found, conv))
@@ -421,32 +421,38 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
                 // Of several kinds ("the highest elevation": a point or a
                 // mountain), the first the rest reads with.
                 for kind in kinds(r, &inner) {
-                let var = format!("{VAR}{depth}:{kind}");
-                let mut outer: Vec<String> = words[..s].to_vec();
-                outer.push(var.clone());
-                outer.extend(words[e..].iter().cloned());
-                // "What is the largest state?" is the superlative itself.
-                let asks_more = toks_of(r, &outer).iter().any(|t| match t {
-                    Tok::Wh(_) | Tok::Aux(_) | Tok::List => false,
-                    Tok::Ent(ids, _) => ids.first() != Some(&var),
-                    _ => true,
-                });
-                if !asks_more {
-                    continue;
-                }
-                let read = match read_words(r, &outer.join(" "), &outer, conv) {
-                    Some(read) => read,
-                    None => read_query(r, &outer, conv),
-                };
-                let Ok(mut q) = read else { continue };
-                if q.bind(&var, &inner) {
-                    return Some(Ok(q));
-                }
+                    let var = format!("{VAR}{depth}:{kind}");
+                    let mut outer: Vec<String> = words[..s].to_vec();
+                    outer.push(var.clone());
+                    outer.extend(words[e..].iter().cloned());
+                    // "What is the largest state?" is the superlative itself.
+                    let asks_more = toks_of(r, &outer).iter().any(|t| match t {
+                        Tok::Wh(_) | Tok::Aux(_) | Tok::List => false,
+                        Tok::Ent(ids, _) => ids.first() != Some(&var),
+                        _ => true,
+                    });
+                    if !asks_more {
+                        continue;
+                    }
+                    if let Some(q) = read_bound(r, &outer, &var, &inner, conv) {
+                        return Some(Ok(q));
+                    }
                 }
             }
         }
     }
     None
+}
+
+/// Reads words that hold a placeholder (by the rules of degree first,
+/// then as a plain question) and puts the set in its place.
+fn read_bound(r: &Reader, outer: &[String], var: &str, set: &Set, conv: &Conversation) -> Option<Query> {
+    let read = match read_words(r, &outer.join(" "), outer, conv) {
+        Some(read) => read,
+        None => read_query(r, outer, conv),
+    };
+    let mut q = read.ok()?;
+    q.bind(var, set).then_some(q)
 }
 
 /// Whether a name or a relation phrase of more than one word runs across
@@ -1270,12 +1276,7 @@ pub(super) fn named_group(r: &Reader, plain: &str, conv: &Conversation) -> Optio
                 let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::HowMany))) { Ask::Count(set) } else { Ask::Values(set) };
                 return Some(Ok(Query { ask, past: false }));
             }
-            let read = match read_words(r, &outer.join(" "), &outer, conv) {
-                Some(read) => read,
-                None => read_query(r, &outer, conv),
-            };
-            let Ok(mut q) = read else { continue };
-            if q.bind(&var, &set) {
+            if let Some(q) = read_bound(r, &outer, &var, &set, conv) {
                 return Some(Ok(q));
             }
         }
