@@ -637,7 +637,7 @@ fn a_reading_that_leaves_content_words_unexplained_is_declined() {
     w.declines("What did Alibaba scrap right before shaking up its cloud management?", "shaking");
     w.declines("Is Qwen-7B shinier than M6?", "shinier");
     // A comparison whose other side does not read is declined.
-    let (status, reply, values) = w.outcome("Is Qwen-7B bigger than the NLP model Alibaba introduced in 2021?");
+    let (status, reply, values) = w.outcome("Is Qwen-7B bigger than the model Alibaba dreamt about?");
     assert_eq!((status, values.len()), (Status::Unknown, 0), "{reply}");
     // Negation has no operator yet: declined, never answered as if positive.
     w.declines("Which AI tiger is not based in Beijing?", "not");
