@@ -1024,3 +1024,21 @@ fn what_is_taught_or_forgotten_reaches_counts_and_superlatives_at_once() {
     engine.forget("Vermont borders Maine", "tester").unwrap();
     assert_eq!(count(&engine), before);
 }
+
+#[test]
+fn a_nested_superlative_in_a_request_is_not_read_as_a_yes_no_question() {
+    // With a verb that reaches the country ("pass through" the US), the
+    // rest of "give me the longest river that passes through the US"
+    // reads as a clause about the placeholder; it still asks for a thing.
+    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/packs/geoquery");
+    let w = World::import(|dir| {
+        let lexicon = std::fs::read_to_string(pack.join("lexicon.toml")).unwrap();
+        let from = r#"verbs = ["be in", "be located in", "lie in", "be found in", "be within", "be part of"]"#;
+        assert!(lexicon.contains(from));
+        let changed = lexicon.replacen(from, r#"verbs = ["be in", "be located in", "lie in", "be found in", "be within", "be part of", "pass through"]"#, 2);
+        std::fs::write(dir.join("lexicon.toml"), changed).unwrap();
+        vec![dir.join("lexicon.toml"), pack.join("geobase.facts")]
+    });
+    let a = w.reader.answer(&w.store, &mut Conversation::default(), "give me the longest river that passes through the us ?", 50).unwrap();
+    assert!(a.answers.iter().all(|v| v.value != "yes" && v.value != "no"), "{}", a.reply);
+}

@@ -452,6 +452,13 @@ fn read_bound(r: &Reader, outer: &[String], var: &str, set: &Set, conv: &Convers
         None => read_query(r, outer, conv),
     };
     let mut q = read.ok()?;
+    // "Give me ⟨the longest river⟩ that passes through the US" asks for
+    // the thing, not whether it does: a yes/no reading only of a question
+    // that asks one.
+    let asks_yes_no = outer.first().is_some_and(|w| matches!(lexer::aux_word(w), Ok(("", _))));
+    if matches!(q.ask, Ask::Check { .. }) && !asks_yes_no {
+        return None;
+    }
     q.bind(var, set).then_some(q)
 }
 
