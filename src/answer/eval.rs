@@ -721,9 +721,9 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Resu
                 let mut one = q.clone();
                 one.replace(&part, &Set::Entity(e.clone()));
                 let a = evaluate(cat, store, &one, question, max)?;
-                let keys: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
+                let mut keys: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
+                keys.push(format!("{:?}", a.status));
                 match &alike {
-                    _ if a.status != Status::Answered => differ = true,
                     Some((_, k)) if *k != keys => differ = true,
                     Some(_) => {}
                     None => alike = Some((a, keys)),
@@ -733,8 +733,14 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Resu
                 }
             }
             let names: Vec<String> = tied.iter().map(|h| cx.show(&h.value)).collect();
+            // Alike for each, answered or not ("none of the facts ...").
             if let (Some((a, _)), false) = (alike, differ) {
-                let reply = format!("{} tie there, and the answer is the same for each: {}", join_names(&names), a.reply);
+                if a.status != Status::Answered {
+                    return Ok(a);
+                }
+                // The values alone: what else the reply says is of one of them.
+                let values: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
+                let reply = format!("{} tie there, and for each of them the answer is {}.", join_names(&names), join_names(&values));
                 return Ok(Answer { reply, ..a });
             }
             let reply = format!("I don't know which one that means: {} tie there. Ask about one of them.", join_names(&names));
