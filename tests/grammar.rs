@@ -1047,3 +1047,28 @@ fn a_nested_superlative_in_a_request_is_not_read_as_a_yes_no_question() {
     let a = w.reader.answer(&w.store, &mut Conversation::default(), "give me the longest river that passes through the us ?", 50).unwrap();
     assert!(a.answers.iter().all(|v| v.value != "yes" && v.value != "no"), "{}", a.reply);
 }
+
+#[test]
+fn a_value_asked_in_another_unit_is_converted_and_one_that_does_not_convert_is_declined() {
+    let w = geography();
+    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let stored = |id: &str, rel: &str| match w.store.facts_about(id, Some(rel)).unwrap()[0].object {
+        Value::Number { amount, .. } => amount,
+        ref v => panic!("{v:?}"),
+    };
+    let number = |s: &str| s.split(' ').next().unwrap().replace(',', "").parse::<f64>().unwrap();
+    // The length is held in km; a mile is 1,609.344 metres.
+    let a = ask("how long is the mississippi river in miles ?");
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    let want = stored("river-mississippi", "length") * 1000.0 / 1609.344;
+    assert!((number(&a.answers[0].value) - want).abs() < 0.01, "{} vs {want}", a.answers[0].value);
+    assert!(a.answers[0].value.ends_with(" miles"), "{}", a.answers[0].value);
+    // Areas in square miles, asked in square kilometres.
+    let a = ask("what is the area of maryland in square kilometers ?");
+    let want = stored("state-maryland", "area") * 2.589988110336;
+    assert!((number(&a.answers[0].value) - want).abs() < 0.01, "{} vs {want}", a.answers[0].value);
+    // A population is not a length: said, and no value given.
+    let a = ask("what is the population of texas in miles ?");
+    assert_eq!((a.status, a.answers.len()), (Status::Unknown, 0), "{}", a.reply);
+    assert!(a.reply.starts_with("I can't give that in miles"), "{}", a.reply);
+}

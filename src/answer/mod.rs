@@ -5,6 +5,7 @@
 //! plain text, Telegram as HTML, `ask --json` as the answer contract.
 
 pub mod eval;
+pub mod units;
 
 use serde::Serialize;
 

@@ -299,6 +299,23 @@ pub struct Language {
     /// named Springfield" is any city of that name.
     #[serde(default)]
     pub indefinite: Vec<String>,
+    /// Units of measure, for answers asked in another unit ("how long is
+    /// the Mississippi in miles?").
+    #[serde(default)]
+    pub units: Vec<Unit>,
+}
+
+/// A unit of measure: its names, what it measures and its size in that
+/// dimension's base unit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    /// How it is written: "km", "kilometres", "kilometers".
+    pub names: Vec<String>,
+    /// What it measures: "length", "area".
+    pub dimension: String,
+    /// Its size in the base unit of the dimension (metres for length).
+    pub size: f64,
 }
 
 /// Words of degree that hold for any measure ("the most parameters", "more

@@ -892,6 +892,23 @@ impl Reader {
     /// the question asks for counts the answer. The question is read
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        // "How long is the Mississippi in miles?": the question without
+        // the unit, its values converted; failing that, as asked.
+        if let Some((rest, unit)) = crate::answer::units::asked(&self.lang, text) {
+            let mut inner = conv.clone();
+            let a = self.answer(store, &mut inner, &rest, max)?;
+            if let Some(converted) = crate::answer::units::convert(&self.lang, &a, unit) {
+                *conv = inner;
+                return Ok(Answer { question: text.to_string(), ..converted });
+            }
+            // It answers, but not in a unit that converts: say so rather
+            // than read the unit as something else.
+            if a.status == Status::Answered {
+                let shown = unit.names.first().map(String::as_str).unwrap_or_default();
+                let reply = format!("I can't give that in {shown}: what I have is this. {}", a.reply);
+                return Ok(Answer { question: text.to_string(), status: Status::Unknown, answers: vec![], reply, ..a });
+            }
+        }
         FUZZY.with(|c| c.borrow_mut().clear());
         let mut cardinal = None;
         let before = conv.clone();
