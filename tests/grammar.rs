@@ -1072,3 +1072,23 @@ fn a_value_asked_in_another_unit_is_converted_and_one_that_does_not_convert_is_d
     assert_eq!((a.status, a.answers.len()), (Status::Unknown, 0), "{}", a.reply);
     assert!(a.reply.starts_with("I can't give that in miles"), "{}", a.reply);
 }
+
+#[test]
+fn a_total_over_a_place_sums_its_members_and_a_long_list_of_measures_keeps_each_with_its_own() {
+    let w = geography();
+    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let mut sum = 0.0;
+    for f in w.store.facts().map(|f| f.unwrap()).filter(|f| f.relation == "area") {
+        if let Value::Number { amount, .. } = f.object {
+            sum += amount;
+        }
+    }
+    let a = ask("what is the total area of the usa ?");
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    let got: f64 = a.answers[0].value.split(' ').next().unwrap().replace(',', "").parse().unwrap();
+    assert!((got - sum).abs() < 0.5, "{got} vs {sum}");
+    // Each state with its area, not two lists side by side.
+    let a = ask("what is the area of the states ?");
+    assert_eq!(a.status, Status::Answered, "{}", a.reply);
+    assert!(a.reply.starts_with("Alabama: ") && !a.reply.contains(" have an area of "), "{}", a.reply);
+}

@@ -1019,6 +1019,6 @@ fn geoquery_training_questions_score() {
         .map(failure_line)
         .collect();
     eprintln!("geoquery train600: {right} right, {} wrong, {} declined ({:.2} s)", wrong.len(), cases.len() - right - wrong.len(), run.elapsed.as_secs_f64());
-    assert!(right >= 540, "{right} of 600 right (held: 540)");
+    assert!(right >= 543, "{right} of 600 right (held: 543)");
     assert!(wrong.len() <= 18, "{} wrong answers (at most 18, 3%):\n  {}", wrong.len(), wrong.join("\n  "));
 }

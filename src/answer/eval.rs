@@ -1349,6 +1349,30 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     }
     let other = join_names(&others);
     let ended = past || hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some() || f.on.is_some()));
+    // More on both sides than a sentence can pair ("the area of the
+    // states"): each with its own, up to the limit.
+    // (Things on both sides read as a whole: "A and B run through C and
+    // D" holds of them together; "A and B have an area of X and Y" pairs
+    // them by place, which a long list loses.)
+    let measures = hits.iter().all(|h| h.value.entity().is_none());
+    if measures && values.len() > 1 && hits.len() > 1 && (hits.len() > max || values.len() > max) {
+        let mut pairs: Vec<String> = Vec::new();
+        let mut total = 0;
+        for h in hits {
+            let answer = cx.show_with_unit(&h.value, &relation.name);
+            for f in &h.facts {
+                total += 1;
+                if pairs.len() < max {
+                    let side = if want_subject { cx.show(&f.object) } else { cx.cat.name(&f.subject).to_string() };
+                    pairs.push(format!("{side}: {answer}"));
+                }
+            }
+        }
+        if total > pairs.len() {
+            pairs.push(format!("and {} more", total - pairs.len()));
+        }
+        return Ok(format!("{}.", pairs.join("; ")));
+    }
     // Several on both sides ("where are the AI tigers based?"): say which
     // goes with which, one sentence per group of the same answers.
     if values.len() > 1 && hits.len() > 1 && hits.len() <= max && values.len() <= max {

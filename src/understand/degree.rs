@@ -719,11 +719,27 @@ fn total(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) -> 
                     None => s,
                 });
             }
-            return members.map(|m| pick_measure(r, &rels, &kinds(r, &m)).map(|by| Query { ask: Ask::Total(m, by), past: false }));
+            let read = members.map(|m| pick_measure(r, &rels, &kinds(r, &m)).map(|by| Query { ask: Ask::Total(m, by), past: false }));
+            // "The total area of the US" is not the US's own: below.
+            if matches!(read, Some(Ok(_))) {
+                return read;
+            }
         }
     }
     let mut rest: Vec<String> = words[..f.at].to_vec();
     rest.extend(words[f.end()..].iter().cloned());
+    // "The total area of the US": a number noun of one kind and a place,
+    // the sum over the members of that kind there.
+    let toks = toks_of(r, &rest);
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
+    if let [Tok::Rel(ms, _), Tok::Prep(lexer::Prep::Of | lexer::Prep::In), place @ Tok::Ent(..)] = content.as_slice() {
+        for m in ms.iter().filter(|m| m.role == Role::ObjectNoun && r.cat.lex.rel(m.rel).value == ValueType::Number) {
+            let [k] = r.cat.lex.rel(m.rel).subject.as_slice() else { continue };
+            if let Some(members) = kind_in_place(r, &[Tok::Kind(k.clone()), Tok::Prep(lexer::Prep::In), (*place).clone()]) {
+                return Some(Ok(Query { ask: Ask::Total(members, Measure::Value(m.rel)), past: false }));
+            }
+        }
+    }
     Some(read_set(r, &rest, conv).and_then(|s| match s {
         Set::Join { rel, dir: Dir::ToObject, of, .. } if r.cat.lex.rel(rel).value == ValueType::Number => {
             let members = match *of {
@@ -1189,6 +1205,14 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
     use lexer::{Aux, Prep};
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::List) && !matches!(t, Tok::Aux(a) if *a != Aux::Have)).collect();
     let (head, other) = match content.as_slice() {
+        // "The area of the states": a number noun over every member of a
+        // kind it measures.
+        [Tok::Rel(ms, _), Tok::Prep(Prep::Of), kind @ Tok::Kind(k)] => {
+            let measured: Vec<RelId> = ms.iter().filter(|m| m.role == Role::ObjectNoun && r.cat.lex.rel(m.rel).value == ValueType::Number && r.cat.lex.rel(m.rel).subject.contains(k)).map(|m| m.rel).collect();
+            let [rel] = measured.as_slice() else { return None };
+            let (members, _) = group(r, kind)?;
+            return Some(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(members), time: Time::Any });
+        }
         [head, Tok::Prep(Prep::In | Prep::Of), place] | [head, place, Tok::Aux(Aux::Have)] => (*head, *place),
         [head, Tok::Aux(Aux::Have) | Tok::Prep(Prep::With), other] => (*head, *other),
         // "What are the states?", "list the major cities": all of them,
