@@ -682,25 +682,24 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
     // "What state has the largest city?" when some cities have no
     // population: as with a superlative asked for itself, the answer says
     // which were not compared.
-    let mut note = String::new();
+    let mut inner = Vec::new();
     for s in q.ask.sets() {
-        if let Some((unknown, by)) = nested_unmeasured(&cx, s, true)? {
-            note = compute::unmeasured_note(&cx, &unknown, &by);
-        }
+        inner_extremes(&cx, s, true, &mut inner)?;
     }
-    if !note.is_empty() {
-        let mut a = answer_query(&cx, q, question, max)?;
-        if a.status == Status::Answered {
-            a.reply.push_str(&note);
-        }
-        return Ok(a);
+    let note = match inner.iter().find(|x| !x.unknown.is_empty()) {
+        Some(x) => compute::unmeasured_note(&cx, &x.unknown, &x.by),
+        None => String::new(),
+    };
+    let mut a = answer_query(&cx, q, question, max, &inner)?;
+    if a.status == Status::Answered {
+        a.reply.push_str(&note);
     }
-    answer_query(&cx, q, question, max)
+    Ok(a)
 }
 
-/// Evaluates a query and builds the answer, once any superlative inside
-/// has been checked for members it could not measure.
-fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
+/// Evaluates a query and builds the answer, given the superlatives inside
+/// it.
+fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]) -> anyhow::Result<Answer> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
     let mut values: Vec<AnswerValue> = Vec::new();
@@ -709,43 +708,8 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Resu
     // "How many states border the state that borders the most states?"
     // when two tie for the most: which one is asked about is not known,
     // unless the question answers alike whichever it means.
-    for s in q.ask.sets() {
-        if let Some((part, tied)) = nested_tie(cx, s, true)? {
-            let mut alike: Option<(Answer, Vec<String>)> = None;
-            let mut differ = false;
-            for h in &tied {
-                let Value::Entity(e) = &h.value else {
-                    differ = true;
-                    break;
-                };
-                let mut one = q.clone();
-                one.replace(&part, &Set::Entity(e.clone()));
-                let a = evaluate(cat, store, &one, question, max)?;
-                let mut keys: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
-                keys.push(format!("{:?}", a.status));
-                match &alike {
-                    Some((_, k)) if *k != keys => differ = true,
-                    Some(_) => {}
-                    None => alike = Some((a, keys)),
-                }
-                if differ {
-                    break;
-                }
-            }
-            let names: Vec<String> = tied.iter().map(|h| cx.show(&h.value)).collect();
-            // Alike for each, answered or not ("none of the facts ...").
-            if let (Some((a, _)), false) = (alike, differ) {
-                if a.status != Status::Answered {
-                    return Ok(a);
-                }
-                // The values alone: what else the reply says is of one of them.
-                let values: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
-                let reply = format!("{} tie there, and for each of them the answer is {}.", join_names(&names), join_names(&values));
-                return Ok(Answer { reply, ..a });
-            }
-            let reply = format!("I don't know which one that means: {} tie there. Ask about one of them.", join_names(&names));
-            return Ok(Answer::empty(question, Status::Unknown, reply));
-        }
+    if let Some(Inner { part, winners, .. }) = inner.iter().find(|x| x.winners.len() > 1) {
+        return answer_tie(cx, q, question, max, part, winners);
     }
     // The computing operators answer with their measures.
     let computed = match &q.ask {
@@ -1205,38 +1169,68 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
     )))
 }
 
-/// The members tied at the end of a superlative inside the set (not the
-/// set itself, when `top`): the question goes on from "the" one of them.
-fn nested_tie(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<(Set, Vec<Hit>)>> {
-    if let (Set::Extreme { of, by, order }, false) = (set, top) {
-        let winners = cx.extreme(of, by, *order)?;
-        if winners.len() > 1 {
-            return Ok(Some((set.clone(), winners)));
+/// "How many states border the state that borders the most states?"
+/// when two tie for the most: the question read with each tied member in
+/// the superlative's place answers when it answers alike for each;
+/// otherwise which one is meant is asked.
+fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied: &[Hit]) -> anyhow::Result<Answer> {
+    let mut alike: Option<(Answer, Vec<String>)> = None;
+    let mut differ = false;
+    for h in tied {
+        let Value::Entity(e) = &h.value else {
+            differ = true;
+            break;
+        };
+        let mut one = q.clone();
+        one.replace(part, &Set::Entity(e.clone()));
+        let a = evaluate(cx.cat, cx.store, &one, question, max)?;
+        let mut keys: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
+        keys.push(format!("{:?}", a.status));
+        match &alike {
+            Some((_, k)) if *k != keys => differ = true,
+            Some(_) => {}
+            None => alike = Some((a, keys)),
+        }
+        if differ {
+            break;
         }
     }
-    for c in set.children() {
-        if let Some(t) = nested_tie(cx, c, false)? {
-            return Ok(Some(t));
+    let names: Vec<String> = tied.iter().map(|h| cx.show(&h.value)).collect();
+    // Alike for each, answered or not ("none of the facts ...").
+    if let (Some((a, _)), false) = (alike, differ) {
+        if a.status != Status::Answered {
+            return Ok(a);
         }
+        // The values alone: what else the reply says is of one of them.
+        let values: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
+        let reply = format!("{} tie there, and for each of them the answer is {}.", join_names(&names), join_names(&values));
+        return Ok(Answer { reply, ..a });
     }
-    Ok(None)
+    let reply = format!("I don't know which one that means: {} tie there. Ask about one of them.", join_names(&names));
+    Ok(Answer::empty(question, Status::Unknown, reply))
 }
 
-/// The members left unmeasured by a superlative inside the set (not the
-/// set itself, when `top`), with the measure.
-fn nested_unmeasured(cx: &Ctx, set: &Set, top: bool) -> anyhow::Result<Option<(Vec<String>, Measure)>> {
-    if let (Set::Extreme { of, by, .. }, false) = (set, top) {
+/// A superlative inside a query's set: the part, its winners (ties
+/// included) and the members it could not measure, by the measure.
+struct Inner {
+    part: Set,
+    winners: Vec<Hit>,
+    unknown: Vec<String>,
+    by: Measure,
+}
+
+/// The superlatives inside a set (not the set itself, when `top`), each
+/// measured once.
+fn inner_extremes(cx: &Ctx, set: &Set, top: bool, out: &mut Vec<Inner>) -> anyhow::Result<()> {
+    if let (Set::Extreme { of, by, order }, false) = (set, top) {
         let m = cx.measures(cx.set(of)?, by)?;
-        if !m.unknown.is_empty() {
-            return Ok(Some((m.unknown, by.clone())));
-        }
+        let winners = compute::winners_of(&m, *order);
+        out.push(Inner { part: set.clone(), winners, unknown: m.unknown, by: by.clone() });
     }
     for c in set.children() {
-        if let Some(u) = nested_unmeasured(cx, c, false)? {
-            return Ok(Some(u));
-        }
+        inner_extremes(cx, c, false, out)?;
     }
-    Ok(None)
+    Ok(())
 }
 
 /// "How many states border Alaska?" over a closed world: 0, with the

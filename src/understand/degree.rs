@@ -238,7 +238,8 @@ pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> 
 /// phrases have taken theirs.
 fn read_words(r: &Reader, text: &str, words: &[String], conv: &Conversation) -> Option<R<Query>> {
     let toks = toks_of(r, words);
-    let strict = read_found(r, text, words, &toks, &claimed(words, &toks), conv);
+    let strict_claims = claimed(words, &toks);
+    let strict = read_found(r, text, words, &toks, &strict_claims, conv);
     if matches!(strict, Some(Ok(_))) {
         return strict;
     }
@@ -251,7 +252,7 @@ fn read_words(r: &Reader, text: &str, words: &[String], conv: &Conversation) -> 
     // lowest point of the states that the Mississippi runs through" is
     // one point, the lowest of theirs).
     let (loose, released) = claimed_but(r, words, &toks);
-    if loose == claimed(words, &toks) {
+    if loose == strict_claims {
         return strict;
     }
     if strict.is_none() && read_query(r, words, conv).is_ok_and(|q| !q.ask.sets().into_iter().any(|s| of_several(s, &released))) {
@@ -473,9 +474,16 @@ fn straddled(words: &[String], toks: &[Tok], at: usize) -> bool {
 }
 
 /// "(What is) the NLP model Alibaba introduced in 2021": a noun, a name
-/// and the name's verb, whose object the noun is, read as "what NLP model
-/// did Alibaba introduce in 2021". None when the tokens are not so.
-pub(super) fn object_relative(r: &Reader, toks: &[Tok]) -> Option<Vec<Tok>> {
+/// and the name's verb, whose object the noun is, read precisely as "what
+/// NLP model did Alibaba introduce in 2021". None when the tokens are not
+/// so or that question does not read.
+pub(super) fn object_relative(r: &Reader, toks: &[Tok], conv: &Conversation) -> Option<Query> {
+    let asked = as_object_question(r, toks)?;
+    grammar::read(r, &asked, conv, "").and_then(|q| guard::check_typed(r, &asked, &q).map(|()| q)).ok()
+}
+
+/// The tokens of [`object_relative`]'s question.
+fn as_object_question(r: &Reader, toks: &[Tok]) -> Option<Vec<Tok>> {
     let rest = match toks {
         [Tok::Wh(lexer::Wh::What | lexer::Wh::Which), Tok::Aux(lexer::Aux::Be | lexer::Aux::Was), rest @ ..] => rest,
         rest => rest,
@@ -499,18 +507,13 @@ pub(super) fn object_relative(r: &Reader, toks: &[Tok]) -> Option<Vec<Tok>> {
 /// values it asks for, how many there are, or whether something is so.
 fn read_query(r: &Reader, words: &[String], conv: &Conversation) -> R<Query> {
     let toks = toks_of(r, words);
-    if let Some(asked) = object_relative(r, &toks) {
-        if let Ok(q) = grammar::read(r, &asked, conv, "").and_then(|q| guard::check_typed(r, &asked, &q).map(|()| q)) {
-            return Ok(q);
-        }
-    }
     if let Some(s) = kind_in_place(r, &toks) {
         let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::HowMany))) { Ask::Count(s) } else { Ask::Values(s) };
         return Ok(Query { ask, past: grammar::is_past(r, &toks) });
     }
     let q = grammar::read(r, &toks, conv, &words.join(" ")).and_then(|q| guard::check_typed(r, &toks, &q).map(|()| q));
     match q {
-        Err(e) => reduced(r, words, conv).unwrap_or(Err(e)),
+        Err(e) => object_relative(r, &toks, conv).map(Ok).or_else(|| reduced(r, words, conv)).unwrap_or(Err(e)),
         ok => ok,
     }
 }
@@ -600,11 +603,8 @@ fn read_set(r: &Reader, words: &[String], conv: &Conversation) -> R<Set> {
         // "the largest capital": the values of a relation noun, over every
         // subject of its one kind.
         [Tok::Rel(ms, _)] => {
-            let nouns: Vec<RelId> = ms.iter().filter(|m| m.role == Role::ObjectNoun && r.cat.lex.rel(m.rel).value == ValueType::Entity).map(|m| m.rel).collect();
-            if let [rel] = nouns.as_slice() {
-                if let [k] = r.cat.lex.rel(*rel).subject.as_slice() {
-                    return Ok(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::All(k.clone())), time: Time::Any });
-                }
+            if let Some((_, values)) = relation_values(r, ms) {
+                return Ok(values);
             }
         }
         [Tok::Ent(ids, _)] if ids.len() == 1 => return Ok(Set::Entity(ids[0].clone())),
@@ -1355,6 +1355,15 @@ fn linked_members(r: &Reader, head: &Tok, candidates: Vec<(Set, String)>) -> Opt
     })
 }
 
+/// The values of the one entity relation a noun names, over every subject
+/// of the relation's one subject kind ("capitals": of every state).
+fn relation_values(r: &Reader, ms: &[lexer::Mention]) -> Option<(RelId, Set)> {
+    let nouns: Vec<RelId> = ms.iter().filter(|m| m.role == Role::ObjectNoun && r.cat.lex.rel(m.rel).value == ValueType::Entity).map(|m| m.rel).collect();
+    let [rel] = nouns.as_slice() else { return None };
+    let [subject] = r.cat.lex.rel(*rel).subject.as_slice() else { return None };
+    Some((*rel, Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::All(subject.clone())), time: Time::Any }))
+}
+
 /// A kind noun ("rivers") or a class whose name ends in one ("major
 /// cities"): its members and their kind.
 fn group(r: &Reader, t: &Tok) -> Option<(Set, String)> {
@@ -1372,11 +1381,9 @@ fn head_group(r: &Reader, t: &Tok) -> Option<(Set, String)> {
     match t {
         Tok::Kind(k) => Some((Set::All(k.clone()), k.clone())),
         Tok::Rel(ms, _) => {
-            let nouns: Vec<RelId> = ms.iter().filter(|m| m.role == Role::ObjectNoun && r.cat.lex.rel(m.rel).value == ValueType::Entity).map(|m| m.rel).collect();
-            let [rel] = nouns.as_slice() else { return None };
-            let relation = r.cat.lex.rel(*rel);
-            let ([subject], [object]) = (relation.subject.as_slice(), relation.object.as_slice()) else { return None };
-            Some((Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::All(subject.clone())), time: Time::Any }, object.clone()))
+            let (rel, values) = relation_values(r, ms)?;
+            let [object] = r.cat.lex.rel(rel).object.as_slice() else { return None };
+            Some((values, object.clone()))
         }
         Tok::Ent(ids, _) => {
             let [class] = ids.as_slice() else { return None };

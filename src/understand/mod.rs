@@ -894,7 +894,7 @@ impl Reader {
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
         // "How long is the Mississippi in miles?": the question without
         // the unit, its values converted; failing that, as asked.
-        if let Some((rest, unit)) = crate::answer::units::asked(&self.lang, text) {
+        if let Some((rest, unit)) = text.split_whitespace().any(|w| w.eq_ignore_ascii_case("in")).then(|| crate::answer::units::asked(&self.lang, text)).flatten() {
             let mut inner = conv.clone();
             let a = self.answer(store, &mut inner, &rest, max)?;
             if let Some(converted) = crate::answer::units::convert(&self.lang, &a, unit) {
@@ -1253,12 +1253,9 @@ impl Reader {
         // "What is the NLP model Alibaba introduced in 2021?": the object
         // of the name's verb.
         let unread = query.as_ref().map_or(true, |q| guard::check_typed(self, &toks, q).is_err());
-        let query = match (unread, degree::object_relative(self, &toks)) {
-            (true, Some(asked)) => match grammar::read(self, &asked, conv, trimmed).and_then(|q| guard::check_typed(self, &asked, &q).map(|()| q)) {
-                Ok(q) => Ok(q),
-                Err(_) => query,
-            },
-            _ => query,
+        let query = match unread.then(|| degree::object_relative(self, &toks, conv)).flatten() {
+            Some(q) => Ok(q),
+            None => query,
         };
         tracing::debug!(?toks, ?query, "question read");
         // The precision guard: a reading that leaves content words

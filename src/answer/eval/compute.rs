@@ -188,8 +188,7 @@ impl Ctx<'_> {
     /// The members at the asked end of the measure, ties included; empty
     /// when the order between the leaders cannot be told.
     pub(super) fn extreme(&self, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Vec<Hit>> {
-        let m = self.measures(self.set(of)?, by)?;
-        Ok(winners(&m.known, order).into_iter().map(|w| with_measure(&m.known[w])).collect())
+        Ok(winners_of(&self.measures(self.set(of)?, by)?, order))
     }
 
     /// The other side of a comparison: a literal, or the one member of a
@@ -245,6 +244,11 @@ impl Ctx<'_> {
 /// The indices of the members at the asked end, ties included: the
 /// members no other beats, when they are all equal and beat every other
 /// member. None when the order cannot be told (dates whose spans overlap).
+/// The members at the asked end of measures, ties included.
+pub(super) fn winners_of(m: &Measures, order: Order) -> Vec<Hit> {
+    winners(&m.known, order).into_iter().map(|w| with_measure(&m.known[w])).collect()
+}
+
 fn winners(known: &[Measured], order: Order) -> Vec<usize> {
     let better = if order == Order::Most { Ordering::Greater } else { Ordering::Less };
     let beats = |a: usize, b: usize| known[a].amount.compare(&known[b].amount) == Some(better);
