@@ -82,14 +82,38 @@ pub enum Measure {
     /// declares complete. With a kind or a class, only values of it ("the
     /// state with the most cities", where a state has lakes in it too).
     Count(RelId, Dir, Option<String>),
+    /// Each named member by a measure of its own ("what happened first,
+    /// the outage or the scrapping of the IPO": the outage by its date,
+    /// the IPO by when it was scrapped). Never empty.
+    Each(Vec<(String, Measure)>),
 }
 
 impl Measure {
-    /// The relation the measure reads, and from the member's side.
+    /// The relation the measure reads, and from the member's side (for
+    /// [`Measure::Each`], its first member's).
     pub fn relation(&self) -> (RelId, Dir) {
         match self {
             Measure::Value(rel) => (*rel, Dir::ToObject),
             Measure::Date { rel, dir, .. } | Measure::Count(rel, dir, _) => (*rel, *dir),
+            // Never empty where the reader builds it; the first relation
+            // stands in when it is.
+            Measure::Each(each) => each.first().map_or((RelId(0), Dir::ToObject), |(_, m)| m.relation()),
+        }
+    }
+
+    /// Every relation the measure reads.
+    pub fn relations(&self) -> Vec<RelId> {
+        match self {
+            Measure::Each(each) => each.iter().flat_map(|(_, m)| m.relations()).collect(),
+            other => vec![other.relation().0],
+        }
+    }
+
+    /// The measure a member is measured by.
+    pub fn of_member(&self, id: &str) -> Option<&Measure> {
+        match self {
+            Measure::Each(each) => each.iter().find(|(e, _)| e == id).map(|(_, m)| m),
+            other => Some(other),
         }
     }
 }
@@ -771,6 +795,15 @@ fn write_measure(f: &mut fmt::Formatter<'_>, m: &Measure, name: &dyn Fn(RelId) -
             write!(f, "(count {mark}{}", name(*rel))?;
             if let Some(k) = of {
                 write!(f, " {k}")?;
+            }
+            f.write_str(")")
+        }
+        Measure::Each(each) => {
+            f.write_str("(each")?;
+            for (e, m) in each {
+                write!(f, " ({e} ")?;
+                write_measure(f, m, name)?;
+                f.write_str(")")?;
             }
             f.write_str(")")
         }

@@ -769,6 +769,8 @@ fn readings_of_degree_print_as_s_expressions() {
     let w = World::news();
     for (question, golden) in [
         ("Which came out first, GPT-3 or M6?", "(values (least released (or gpt-3 m6)) :past)"),
+        // Something done to a name, dated by that fact; a name by the verb of the head.
+        ("What happened first, the outage or the scrapping of the cloud IPO?", "(values (least (each (cloud-outage-2022 occurred_on) (cloud-ipo (date ~cancelled))) (or cloud-outage-2022 cloud-ipo)) :past)"),
         ("Is M6 bigger than GPT-3?", "(check m6 (more parameters m6 gpt-3))"),
         // A noun, a name and its verb: the object of the verb ("the NLP
         // model that Alibaba introduced in 2021").

@@ -691,6 +691,10 @@ fn measure_of_phrase(r: &Reader, ms: &[lexer::Mention], members: &[String], g: G
             out.push(measure);
         }
     }
+    // "What happened first": the event's date, not where it happened.
+    if g.dated() {
+        prefer_own_date(r, &mut out);
+    }
     match out.as_slice() {
         [one] => Some(one.clone()),
         _ => None,
@@ -759,7 +763,7 @@ fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv:
     let is_or = |w: &str| one_of(&r.lang.degree.or, w);
     let or = words.iter().rposition(|w| is_or(w))?;
     // The alternatives follow the last comma before "or", or the degree word.
-    let (head, alts): (Vec<String>, Vec<String>) = match text.rfind(',') {
+    let (head, alts): (Vec<String>, Vec<String>) = match text.rfind([',', ':']) {
         Some(c) if r.clean(&text[c + 1..]).split(' ').any(is_or) => {
             let head: Vec<String> = r.clean(&text[..c]).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
             let alts: Vec<String> = r.clean(&text[c + 1..]).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
@@ -778,21 +782,64 @@ fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv:
     if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
         return None;
     }
+    // Each alternative is a name, or something that happened to one
+    // ("the scrapping of the cloud IPO"), dated by a measure of its own.
     let mut sets = Vec::new();
+    let mut own: Vec<Option<(String, Measure)>> = Vec::new();
     for p in &parts {
+        if let Some((id, m)) = happening(r, p) {
+            sets.push(Set::Entity(id.clone()));
+            own.push(Some((id, m)));
+            continue;
+        }
         match read_set(r, p, conv) {
+            // Two names side by side are not one alternative.
+            Ok(Set::And(a, b)) if matches!((a.as_ref(), b.as_ref()), (Set::Entity(_), Set::Entity(_))) => return Some(Err(NotUnderstood::NoReading)),
             Ok(s) => sets.push(s),
             Err(e) => return Some(Err(e)),
         }
+        own.push(None);
     }
-    let members: Vec<String> = sets.iter().flat_map(|s| kinds(r, s)).collect();
+    // The head's measure is for the alternatives without one of their own.
+    let members: Vec<String> = sets.iter().zip(&own).filter(|(_, o)| o.is_none()).flat_map(|(s, _)| kinds(r, s)).collect();
+    let head_measure = if own.iter().all(Option::is_some) {
+        let order = f.generic().filter(|g| g.dated()).and_then(Generic::order);
+        let rest = toks_of(r, &head.iter().enumerate().filter(|(i, _)| *i < at || *i >= at + f.len).map(|(_, w)| w.clone()).collect::<Vec<_>>());
+        match order {
+            Some(order) if rest.iter().all(|t| matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::Rel(..))) => Ok((Measure::Each(vec![]), order)),
+            _ => Err(NotUnderstood::NoReading),
+        }
+    } else {
+        alternatives_measure(r, f, &head, at, &members)
+    };
+    let (by, order) = match head_measure {
+        Ok(found) => found,
+        Err(e) => return Some(Err(e)),
+    };
+    let by = if own.iter().all(Option::is_none) {
+        by
+    } else {
+        let mut each = Vec::new();
+        for (s, o) in sets.iter().zip(own) {
+            match (o, s) {
+                (Some(mine), _) => each.push(mine),
+                (None, Set::Entity(e)) => each.push((e.clone(), by.clone())),
+                // A kind among happenings: measured how?
+                (None, _) => return Some(Err(NotUnderstood::NoReading)),
+            }
+        }
+        Measure::Each(each)
+    };
     let one_of = sets.into_iter().reduce(|a, b| Set::Or(Box::new(a), Box::new(b)))?;
-    // "Which has more parameters, A or B?": the noun after the word.
+    Some(Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(one_of), by, order }), past }))
+}
+
+/// The measure the head of "which came out first, A or B" gives the
+/// alternatives: the noun after the degree word ("which has more
+/// parameters"), else the adjective or relation phrase of the head.
+fn alternatives_measure(r: &Reader, f: &Found, head: &[String], at: usize, members: &[String]) -> R<(Measure, Order)> {
     if let (Some(order), Some((rels, used))) = (f.generic().and_then(Generic::order), measure_noun(r, &head[at + f.len..], f.generic().is_some_and(Generic::dated))) {
-        let by = match pick_measure(r, &rels, &members) {
-            Ok(by) => by,
-            Err(e) => return Some(Err(e)),
-        };
+        let by = pick_measure(r, &rels, members)?;
         let others: Vec<String> = head[..at].iter().chain(&head[at + f.len + used..]).cloned().collect();
         let toks = toks_of(r, &others);
         let (rel, _) = by.relation();
@@ -802,11 +849,60 @@ fn alternatives(r: &Reader, text: &str, words: &[String], found: &[Found], conv:
             _ => false,
         });
         if asks_nothing {
-            return Some(Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(one_of), by, order }), past }));
+            return Ok((by, order));
         }
     }
     let rest: Vec<String> = head[..at].iter().chain(&head[at + f.len..]).cloned().collect();
-    Some(measure_in(r, f, &rest, &members, true).map(|(by, order)| Query { ask: Ask::Values(Set::Extreme { of: Box::new(one_of), by, order }), past }))
+    measure_in(r, f, &rest, members, true)
+}
+
+/// An alternative told of as something that happened to a named thing,
+/// with the measure that dates it: "the scrapping of the cloud IPO" (when
+/// it was scrapped), "the launch of GPT-3" (its release date). None for a
+/// plain name, or when more than one reading dates it.
+fn happening(r: &Reader, words: &[String]) -> Option<(String, Measure)> {
+    let toks = toks_of(r, words);
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_))).collect();
+    let (ms, id) = match content.as_slice() {
+        [Tok::Rel(ms, _), Tok::Prep(lexer::Prep::Of), Tok::Ent(ids, _)] | [Tok::Ent(ids, _), Tok::Rel(ms, _)] if ids.len() == 1 => (ms, ids[0].clone()),
+        _ => return None,
+    };
+    let kind = r.cat.kind(&id)?.to_string();
+    let mut found: Vec<Measure> = Vec::new();
+    for m in ms {
+        let rel = r.cat.lex.rel(m.rel);
+        let on_object = chain::kinds_at(r, m.rel, true).contains(&kind);
+        let on_subject = rel.subject.contains(&kind);
+        let measure = match (m.role, rel.value) {
+            // Its own date: "the launch of GPT-3".
+            (Role::Verb | Role::ObjectNoun, ValueType::Date) if on_subject => Measure::Value(m.rel),
+            // What the act was done to: "the scrapping of the IPO".
+            (Role::Verb, ValueType::Entity) if on_object => Measure::Date { rel: m.rel, dir: Dir::ToSubject, with: None },
+            (Role::InverseVerb, ValueType::Entity) if on_subject => Measure::Date { rel: m.rel, dir: Dir::ToObject, with: None },
+            // Who did it, of a verb that takes no such object: "the
+            // departure of Jia".
+            (Role::Verb, ValueType::Entity) if on_subject => Measure::Date { rel: m.rel, dir: Dir::ToObject, with: None },
+            _ => continue,
+        };
+        if !found.contains(&measure) {
+            found.push(measure);
+        }
+    }
+    prefer_own_date(r, &mut found);
+    match found.as_slice() {
+        [one] => Some((id, one.clone())),
+        _ => None,
+    }
+}
+
+/// Of several measures of a dated degree, a relation whose value is the
+/// date itself ("occurred on", "released") goes before the dates of
+/// another relation's facts ("occurred in", "made by").
+fn prefer_own_date(r: &Reader, found: &mut Vec<Measure>) {
+    let own_date = |m: &Measure| matches!(m, Measure::Value(rel) if r.cat.lex.rel(*rel).value == ValueType::Date);
+    if found.len() > 1 && found.iter().filter(|m| own_date(m)).count() == 1 {
+        found.retain(own_date);
+    }
 }
 
 /// The measure and order a degree phrase gives, with the rest of a

@@ -9,7 +9,7 @@
 //! (active, passive with "by", question word in place), time modifiers
 //! ("in 2022", "after NP"), and kind or class filters ("which start-ups").
 
-use super::lexer::{Mention, Prep, Role, Tok, Wh};
+use super::lexer::{Aux, Mention, Prep, Role, Tok, Wh};
 use super::Reader;
 use crate::conversation::Conversation;
 use crate::knowledge::lexicon::ValueType;
@@ -799,6 +799,19 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             }
             _ => None,
         };
+        // "When was the IPO scrapped?": a form of "be", one noun phrase and
+        // the verb last is a passive without its agent, when the noun
+        // phrase is of a kind the verb's object takes (a model "was
+        // launched" is the subject of a dated release).
+        let bare_passive = !passive
+            && matches!(wh, Some(Wh::When | Wh::Why | Wh::Where | Wh::HowLong))
+            && before.len() == 1
+            && after.is_empty()
+            && toks[..vpos].iter().any(|t| matches!(t, Tok::Aux(Aux::Be | Aux::Was)))
+            && !toks[..vpos].iter().any(|t| matches!(t, Tok::Aux(Aux::Do | Aux::Did | Aux::Have | Aux::Had)))
+            && ms.iter().any(|m| takes_as_patient(r, m, before[0]))
+            && !ms.iter().any(|m| dates_subject(r, m, before[0]));
+        let passive = passive || bare_passive;
         if passive {
             std::mem::swap(&mut agent, &mut patient);
         }
@@ -835,6 +848,17 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         }
         let ask = match (wh, subj, obj) {
             (Some(Wh::When), Some(s), o) if rel.value != ValueType::Date || o.is_some() => Ask::When(s, o).with_rel(m.rel),
+            // The passive without its agent: whoever did it, of the thing named.
+            (Some(w @ (Wh::When | Wh::Why | Wh::Where | Wh::HowLong)), None, Some(o)) if bare_passive => {
+                let doer = Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::Verb), of: Box::new(o.clone()), time: Time::Any };
+                let ask = match w {
+                    Wh::When => Ask::When(doer, Some(o)),
+                    Wh::Why => Ask::Why(doer, Some(o)),
+                    Wh::Where => Ask::Where(doer, Some(o)),
+                    _ => Ask::HowLong(doer, Some(o)),
+                };
+                ask.with_rel(m.rel)
+            }
             (Some(Wh::Why), Some(s), o) => Ask::Why(s, o).with_rel(m.rel),
             (Some(Wh::HowLong), Some(s), o) => Ask::HowLong(s, o).with_rel(m.rel),
             (Some(Wh::Where), Some(s), None) if !object_is_place(r, m.rel) => Ask::Where(join_open(s, false), None),
@@ -1024,6 +1048,26 @@ impl Ask {
             other => other,
         }
     }
+}
+
+/// Whether a verb reading takes a noun phrase as its patient: of a kind
+/// on the side the verb's object stands on, and entities there.
+fn takes_as_patient(r: &Reader, m: &Mention, np: &Set) -> bool {
+    let Some(kind) = super::chain::kinds_of(r, np) else { return false };
+    let rel = r.cat.lex.rel(m.rel);
+    let side = match m.role {
+        Role::Verb if rel.value == ValueType::Entity => &rel.object,
+        Role::InverseVerb => &rel.subject,
+        _ => return false,
+    };
+    kind.iter().any(|k| side.contains(k))
+}
+
+/// Whether a verb reading dates the noun phrase as its subject: "when
+/// was M6 built" asks M6's release date, where the lexicon says so.
+fn dates_subject(r: &Reader, m: &Mention, np: &Set) -> bool {
+    let rel = r.cat.lex.rel(m.rel);
+    m.role == Role::Verb && rel.value == ValueType::Date && super::chain::kinds_of(r, np).is_some_and(|ks| ks.iter().any(|k| rel.subject.contains(k)))
 }
 
 /// Picks the verb reading whose kinds fit the agent and patient.

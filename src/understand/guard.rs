@@ -128,9 +128,18 @@ impl Uses {
     }
 
     fn measure(&mut self, by: &Measure) {
-        *self.joins.entry(by.relation().0).or_default() += 1;
-        if let Measure::Date { with: Some(e), .. } = by {
-            self.entities.insert(e.clone());
+        match by {
+            Measure::Each(each) => {
+                for (e, m) in each {
+                    self.entities.insert(e.clone());
+                    self.measure(m);
+                }
+            }
+            Measure::Date { rel, with: Some(e), .. } => {
+                *self.joins.entry(*rel).or_default() += 1;
+                self.entities.insert(e.clone());
+            }
+            other => *self.joins.entry(other.relation().0).or_default() += 1,
         }
     }
 

@@ -1182,7 +1182,7 @@ impl Reader {
         let (toks, n) = self.take_cardinal(trimmed, self.tokens(trimmed));
         *cardinal = n;
         let toks = grammar::without_light_verb(self, toks);
-        let toks = self.possessive_names(store, trimmed, toks)?;
+        let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
         let toks = self.without_own(&plain, toks);
         let toks = self.place_compound(trimmed, toks);
         let toks = purpose_question(&plain, toks);
@@ -1215,7 +1215,20 @@ impl Reader {
         // decline is the reply if that way finds nothing either.
         let mut degree_decline = None;
         let mut degree_error = None;
-        match degree::read(self, trimmed, &plain, conv) {
+        // The rules of degree read the words again: a possessive read as
+        // part of the name after it ("Alibaba Cloud's Hong Kong outage")
+        // is left out of them.
+        let (degree_text, degree_plain) = if owned.is_empty() {
+            (trimmed.to_string(), plain.clone())
+        } else {
+            let mut t = crate::knowledge::normalize::fold(trimmed).to_lowercase().replace('\u{2019}', "'");
+            for (owner, owned) in &owned {
+                t = t.replace(&format!("{owner}'s {owned}"), owned).replace(&format!("{owner}' {owned}"), owned);
+            }
+            let p = format!(" {} ", normalize(&t));
+            (t, p)
+        };
+        match degree::read(self, &degree_text, &degree_plain, conv) {
             Some(Ok(q)) => {
                 tracing::debug!(query = %q.sexp(&|rel| self.cat.lex.rel(rel).name.clone()), "read as a question of degree");
                 let a = eval::evaluate(&self.cat, store, &q, text, max)?;
@@ -1467,10 +1480,12 @@ impl Reader {
     /// "Alibaba's hybrid cloud": a name in the possessive followed by a
     /// name of something linked to it (by a fact, or by two: the hybrid
     /// cloud unit is part of Alibaba Cloud, which is part of Alibaba) is
-    /// that second thing, not the pair of them.
-    fn possessive_names(&self, store: &Store, text: &str, toks: Vec<Tok>) -> anyhow::Result<Vec<Tok>> {
+    /// that second thing, not the pair of them. With the spans of each
+    /// pair so read, owner first.
+    fn possessive_names(&self, store: &Store, text: &str, toks: Vec<Tok>) -> anyhow::Result<(Vec<Tok>, Vec<(String, String)>)> {
+        let mut owned = Vec::new();
         if !toks.windows(2).any(|w| matches!(w, [Tok::Ent(..), Tok::Ent(..)])) {
-            return Ok(toks);
+            return Ok((toks, owned));
         }
         let lowered = crate::knowledge::normalize::fold(text).to_lowercase().replace('\u{2019}', "'");
         let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
@@ -1478,6 +1493,7 @@ impl Reader {
             if let (Some(Tok::Ent(a, span_a)), Tok::Ent(b, span_b)) = (out.last(), &t) {
                 let possessive = lowered.contains(&format!("{span_a}'s")) || lowered.contains(&format!("{span_a}' "));
                 if possessive && a.len() == 1 && b.len() == 1 && a != b && linked(store, &b[0], &a[0], &[])? {
+                    owned.push((span_a.clone(), span_b.clone()));
                     let span = format!("{span_a} {span_b}");
                     out.pop();
                     out.push(Tok::Ent(b.clone(), span));
@@ -1486,7 +1502,7 @@ impl Reader {
             }
             out.push(t);
         }
-        Ok(out)
+        Ok((out, owned))
     }
 
     /// "Who did Zhou Chang report to at Alibaba Cloud?": a name after "at"

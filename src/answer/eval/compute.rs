@@ -81,6 +81,12 @@ impl Ctx<'_> {
             return Ok(Some((Quantity::Date(*d), vec![])));
         }
         let Some(id) = v.entity() else { return Ok(None) };
+        if let Measure::Each(_) = by {
+            return match by.of_member(id) {
+                Some(own) => self.measure_of(v, own, None),
+                None => Ok(None),
+            };
+        }
         let mut found: Vec<(Quantity, Fact)> = Vec::new();
         match by {
             Measure::Value(rel) => {
@@ -154,6 +160,8 @@ impl Ctx<'_> {
                 seen.dedup();
                 return Ok(Some((Quantity::Number(seen.len() as f64, false), facts)));
             }
+            // Measured member by member above.
+            Measure::Each(_) => return Ok(None),
         }
         // Trusted sources first: an unreliable one alone does not measure.
         let facts: Vec<Fact> = found.iter().map(|(_, f)| f.clone()).collect();
@@ -316,6 +324,7 @@ fn measure_noun(cx: &Ctx, by: &Measure) -> String {
         Measure::Count(..) => format!("number of {}", relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " "))),
         Measure::Date { .. } => "date".to_string(),
         Measure::Value(_) => relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " ")),
+        Measure::Each(each) => each.first().map_or_else(|| "date".to_string(), |(_, m)| measure_noun(cx, m)),
     }
 }
 
@@ -344,7 +353,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
         let x = &m.known[b];
         let h = with_measure(x);
         values.push(AnswerValue { value: cx.show(&x.hit.value), sources: sources_of(&h.facts), conflict: false });
-        shown.push(format!("{} ({})", cx.show(&x.hit.value), cx.show_amount(&x.amount, by)));
+        shown.push(labelled(cx, x, by));
         support.extend(h.facts);
     }
     let mut reply = format!("{}.", join_names(&shown));
@@ -359,7 +368,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
             (Order::Most, _) => "ahead of",
             (Order::Least, _) => "below",
         };
-        reply.push_str(&format!(", {word} {} ({}).", cx.show(&x.hit.value), cx.show_amount(&x.amount, by)));
+        reply.push_str(&format!(", {word} {}.", labelled(cx, x, by)));
         support.extend(x.facts.iter().cloned());
     }
     reply.push_str(&unmeasured_note(cx, &m.unknown, by));
@@ -372,6 +381,17 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
         reply.push_str(" (The leader's figure comes only from a source marked unreliable.)");
     }
     Ok(Some(cx.answered(question, values, reply, &support)?))
+}
+
+/// A member as the reply shows it: "GPT-3 (2020)"; a member dated by
+/// something done to it, by the fact that dates it ("Alibaba cancelled
+/// Alibaba Cloud IPO on 16 November 2023").
+fn labelled(cx: &Ctx, x: &Measured, by: &Measure) -> String {
+    let own = x.hit.value.entity().and_then(|e| by.of_member(e));
+    match (by, own, x.facts.as_slice()) {
+        (Measure::Each(_), Some(Measure::Date { .. }), [fact]) => cx.sentence(fact, true),
+        _ => format!("{} ({})", cx.show(&x.hit.value), cx.show_amount(&x.amount, by)),
+    }
 }
 
 /// Answers "Is A bigger than B?": yes or no when both measures are known.
