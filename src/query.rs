@@ -533,6 +533,53 @@ pub enum Ask {
     /// The sum of the members' measures ("the combined parameters of
     /// Qwen-7B and Qwen-7B-Chat"): only when every member has one.
     Total(Set, Measure),
+    /// The time between two happenings ("how many years after GPT-3 came
+    /// out did Alibaba build M6", "how long between A and B").
+    Elapsed {
+        /// The earlier one, when the question orders them.
+        from: Box<Dated>,
+        /// The later one.
+        to: Box<Dated>,
+        /// The unit asked for; the one that fits when None ("how long").
+        unit: Option<TimeUnit>,
+        /// Whether the question says which came first ("after", "before"):
+        /// then the other order is not an answer.
+        ordered: bool,
+    },
+}
+
+/// A happening: the one member of a set, dated by a measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    /// The set, of one member when the question reads right.
+    pub of: Set,
+    /// What dates it.
+    pub by: Measure,
+}
+
+/// A unit of elapsed time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Whole years.
+    Years,
+    /// Whole months.
+    Months,
+    /// Whole weeks.
+    Weeks,
+    /// Days.
+    Days,
+}
+
+impl TimeUnit {
+    /// Its name in the S-expression form.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Years => "years",
+            TimeUnit::Months => "months",
+            TimeUnit::Weeks => "weeks",
+            TimeUnit::Days => "days",
+        }
+    }
 }
 
 impl Ask {
@@ -543,6 +590,7 @@ impl Ask {
             Ask::Check { item, set } => vec![item, set],
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => std::iter::once(s).chain(o.as_ref()).collect(),
             Ask::Describe(_) | Ask::Title(..) => vec![],
+            Ask::Elapsed { from, to, .. } => vec![&from.of, &to.of],
         }
     }
 
@@ -552,6 +600,7 @@ impl Ask {
             Ask::Check { item, set } => vec![item, set],
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => std::iter::once(s).chain(o.as_mut()).collect(),
             Ask::Describe(_) | Ask::Title(..) => vec![],
+            Ask::Elapsed { from, to, .. } => vec![&mut from.of, &mut to.of],
         }
     }
 }
@@ -585,7 +634,11 @@ impl Query {
 
     /// How many relation joins the query makes.
     pub fn joins(&self) -> usize {
-        self.ask.sets().iter().map(|s| s.joins()).sum::<usize>() + usize::from(matches!(self.ask, Ask::Total(..)))
+        self.ask.sets().iter().map(|s| s.joins()).sum::<usize>() + match self.ask {
+            Ask::Total(..) => 1,
+            Ask::Elapsed { .. } => 2,
+            _ => 0,
+        }
     }
 
     /// Gives the outermost join over a relation that changes over time
@@ -664,10 +717,26 @@ fn write_query(f: &mut fmt::Formatter<'_>, q: &Query, name: &dyn Fn(RelId) -> St
         Ask::Describe(_) => "describe",
         Ask::Title(..) => "title",
         Ask::Total(..) => "total",
+        Ask::Elapsed { .. } => "elapsed",
     };
     write!(f, "({op}")?;
     match &q.ask {
         Ask::Describe(e) => write!(f, " {e}")?,
+        Ask::Elapsed { from, to, unit, ordered } => {
+            if let Some(u) = unit {
+                write!(f, " {}", u.name())?;
+            }
+            for d in [from, to] {
+                f.write_str(" (dated ")?;
+                write_set(f, &d.of, name)?;
+                f.write_str(" ")?;
+                write_measure(f, &d.by, name)?;
+                f.write_str(")")?;
+            }
+            if *ordered {
+                f.write_str(" :ordered")?;
+            }
+        }
         Ask::Title(e, at) => {
             write!(f, " {e}")?;
             if let Some(a) = at {

@@ -781,6 +781,13 @@ fn readings_of_degree_print_as_s_expressions() {
         ("Name the models with over 200 billion parameters", "(values (more parameters (all model) \"n:200000000000\"))"),
         ("What are the combined parameters of GPT-3 and Qwen-7B?", "(total (or gpt-3 qwen-7b) parameters)"),
         ("Who left Alibaba first?", "(values (least (date left alibaba) (~left alibaba)) :past)"),
+        // The time between two happenings: a clause with both names dates
+        // its object, linked to its subject; a bare name takes the other's
+        // measure.
+        ("How many years after GPT-3 came out did Alibaba build M6?", "(elapsed years (dated gpt-3 released) (dated (and m6 (~made_by alibaba)) released) :ordered :past)"),
+        ("How many months passed between the outage and the scrapping of the IPO?", "(elapsed months (dated cloud-outage-2022 occurred_on) (dated cloud-ipo (date ~cancelled)) :past)"),
+        ("How long between GPT-3's launch and ChatGPT's?", "(elapsed (dated gpt-3 released) (dated chatgpt released) :past)"),
+        ("When did OpenAI launch GPT-3?", "(values (released (and gpt-3 (~made_by openai))) :past)"),
     ] {
         assert_eq!(answered_sexp(&w, question), golden, "{question}");
     }

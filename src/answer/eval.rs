@@ -718,13 +718,14 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
             Some(compute::answer_comparison(cx, question, item, by, *cmp, than)?.unwrap_or_else(unknown))
         }
         Ask::Total(of, by) => Some(compute::answer_total(cx, question, of, by)?.unwrap_or_else(unknown)),
+        Ask::Elapsed { from, to, unit, ordered } => Some(compute::answer_elapsed(cx, question, from, to, *unit, *ordered)?.unwrap_or_else(unknown)),
         _ => None,
     };
     if let Some(a) = computed {
         return Ok(a);
     }
     match &q.ask {
-        Ask::Total(..) => return Ok(unknown()),
+        Ask::Total(..) | Ask::Elapsed { .. } => return Ok(unknown()),
         Ask::Values(set) | Ask::Count(set) => {
             let mut hits = cx.set(set)?;
             // Don't answer a question with its own subject.

@@ -275,6 +275,9 @@ pub struct Language {
     /// comparatives, bounds and totals.
     #[serde(default)]
     pub degree: DegreeWords,
+    /// Words of questions about the time between two happenings.
+    #[serde(default)]
+    pub elapsed: ElapsedWords,
     /// Prefixes that exclude what is linked to the name after them: "a
     /// non-Alibaba model" is a model no fact links to Alibaba.
     #[serde(default)]
@@ -382,6 +385,43 @@ pub struct DegreeWords {
     /// smallest state by area".
     #[serde(default)]
     pub by: Vec<String>,
+}
+
+/// The words of "how many years after A did B?", "how long between A
+/// and B?", "how many months passed from A to B?".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElapsedWords {
+    /// What starts the question when no unit is named: "how long".
+    #[serde(default)]
+    pub how_long: Vec<String>,
+    /// What starts the question before a unit: "how many".
+    #[serde(default)]
+    pub how_many: Vec<String>,
+    /// The words of each unit.
+    #[serde(default)]
+    pub years: Vec<String>,
+    /// The words for months.
+    #[serde(default)]
+    pub months: Vec<String>,
+    /// The words for weeks.
+    #[serde(default)]
+    pub weeks: Vec<String>,
+    /// The words for days.
+    #[serde(default)]
+    pub days: Vec<String>,
+    /// Words that ask nothing here: "passed", "was it".
+    #[serde(default)]
+    pub filler: Vec<String>,
+    /// Before two happenings joined by "and": "between".
+    #[serde(default)]
+    pub between: Vec<String>,
+    /// Before the first of two happenings: "from".
+    #[serde(default)]
+    pub from: Vec<String>,
+    /// Before the second: "to", "until".
+    #[serde(default)]
+    pub to: Vec<String>,
 }
 
 /// Comparative and superlative adjectives of one measure: "bigger" and

@@ -86,6 +86,19 @@ impl Date {
         (b - a) / 12.0
     }
 
+    /// Days since 1970-01-01, for a date known to the day.
+    pub fn day_number(&self) -> Option<i64> {
+        Some(days_from_civil(self.year, self.month?, self.day?))
+    }
+
+    /// Whole months from `self` to `other`, for dates known to the month
+    /// (a day short of the month's count when both days are known).
+    pub fn months_until(&self, other: &Date) -> Option<i64> {
+        let months = (i64::from(other.year) - i64::from(self.year)) * 12 + i64::from(other.month?) - i64::from(self.month?);
+        let short = matches!((self.day, other.day), (Some(a), Some(b)) if b < a && months > 0);
+        Some(months - i64::from(short))
+    }
+
     /// Today's date from the system clock (UTC).
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
@@ -125,6 +138,17 @@ impl Date {
             .filter(|&i| w.len() == 3 || MONTH_NAMES[i].eq_ignore_ascii_case(&w) || w == "sept")
             .map(|i| i as u8 + 1)
     }
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let (m, d) = (i64::from(m), i64::from(d));
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -478,5 +502,23 @@ impl Fact {
             Value::Date(d) => Some(d),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_round_trip_and_months_count_whole() {
+        for z in [-800_000, -1, 0, 1, 59, 60, 11_016, 19_000, 20_000, 2_000_000] {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z, "{y}-{m}-{d}");
+        }
+        let at = |y, m, d| Date { year: y, month: Some(m), day: Some(d) };
+        assert_eq!(at(2024, 3, 1).day_number().unwrap() - at(2024, 2, 1).day_number().unwrap(), 29);
+        assert_eq!(at(2022, 12, 15).months_until(&at(2023, 11, 16)), Some(11));
+        assert_eq!(at(2022, 12, 15).months_until(&at(2023, 11, 14)), Some(10));
+        assert_eq!(Date::year(2020).months_until(&at(2022, 11, 1)), None);
     }
 }

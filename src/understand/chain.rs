@@ -488,6 +488,7 @@ pub fn well_typed(r: &Reader, q: &Query) -> bool {
         Ask::Check { item, set } => ok(item) && ok(set),
         Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => ok(s) && o.as_ref().is_none_or(ok),
         Ask::Describe(_) | Ask::Title(..) => true,
+        Ask::Elapsed { from, to, .. } => ok(&from.of) && ok(&to.of),
     }
 }
 

@@ -341,7 +341,7 @@ fn read_found(r: &Reader, text: &str, words: &[String], toks: &[Tok], claimed: &
 /// The tokens of words that may hold placeholders of nested sets: each
 /// placeholder is a name of its own kind, the words around it read as
 /// usual.
-fn toks_of(r: &Reader, words: &[String]) -> Vec<Tok> {
+pub(super) fn toks_of(r: &Reader, words: &[String]) -> Vec<Tok> {
     if !words.iter().any(|w| w.starts_with(VAR)) {
         return r.tokens(&words.join(" "));
     }
@@ -557,7 +557,7 @@ fn one_of(list: &[String], w: &str) -> bool {
 }
 
 /// Whether the words at `i` are the phrase `p` (space-separated).
-fn phrase_at(words: &[String], i: usize, p: &str) -> bool {
+pub(super) fn phrase_at(words: &[String], i: usize, p: &str) -> bool {
     let parts: Vec<&str> = p.split(' ').collect();
     i + parts.len() <= words.len() && words[i..i + parts.len()].iter().zip(&parts).all(|(a, b)| a == b)
 }
@@ -860,7 +860,7 @@ fn alternatives_measure(r: &Reader, f: &Found, head: &[String], at: usize, membe
 /// with the measure that dates it: "the scrapping of the cloud IPO" (when
 /// it was scrapped), "the launch of GPT-3" (its release date). None for a
 /// plain name, or when more than one reading dates it.
-fn happening(r: &Reader, words: &[String]) -> Option<(String, Measure)> {
+pub(super) fn happening(r: &Reader, words: &[String]) -> Option<(String, Measure)> {
     let toks = toks_of(r, words);
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_))).collect();
     let (ms, id) = match content.as_slice() {

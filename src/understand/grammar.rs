@@ -846,6 +846,17 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         if unknown.is_some() && subj.is_none() && obj.is_none() {
             return Err(NotUnderstood::UnknownName(unknown.unwrap_or_default()));
         }
+        // "When did OpenAI launch GPT-3?": the same verb names a date
+        // relation of one side ("launch": a release); its date, of that
+        // side linked to the other.
+        if let (Some(Wh::When), Some(s), Some(o)) = (wh, &subj, &obj) {
+            if let Some((date_rel, thing_is_subject)) = dated_side(r, &ms, m, s, o) {
+                let (thing, other) = if thing_is_subject { (s.clone(), o.clone()) } else { (o.clone(), s.clone()) };
+                let linked = Set::Join { rel: m.rel, dir: Dir::subjects_if(thing_is_subject), of: Box::new(other), time: Time::Any };
+                let ask = Ask::Values(Set::Join { rel: date_rel, dir: Dir::ToObject, of: Box::new(Set::And(Box::new(thing), Box::new(linked))), time: Time::Any });
+                return Ok(Query { ask, past });
+            }
+        }
         let ask = match (wh, subj, obj) {
             (Some(Wh::When), Some(s), o) if rel.value != ValueType::Date || o.is_some() => Ask::When(s, o).with_rel(m.rel),
             // The passive without its agent: whoever did it, of the thing named.
@@ -1061,6 +1072,35 @@ fn takes_as_patient(r: &Reader, m: &Mention, np: &Set) -> bool {
         _ => return false,
     };
     kind.iter().any(|k| side.contains(k))
+}
+
+/// A date relation the verb also names that dates one side of the
+/// chosen entity relation, and whether that side is the fact's subject:
+/// "when did OpenAI launch GPT-3" (a launch is a release, and GPT-3 has
+/// one). None when the chosen relation is itself of dates, or when more
+/// than one would.
+fn dated_side(r: &Reader, ms: &[Mention], chosen: Mention, s: &Set, o: &Set) -> Option<(RelId, bool)> {
+    if r.cat.lex.rel(chosen.rel).value != ValueType::Entity {
+        return None;
+    }
+    let kind = |x: &Set| if let Set::Entity(e) = x { r.cat.kind(e).map(String::from) } else { None };
+    let (ks, ko) = (kind(s)?, kind(o)?);
+    let mut found = Vec::new();
+    for m in ms.iter().filter(|m| m.role == Role::Verb && m.rel != chosen.rel) {
+        let rel = r.cat.lex.rel(m.rel);
+        if rel.value != ValueType::Date {
+            continue;
+        }
+        match (rel.subject.contains(&ks), rel.subject.contains(&ko)) {
+            (true, false) => found.push((m.rel, true)),
+            (false, true) => found.push((m.rel, false)),
+            _ => {}
+        }
+    }
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
 }
 
 /// Whether a verb reading dates the noun phrase as its subject: "when

@@ -64,6 +64,12 @@ impl Uses {
                     u.set(o);
                 }
             }
+            Ask::Elapsed { from, to, .. } => {
+                for d in [from, to] {
+                    u.measure(&d.by);
+                    u.set(&d.of);
+                }
+            }
             Ask::Describe(e) | Ask::Title(e, None) => {
                 u.entities.insert(e.clone());
             }

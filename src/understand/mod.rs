@@ -11,6 +11,7 @@
 
 pub mod chain;
 mod degree;
+mod elapsed;
 pub mod grammar;
 pub mod guard;
 pub mod lexer;
@@ -27,6 +28,9 @@ use crate::knowledge::{Entity, Fact, Lexicon, Value};
 use crate::store::Store;
 use lexer::{Mention, Role, Tok, Wh};
 use std::collections::{HashMap, HashSet};
+
+/// Possessives read into the name after them: (owner span, owned span).
+type Owned = Vec<(String, String)>;
 
 pub use crate::query::{Ask, Dir, Query, RelId, Set, Time};
 
@@ -1213,6 +1217,19 @@ impl Reader {
         // the usual way (the grammar or the ranker may read the degree word
         // otherwise: "who reported it first" as "first report"), and its
         // decline is the reply if that way finds nothing either.
+        // "How many years after A did B?": the time between two
+        // happenings, read by rules of its own; its answer or its
+        // decline stands.
+        if let Some(read) = elapsed::read(self, trimmed, &plain) {
+            match read {
+                Ok(q) => {
+                    tracing::debug!(query = %q.sexp(&|rel| self.cat.lex.rel(rel).name.clone()), "read as a question of elapsed time");
+                    let a = eval::evaluate(&self.cat, store, &q, text, max)?;
+                    return Ok(self.remember(conv, q, a));
+                }
+                Err(e) => tracing::debug!(?e, "no reading of elapsed time"),
+            }
+        }
         let mut degree_decline = None;
         let mut degree_error = None;
         // The rules of degree read the words again: a possessive read as
@@ -1482,7 +1499,7 @@ impl Reader {
     /// cloud unit is part of Alibaba Cloud, which is part of Alibaba) is
     /// that second thing, not the pair of them. With the spans of each
     /// pair so read, owner first.
-    fn possessive_names(&self, store: &Store, text: &str, toks: Vec<Tok>) -> anyhow::Result<(Vec<Tok>, Vec<(String, String)>)> {
+    fn possessive_names(&self, store: &Store, text: &str, toks: Vec<Tok>) -> anyhow::Result<(Vec<Tok>, Owned)> {
         let mut owned = Vec::new();
         if !toks.windows(2).any(|w| matches!(w, [Tok::Ent(..), Tok::Ent(..)])) {
             return Ok((toks, owned));

@@ -12,7 +12,7 @@ use super::{join_names, Ctx, Hit};
 use crate::answer::{Answer, AnswerValue, Status};
 use crate::knowledge::lexicon::Single;
 use crate::knowledge::{format_amount, Date, Fact, Value};
-use crate::query::{Cmp, Dir, Measure, Order, Set};
+use crate::query::{Cmp, Dated, Dir, Measure, Order, Set, TimeUnit};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -448,4 +448,109 @@ pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> 
     let reply = format!("{shown} in all ({}).", parts.join("; "));
     let values = vec![AnswerValue { value: shown, sources: sources_of(&support), conflict: false }];
     Ok(Some(cx.answered(question, values, reply, &support)?))
+}
+
+/// A happening's date, with what it is called and the facts that give
+/// it; None unless its set has one member and that member one date.
+fn date_of(cx: &Ctx, d: &Dated) -> anyhow::Result<Option<(String, Date, Vec<Fact>)>> {
+    let hits = cx.set(&d.of)?;
+    let [hit] = hits.as_slice() else { return Ok(None) };
+    let Some((Quantity::Date(date), mut facts)) = cx.measure_of(&hit.value, &d.by, None)? else { return Ok(None) };
+    for f in &hit.facts {
+        if !facts.contains(f) {
+            facts.push(f.clone());
+        }
+    }
+    Ok(Some((cx.show(&hit.value), date, facts)))
+}
+
+/// "3 years", "1 month": a count and its unit.
+fn count_of(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// Answers "how many years after A did B?": the time from one dated
+/// happening to the other, at the precision both dates have. A date known
+/// only to the year gives whole years; months and days need both dates to
+/// have them. The wrong order for an ordered question is not an answer.
+pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated, unit: Option<TimeUnit>, ordered: bool) -> anyhow::Result<Option<Answer>> {
+    let decline = |reply: String| Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+    let (a, b) = (date_of(cx, from)?, date_of(cx, to)?);
+    let (Some(mut a), Some(mut b)) = (a.clone(), b.clone()) else {
+        let mut missing = Vec::new();
+        for (d, known) in [(from, a.is_some()), (to, b.is_some())] {
+            if !known {
+                let names: Vec<String> = cx.set(&d.of)?.iter().map(|h| cx.show(&h.value)).collect();
+                // A clause whose facts I don't have ("Baidu built M6").
+                if names.is_empty() {
+                    return decline("I don't know: I know nothing of one of the two.".to_string());
+                }
+                missing.push(not_known(cx, &names, &d.by));
+            }
+        }
+        return decline(format!("I don't know: I don't know {}.", join_names(&missing)));
+    };
+    let told = |a: &(String, Date, Vec<Fact>), b: &(String, Date, Vec<Fact>)| {
+        let mut said: Vec<String> = Vec::new();
+        for f in a.2.iter().chain(&b.2) {
+            let s = cx.sentence(f, true);
+            if !s.is_empty() && !said.contains(&s) {
+                said.push(s);
+            }
+        }
+        said.join("; ")
+    };
+    if b.1.before(&a.1) {
+        if ordered {
+            return decline(format!("I can't say: it was the other way round ({}).", told(&a, &b)));
+        }
+        std::mem::swap(&mut a, &mut b);
+    } else if !a.1.before(&b.1) && a.1 != b.1 {
+        return decline(format!("I can't tell: the dates I have don't order them ({}).", told(&a, &b)));
+    }
+    let (da, db) = (a.1, b.1);
+    let months = da.months_until(&db);
+    let days = da.day_number().zip(db.day_number()).map(|(x, y)| y - x);
+    let whole_years = || months.map_or(i64::from(db.year) - i64::from(da.year), |m| m / 12);
+    let shown = match unit {
+        Some(TimeUnit::Years) => {
+            let years = whole_years();
+            match months {
+                Some(m) if m % 12 != 0 => format!("{} and {}", count_of(years, "year"), count_of(m % 12, "month")),
+                _ => count_of(years, "year"),
+            }
+        }
+        Some(TimeUnit::Months) => match months {
+            Some(m) => count_of(m, "month"),
+            None => return decline(format!("I can't tell in months: I know only the years ({}).", told(&a, &b))),
+        },
+        Some(TimeUnit::Weeks) => match days {
+            Some(d) => count_of(d / 7, "week"),
+            None => return decline(format!("I can't tell in weeks: I don't know both days ({}).", told(&a, &b))),
+        },
+        Some(TimeUnit::Days) => match days {
+            Some(d) => count_of(d, "day"),
+            None => return decline(format!("I can't tell in days: I don't know both days ({}).", told(&a, &b))),
+        },
+        None => match (months, days) {
+            (Some(0), Some(d)) => count_of(d, "day"),
+            (Some(m), _) if m < 24 => count_of(m, "month"),
+            (Some(m), _) if m % 12 != 0 => format!("{} and {}", count_of(m / 12, "year"), count_of(m % 12, "month")),
+            _ => count_of(whole_years(), "year"),
+        },
+    };
+    // Two dates of the same year, one known only to the year: less than
+    // a year apart, or not apart at all.
+    if months.is_none() && da.year == db.year && da != db {
+        return decline(format!("I can't tell: both are in {} ({}).", da.year, told(&a, &b)));
+    }
+    let mut support = a.2.clone();
+    support.extend(b.2.iter().cloned());
+    let value = AnswerValue { value: shown.clone(), sources: sources_of(&support), conflict: false };
+    let reply = format!("{shown}: {}.", told(&a, &b));
+    Ok(Some(cx.answered(question, vec![value], reply, &support)?))
 }
