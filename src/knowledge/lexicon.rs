@@ -271,6 +271,11 @@ pub struct Language {
     /// ("Who reported that?"), and a relative marker elsewhere.
     #[serde(default)]
     pub final_pronouns: Vec<String>,
+    /// Words before a kind noun that leave out the thing the question is
+    /// about ("the states bordering other states"), which a relation
+    /// between two things does anyway: they ask nothing.
+    #[serde(default)]
+    pub others: Vec<String>,
     /// Words of degree that hold for any measure: superlatives,
     /// comparatives, bounds and totals.
     #[serde(default)]

@@ -209,7 +209,18 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             Ok(Some((set, j)))
         }
         // "the company that built GPT-3", "the unit that Zhou Chang worked at"
-        Tok::Kind(k) => relative_clause(p, i + 1, Some(k.as_str()), false),
+        // A kind noun alone: every thing of the kind ("which states
+        // border states").
+        Tok::Kind(k) => match relative_clause(p, i + 1, Some(k.as_str()), false)? {
+            Some(found) => Ok(Some(found)),
+            None if i + 1 == toks.len()
+                && matches!(toks.get(i.wrapping_sub(1)), Some(Tok::Rel(ms, _)) if ms.iter().any(|m| m.role.verb()))
+                && !toks.iter().any(|t| matches!(t, Tok::Unknown(_))) =>
+            {
+                Ok(Some((Set::All(k.clone()), i + 1)))
+            }
+            None => Ok(None),
+        },
         // "Who backs the company that built GPT-3": a definite noun read
         // as a pronoun, right after the verb whose object it is, heads a
         // relative clause.
@@ -721,7 +732,10 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             continue;
         }
         if let Tok::Rel(ms, _) = &toks[i] {
-            let noun_here = ms.iter().any(|m| !m.role.verb()) && matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of)));
+            // A noun before "of", or what "have" takes at the end ("which
+            // states have neighbours").
+            let noun_here = ms.iter().any(|m| !m.role.verb())
+                && (matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of))) || (i + 1 == toks.len() && i > 0 && matches!(toks.get(i - 1), Some(Tok::Aux(Aux::Have)))));
             if verb.is_none() && ms.iter().any(|m| m.role.verb()) && !noun_here {
                 // A verb (unless it only reads as a noun here).
                 let passive = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::By)));
@@ -918,6 +932,16 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     // No verb.
     if let Some(u) = unknown {
         return Err(NotUnderstood::UnknownName(u));
+    }
+    // "Which states have neighbours?": the things of the kind that have
+    // values of the relation noun.
+    if let (true, Some(kind), [m]) = (nps.is_empty() && toks.iter().any(|t| matches!(t, Tok::Aux(Aux::Have))), &filter_kind, bare_nouns.as_slice()) {
+        let rel = r.cat.lex.rel(m.rel);
+        let (own, other) = if m.role == Role::SubjectNoun { (super::chain::kinds_at(r, m.rel, true), rel.subject.clone()) } else { (rel.subject.clone(), super::chain::kinds_at(r, m.rel, true)) };
+        if let ([other], true) = (other.as_slice(), own.contains(kind)) {
+            let set = Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role != Role::SubjectNoun), of: Box::new(Set::All(other.clone())), time: time.clone() };
+            return Ok(Query { ask: if wh == Some(Wh::HowMany) { Ask::Count(filtered(set)) } else { Ask::Values(filtered(set)) }, past });
+        }
     }
     // "Fu Ruiji's role at Kuaishou", "Jia's position in Alibaba": a
     // relation noun's values restricted to those involving the place.

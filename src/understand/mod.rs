@@ -756,6 +756,7 @@ impl Reader {
             i += best;
         }
         let toks = if fuzzy { self.merge_unknown_names(toks) } else { toks };
+        let toks = self.determiners(toks);
         PINNED.with(|p| match &*p.borrow() {
             Some((surface, id)) => toks
                 .into_iter()
@@ -766,6 +767,31 @@ impl Reader {
                 .collect(),
             None => toks,
         })
+    }
+
+    /// Determiners that ask nothing of their own: "other" before a kind
+    /// noun ("border other states") is dropped, and "no" after a verb
+    /// ("border no states") negates the verb, as "do not border" does.
+    fn determiners(&self, toks: Vec<Tok>) -> Vec<Tok> {
+        let mut kept: Vec<Tok> = Vec::with_capacity(toks.len());
+        for (i, t) in toks.iter().enumerate() {
+            match t {
+                Tok::Unknown(w) if self.lang.others.contains(w) && matches!(toks.get(i + 1), Some(Tok::Kind(_))) => {}
+                t => kept.push(t.clone()),
+            }
+        }
+        let mut out: Vec<Tok> = Vec::with_capacity(kept.len());
+        for (i, t) in kept.iter().enumerate() {
+            match t {
+                Tok::Not if matches!(out.last(), Some(Tok::Rel(ms, _)) if ms.iter().any(|m| m.role.verb())) && matches!(kept.get(i + 1), Some(Tok::Kind(_))) => {
+                    let verb = out.pop();
+                    out.push(Tok::Not);
+                    out.extend(verb);
+                }
+                t => out.push(t.clone()),
+            }
+        }
+        out
     }
 
     /// Runs of unknown words are tried as misspelt names: when exactly one
@@ -980,8 +1006,10 @@ impl Reader {
             return None;
         }
         let negates = match (toks.get(at + 1), at.checked_sub(1).and_then(|b| toks.get(b))) {
+            (Some(Tok::Kind(_) | Tok::Ent(..) | Tok::Rel(..)), Some(Tok::Aux(lexer::Aux::Have))) => true,
+            // "which states don't have rivers"
+            (Some(Tok::Aux(lexer::Aux::Have)), Some(Tok::Aux(lexer::Aux::Do | lexer::Aux::Did))) => true,
             (Some(Tok::Rel(ms, _)), _) => ms.iter().any(|m| m.role.verb()),
-            (Some(Tok::Kind(_) | Tok::Ent(..)), Some(Tok::Aux(lexer::Aux::Have))) => true,
             _ => false,
         };
         if !negates {

@@ -196,7 +196,9 @@ impl Ctx<'_> {
     /// The members at the asked end of the measure, ties included; empty
     /// when the order between the leaders cannot be told.
     pub(super) fn extreme(&self, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Vec<Hit>> {
-        Ok(winners_of(&self.measures(self.set(of)?, by)?, order))
+        let mut m = self.measures(self.set(of)?, by)?;
+        set_aside_zeros(&mut m, by, order);
+        Ok(winners_of(&m, order))
     }
 
     /// The other side of a comparison: a literal, or the one member of a
@@ -247,6 +249,20 @@ impl Ctx<'_> {
             Quantity::Until(d) => format!("until {}", d.human()),
         }
     }
+}
+
+/// A least count is over the members that have any: those with none
+/// are set aside and returned ("the state that borders the fewest
+/// states" is the one with one; those that border none are named apart).
+/// When every member has none, none is set aside.
+fn set_aside_zeros(m: &mut Measures, by: &Measure, order: Order) -> Vec<Measured> {
+    let zero = |x: &Measured| x.amount == Quantity::Number(0.0, false);
+    if order != Order::Least || !matches!(by, Measure::Count(..)) || m.known.iter().all(zero) {
+        return vec![];
+    }
+    let (none, some): (Vec<Measured>, Vec<Measured>) = m.known.drain(..).partition(zero);
+    m.known = some;
+    none
 }
 
 /// The indices of the members at the asked end, ties included: the
@@ -332,7 +348,8 @@ fn measure_noun(cx: &Ctx, by: &Measure) -> String {
 /// with its measure, the runner-up for scale, and the members that could
 /// not be compared.
 pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Option<Answer>> {
-    let m = cx.measures(cx.set(of)?, by)?;
+    let mut m = cx.measures(cx.set(of)?, by)?;
+    let none = set_aside_zeros(&mut m, by, order);
     if m.known.is_empty() {
         return Ok(None);
     }
@@ -370,6 +387,11 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
         };
         reply.push_str(&format!(", {word} {}.", labelled(cx, x, by)));
         support.extend(x.facts.iter().cloned());
+    }
+    if !none.is_empty() {
+        let names: Vec<String> = none.iter().map(|x| cx.show(&x.hit.value)).collect();
+        reply.push_str(&format!(" {} {} none, and {} not counted.", join_names(&names), if names.len() == 1 { "has" } else { "have" }, if names.len() == 1 { "is" } else { "are" }));
+        support.extend(none.iter().flat_map(|x| x.hit.facts.iter().cloned()));
     }
     reply.push_str(&unmeasured_note(cx, &m.unknown, by));
     // A set the sources may not list in full: the leader of those known.
