@@ -27,6 +27,66 @@ pub fn asked<'a>(lang: &'a Language, text: &str) -> Option<(String, &'a Unit)> {
     Some((words[..at].join(" "), unit))
 }
 
+/// The word between the two units of a ratio: "people per square mile".
+const PER: &str = "per";
+
+/// A ratio's second unit named in a question ("the average population
+/// per square km"): that unit, and the question with each other unit of
+/// its dimension in its place, for a lexicon that writes the ratio in one
+/// of them.
+pub fn asked_per<'a>(lang: &'a Language, text: &str) -> Option<(&'a Unit, Vec<String>)> {
+    let plain = normalize(text);
+    let words: Vec<&str> = plain.split(' ').filter(|w| !w.is_empty()).collect();
+    let at = words.iter().position(|w| *w == PER)?;
+    let mut found: Option<(usize, &Unit)> = None;
+    for unit in &lang.units {
+        for name in &unit.names {
+            let n: Vec<String> = normalize(name).split(' ').map(String::from).collect();
+            if words.len() > at + n.len() && words[at + 1..=at + n.len()].iter().zip(&n).all(|(a, b)| a == b) && found.is_none_or(|(l, _)| n.len() > l) {
+                found = Some((n.len(), unit));
+            }
+        }
+    }
+    let (len, unit) = found?;
+    let mut readings = Vec::new();
+    for other in lang.units.iter().filter(|u| u.dimension == unit.dimension && !std::ptr::eq(*u, unit)) {
+        for name in &other.names {
+            let mut w: Vec<String> = words[..=at].iter().map(|x| x.to_string()).collect();
+            w.push(normalize(name));
+            w.extend(words[at + 1 + len..].iter().map(|x| x.to_string()));
+            readings.push(w.join(" "));
+        }
+    }
+    Some((unit, readings))
+}
+
+/// The answer with every ratio's second unit converted to `to` ("261.83
+/// people per square mile" per square kilometre); None when a value is
+/// not such a ratio of the same dimension.
+pub fn convert_per(lang: &Language, a: &Answer, to: &Unit) -> Option<Answer> {
+    if a.status != Status::Answered || a.answers.is_empty() {
+        return None;
+    }
+    // "per square kilometre": the unit's singular name.
+    let shown = to.names.iter().find(|n| !n.ends_with('s')).or(to.names.first())?;
+    let mut values = Vec::new();
+    for v in &a.answers {
+        let plain = v.value.replace(',', "");
+        let (Value::Number { amount, money: false }, rest) = number_value(&plain)? else { return None };
+        let (top, bottom) = rest.trim().split_once(&format!(" {PER} "))?;
+        let from = unit_named(lang, bottom)?;
+        if from.dimension != to.dimension || from.size <= 0.0 || to.size <= 0.0 {
+            return None;
+        }
+        // So many per square mile is fewer per square kilometre.
+        let x = amount * to.size / from.size;
+        values.push(AnswerValue { value: format!("{} {top} {PER} {shown}", amount_of(x)), ..v.clone() });
+    }
+    let list: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    let reply = format!("{} That is about {}.", a.reply.trim_end(), list.join(", "));
+    Some(Answer { answers: values, reply, ..a.clone() })
+}
+
 /// The unit a value is written in, by its name.
 fn unit_named<'a>(lang: &'a Language, name: &str) -> Option<&'a Unit> {
     let name = normalize(name);

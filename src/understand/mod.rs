@@ -922,11 +922,18 @@ impl Reader {
     /// the question asks for counts the answer. The question is read
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        self.answer_in_units(store, conv, text, max, true)
+    }
+
+    /// [`Reader::answer`], with a ratio's unit read (`per`) or not: a
+    /// question read again with another unit in its place is not read
+    /// for it a second time.
+    fn answer_in_units(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, per: bool) -> anyhow::Result<Answer> {
         // "How long is the Mississippi in miles?": the question without
         // the unit, its values converted; failing that, as asked.
         if let Some((rest, unit)) = text.split_whitespace().any(|w| w.eq_ignore_ascii_case("in")).then(|| crate::answer::units::asked(&self.lang, text)).flatten() {
             let mut inner = conv.clone();
-            let a = self.answer(store, &mut inner, &rest, max)?;
+            let a = self.answer_in_units(store, &mut inner, &rest, max, per)?;
             if let Some(converted) = crate::answer::units::convert(&self.lang, &a, unit) {
                 *conv = inner;
                 return Ok(Answer { question: text.to_string(), ..converted });
@@ -937,6 +944,19 @@ impl Reader {
                 let shown = unit.names.first().map(String::as_str).unwrap_or_default();
                 let reply = format!("I can't give that in {shown}: what I have is this. {}", a.reply);
                 return Ok(Answer { question: text.to_string(), status: Status::Unknown, answers: vec![], reply, ..a });
+            }
+        }
+        // "The average population per square km": the question as the
+        // lexicon writes the ratio ("per square mile"), its values
+        // converted.
+        if let Some((unit, readings)) = (per && text.split_whitespace().any(|w| w.eq_ignore_ascii_case("per"))).then(|| crate::answer::units::asked_per(&self.lang, text)).flatten() {
+            for reading in readings {
+                let mut inner = conv.clone();
+                let a = self.answer_in_units(store, &mut inner, &reading, max, false)?;
+                if let Some(converted) = crate::answer::units::convert_per(&self.lang, &a, unit) {
+                    *conv = inner;
+                    return Ok(Answer { question: text.to_string(), ..converted });
+                }
             }
         }
         FUZZY.with(|c| c.borrow_mut().clear());
