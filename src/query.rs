@@ -533,6 +533,20 @@ pub enum Ask {
     /// The sum of the members' measures ("the combined parameters of
     /// Qwen-7B and Qwen-7B-Chat"): only when every member has one.
     Total(Set, Measure),
+    /// One relation's total over another's across the members ("the
+    /// population density of the US": the states' population over their
+    /// area), given as the value of a relation the lexicon declares that
+    /// ratio.
+    Ratio {
+        /// The members.
+        of: Set,
+        /// The declared relation, whose unit the value has.
+        rel: RelId,
+        /// The relation summed above the line.
+        top: RelId,
+        /// The relation summed below it.
+        bottom: RelId,
+    },
     /// The time between two happenings ("how many years after GPT-3 came
     /// out did Alibaba build M6", "how long between A and B").
     Elapsed {
@@ -586,7 +600,7 @@ impl Ask {
     /// The sets the question is about.
     pub fn sets(&self) -> Vec<&Set> {
         match self {
-            Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) => vec![s],
+            Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) | Ask::Ratio { of: s, .. } => vec![s],
             Ask::Check { item, set } => vec![item, set],
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => std::iter::once(s).chain(o.as_ref()).collect(),
             Ask::Describe(_) | Ask::Title(..) => vec![],
@@ -596,7 +610,7 @@ impl Ask {
 
     fn sets_mut(&mut self) -> Vec<&mut Set> {
         match self {
-            Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) => vec![s],
+            Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) | Ask::Ratio { of: s, .. } => vec![s],
             Ask::Check { item, set } => vec![item, set],
             Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => std::iter::once(s).chain(o.as_mut()).collect(),
             Ask::Describe(_) | Ask::Title(..) => vec![],
@@ -636,6 +650,7 @@ impl Query {
     pub fn joins(&self) -> usize {
         self.ask.sets().iter().map(|s| s.joins()).sum::<usize>() + match self.ask {
             Ask::Total(..) => 1,
+            Ask::Ratio { .. } => 2,
             Ask::Elapsed { .. } => 2,
             _ => 0,
         }
@@ -718,6 +733,7 @@ fn write_query(f: &mut fmt::Formatter<'_>, q: &Query, name: &dyn Fn(RelId) -> St
         Ask::Title(..) => "title",
         Ask::Total(..) => "total",
         Ask::Elapsed { .. } => "elapsed",
+        Ask::Ratio { .. } => "ratio",
     };
     write!(f, "({op}")?;
     match &q.ask {
@@ -749,6 +765,9 @@ fn write_query(f: &mut fmt::Formatter<'_>, q: &Query, name: &dyn Fn(RelId) -> St
                 write_set(f, s, name)?;
             }
         }
+    }
+    if let Ask::Ratio { rel, top, bottom, .. } = &q.ask {
+        write!(f, " {} {} {}", name(*rel), name(*top), name(*bottom))?;
     }
     if let Ask::Total(_, by) = &q.ask {
         f.write_str(" ")?;

@@ -718,6 +718,7 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
             Some(compute::answer_comparison(cx, question, item, by, *cmp, than)?.unwrap_or_else(unknown))
         }
         Ask::Total(of, by) => Some(compute::answer_total(cx, question, of, by)?.unwrap_or_else(unknown)),
+        Ask::Ratio { of, rel, top, bottom } => Some(compute::answer_ratio(cx, question, of, *rel, *top, *bottom)?.unwrap_or_else(unknown)),
         Ask::Elapsed { from, to, unit, ordered } => Some(compute::answer_elapsed(cx, question, from, to, *unit, *ordered)?.unwrap_or_else(unknown)),
         _ => None,
     };
@@ -725,7 +726,7 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
         return Ok(a);
     }
     match &q.ask {
-        Ask::Total(..) | Ask::Elapsed { .. } => return Ok(unknown()),
+        Ask::Total(..) | Ask::Elapsed { .. } | Ask::Ratio { .. } => return Ok(unknown()),
         Ask::Values(set) | Ask::Count(set) => {
             let mut hits = cx.set(set)?;
             // Don't answer a question with its own subject.

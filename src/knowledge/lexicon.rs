@@ -108,6 +108,12 @@ pub struct Relation {
     /// count over the relation is declined, with the ones known.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub complete: bool,
+    /// A number relation that is one relation's total over another's:
+    /// `["population", "area"]` for density. A set of things with no value
+    /// of their own (a country, from its states) gets the ratio of the
+    /// totals over its members.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ratio: Vec<String>,
     /// Whether its verbs end a role said after "as" ("stepped down as
     /// Alibaba's CEO": the CEO of Alibaba who no longer is).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -593,6 +599,18 @@ impl Lexicon {
             if !r.present.contains("{s}") || !r.present.contains("{o}") {
                 return Err(bad("the `present` template needs both {s} and {o}".into()));
             }
+            if !r.ratio.is_empty() {
+                if r.ratio.len() != 2 || r.value != ValueType::Number {
+                    return Err(bad("`ratio` names two relations, and the relation's values are numbers".into()));
+                }
+                for name in &r.ratio {
+                    if let Some(part) = self.relation(name) {
+                        if part.value != ValueType::Number {
+                            return Err(bad(format!("`ratio` relation `{name}` has values that are not numbers")));
+                        }
+                    }
+                }
+            }
         }
         for d in &self.degrees {
             let bad = |message: String| LexiconError::Invalid { path: path.to_string(), relation: d.relation.clone(), message };
@@ -702,4 +720,21 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relation(extra: &str) -> String {
+        format!("[[relation]]\nname = \"density\"\nvalue = \"number\"\npresent = \"{{s}} has {{o}}\"\n{extra}\n\n[[relation]]\nname = \"population\"\nvalue = \"number\"\npresent = \"{{s}} has {{o}}\"\n\n[[relation]]\nname = \"capital\"\npresent = \"{{s}} has {{o}}\"\n")
+    }
+
+    #[test]
+    fn a_ratio_names_two_number_relations_and_is_a_number() {
+        assert!(Lexicon::parse("l.toml", &relation("ratio = [\"population\", \"area\"]")).is_ok());
+        let err = |extra: &str| Lexicon::parse("l.toml", &relation(extra)).unwrap_err().to_string();
+        assert!(err("ratio = [\"population\"]").contains("two relations"), "{}", err("ratio = [\"population\"]"));
+        assert!(err("ratio = [\"population\", \"capital\"]").contains("`capital`"), "{}", err("ratio = [\"population\", \"capital\"]"));
+    }
 }

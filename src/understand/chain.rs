@@ -484,7 +484,7 @@ pub fn class_kind(r: &Reader, class: &str) -> Option<String> {
 pub fn well_typed(r: &Reader, q: &Query) -> bool {
     let ok = |s: &Set| kinds_of(r, s).is_some();
     match &q.ask {
-        Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) => ok(s),
+        Ask::Values(s) | Ask::Count(s) | Ask::Total(s, _) | Ask::Ratio { of: s, .. } => ok(s),
         Ask::Check { item, set } => ok(item) && ok(set),
         Ask::When(s, o) | Ask::Why(s, o) | Ask::HowLong(s, o) | Ask::Where(s, o) => ok(s) && o.as_ref().is_none_or(ok),
         Ask::Describe(_) | Ask::Title(..) => true,

@@ -1333,6 +1333,30 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
     linked_members(r, head, candidates)
 }
 
+/// "The population density of the US": a number noun of a relation the
+/// lexicon declares a ratio, of a place whose kind the relation does not
+/// measure: the ratio of the totals over the members of the measured kind
+/// there.
+pub(super) fn ratio_in_place(r: &Reader, toks: &[Tok]) -> Option<Query> {
+    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
+    let [Tok::Rel(ms, _), Tok::Prep(lexer::Prep::Of | lexer::Prep::In), place @ Tok::Ent(ids, _)] = content.as_slice() else { return None };
+    let [id] = ids.as_slice() else { return None };
+    let kind = r.cat.kind(id)?;
+    let mut found = Vec::new();
+    for m in ms.iter().filter(|m| m.role == Role::ObjectNoun) {
+        let rel = r.cat.lex.rel(m.rel);
+        let ([top, bottom], [k]) = (rel.ratio.as_slice(), rel.subject.as_slice()) else { continue };
+        let (Some(top), Some(bottom)) = (r.cat.lex.relation_index(top), r.cat.lex.relation_index(bottom)) else { continue };
+        if k == kind {
+            continue;
+        }
+        let members = kind_in_place(r, &[Tok::Kind(k.clone()), Tok::Prep(lexer::Prep::In), (*place).clone()])?;
+        found.push(Ask::Ratio { of: members, rel: m.rel, top, bottom });
+    }
+    let [ask] = <[Ask; 1]>::try_from(found).ok()?;
+    Some(Query { ask, past: false })
+}
+
 /// "Which state has the most rivers running through it?", "what states
 /// have rivers running through them?": a relation phrase and a pronoun at
 /// the end, after "have", a kind noun and the thing had, say again the one

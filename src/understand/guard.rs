@@ -64,6 +64,12 @@ impl Uses {
                     u.set(o);
                 }
             }
+            Ask::Ratio { of, rel, top, bottom } => {
+                for r in [rel, top, bottom] {
+                    *u.joins.entry(*r).or_default() += 1;
+                }
+                u.set(of);
+            }
             Ask::Elapsed { from, to, .. } => {
                 for d in [from, to] {
                     u.measure(&d.by);

@@ -1278,6 +1278,13 @@ impl Reader {
                 Err(e) => tracing::debug!(?e, "no reading of elapsed time"),
             }
         }
+        // "The population density of the US": a declared ratio of totals.
+        if let Some(q) = degree::ratio_in_place(self, &toks) {
+            let a = eval::evaluate(&self.cat, store, &q, text, max)?;
+            if a.status == Status::Answered {
+                return Ok(self.remember(conv, q, a));
+            }
+        }
         let mut degree_decline = None;
         let mut degree_error = None;
         // The rules of degree read the words again: a possessive read as

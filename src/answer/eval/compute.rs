@@ -12,7 +12,7 @@ use super::{join_names, Ctx, Hit};
 use crate::answer::{Answer, AnswerValue, Status};
 use crate::knowledge::lexicon::Single;
 use crate::knowledge::{format_amount, Date, Fact, Value};
-use crate::query::{Cmp, Dated, Dir, Measure, Order, Set, TimeUnit};
+use crate::query::{Cmp, Dated, Dir, Measure, Order, RelId, Set, TimeUnit};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -468,6 +468,48 @@ pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> 
     let support: Vec<Fact> = m.known.iter().flat_map(|x| with_measure(x).facts).collect();
     let shown = cx.show_amount(&total, by);
     let reply = format!("{shown} in all ({}).", parts.join("; "));
+    let values = vec![AnswerValue { value: shown, sources: sources_of(&support), conflict: false }];
+    Ok(Some(cx.answered(question, values, reply, &support)?))
+}
+
+/// Answers "the population density of the US": the total of `top` over
+/// the total of `bottom` across the members, in the unit of `rel`. Every
+/// member must have both, or there is no answer.
+pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: RelId, bottom: RelId) -> anyhow::Result<Option<Answer>> {
+    let hits = cx.set(of)?;
+    if hits.is_empty() {
+        return Ok(None);
+    }
+    let mut sums = [0.0f64; 2];
+    let mut support: Vec<Fact> = Vec::new();
+    for (i, part) in [top, bottom].into_iter().enumerate() {
+        let by = Measure::Value(part);
+        let m = cx.measures(hits.clone(), &by)?;
+        if !m.unknown.is_empty() {
+            let reply = format!("I don't know that: I don't know {}.", not_known(cx, &m.unknown, &by));
+            return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+        }
+        for x in &m.known {
+            let Quantity::Number(n, false) = x.amount else { return Ok(None) };
+            sums[i] += n;
+        }
+        support.extend(m.known.iter().flat_map(|x| with_measure(x).facts));
+    }
+    if sums[1] == 0.0 {
+        return Ok(None);
+    }
+    let by = Measure::Value(rel);
+    // To four decimals, as a figure worked out, not measured.
+    let ratio = (sums[0] / sums[1] * 10_000.0).round() / 10_000.0;
+    let shown = cx.show_amount(&Quantity::Number(ratio, false), &by);
+    let (t, b) = (cx.show_amount(&Quantity::Number(sums[0], false), &Measure::Value(top)), cx.show_amount(&Quantity::Number(sums[1], false), &Measure::Value(bottom)));
+    // "over the 51 states": the members' kind, by its plural noun.
+    let kind = cx.cat.lex.rel(rel).subject.first().and_then(|k| cx.cat.lex.kinds.get(k)).and_then(|nouns| nouns.iter().find(|n| n.ends_with('s')).or(nouns.first()));
+    let over = match kind {
+        Some(noun) => format!("the {} {noun}", hits.len()),
+        None => format!("{} of them", hits.len()),
+    };
+    let reply = format!("{shown}: {t} over {b}, summed over {over}.");
     let values = vec![AnswerValue { value: shown, sources: sources_of(&support), conflict: false }];
     Ok(Some(cx.answered(question, values, reply, &support)?))
 }
