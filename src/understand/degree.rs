@@ -426,12 +426,15 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
                     let mut outer: Vec<String> = words[..s].to_vec();
                     outer.push(var.clone());
                     outer.extend(words[e..].iter().cloned());
-                    // "What is the largest state?" is the superlative itself.
-                    let asks_more = toks_of(r, &outer).iter().any(|t| match t {
-                        Tok::Wh(_) | Tok::Aux(_) | Tok::List => false,
-                        Tok::Ent(ids, _) => ids.first() != Some(&var),
-                        _ => true,
-                    });
+                    // "What is the largest state?" is the superlative itself;
+                    // "how long is the shortest river" asks its measure (a
+                    // degree word outside the phrase asks something).
+                    let asks_more = found.iter().any(|g| g.end() <= s || g.at >= e)
+                        || toks_of(r, &outer).iter().any(|t| match t {
+                            Tok::Wh(_) | Tok::Aux(_) | Tok::List => false,
+                            Tok::Ent(ids, _) => ids.first() != Some(&var),
+                            _ => true,
+                        });
                     if !asks_more {
                         continue;
                     }
