@@ -388,7 +388,12 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
         // a kind noun before it ("the state with the largest area").
         // At the degree word, the phrase names things ("the smallest
         // state"), not a measure ("the smallest area that ...").
-        let kind_at = |i: usize| words.get(i).is_some_and(|w| matches!(r.tokens(w).as_slice(), [t @ (Tok::Kind(_) | Tok::Rel(..))] if head_group(r, t).is_some()));
+        // A kind noun that is part of a compound ("state capital") is not
+        // where a phrase starts.
+        let kind_at = |i: usize| {
+            words.get(i).is_some_and(|w| matches!(r.tokens(w).as_slice(), [t @ (Tok::Kind(_) | Tok::Rel(..))] if head_group(r, t).is_some()))
+                && !matches!(r.tokens(&words[i..words.len().min(i + 2)].join(" ")).first(), Some(Tok::Rel(..)) if matches!(r.tokens(&words[i]).as_slice(), [Tok::Kind(_)]))
+        };
         // Or at the degree word and a noun of its own measure ("the state
         // with the highest elevation": the thing highest), where the rest
         // does not have the measure itself ("the state with the sparsest
@@ -403,7 +408,10 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
             if !boundary(s) || matches!(toks_of(r, &words[s - 1..s]).as_slice(), [Tok::Wh(_)]) {
                 continue;
             }
-            for e in (f.end() + 1..=words.len()).rev().filter(|&e| boundary(e)) {
+            // "the largest city in Minnesota by population": the phrase
+            // takes what measures it.
+            let by_at = words.iter().rposition(|w| one_of(&r.lang.degree.by, w)).filter(|&b| b > f.end());
+            for e in (f.end() + 1..=words.len()).rev().filter(|&e| boundary(e) && by_at.is_none_or(|b| e > b)) {
                 let inner_found: Vec<Found> =
                     found.iter().filter(|g| g.at >= s && g.end() <= e).map(|g| Found { at: g.at - s, len: g.len, words: g.words.clone() }).collect();
                 if inner_found.len() != 1 {
@@ -1024,6 +1032,18 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     if !superlative_word {
         return None;
     }
+    // "the smallest state by area", "the largest city in Minnesota by
+    // population": the noun after "by" says what is measured.
+    let order_said = g.and_then(Generic::order).or_else(|| f.adjectives(true).next().map(|(_, _, o)| o));
+    if let (Some(order), Some(b)) = (order_said, words.iter().rposition(|w| one_of(&r.lang.degree.by, w)).filter(|&b| b > f.end())) {
+        if let Some((rels, _)) = measure_noun(r, &words[b + 1..], g.is_some_and(Generic::dated)).filter(|(_, used)| b + 1 + used == words.len()) {
+            let rest = without(r, &words[..b], f.at, f.end());
+            return Some(read_set(r, &rest, conv).and_then(|s| {
+                let by = pick_measure(r, &rels, &kinds(r, &s))?;
+                Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
+            }));
+        }
+    }
     // "The state with the sparsest population density", "the highest
     // elevation in Texas": an adjective and a noun of its own measure.
     if let Some(reading) = adjective_and_measure(r, words, f, conv, past) {
@@ -1033,18 +1053,6 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     if let Some(order) = g.and_then(Generic::order) {
         if let Some((rels, used)) = measure_noun(r, &words[f.end()..], g.is_some_and(Generic::dated)) {
             let rest = without(r, words, f.at, f.end() + used);
-            return Some(read_set(r, &rest, conv).and_then(|s| {
-                let by = pick_measure(r, &rels, &kinds(r, &s))?;
-                Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
-            }));
-        }
-    }
-    // "the smallest state by area", "the largest city in Minnesota by
-    // population": the noun after "by" says what is measured.
-    let order_said = g.and_then(Generic::order).or_else(|| f.adjectives(true).next().map(|(_, _, o)| o));
-    if let (Some(order), Some(b)) = (order_said, words.iter().rposition(|w| one_of(&r.lang.degree.by, w)).filter(|&b| b > f.end())) {
-        if let Some((rels, _)) = measure_noun(r, &words[b + 1..], g.is_some_and(Generic::dated)).filter(|(_, used)| b + 1 + used == words.len()) {
-            let rest = without(r, &words[..b], f.at, f.end());
             return Some(read_set(r, &rest, conv).and_then(|s| {
                 let by = pick_measure(r, &rels, &kinds(r, &s))?;
                 Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
@@ -1316,7 +1324,7 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
         [head, Tok::Aux(Aux::Have) | Tok::Prep(Prep::With), other] => (*head, *other),
         // "What are the states?", "list the major cities": all of them,
         // when the question asks for them.
-        [head] if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::What | lexer::Wh::Which | lexer::Wh::HowMany) | Tok::List)) => return group(r, head).map(|(s, _)| s),
+        [head] if toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::What | lexer::Wh::Which | lexer::Wh::HowMany) | Tok::List)) => return head_group(r, head).map(|(s, _)| s),
         // "the rivers in the state with the highest point", "the major
         // cities in states bordering Nebraska": the place is a phrase of
         // its own, read as a set of one kind.

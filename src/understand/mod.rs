@@ -774,8 +774,17 @@ impl Reader {
     /// ("border no states") negates the verb, as "do not border" does.
     fn determiners(&self, toks: Vec<Tok>) -> Vec<Tok> {
         let mut kept: Vec<Tok> = Vec::with_capacity(toks.len());
+        // "state capital": a kind noun before a relation noun of that kind
+        // alone says nothing the noun does not ("the largest state
+        // capital" is the largest capital, not the capital of the largest
+        // state).
+        let compound = |k: &str, next: Option<&Tok>| match next {
+            Some(Tok::Rel(ms, _)) => ms.iter().all(|m| !m.role.verb() && m.role != Role::SubjectNoun && self.cat.lex.rel(m.rel).subject == [k]),
+            _ => false,
+        };
         for (i, t) in toks.iter().enumerate() {
             match t {
+                Tok::Kind(k) if compound(k, toks.get(i + 1)) => {}
                 Tok::Unknown(w) if self.lang.others.contains(w) && matches!(toks.get(i + 1), Some(Tok::Kind(_))) => {}
                 t => kept.push(t.clone()),
             }
