@@ -112,6 +112,9 @@ pub struct Reader {
     alias_words: HashMap<String, Vec<String>>,
     /// Degree phrases (normalised words), longest first.
     degree_words: Vec<(Vec<String>, degree::Word)>,
+    /// This reader's number, unique in the process: the tokens cached for
+    /// a question are this reader's only.
+    generation: u64,
     /// The subjects of statements (facts of text-valued relations), by
     /// relation, for the paraphrase ranker; read from the store on first
     /// use (None when the store is too large to read them all).
@@ -134,6 +137,10 @@ thread_local! {
     /// The misspelt-name matches of the question being answered, by span
     /// (cleared at the start of each question).
     static FUZZY: std::cell::RefCell<HashMap<String, Option<Vec<String>>>> = std::cell::RefCell::new(HashMap::new());
+    /// The tokens of the texts read for the question being answered (its
+    /// parts are read again and again), by reader, text and fuzziness; not
+    /// used while a name is pinned. Cleared with [`FUZZY`].
+    static TOKENS: std::cell::RefCell<HashMap<(u64, String, bool), Vec<Tok>>> = std::cell::RefCell::new(HashMap::new());
 }
 
 /// Pins a shared name to one entity for as long as it lives.
@@ -204,6 +211,10 @@ impl Reader {
             part_names: HashMap::new(),
             alias_words,
             degree_words: Vec::new(),
+            generation: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             statement_subjects: std::sync::OnceLock::new(),
             relation_stems: std::sync::OnceLock::new(),
             fact_words: Default::default(),
@@ -573,6 +584,27 @@ impl Reader {
     }
 
     fn tokens_with(&self, text: &str, fuzzy: bool) -> Vec<Tok> {
+        let pinned = PINNED.with(|p| p.borrow().is_some());
+        if !pinned {
+            if let Some(toks) = TOKENS.with(|c| c.borrow().get(&(self.generation, text.to_string(), fuzzy)).cloned()) {
+                return toks;
+            }
+        }
+        let toks = self.read_tokens(text, fuzzy);
+        if !pinned {
+            TOKENS.with(|c| {
+                let mut c = c.borrow_mut();
+                // A bound on what one question may hold.
+                if c.len() > 4096 {
+                    c.clear();
+                }
+                c.insert((self.generation, text.to_string(), fuzzy), toks.clone());
+            });
+        }
+        toks
+    }
+
+    fn read_tokens(&self, text: &str, fuzzy: bool) -> Vec<Tok> {
         // Brackets mark a name: remember which words they cover.
         let mut bracket: Option<(usize, usize)> = None;
         let mut raw_bracket = "";
@@ -819,6 +851,13 @@ impl Reader {
                     }
                     j += 1;
                 }
+                // Words of degree ("largest", "most") are words of the
+                // language, not misspelt names: no search for them.
+                if words.iter().all(|w| self.degree_words.iter().any(|(p, _)| p.len() == 1 && p[0] == *w)) {
+                    out.extend(words.into_iter().map(Tok::Unknown));
+                    i = j;
+                    continue;
+                }
                 // A run may be followed by a name it belongs to
                 // ("jiangwei jang"): try the run alone and with neighbours.
                 let span = words.join(" ");
@@ -969,6 +1008,7 @@ impl Reader {
             }
         }
         FUZZY.with(|c| c.borrow_mut().clear());
+        TOKENS.with(|c| c.borrow_mut().clear());
         let mut cardinal = None;
         let before = conv.clone();
         let mut a = self.answer_counted(store, conv, text, max, &mut cardinal)?;

@@ -91,9 +91,15 @@ impl Ctx<'_> {
         match by {
             Measure::Value(rel) => {
                 let relation = self.cat.lex.rel(*rel);
-                let facts = match all {
-                    Some(all) => all.get(id).cloned().unwrap_or_default(),
-                    None => self.store.facts_about(id, Some(&relation.name))?,
+                // From the relation's facts read once, without copying
+                // the member's list.
+                let read;
+                let facts: &[Fact] = match all {
+                    Some(all) => all.get(id).map(Vec::as_slice).unwrap_or_default(),
+                    None => {
+                        read = self.store.facts_about(id, Some(&relation.name))?;
+                        &read
+                    }
                 };
                 for f in facts {
                     let q = match f.object {
@@ -101,7 +107,7 @@ impl Ctx<'_> {
                         Value::Date(d) => Quantity::Date(d),
                         _ => continue,
                     };
-                    found.push((q, f));
+                    found.push((q, f.clone()));
                 }
             }
             Measure::Date { rel, dir, with } => {
@@ -163,10 +169,13 @@ impl Ctx<'_> {
             // Measured member by member above.
             Measure::Each(_) => return Ok(None),
         }
-        // Trusted sources first: an unreliable one alone does not measure.
-        let facts: Vec<Fact> = found.iter().map(|(_, f)| f.clone()).collect();
-        let (trusted, _) = self.set_aside(facts, |f| vec![f.clone()])?;
-        found.retain(|(_, f)| trusted.contains(f));
+        // Trusted sources first: an unreliable one alone does not measure
+        // (one fact is never set aside).
+        if found.len() > 1 {
+            let facts: Vec<Fact> = found.iter().map(|(_, f)| f.clone()).collect();
+            let (trusted, _) = self.set_aside(facts, |f| vec![f.clone()])?;
+            found.retain(|(_, f)| trusted.contains(f));
+        }
         let Some((first, _)) = found.first() else { return Ok(None) };
         let first = *first;
         if found.iter().any(|(q, _)| *q != first) {
@@ -274,12 +283,21 @@ pub(super) fn winners_of(m: &Measures, order: Order) -> Vec<Hit> {
 }
 
 fn winners(known: &[Measured], order: Order) -> Vec<usize> {
+    winners_among(known, &(0..known.len()).collect::<Vec<_>>(), order)
+}
+
+/// [`winners`] among the members at `among`, by their indices in `known`.
+fn winners_among(known: &[Measured], among: &[usize], order: Order) -> Vec<usize> {
     let better = if order == Order::Most { Ordering::Greater } else { Ordering::Less };
     let beats = |a: usize, b: usize| known[a].amount.compare(&known[b].amount) == Some(better);
-    let leaders: Vec<usize> = (0..known.len()).filter(|&i| !(0..known.len()).any(|j| j != i && beats(j, i))).collect();
+    // The best amount by a single pass, then who ties it: members whose
+    // spans overlap it (dates) are not beaten by it, and make no leader.
+    let Some(&first) = among.first() else { return vec![] };
+    let top = among.iter().copied().fold(first, |t, i| if beats(i, t) { i } else { t });
+    let leaders: Vec<usize> = among.iter().copied().filter(|&i| !beats(top, i) && !among.iter().any(|&j| j != i && beats(j, i))).collect();
     let tied = leaders.iter().all(|&a| leaders.iter().all(|&b| a == b || known[a].amount.compare(&known[b].amount) == Some(Ordering::Equal)));
-    let ahead = (0..known.len()).filter(|i| !leaders.contains(i)).all(|o| leaders.iter().all(|&l| beats(l, o)));
-    if tied && ahead {
+    let ahead = among.iter().filter(|i| !leaders.contains(i)).all(|&o| leaders.iter().all(|&l| beats(l, o)));
+    if tied && ahead && !leaders.is_empty() {
         leaders
     } else {
         vec![]
@@ -375,9 +393,9 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     }
     let mut reply = format!("{}.", join_names(&shown));
     // The next one, so that the reply shows what it was measured against.
-    let rest: Vec<Measured> = m.known.iter().enumerate().filter(|(i, _)| !best.contains(i)).map(|(_, x)| x.clone()).collect();
-    if let Some(&next) = winners(&rest, order).first() {
-        let x = &rest[next];
+    let rest: Vec<usize> = (0..m.known.len()).filter(|i| !best.contains(i)).collect();
+    if let Some(&next) = winners_among(&m.known, &rest, order).first() {
+        let x = &m.known[next];
         reply.pop();
         let word = match (order, x.amount) {
             (Order::Most, Quantity::Date(_)) => "after",
