@@ -163,9 +163,14 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             if matches!(toks.get(j), Some(Tok::Prep(Prep::Of | Prep::In | Prep::Other | Prep::With))) {
                 j += 1;
             }
+            // "(a state that) has the capital Salem": after "have", a noun
+            // and a name with nothing between is what is had, so the
+            // phrase names what has it.
+            let had = j == i + 1 && i > 0 && matches!(toks.get(i - 1), Some(Tok::Aux(Aux::Have))) && matches!(toks.get(j), Some(Tok::Ent(..)));
             if let Some((inner, k)) = noun_phrase(p, j)? {
                 let m = pick(p.r, &nouns, &inner);
-                return Ok(Some((Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::SubjectNoun), of: Box::new(inner), time: Time::Now }, k)));
+                let of_subject = (m.role == Role::SubjectNoun) != (had && matches!(inner, Set::Entity(_)));
+                return Ok(Some((Set::Join { rel: m.rel, dir: Dir::subjects_if(of_subject), of: Box::new(inner), time: Time::Now }, k)));
             }
             Ok(None)
         }
