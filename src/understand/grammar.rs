@@ -772,6 +772,13 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                     i = j;
                     continue;
                 }
+                // "Idaho or Oregon": the clause holds of either.
+                if end + 1 == i && matches!(toks.get(end), Some(Tok::Or)) && is_name(&set) && coordinable(prev) {
+                    *prev = Set::Or(Box::new(prev.clone()), Box::new(set));
+                    np_end = Some(j);
+                    i = j;
+                    continue;
+                }
             }
             nps.push((i, set));
             np_end = Some(j);
@@ -1044,7 +1051,7 @@ fn is_name(s: &Set) -> bool {
 fn coordinable(s: &Set) -> bool {
     match s {
         Set::Entity(_) => true,
-        Set::And(a, b) => coordinable(a) && coordinable(b),
+        Set::And(a, b) | Set::Or(a, b) => coordinable(a) && coordinable(b),
         _ => false,
     }
 }
@@ -1054,6 +1061,7 @@ fn coordinable(s: &Set) -> bool {
 fn distribute(s: Set, f: &dyn Fn(Set) -> Set) -> Set {
     match s {
         Set::And(a, b) if coordinable(&a) && coordinable(&b) => Set::And(Box::new(distribute(*a, f)), Box::new(distribute(*b, f))),
+        Set::Or(a, b) if coordinable(&a) && coordinable(&b) => Set::Or(Box::new(distribute(*a, f)), Box::new(distribute(*b, f))),
         other => f(other),
     }
 }

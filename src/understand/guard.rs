@@ -43,6 +43,8 @@ struct Uses {
     during: bool,
     /// Whether the query orders by time ("after X", "before he joined").
     ordered: bool,
+    /// Whether the query has a union ("Idaho or Oregon").
+    either: bool,
 }
 
 impl Uses {
@@ -113,6 +115,7 @@ impl Uses {
                 self.entities.insert(e.clone());
             }
             Set::And(a, b) | Set::Or(a, b) | Set::Minus(a, b) => {
+                self.either |= matches!(s, Set::Or(..));
                 self.set(a);
                 self.set(b);
             }
@@ -243,6 +246,7 @@ fn shown(r: &Reader, t: &Tok) -> Option<String> {
         Tok::Num(n, money) => Some(format!("{}{}", if *money { "$" } else { "" }, crate::knowledge::format_amount(*n))),
         Tok::Date(d) => Some(d.human()),
         Tok::Not => Some("not".into()),
+        Tok::Or => Some("or".into()),
         Tok::Title => Some("title".into()),
         _ => None,
     }
@@ -285,6 +289,7 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
             Tok::Num(n, _) => u.numbers.iter().any(|x| (x - n).abs() <= 1e-9 * n.abs().max(1.0)),
             Tok::Date(d) => u.dates.contains(d),
             Tok::Title => matches!(q.ask, Ask::Title(..)),
+            Tok::Or => u.either,
             Tok::Not | Tok::Unknown(_) => false,
             _ => continue,
         };

@@ -163,6 +163,8 @@ pub enum Tok {
     Whose,
     /// A word that makes a relation reciprocal ("share", "together").
     Recip,
+    /// "or" between two names: either of them ("Idaho or Oregon").
+    Or,
     /// A word nothing claims.
     Unknown(String),
 }

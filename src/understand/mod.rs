@@ -817,6 +817,8 @@ impl Reader {
         for (i, t) in toks.iter().enumerate() {
             match t {
                 Tok::Kind(k) if compound(k, toks.get(i + 1)) => {}
+                // "Idaho or Oregon": either of two names.
+                Tok::Unknown(w) if self.lang.degree.or.contains(w) && i > 0 && matches!(toks.get(i + 1), Some(Tok::Ent(..))) && matches!(toks.get(i - 1), Some(Tok::Ent(..))) => kept.push(Tok::Or),
                 Tok::Unknown(w) if self.lang.others.contains(w) && matches!(toks.get(i + 1), Some(Tok::Kind(_))) => {}
                 t => kept.push(t.clone()),
             }
