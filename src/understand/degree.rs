@@ -1321,6 +1321,8 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
             return Some(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(members), time: Time::Any });
         }
         [head, Tok::Prep(Prep::In | Prep::Of), place] | [head, place, Tok::Aux(Aux::Have)] => (*head, *place),
+        // "Texas cities": a name before a kind noun.
+        [place @ Tok::Ent(..), head @ Tok::Kind(_)] => (*head, *place),
         [head, Tok::Aux(Aux::Have) | Tok::Prep(Prep::With), other] => (*head, *other),
         // "What are the states?", "list the major cities": all of them,
         // when the question asks for them.

@@ -274,9 +274,13 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
         .collect();
     let mut missing = Vec::new();
     let mut understood = Vec::new();
-    for t in toks {
+    for (i, t) in toks.iter().enumerate() {
         let used = match t {
             Tok::Ent(ids, _) => ids.iter().any(|id| u.entities.contains(id)),
+            // A kind noun after a name ("Texas cities") names things of
+            // the kind: the query must have them, not only a relation
+            // that could.
+            Tok::Kind(k) if i > 0 && matches!(toks[i - 1], Tok::Ent(..)) => u.kinds.contains(k) || u.entities.iter().any(|e| r.cat.kind(e) == Some(k.as_str())),
             // A verb of happenings ("what happened to X") is used by a
             // query for happenings.
             Tok::Rel(ms, _) => {

@@ -225,6 +225,17 @@ impl Reader {
         reader.pronouns = norm_list(&reader.lang.pronouns);
         reader.skippable = norm_list(&reader.lang.skippable);
         reader.stopwords = norm_list(&reader.lang.stopwords);
+        // A word that begins the name of a class ("major" of "major
+        // cities") says which things are meant: not a stopword here. Alone
+        // it is then a word nothing claims, and the question is declined
+        // rather than read without it.
+        for class in &reader.cat.classes {
+            for name in reader.cat.names_of(class) {
+                if let Some(first) = normalize(&name).split(' ').next() {
+                    reader.stopwords.remove(first);
+                }
+            }
+        }
         reader.reciprocal = norm_list(&reader.lang.reciprocal);
         reader.former = norm_list(&reader.lang.former);
         reader.current = norm_list(&reader.lang.current);
