@@ -27,6 +27,32 @@ pub fn asked<'a>(lang: &'a Language, text: &str) -> Option<(String, &'a Unit)> {
     Some((words[..at].join(" "), unit))
 }
 
+/// "How many square miles is Texas?": a question that opens by asking
+/// how many of a unit, with the unit and the words after it.
+pub fn how_many_of<'a>(lang: &'a Language, text: &str) -> Option<(&'a Unit, String)> {
+    let plain = normalize(text);
+    let words: Vec<&str> = plain.split(' ').filter(|w| !w.is_empty()).collect();
+    let at = lang.elapsed.how_many.iter().find_map(|p| {
+        let n: Vec<String> = normalize(p).split(' ').map(String::from).collect();
+        (words.len() > n.len() && words.iter().zip(&n).all(|(a, b)| a == b)).then_some(n.len())
+    })?;
+    let mut best: Option<(usize, &Unit)> = None;
+    for unit in &lang.units {
+        for name in &unit.names {
+            let n: Vec<String> = normalize(name).split(' ').map(String::from).collect();
+            if words.len() > at + n.len() && words[at..at + n.len()].iter().zip(&n).all(|(a, b)| a == b) && best.is_none_or(|(l, _)| n.len() > l) {
+                best = Some((n.len(), unit));
+            }
+        }
+    }
+    let (len, unit) = best?;
+    // "how many square miles per person": a ratio, not this.
+    if words.get(at + len) == Some(&PER) {
+        return None;
+    }
+    Some((unit, words[at + len..].join(" ")))
+}
+
 /// The word between the two units of a ratio: "people per square mile".
 const PER: &str = "per";
 
@@ -88,7 +114,7 @@ pub fn convert_per(lang: &Language, a: &Answer, to: &Unit) -> Option<Answer> {
 }
 
 /// The unit a value is written in, by its name.
-fn unit_named<'a>(lang: &'a Language, name: &str) -> Option<&'a Unit> {
+pub fn unit_named<'a>(lang: &'a Language, name: &str) -> Option<&'a Unit> {
     let name = normalize(name);
     lang.units.iter().find(|u| u.names.iter().any(|n| normalize(n) == name))
 }

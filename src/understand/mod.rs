@@ -977,6 +977,42 @@ impl Reader {
         out
     }
 
+    /// "How many square miles is Texas?" (`rest`: "is texas"): one name,
+    /// measured by the one number relation of its kind whose unit has the
+    /// asked unit's dimension; None when that is not so.
+    fn measure_in_unit(&self, store: &Store, text: &str, unit: &crate::knowledge::lexicon::Unit, rest: &str, max: usize) -> anyhow::Result<Option<Answer>> {
+        // "how many miles long is the Mississippi": the plain form of an
+        // adjective of degree asks nothing more.
+        let base = |w: &str| self.degree_words.iter().any(|(p, word)| p.len() == 1 && p[0] == w && matches!(word, degree::Word::Base { .. }));
+        let rest: Vec<&str> = rest.split(' ').filter(|w| !base(w)).collect();
+        let toks = self.tokens(&rest.join(" "));
+        let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
+        let [Tok::Ent(ids, _)] = content.as_slice() else { return Ok(None) };
+        // Of a name several things have, the ones measured so.
+        let fitting = |id: &String| -> Vec<(RelId, &crate::knowledge::lexicon::Unit)> {
+            let Some(kind) = self.cat.kind(id) else { return vec![] };
+            self.cat
+                .lex
+                .rels()
+                .filter(|(_, rel)| rel.value == crate::knowledge::lexicon::ValueType::Number && rel.subject.iter().any(|k| k == kind))
+                .filter_map(|(i, rel)| crate::answer::units::unit_named(&self.lang, rel.unit.as_deref()?).filter(|u| u.dimension == unit.dimension).map(|u| (i, u)))
+                .collect()
+        };
+        let measured: Vec<&String> = ids.iter().filter(|id| !fitting(id).is_empty()).collect();
+        let [id] = measured.as_slice() else { return Ok(None) };
+        let fits = fitting(id);
+        let [(rel, own)] = fits.as_slice() else { return Ok(None) };
+        let q = grammar::Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::Entity((*id).clone())), time: Time::Any }), past: false };
+        let a = eval::evaluate(&self.cat, store, &q, text, max)?;
+        if a.status != Status::Answered {
+            return Ok(Some(a));
+        }
+        if std::ptr::eq(*own, unit) {
+            return Ok(Some(a));
+        }
+        Ok(crate::answer::units::convert(&self.lang, &a, unit))
+    }
+
     /// Answers a question within a conversation.
     ///
     /// "Which two LLMs did X open-source?": a number before the noun that
@@ -1006,6 +1042,18 @@ impl Reader {
                 let reply = format!("I can't give that in {shown}: what I have is this. {}", a.reply);
                 return Ok(Answer { question: text.to_string(), status: Status::Unknown, answers: vec![], reply, ..a });
             }
+        }
+        // "How many square miles is Texas?": the one number relation of
+        // the name's kind in a unit of that dimension, converted when its
+        // unit is another.
+        if let Some((unit, rest)) = text.to_lowercase().contains("how many").then(|| crate::answer::units::how_many_of(&self.lang, text)).flatten() {
+            if let Some(a) = self.measure_in_unit(store, text, unit, &rest, max)? {
+                return Ok(a);
+            }
+            // Read another way, a unit's words match whatever relation
+            // has them in its unit ("people per square mile"): decline.
+            let shown = unit.names.first().map(String::as_str).unwrap_or_default();
+            return Ok(Answer::empty(text, Status::Unknown, format!("I don't know: I can't tell what is measured in {shown} there, so I won't guess.")));
         }
         // "The average population per square km": the question as the
         // lexicon writes the ratio ("per square mile"), its values
