@@ -420,10 +420,19 @@ fn there_and_back(r: &Reader, toks: &[Tok], q: &Query) -> Option<String> {
     fn find(r: &Reader, s: &Set, inside: bool) -> Option<RelId> {
         // (A step back dated otherwise is a filter: "released in 2021".)
         let plain = |t: &Time| matches!(t, Time::Now | Time::Any);
-        if let (Set::Join { rel, dir, of, time }, true) = (s, inside) {
+        if let Set::Join { rel, dir, of, time } = s {
             if let Set::Join { rel: inner, dir: back, time: inner_time, .. } = of.as_ref() {
-                let one_value = r.cat.lex.rel(*rel).single != crate::knowledge::lexicon::Single::None;
-                if rel == inner && *dir == back.reverse() && plain(time) && plain(inner_time) && one_value {
+                use crate::knowledge::lexicon::Single;
+                let single = r.cat.lex.rel(*rel).single;
+                // At the top, only a step back to the side with one value
+                // ("the cities in the state whose capital is Austin" read
+                // as the capital of that state: Austin again).
+                let back_to_one = match single {
+                    Single::None => false,
+                    Single::Object => inside || *dir == Dir::ToObject,
+                    Single::Subject => inside || *dir == Dir::ToSubject,
+                };
+                if rel == inner && *dir == back.reverse() && plain(time) && plain(inner_time) && back_to_one {
                     return Some(*rel);
                 }
             }
