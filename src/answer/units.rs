@@ -13,18 +13,26 @@ use crate::knowledge::Value;
 pub fn asked<'a>(lang: &'a Language, text: &str) -> Option<(String, &'a Unit)> {
     let plain = normalize(text);
     let words: Vec<&str> = plain.split(' ').filter(|w| !w.is_empty()).collect();
+    // The unit that ends the question, after "in".
+    let at = (1..words.len()).find(|&at| words[at] == "in" && unit_at(lang, &words, at + 1).is_some_and(|(len, _)| at + 1 + len == words.len()))?;
+    let (_, unit) = unit_at(lang, &words, at + 1)?;
+    Some((words[..at].join(" "), unit))
+}
+
+/// The unit whose name (the longest) stands at `at`, with its length in
+/// words.
+fn unit_at<'a>(lang: &'a Language, words: &[&str], at: usize) -> Option<(usize, &'a Unit)> {
     let mut best: Option<(usize, &Unit)> = None;
     for unit in &lang.units {
         for name in &unit.names {
-            let n: Vec<String> = normalize(name).split(' ').map(String::from).collect();
-            let Some(at) = words.len().checked_sub(n.len() + 1) else { continue };
-            if at > 0 && words[at] == "in" && words[at + 1..].iter().zip(&n).all(|(a, b)| a == b) && best.is_none_or(|(b, _)| at < b) {
-                best = Some((at, unit));
+            let n = normalize(name);
+            let n: Vec<&str> = n.split(' ').collect();
+            if words.len() >= at + n.len() && words[at..at + n.len()] == n[..] && best.is_none_or(|(l, _)| n.len() > l) {
+                best = Some((n.len(), unit));
             }
         }
     }
-    let (at, unit) = best?;
-    Some((words[..at].join(" "), unit))
+    best
 }
 
 /// "How many square miles is Texas?": a question that opens by asking
@@ -36,16 +44,7 @@ pub fn how_many_of<'a>(lang: &'a Language, text: &str) -> Option<(&'a Unit, Stri
         let n: Vec<String> = normalize(p).split(' ').map(String::from).collect();
         (words.len() > n.len() && words.iter().zip(&n).all(|(a, b)| a == b)).then_some(n.len())
     })?;
-    let mut best: Option<(usize, &Unit)> = None;
-    for unit in &lang.units {
-        for name in &unit.names {
-            let n: Vec<String> = normalize(name).split(' ').map(String::from).collect();
-            if words.len() > at + n.len() && words[at..at + n.len()].iter().zip(&n).all(|(a, b)| a == b) && best.is_none_or(|(l, _)| n.len() > l) {
-                best = Some((n.len(), unit));
-            }
-        }
-    }
-    let (len, unit) = best?;
+    let (len, unit) = unit_at(lang, &words, at).filter(|(len, _)| at + len < words.len())?;
     // "how many square miles per person": a ratio, not this.
     if words.get(at + len) == Some(&PER) {
         return None;
@@ -64,16 +63,7 @@ pub fn asked_per<'a>(lang: &'a Language, text: &str) -> Option<(&'a Unit, Vec<St
     let plain = normalize(text);
     let words: Vec<&str> = plain.split(' ').filter(|w| !w.is_empty()).collect();
     let at = words.iter().position(|w| *w == PER)?;
-    let mut found: Option<(usize, &Unit)> = None;
-    for unit in &lang.units {
-        for name in &unit.names {
-            let n: Vec<String> = normalize(name).split(' ').map(String::from).collect();
-            if words.len() > at + n.len() && words[at + 1..=at + n.len()].iter().zip(&n).all(|(a, b)| a == b) && found.is_none_or(|(l, _)| n.len() > l) {
-                found = Some((n.len(), unit));
-            }
-        }
-    }
-    let (len, unit) = found?;
+    let (len, unit) = unit_at(lang, &words, at + 1)?;
     let mut readings = Vec::new();
     for other in lang.units.iter().filter(|u| u.dimension == unit.dimension && !std::ptr::eq(*u, unit)) {
         for name in &other.names {
@@ -90,23 +80,35 @@ pub fn asked_per<'a>(lang: &'a Language, text: &str) -> Option<(&'a Unit, Vec<St
 /// people per square mile" per square kilometre); None when a value is
 /// not such a ratio of the same dimension.
 pub fn convert_per(lang: &Language, a: &Answer, to: &Unit) -> Option<Answer> {
+    // "per square kilometre": the unit's singular name.
+    let shown = to.names.iter().find(|n| !n.ends_with('s')).or(to.names.first())?;
+    convert_values(a, |amount, rest| {
+        let (top, bottom) = rest.split_once(&format!(" {PER} "))?;
+        let from = unit_named(lang, bottom)?;
+        // So many per square mile is fewer per square kilometre.
+        let x = same_dimension(from, to)?.then_some(amount * to.size / from.size)?;
+        Some(format!("{} {top} {PER} {shown}", amount_of(x)))
+    })
+}
+
+/// Whether two units measure alike (and have sizes to convert by).
+fn same_dimension(from: &Unit, to: &Unit) -> Option<bool> {
+    Some(from.dimension == to.dimension && from.size > 0.0 && to.size > 0.0)
+}
+
+/// The answer with each value's number and the rest of its words given
+/// to `each`, and "That is about ..." after the reply; None when a value
+/// is not a plain number or `each` cannot convert it (nothing is
+/// converted by half).
+fn convert_values(a: &Answer, each: impl Fn(f64, &str) -> Option<String>) -> Option<Answer> {
     if a.status != Status::Answered || a.answers.is_empty() {
         return None;
     }
-    // "per square kilometre": the unit's singular name.
-    let shown = to.names.iter().find(|n| !n.ends_with('s')).or(to.names.first())?;
     let mut values = Vec::new();
     for v in &a.answers {
         let plain = v.value.replace(',', "");
         let (Value::Number { amount, money: false }, rest) = number_value(&plain)? else { return None };
-        let (top, bottom) = rest.trim().split_once(&format!(" {PER} "))?;
-        let from = unit_named(lang, bottom)?;
-        if from.dimension != to.dimension || from.size <= 0.0 || to.size <= 0.0 {
-            return None;
-        }
-        // So many per square mile is fewer per square kilometre.
-        let x = amount * to.size / from.size;
-        values.push(AnswerValue { value: format!("{} {top} {PER} {shown}", amount_of(x)), ..v.clone() });
+        values.push(AnswerValue { value: each(amount, rest.trim())?, ..v.clone() });
     }
     let list: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
     let reply = format!("{} That is about {}.", a.reply.trim_end(), list.join(", "));
@@ -123,24 +125,12 @@ pub fn unit_named<'a>(lang: &'a Language, name: &str) -> Option<&'a Unit> {
 /// not a number in a unit of the same dimension (nothing is converted by
 /// half).
 pub fn convert(lang: &Language, a: &Answer, to: &Unit) -> Option<Answer> {
-    if a.status != Status::Answered || a.answers.is_empty() {
-        return None;
-    }
     let shown = to.names.first()?;
-    let mut values = Vec::new();
-    for v in &a.answers {
-        let plain = v.value.replace(',', "");
-        let (Value::Number { amount, money: false }, rest) = number_value(&plain)? else { return None };
-        let from = unit_named(lang, rest.trim())?;
-        if from.dimension != to.dimension || from.size <= 0.0 || to.size <= 0.0 {
-            return None;
-        }
-        let x = amount * from.size / to.size;
-        values.push(AnswerValue { value: format!("{} {shown}", amount_of(x)), ..v.clone() });
-    }
-    let list: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-    let reply = format!("{} That is about {}.", a.reply.trim_end(), list.join(", "));
-    Some(Answer { answers: values, reply, ..a.clone() })
+    convert_values(a, |amount, rest| {
+        let from = unit_named(lang, rest)?;
+        let x = same_dimension(from, to)?.then_some(amount * from.size / to.size)?;
+        Some(format!("{} {shown}", amount_of(x)))
+    })
 }
 
 /// A converted amount: to two decimals, without trailing zeros.

@@ -177,7 +177,7 @@ fn clause(r: &Reader, a: &str, ms: &[lexer::Mention], b: &str) -> Option<Dated> 
 /// The date of things of these kinds: the date relation that fits them
 /// with the fewest other kinds ("released" for models, before
 /// "announced", which dates events too); None on a tie.
-pub(super) fn own_date(r: &Reader, ids: &[&String]) -> Option<Measure> {
+fn own_date(r: &Reader, ids: &[&String]) -> Option<Measure> {
     let kinds: Vec<String> = ids.iter().filter_map(|id| r.cat.kind(id).map(String::from)).collect();
     if kinds.len() != ids.len() {
         return None;

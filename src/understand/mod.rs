@@ -998,9 +998,8 @@ impl Reader {
                 .filter_map(|(i, rel)| crate::answer::units::unit_named(&self.lang, rel.unit.as_deref()?).filter(|u| u.dimension == unit.dimension).map(|u| (i, u)))
                 .collect()
         };
-        let measured: Vec<&String> = ids.iter().filter(|id| !fitting(id).is_empty()).collect();
-        let [id] = measured.as_slice() else { return Ok(None) };
-        let fits = fitting(id);
+        let measured: Vec<(&String, Vec<(RelId, &crate::knowledge::lexicon::Unit)>)> = ids.iter().map(|id| (id, fitting(id))).filter(|(_, fits)| !fits.is_empty()).collect();
+        let [(id, fits)] = measured.as_slice() else { return Ok(None) };
         let [(rel, own)] = fits.as_slice() else { return Ok(None) };
         let q = grammar::Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::Entity((*id).clone())), time: Time::Any }), past: false };
         let a = eval::evaluate(&self.cat, store, &q, text, max)?;

@@ -591,7 +591,9 @@ pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated,
             return decline(format!("I can't say: it was the other way round ({}).", told(&a, &b)));
         }
         std::mem::swap(&mut a, &mut b);
-    } else if !a.1.before(&b.1) && a.1 != b.1 {
+    } else if !a.1.before(&b.1) && (a.1 != b.1 || a.1.day.is_none()) {
+        // Overlapping spans, or one month or year for both: neither the
+        // order nor the time between is known.
         return decline(format!("I can't tell: the dates I have don't order them ({}).", told(&a, &b)));
     }
     let (da, db) = (a.1, b.1);
@@ -625,11 +627,6 @@ pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated,
             _ => count_of(whole_years(), "year"),
         },
     };
-    // Two dates of the same year, one known only to the year: less than
-    // a year apart, or not apart at all.
-    if months.is_none() && da.year == db.year && da != db {
-        return decline(format!("I can't tell: both are in {} ({}).", da.year, told(&a, &b)));
-    }
     let mut support = a.2.clone();
     support.extend(b.2.iter().cloned());
     let value = AnswerValue { value: shown.clone(), sources: sources_of(&support), conflict: false };
