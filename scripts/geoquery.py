@@ -152,17 +152,26 @@ def main():
     for r in rows(base, "border.tsv"):
         fact("state-" + slug(r["state_name"]), "borders", "state-" + slug(r["border"]))
 
+    # A place named in several states is one place where its elevation is
+    # the same everywhere (the Atlantic Ocean, at 0 m); where it differs
+    # (the Potomac River: 0 m in DC, 73 m in West Virginia) each state's is
+    # a place of its own, so that no state is measured by another's.
+    place_elevation = {}
     for r in rows(base, "highlow.tsv"):
         sid = "state-" + slug(r["state_name"])
         for which, elev in (("highest_point", "highest_elevation"), ("lowest_point", "lowest_elevation")):
             name = r[which].strip()
             if not name:
                 continue
-            pid = entity("place-" + slug(name), "place", title(name))
+            n = number(r[elev])
+            pid = "place-" + slug(name)
+            if place_elevation.setdefault(pid, n) != n:
+                pid = pid + "-" + slug(r["state_name"])
+                place_elevation[pid] = n
+            pid = entity(pid, "place", title(name))
             fact(sid, which, pid)
             fact(pid, "located_in", sid)
             fact(pid, "in_country", "usa")
-            n = number(r[elev])
             if n is not None and not any(f.startswith(pid + " elevation ") for f in facts):
                 fact(pid, "elevation", n)
 

@@ -86,6 +86,18 @@ pub enum Measure {
     /// the outage or the scrapping of the IPO": the outage by its date,
     /// the IPO by when it was scrapped). Never empty.
     Each(Vec<(String, Measure)>),
+    /// The measure of the one value a relation gives the member ("the
+    /// state with the lowest highest point": each state by its highest
+    /// point's elevation). Only over a relation with one value on that
+    /// side; a member with none or several is not measured.
+    Through {
+        /// The relation from the member to the measured value.
+        rel: RelId,
+        /// From the member to the other side.
+        dir: Dir,
+        /// The measure of that value.
+        then: Box<Measure>,
+    },
 }
 
 impl Measure {
@@ -98,6 +110,7 @@ impl Measure {
             // Never empty where the reader builds it; the first relation
             // stands in when it is.
             Measure::Each(each) => each.first().map_or((RelId(0), Dir::ToObject), |(_, m)| m.relation()),
+            Measure::Through { then, .. } => then.relation(),
         }
     }
 
@@ -105,6 +118,7 @@ impl Measure {
     pub fn relations(&self) -> Vec<RelId> {
         match self {
             Measure::Each(each) => each.iter().flat_map(|(_, m)| m.relations()).collect(),
+            Measure::Through { rel, then, .. } => std::iter::once(*rel).chain(then.relations()).collect(),
             other => vec![other.relation().0],
         }
     }
@@ -884,6 +898,12 @@ fn write_measure(f: &mut fmt::Formatter<'_>, m: &Measure, name: &dyn Fn(RelId) -
             if let Some(k) = of {
                 write!(f, " {k}")?;
             }
+            f.write_str(")")
+        }
+        Measure::Through { rel, dir, then } => {
+            let mark = if dir.to_subject() { "~" } else { "" };
+            write!(f, "(through {mark}{} ", name(*rel))?;
+            write_measure(f, then, name)?;
             f.write_str(")")
         }
         Measure::Each(each) => {

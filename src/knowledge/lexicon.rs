@@ -383,6 +383,11 @@ pub struct DegreeWords {
     /// nothing: "has the most", "with the largest", "is the biggest".
     #[serde(default)]
     pub linking: Vec<String>,
+    /// Words that give the measured set what is measured: "the state
+    /// with the lowest highest point", "which state has the largest
+    /// capital", "the state whose capital is the largest".
+    #[serde(default)]
+    pub having: Vec<String>,
     /// Words between alternatives: "GPT-3 or M6".
     #[serde(default)]
     pub or: Vec<String>,

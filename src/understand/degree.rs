@@ -401,11 +401,16 @@ fn nested(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
         // Tried last: "the state with the largest population" is the
         // state, read from the kind noun.
         let measure_at = own_measure(r, words, f).is_some() && !matches!(adjective_and_measure(r, words, f, conv, past), Some(Ok(Query { ask: Ask::Values(Set::Extreme { .. }), .. })));
-        let starts = (1..=f.at).rev().filter(|&s| if s == f.at { kind_at(f.end()) } else { kind_at(s) }).chain(Some(f.at).filter(|_| measure_at && !kind_at(f.end())));
+        // "Whose capital has the largest population" says what the owner
+        // has, not a thing of its own.
+        let had = owned_noun_before(r, words, f.at).is_some();
+        let starts = (1..=f.at).rev().filter(|&s| if s == f.at { kind_at(f.end()) } else { kind_at(s) }).chain(Some(f.at).filter(|_| measure_at && !had && !kind_at(f.end())));
         for s in starts {
             // "Which state has the most rivers": the noun after the
             // question word is what it asks for, not a phrase inside.
-            if !boundary(s) || matches!(toks_of(r, &words[s - 1..s]).as_slice(), [Tok::Wh(_)]) {
+            // "The state whose capital has the largest population": the
+            // noun after "whose" is the owner's, not a phrase of its own.
+            if !boundary(s) || matches!(toks_of(r, &words[s - 1..s]).as_slice(), [Tok::Wh(_) | Tok::Whose]) {
                 continue;
             }
             // "the largest city in Minnesota by population": the phrase
@@ -1032,6 +1037,9 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     if !superlative_word {
         return None;
     }
+    if let Some(reading) = through(r, words, f, conv, past) {
+        return Some(reading);
+    }
     // "the smallest state by area", "the largest city in Minnesota by
     // population": the noun after "by" says what is measured.
     let order_said = g.and_then(Generic::order).or_else(|| f.adjectives(true).next().map(|(_, _, o)| o));
@@ -1154,6 +1162,103 @@ fn superlative(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
         }
     }
     None
+}
+
+/// A relation noun at the start of the words that gives its subject one
+/// entity ("capital", "highest point"): the relation and the words it
+/// takes.
+fn one_value_noun(r: &Reader, words: &[String]) -> Option<(RelId, usize)> {
+    if words.is_empty() {
+        return None;
+    }
+    let plain: Vec<&str> = words.iter().map(String::as_str).collect();
+    let (ms, used) = r.phrase_at(&plain, &plain)?;
+    let rels: Vec<RelId> = ms
+        .iter()
+        .filter(|m| m.role == Role::ObjectNoun)
+        .map(|m| m.rel)
+        .filter(|rel| {
+            let relation = r.cat.lex.rel(*rel);
+            relation.value == ValueType::Entity && relation.single == crate::knowledge::lexicon::Single::Object
+        })
+        .collect();
+    match rels.as_slice() {
+        [rel] => Some((*rel, used)),
+        _ => None,
+    }
+}
+
+/// "(the state) whose capital (has) ⟨the largest⟩": a relation noun of one
+/// value after a word of having, with only linking words between it and
+/// the degree phrase at `at`. The having word's index and the relation.
+fn owned_noun_before(r: &Reader, words: &[String], at: usize) -> Option<(usize, RelId)> {
+    let mut end = at;
+    while end > 0 && linking(r, &words[end - 1]) {
+        end -= 1;
+    }
+    (1..end).rev().find_map(|w| {
+        let (rel, used) = one_value_noun(r, &words[w..end])?;
+        (w + used == end && one_of(&r.lang.degree.having, &words[w - 1])).then_some((w - 1, rel))
+    })
+}
+
+/// "The state with the lowest highest point", "which state has the
+/// largest capital", "the state whose capital has the most people": the
+/// members, each measured through the one value a relation noun gives it
+/// (a state by its highest point's elevation), not that value itself.
+/// None when the words are not so.
+fn through(r: &Reader, words: &[String], f: &Found, conv: &Conversation, past: bool) -> Option<R<Query>> {
+    let having = |w: &String| one_of(&r.lang.degree.having, w);
+    let article = |w: &String| linking(r, w) && !having(w) && r.tokens(w).is_empty();
+    let order_said = f.generic().and_then(Generic::order);
+    let mut start = f.at;
+    while start > 0 && article(&words[start - 1]) {
+        start -= 1;
+    }
+    // "... with the lowest highest point": the noun after the degree word.
+    // "Which state bordering Ohio has the lowest point": the noun that
+    // begins with it, by its own measure.
+    if start > 1 && having(&words[start - 1]) {
+        let noun = one_value_noun(r, &words[f.end()..])
+            .filter(|(_, used)| f.end() + used == words.len())
+            .or_else(|| one_value_noun(r, &words[f.at..]).filter(|(_, used)| f.at + used == words.len()));
+        if let Some((rel, _)) = noun {
+            let set_words = &words[..start - 1];
+            return Some(read_set(r, set_words, conv).and_then(|s| {
+                let relation = r.cat.lex.rel(rel);
+                if !chain::fits(&kinds(r, &s), &relation.subject) {
+                    return Err(NotUnderstood::NoReading);
+                }
+                let (then, order) = adjective_for(f, true, &relation.object).ok_or(NotUnderstood::NoReading)?;
+                Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: Measure::Through { rel, dir: Dir::ToObject, then: Box::new(then) }, order }), past })
+            }));
+        }
+    }
+    // "... whose capital has the largest population", "... whose capital
+    // is the largest": the noun before it.
+    let (w, rel) = owned_noun_before(r, words, f.at)?;
+    let mut set_end = w;
+    while set_end > 1 && article(&words[set_end - 1]) {
+        set_end -= 1;
+    }
+    let relation = r.cat.lex.rel(rel);
+    let measured = if f.end() == words.len() {
+        adjective_for(f, true, &relation.object)
+    } else {
+        let (rels, used) = measure_noun(r, &words[f.end()..], f.generic().is_some_and(Generic::dated))?;
+        if f.end() + used != words.len() {
+            return None;
+        }
+        let order = order_said?;
+        pick_measure(r, &rels, &relation.object).ok().map(|m| (m, order))
+    };
+    Some(read_set(r, &words[..set_end], conv).and_then(|s| {
+        if !chain::fits(&kinds(r, &s), &relation.subject) {
+            return Err(NotUnderstood::NoReading);
+        }
+        let (then, order) = measured.ok_or(NotUnderstood::NoReading)?;
+        Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: Measure::Through { rel, dir: Dir::ToObject, then: Box::new(then) }, order }), past })
+    }))
 }
 
 /// The one superlative adjective of a degree phrase whose measure the

@@ -10,7 +10,7 @@
 //! ("in 2022", "after NP"), and kind or class filters ("which start-ups").
 
 use super::lexer::{Aux, Mention, Prep, Role, Tok, Wh};
-use super::Reader;
+use super::{chain, Reader};
 use crate::conversation::Conversation;
 use crate::knowledge::lexicon::ValueType;
 use crate::knowledge::{Date, Fact, Value};
@@ -1002,6 +1002,21 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                     };
                     let ask = if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) };
                     return Ok(Query { ask, past });
+                }
+                // "Which states is Lake Michigan in?": the one place
+                // relation from the name to things of the kind asked.
+                (Set::Entity(e), Some(Wh::Which | Wh::What)) if matches!(toks.last(), Some(Tok::Prep(Prep::In))) && filter_kind.is_some() => {
+                    let k = filter_kind.clone().unwrap_or_default();
+                    let have = chain::kinds_of(r, &set).unwrap_or_default();
+                    let places: Vec<RelId> = (0..r.cat.lex.relations.len())
+                        .map(RelId)
+                        .filter(|rel| {
+                            let relation = r.cat.lex.rel(*rel);
+                            relation.location && chain::fits(&have, &relation.subject) && chain::fits(std::slice::from_ref(&k), &relation.object)
+                        })
+                        .collect();
+                    let [rel] = places.as_slice() else { return Err(NotUnderstood::NoReading) };
+                    return Ok(Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(set.clone()), time: Time::Any }), past });
                 }
                 (Set::Entity(e), _) => return Ok(Query { ask: Ask::Describe(e.clone()), past }),
                 _ => {}

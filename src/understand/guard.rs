@@ -154,6 +154,10 @@ impl Uses {
                 *self.joins.entry(*rel).or_default() += 1;
                 self.entities.insert(e.clone());
             }
+            Measure::Through { rel, then, .. } => {
+                *self.joins.entry(*rel).or_default() += 1;
+                self.measure(then);
+            }
             other => *self.joins.entry(other.relation().0).or_default() += 1,
         }
     }

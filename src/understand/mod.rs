@@ -1338,6 +1338,8 @@ impl Reader {
         if let Some(a) = self.dislocated(store, conv, trimmed, max)? {
             return Ok(a);
         }
+        let owners = self.possessive_kinds(trimmed);
+        let trimmed = owners.as_deref().unwrap_or(trimmed);
         // The question normalised once, padded, for the word lists below.
         let plain = format!(" {} ", normalize(trimmed));
         let (toks, n) = self.take_cardinal(trimmed, self.tokens(trimmed));
@@ -1656,6 +1658,61 @@ impl Reader {
         conv.answer_focus = eval::single_entity(&a, &self.cat);
         conv.last_query = Some(q);
         a
+    }
+
+    /// A kind noun in the possessive, which normalising would lose (or
+    /// join with the noun after it: "state capital"), said another way:
+    /// after a question word it asks for the owner ("which state's capital
+    /// is Austin": "which state whose capital is Austin"); after a degree
+    /// word it owns the relation noun after it ("the largest state's
+    /// capital": "the capital of the largest state"). None when there is
+    /// no such possessive.
+    fn possessive_kinds(&self, text: &str) -> Option<String> {
+        if !text.contains(['\'', '\u{2019}']) {
+            return None;
+        }
+        let words: Vec<String> = text.split_whitespace().map(|w| w.replace('\u{2019}', "'")).collect();
+        let plain = |w: &str| normalize(w);
+        for (i, w) in words.iter().enumerate().skip(1) {
+            let Some(base) = w.strip_suffix("'s").or_else(|| w.strip_suffix('\'').filter(|b| b.ends_with('s'))) else { continue };
+            if !matches!(self.tokens(&plain(base)).as_slice(), [Tok::Kind(_)]) {
+                continue;
+            }
+            let mut out: Vec<String> = words[..i].to_vec();
+            if matches!(self.tokens(&plain(&words[i - 1])).as_slice(), [Tok::Wh(Wh::Which | Wh::What)]) {
+                out.push(base.to_string());
+                out.push("whose".to_string());
+                out.extend(words[i + 1..].iter().cloned());
+                return Some(out.join(" "));
+            }
+            // The noun phrase: articles and degree words before the kind.
+            let degree_word = |w: &str| self.degree_words.iter().any(|(p, _)| p.len() == 1 && p[0] == plain(w));
+            let mut start = i;
+            while start > 0 && (degree_word(&words[start - 1]) || self.tokens(&plain(&words[start - 1])).is_empty()) {
+                start -= 1;
+            }
+            if !words[start..i].iter().any(|w| degree_word(w)) {
+                continue;
+            }
+            let after: Vec<String> = words[i + 1..].iter().map(|w| plain(w)).collect();
+            let after_refs: Vec<&str> = after.iter().map(String::as_str).collect();
+            if after_refs.is_empty() || after_refs.iter().any(|w| w.is_empty() || w.contains(' ')) {
+                continue;
+            }
+            let Some((ms, used)) = self.phrase_at(&after_refs, &after_refs) else { continue };
+            if !ms.iter().any(|m| m.role == Role::ObjectNoun) {
+                continue;
+            }
+            out.truncate(start);
+            out.push("the".to_string());
+            out.extend(words[i + 1..i + 1 + used].iter().cloned());
+            out.push("of".to_string());
+            out.extend(words[start..i].iter().cloned());
+            out.push(base.to_string());
+            out.extend(words[i + 1 + used..].iter().cloned());
+            return Some(out.join(" "));
+        }
+        None
     }
 
     /// "Alibaba's hybrid cloud": a name in the possessive followed by a

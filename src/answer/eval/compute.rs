@@ -87,6 +87,19 @@ impl Ctx<'_> {
                 None => Ok(None),
             };
         }
+        if let Measure::Through { rel, dir, then } = by {
+            let name = &self.cat.lex.rel(*rel).name;
+            let step = match dir {
+                Dir::ToObject => self.store.facts_about(id, Some(name))?,
+                Dir::ToSubject => self.store.facts_with_object(&Value::Entity(id.to_string()), Some(name))?,
+            };
+            let mut others: Vec<String> = step.iter().filter_map(|f| if *dir == Dir::ToObject { f.object.entity().map(String::from) } else { Some(f.subject.clone()) }).collect();
+            others.sort();
+            others.dedup();
+            // One value only: of none or several, no measure.
+            let [other] = others.as_slice() else { return Ok(None) };
+            return Ok(self.measure_of(&Value::Entity(other.clone()), then, None)?.map(|(q, facts)| (q, step.into_iter().chain(facts).collect())));
+        }
         let mut found: Vec<(Quantity, Fact)> = Vec::new();
         match by {
             Measure::Value(rel) => {
@@ -166,8 +179,8 @@ impl Ctx<'_> {
                 seen.dedup();
                 return Ok(Some((Quantity::Number(seen.len() as f64, false), facts)));
             }
-            // Measured member by member above.
-            Measure::Each(_) => return Ok(None),
+            // Measured member by member, or through the one value, above.
+            Measure::Each(_) | Measure::Through { .. } => return Ok(None),
         }
         // Trusted sources first: an unreliable one alone does not measure
         // (one fact is never set aside).
@@ -251,6 +264,7 @@ impl Ctx<'_> {
                         (Some(u), false) => format!("{base} {u}"),
                         _ => base,
                     },
+                    Measure::Through { then, .. } => self.show_amount(q, then),
                     _ => base,
                 }
             }
@@ -359,6 +373,7 @@ fn measure_noun(cx: &Ctx, by: &Measure) -> String {
         Measure::Date { .. } => "date".to_string(),
         Measure::Value(_) => relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " ")),
         Measure::Each(each) => each.first().map_or_else(|| "date".to_string(), |(_, m)| measure_noun(cx, m)),
+        Measure::Through { then, .. } => measure_noun(cx, then),
     }
 }
 
