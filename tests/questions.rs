@@ -57,6 +57,8 @@ use std::time::{Duration, Instant};
 const CASE_KEYS: &[&str] = &[
     "id",
     "q",
+    "or_decline",
+    "empty",
     "turns",
     "answers",
     "num",
@@ -70,7 +72,7 @@ const CASE_KEYS: &[&str] = &[
     "note",
 ];
 /// The keys that make a case judgeable (one at least).
-const GOLD_KEYS: &[&str] = &["answers", "num", "date", "yesno", "unknown", "reply_has", "status"];
+const GOLD_KEYS: &[&str] = &["answers", "num", "date", "yesno", "unknown", "reply_has", "status", "empty"];
 const STATUSES: &[&str] = &["answered", "unknown", "ambiguous", "rejected"];
 /// The whole run of one file must finish within this.
 const TIMEOUT: Duration = Duration::from_secs(300);
@@ -399,6 +401,11 @@ fn judge(case: &Value, obj: &Value) -> Option<String> {
         if want != "answered" {
             return None;
         }
+    }
+    // A case that guards against a wrong answer: the right answer or a
+    // decline passes (an answer that is not right fails).
+    if truthy(case.get("or_decline")) && status != "answered" && vals.is_empty() {
+        return None;
     }
     if truthy(case.get("unknown")) {
         return if status == "unknown" {

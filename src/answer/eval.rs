@@ -844,6 +844,25 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
                 ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
             } else if one_value(cat, set) && !hits.is_empty() {
                 ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
+            } else if complete_world(cat, set) && matches!(item, Set::Entity(_)) && items.len() == 1 && hits.iter().any(|h| !h.facts.is_empty()) {
+                // The store holds the whole set ("the states Texas
+                // borders", "the longest river"): what is not in it is
+                // not so, said with the facts of what is.
+                let facts: Vec<Fact> = hits.iter().take(max).flat_map(|h| h.facts.clone()).collect();
+                let said = match set {
+                    // "No: Missouri is 3968 km long, not Mississippi."
+                    Set::Extreme { .. } => facts.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; "),
+                    _ => render_values(cx, set, &hits, q.past, max)?,
+                };
+                support.extend(facts);
+                let mut sources: Vec<String> = support.iter().flat_map(|f| f.sources.clone()).collect();
+                sources.sort();
+                sources.dedup();
+                values.push(AnswerValue { value: "no".into(), sources, conflict: false });
+                let refs: Vec<&Fact> = support.iter().collect();
+                let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+                let said = said.trim_end_matches('.');
+                return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {said}, not {item_name}."), citations, candidates: vec![] });
             } else if let Some(other) = other_holder(cx, item, set)? {
                 // "Is M6 a Baidu model?": M6's one maker is another.
                 let not = other.1.clone();
@@ -1130,6 +1149,16 @@ fn linked_only(set: &Set) -> Option<&str> {
 
 /// Whether a set's members are the values of a relation that holds one
 /// value at a time on the side asked for.
+/// Whether the store holds the whole set by the lexicon's word, from
+/// complete kinds and relations: a class's members are only those the
+/// sources name, so "is X an AI expert" is not "no" for everyone else.
+fn complete_world(cat: &Catalog, set: &Set) -> bool {
+    fn no_class(s: &Set) -> bool {
+        !matches!(s, Set::Members(_) | Set::MemberOf(..)) && s.children().into_iter().all(no_class)
+    }
+    set.closed(&cat.lex) && no_class(set)
+}
+
 fn one_value(cat: &Catalog, set: &Set) -> bool {
     match set {
         Set::Join { rel, dir, .. } => {

@@ -330,6 +330,23 @@ fn read_found(r: &Reader, text: &str, words: &[String], toks: &[Tok], claimed: &
         .or_else(|| bound(r, &words, &found, conv, past))
         .or_else(|| than_filter(r, &words, &found, conv, past))
         .or_else(|| superlative(r, &words, &found, conv, past))?;
+    // "Is the Mississippi the longest river?": whether the name is the
+    // extreme of its kind, where the store holds the kind whole; the
+    // extreme of one name alone asks nothing.
+    let reading = reading.and_then(|q| match q.ask {
+        Ask::Values(Set::Extreme { of, by, order }) if matches!(of.as_ref(), Set::Entity(_)) => {
+            let Set::Entity(e) = *of else { return Err(NotUnderstood::NoReading) };
+            let said = toks.iter().find_map(|t| if let Tok::Kind(k) = t { Some(k.clone()) } else { None });
+            let kind = said.or_else(|| r.cat.kind(&e).map(String::from)).ok_or(NotUnderstood::NoReading)?;
+            let yes_no = matches!(lexer::aux_word(&words[0]), Ok(("", _)));
+            if !yes_no || !r.cat.lex.complete_kinds.contains(&kind) {
+                return Err(NotUnderstood::NoReading);
+            }
+            let set = Set::Extreme { of: Box::new(Set::All(kind)), by, order };
+            Ok(Query { ask: Ask::Check { item: Set::Entity(e), set }, ..q })
+        }
+        _ => Ok(q),
+    });
     // "How many rivers are longer than the Red?": how many of them.
     let how_many = toks.iter().any(|t| matches!(t, Tok::Wh(lexer::Wh::HowMany)));
     Some(reading.map(|q| match q.ask {
@@ -1002,9 +1019,34 @@ fn bound(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pas
     let num_words = (1..=left).filter(|&k| matches!(toks_of(r, &words[f.end()..f.end() + k]).as_slice(), [Tok::Num(m, _)] if m == n)).max()?;
     let noun_at = f.end() + num_words;
     let Some((rels, used)) = measure_noun(r, &words[noun_at..], false) else { return Some(Err(NotUnderstood::NoReading)) };
-    let rest = without(r, words, f.at, noun_at + used);
     let cmp = if f.generic() == Some(Generic::Over) { Cmp::More } else { Cmp::Less };
     let limit = Set::Literal(Value::Number { amount: *n, money: *money });
+    // "Which states have a city with more than a million people": the
+    // bound is said of the noun before it, which is not what the question
+    // asks for; that noun and its bound are read as a set of their own,
+    // put in place in the rest of the question.
+    let mut k = f.at;
+    while k > 0 && linking(r, &words[k - 1]) {
+        k -= 1;
+    }
+    let noun_start = (1..k).find(|&s| matches!(toks_of(r, &words[s..k]).as_slice(), [Tok::Kind(_)] | [Tok::Rel(..)]));
+    if let Some(s) = noun_start {
+        let head = toks_of(r, &words[..s]).iter().any(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List));
+        if head {
+            let depth = words.iter().filter(|w| w.starts_with(VAR)).count();
+            return Some(read_set(r, &words[s..k], conv).and_then(|inner| {
+                let by = pick_measure(r, &rels, &kinds(r, &inner))?;
+                let inner = Set::Compared { of: Box::new(inner), by, cmp, than: Box::new(limit) };
+                let [kind] = &kinds(r, &inner)[..] else { return Err(NotUnderstood::NoReading) };
+                let var = format!("{VAR}{depth}:{kind}");
+                let mut outer: Vec<String> = words[..s].to_vec();
+                outer.push(var.clone());
+                outer.extend(words[noun_at + used..].iter().cloned());
+                read_bound(r, &outer, &var, &inner, conv).ok_or(NotUnderstood::NoReading)
+            }));
+        }
+    }
+    let rest = without(r, words, f.at, noun_at + used);
     Some(read_set(r, &rest, conv).and_then(|s| {
         let by = pick_measure(r, &rels, &kinds(r, &s))?;
         Ok(Query { ask: Ask::Values(Set::Compared { of: Box::new(s), by, cmp, than: Box::new(limit) }), past })

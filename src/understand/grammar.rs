@@ -457,7 +457,43 @@ pub(crate) fn is_past(r: &Reader, toks: &[Tok]) -> bool {
 /// the clause grammar, else (or when the clause reading leaves relation
 /// phrases unused, or a reciprocal word unread) the chain reading of
 /// [`super::chain`].
-pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Query> {
+pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, text: &str) -> R<Query> {
+    let q = read_any(r, toks, conv, text)?;
+    if asks_object_without_do(r, toks, &q) {
+        return Err(NotUnderstood::NoReading);
+    }
+    Ok(q)
+}
+
+/// "Who was the cloud chief that stepped down?": in a question with "be"
+/// and no "do", a verb after the noun phrase has that phrase as its
+/// subject, and the question asks for the phrase. A reading that gives
+/// the verb's objects ("what the chief left") answers another question,
+/// "what did the chief leave".
+fn asks_object_without_do(r: &Reader, toks: &[Tok], q: &Query) -> bool {
+    let [Tok::Wh(Wh::Who | Wh::What | Wh::Which), Tok::Aux(Aux::Be | Aux::Was), rest @ ..] = toks else { return false };
+    if rest.iter().any(|t| matches!(t, Tok::Aux(Aux::Do | Aux::Did))) {
+        return false;
+    }
+    let Ask::Values(Set::Join { rel, dir: Dir::ToObject, .. }) = &q.ask else { return false };
+    if r.cat.lex.rel(*rel).value != ValueType::Entity {
+        return false;
+    }
+    rest.iter().enumerate().any(|(i, t)| match t {
+        // "What is Alibaba Cloud part of?": a stranded preposition asks
+        // for its object.
+        Tok::Rel(_, surface) if surface.rsplit(' ').next().is_some_and(|w| matches!(super::lexer::prep_word(w), Ok(("", _)))) => false,
+        Tok::Rel(ms, _) => {
+            i > 0
+                && ms.iter().all(|m| m.role == Role::Verb && m.rel == *rel)
+                && matches!(rest[i - 1], Tok::Ent(..) | Tok::Kind(_) | Tok::Rel(..))
+                && matches!(rest.get(i + 1), None | Some(Tok::Prep(_)))
+        }
+        _ => false,
+    })
+}
+
+fn read_any(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Query> {
     // Elliptical follow-up: "what about X", "and X?": the last query with
     // its topic replaced.
     if let Some(q) = follow_up(r, toks, conv)? {

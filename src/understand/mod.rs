@@ -1411,7 +1411,14 @@ impl Reader {
             let p = format!(" {} ", normalize(&t));
             (t, p)
         };
-        match degree::read(self, &degree_text, &degree_plain, conv) {
+        // "Michigan's largest lake" is "the largest lake of Michigan" (the
+        // words left around the degree word would name Lake Michigan);
+        // read so first, where it reads.
+        let owner_first = self.possessive_degree(&degree_text).and_then(|t| match degree::read(self, &t, &format!(" {} ", normalize(&t)), conv) {
+            Some(Ok(q)) => Some(Some(Ok(q))),
+            _ => None,
+        });
+        match owner_first.unwrap_or_else(|| degree::read(self, &degree_text, &degree_plain, conv)) {
             Some(Ok(q)) => {
                 tracing::debug!(query = %q.sexp(&|rel| self.cat.lex.rel(rel).name.clone()), "read as a question of degree");
                 let a = eval::evaluate(&self.cat, store, &q, text, max)?;
@@ -1710,6 +1717,36 @@ impl Reader {
             out.extend(words[start..i].iter().cloned());
             out.push(base.to_string());
             out.extend(words[i + 1 + used..].iter().cloned());
+            return Some(out.join(" "));
+        }
+        None
+    }
+
+    /// "Michigan's largest lake": a name in the possessive, a degree word
+    /// and a noun, said as "the largest lake of Michigan". None when the
+    /// text has no such phrase.
+    fn possessive_degree(&self, text: &str) -> Option<String> {
+        if !text.contains(['\'', '\u{2019}']) {
+            return None;
+        }
+        let words: Vec<String> = text.split_whitespace().map(|w| w.replace('\u{2019}', "'")).collect();
+        let degree_word = |w: &str| self.degree_words.iter().any(|(p, _)| p.len() == 1 && p[0] == normalize(w));
+        let noun = |w: &str| matches!(self.tokens(&normalize(w)).as_slice(), [Tok::Kind(_)] | [Tok::Rel(..)]);
+        for i in 0..words.len().saturating_sub(2) {
+            let Some(base) = words[i].strip_suffix("'s").or_else(|| words[i].strip_suffix('\'').filter(|b| b.ends_with('s'))) else { continue };
+            if !degree_word(&words[i + 1]) || !noun(&words[i + 2]) {
+                continue;
+            }
+            // The longest name that ends here.
+            let owner = (0..=i).find(|&j| {
+                let span: Vec<&str> = words[j..i].iter().map(String::as_str).chain(Some(base)).collect();
+                matches!(self.tokens(&normalize(&span.join(" "))).as_slice(), [Tok::Ent(ids, _)] if !ids.is_empty())
+            })?;
+            let mut out: Vec<String> = words[..owner].to_vec();
+            out.extend(["the".to_string(), words[i + 1].clone(), words[i + 2].clone(), "of".to_string()]);
+            out.extend(words[owner..i].iter().cloned());
+            out.push(base.to_string());
+            out.extend(words[i + 3..].iter().cloned());
             return Some(out.join(" "));
         }
         None

@@ -238,7 +238,13 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                 // The given fact must explain, by its relation's words, a
                 // word the answer does not.
                 let adds = m1.iter().zip(m2).any(|(a, b)| a.is_none() && *b == Some(Grade::Strong));
-                if all && adds {
+                // And the answer must be said by a relation phrase of its
+                // own: where the given fact takes every one, nothing says
+                // which of the name's facts answers ("which companies did
+                // Jia work for in Silicon Valley" is not what ranks him).
+                let phrases = content.iter().any(|t| matches!(t, Tok::Rel(..)));
+                let own = content.iter().zip(m1.iter()).any(|(t, a)| matches!(t, Tok::Rel(..)) && *a == Some(Grade::Strong));
+                if all && adds && (own || !phrases) {
                     let strong = m1.iter().zip(m2).filter(|(a, b)| **a == Some(Grade::Strong) || **b == Some(Grade::Strong)).count();
                     tracing::trace!(answer = ?(&f1.subject, &f1.relation, &f1.object), given = ?(&g.subject, &g.relation, &g.object), strong, "candidate with a given fact");
                     let w1 = r.cat.lex.relation_index(&f1.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
@@ -424,9 +430,10 @@ fn side_for(r: &Reader, f: &Fact, wh: Option<Wh>, yes_no: bool, named: &[String]
         _ => None,
     };
     // "Who" asks for a person, or for another kind of actor ("who ranks
-    // X": an organisation), never for a place.
+    // X": an organisation), never for a place or a happening.
     let place = |id: &str| r.cat.kind(id).is_some_and(|k| r.cat.lex.relations.iter().any(|rel| rel.location && rel.object.iter().any(|o| o == k)));
-    let actor = |id: &str| r.cat.is_person(id) || (r.cat.kind(id).is_some() && !place(id));
+    let happening = |id: &str| r.cat.kind(id).is_some_and(|k| r.cat.lex.event_kind.as_deref() == Some(k));
+    let actor = |id: &str| r.cat.is_person(id) || (r.cat.kind(id).is_some() && !place(id) && !happening(id));
     let person = |side: Side| match side {
         Side::Object => f.object.entity().is_some_and(actor),
         Side::Subject => actor(&f.subject),

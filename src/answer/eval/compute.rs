@@ -146,6 +146,14 @@ impl Ctx<'_> {
                         _ => {}
                     }
                 }
+                // An unreliable source's date does not stand beside a
+                // trusted one's ("joined in 2014" by one, "in 2019" by
+                // the others is 2019).
+                if found.len() > 1 {
+                    let facts: Vec<Fact> = found.iter().map(|(_, f)| f.clone()).collect();
+                    let (trusted, _) = self.set_aside(facts, |f| vec![f.clone()])?;
+                    found.retain(|(_, f)| trusted.contains(f));
+                }
                 // Several facts (a role held twice): when it first began.
                 if let Some(first) = found.iter().map(|(q, _)| *q).reduce(|a, b| if b.compare(&a) == Some(Ordering::Less) { b } else { a }) {
                     found.retain(|(q, _)| *q == first);
