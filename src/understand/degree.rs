@@ -996,6 +996,7 @@ fn yes_no(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
     let a = read_set(r, a_words, conv);
     Some(a.and_then(|a| {
         let b = b?;
+        unlike_readings(r, &a, &b)?;
         let (by, order) = match measure {
             Some(rels) => (pick_measure(r, &rels, &kinds(r, &a))?, cmp.generic().and_then(Generic::order).ok_or(NotUnderstood::NoReading)?),
             None => adjective_for(cmp, false, &kinds(r, &a)).ok_or(NotUnderstood::NoReading)?,
@@ -1004,6 +1005,45 @@ fn yes_no(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pa
         let set = Set::Compared { of: Box::new(a.clone()), by, cmp, than: Box::new(b) };
         Ok(Query { ask: Ask::Check { item: a, set }, past })
     }))
+}
+
+/// "Which states have a city with more than a million people", "states
+/// that have a capital city larger than 500,000": a comparison said of the
+/// noun just before it (the degree phrase at `at`, ending at `end`), which
+/// is not what the question asks for, is read with that noun as a set of
+/// its own (`inner` makes it) and put in place in the rest of the
+/// question. None when the noun before it is the question's head.
+fn said_of_inner_noun(r: &Reader, words: &[String], at: usize, end: usize, conv: &Conversation, inner: &dyn Fn(Set) -> R<Set>) -> Option<R<Query>> {
+    let mut k = at;
+    while k > 0 && linking(r, &words[k - 1]) {
+        k -= 1;
+    }
+    let s = (1..k).find(|&s| matches!(toks_of(r, &words[s..k]).as_slice(), [Tok::Kind(_)] | [Tok::Rel(..)]))?;
+    let head = toks_of(r, &words[..s]).iter().any(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List));
+    if !head {
+        return None;
+    }
+    let depth = words.iter().filter(|w| w.starts_with(VAR)).count();
+    Some(read_set(r, &words[s..k], conv).and_then(|set| {
+        let set = inner(set)?;
+        let [kind] = &kinds(r, &set)[..] else { return Err(NotUnderstood::NoReading) };
+        let var = format!("{VAR}{depth}:{kind}");
+        let mut outer: Vec<String> = words[..s].to_vec();
+        outer.push(var.clone());
+        outer.extend(words[end..].iter().cloned());
+        read_bound(r, &outer, &var, &set, conv).ok_or(NotUnderstood::NoReading)
+    }))
+}
+
+/// "Is Washington bigger than Maine?": where a name shared by a city and
+/// a state is read each way in turn, the reading that compares things of
+/// two kinds is not one the question means (Washington the state is).
+fn unlike_readings(r: &Reader, a: &Set, b: &Set) -> R<()> {
+    let (ka, kb) = (kinds(r, a), kinds(r, b));
+    if r.pinned() && !ka.is_empty() && !kb.is_empty() && !ka.iter().any(|k| kb.contains(k)) {
+        return Err(NotUnderstood::NoReading);
+    }
+    Ok(())
 }
 
 /// "The models with over 100 billion parameters": the members whose
@@ -1025,26 +1065,12 @@ fn bound(r: &Reader, words: &[String], found: &[Found], conv: &Conversation, pas
     // bound is said of the noun before it, which is not what the question
     // asks for; that noun and its bound are read as a set of their own,
     // put in place in the rest of the question.
-    let mut k = f.at;
-    while k > 0 && linking(r, &words[k - 1]) {
-        k -= 1;
-    }
-    let noun_start = (1..k).find(|&s| matches!(toks_of(r, &words[s..k]).as_slice(), [Tok::Kind(_)] | [Tok::Rel(..)]));
-    if let Some(s) = noun_start {
-        let head = toks_of(r, &words[..s]).iter().any(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List));
-        if head {
-            let depth = words.iter().filter(|w| w.starts_with(VAR)).count();
-            return Some(read_set(r, &words[s..k], conv).and_then(|inner| {
-                let by = pick_measure(r, &rels, &kinds(r, &inner))?;
-                let inner = Set::Compared { of: Box::new(inner), by, cmp, than: Box::new(limit) };
-                let [kind] = &kinds(r, &inner)[..] else { return Err(NotUnderstood::NoReading) };
-                let var = format!("{VAR}{depth}:{kind}");
-                let mut outer: Vec<String> = words[..s].to_vec();
-                outer.push(var.clone());
-                outer.extend(words[noun_at + used..].iter().cloned());
-                read_bound(r, &outer, &var, &inner, conv).ok_or(NotUnderstood::NoReading)
-            }));
-        }
+    let inner = |set: Set| -> R<Set> {
+        let by = pick_measure(r, &rels, &kinds(r, &set))?;
+        Ok(Set::Compared { of: Box::new(set), by, cmp, than: Box::new(limit.clone()) })
+    };
+    if let Some(reading) = said_of_inner_noun(r, words, f.at, noun_at + used, conv, &inner) {
+        return Some(reading);
     }
     let rest = without(r, words, f.at, noun_at + used);
     Some(read_set(r, &rest, conv).and_then(|s| {
@@ -1061,9 +1087,21 @@ fn than_filter(r: &Reader, words: &[String], found: &[Found], conv: &Conversatio
     let rest = without(r, words, cmp.at, cmp.end());
     let rest: Vec<String> = rest[..rest.len() - (words.len() - than.at)].to_vec();
     let b = read_set(r, &words[than.end()..], conv);
+    if let Ok(b) = &b {
+        let inner = |set: Set| -> R<Set> {
+            unlike_readings(r, &set, b)?;
+            let (by, order) = adjective_for(cmp, false, &kinds(r, &set)).ok_or(NotUnderstood::NoReading)?;
+            let cmp = if order == Order::Most { Cmp::More } else { Cmp::Less };
+            Ok(Set::Compared { of: Box::new(set), by, cmp, than: Box::new(b.clone()) })
+        };
+        if let Some(reading) = said_of_inner_noun(r, words, cmp.at, words.len(), conv, &inner) {
+            return Some(reading);
+        }
+    }
     let s = read_set(r, &rest, conv);
     Some(s.and_then(|s| {
         let b = b?;
+        unlike_readings(r, &s, &b)?;
         let (by, order) = adjective_for(cmp, false, &kinds(r, &s)).ok_or(NotUnderstood::NoReading)?;
         let cmp = if order == Order::Most { Cmp::More } else { Cmp::Less };
         Ok(Query { ask: Ask::Values(Set::Compared { of: Box::new(s), by, cmp, than: Box::new(b) }), past })

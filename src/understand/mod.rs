@@ -164,6 +164,12 @@ fn norm_list(items: &[String]) -> HashSet<String> {
 }
 
 impl Reader {
+    /// Whether a name shared by several things is read as one of them
+    /// just now (each reading of the question is being tried).
+    pub(crate) fn pinned(&self) -> bool {
+        PINNED.with(|p| p.borrow().is_some())
+    }
+
     /// Builds the reader from the store's lexicon and aliases.
     pub fn build(store: &Store) -> anyhow::Result<Reader> {
         let mut lex = store.lexicon()?;
