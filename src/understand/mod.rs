@@ -880,7 +880,18 @@ impl Reader {
                 // A run may be followed by a name it belongs to
                 // ("jiangwei jang"): try the run alone and with neighbours.
                 let span = words.join(" ");
-                match self.fuzzy(&span) {
+                // A kind noun next to it says which of the close names
+                // ("the missisippi river" is the river, not the state).
+                let beside: Vec<&String> = [toks.get(j), i.checked_sub(1).and_then(|b| toks.get(b))]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| if let Tok::Kind(k) = t { Some(k) } else { None })
+                    .collect();
+                let of_kind = |ids: Vec<String>| -> Vec<String> {
+                    let kept: Vec<String> = ids.iter().filter(|id| self.cat.kind(id).is_some_and(|k| beside.iter().any(|b| *b == k))).cloned().collect();
+                    if kept.is_empty() { ids } else { kept }
+                };
+                match self.fuzzy(&span).map(of_kind) {
                     Some(ids) => out.push(Tok::Ent(ids, span)),
                     None => {
                         // One word of a person's name ("Jia"): that person,
