@@ -1147,8 +1147,6 @@ fn linked_only(set: &Set) -> Option<&str> {
     }
 }
 
-/// Whether a set's members are the values of a relation that holds one
-/// value at a time on the side asked for.
 /// Whether the store holds the whole set by the lexicon's word, from
 /// complete kinds and relations: a class's members are only those the
 /// sources name, so "is X an AI expert" is not "no" for everyone else.
@@ -1159,6 +1157,8 @@ fn complete_world(cat: &Catalog, set: &Set) -> bool {
     set.closed(&cat.lex) && no_class(set)
 }
 
+/// Whether a set's members are the values of a relation that holds one
+/// value at a time on the side asked for.
 fn one_value(cat: &Catalog, set: &Set) -> bool {
     match set {
         Set::Join { rel, dir, .. } => {

@@ -1304,14 +1304,8 @@ fn through(r: &Reader, words: &[String], f: &Found, conv: &Conversation, past: b
             .or_else(|| one_value_noun(r, &words[f.at..]).filter(|(_, used)| f.at + used == words.len()));
         if let Some((rel, _)) = noun {
             let set_words = &words[..start - 1];
-            return Some(read_set(r, set_words, conv).and_then(|s| {
-                let relation = r.cat.lex.rel(rel);
-                if !chain::fits(&kinds(r, &s), &relation.subject) {
-                    return Err(NotUnderstood::NoReading);
-                }
-                let (then, order) = adjective_for(f, true, &relation.object).ok_or(NotUnderstood::NoReading)?;
-                Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: Measure::Through { rel, dir: Dir::ToObject, then: Box::new(then) }, order }), past })
-            }));
+            let measured = adjective_for(f, true, &r.cat.lex.rel(rel).object);
+            return Some(read_set(r, set_words, conv).and_then(|s| extreme_through(r, s, rel, measured, past)));
         }
     }
     // "... whose capital has the largest population", "... whose capital
@@ -1332,13 +1326,18 @@ fn through(r: &Reader, words: &[String], f: &Found, conv: &Conversation, past: b
         let order = order_said?;
         pick_measure(r, &rels, &relation.object).ok().map(|m| (m, order))
     };
-    Some(read_set(r, &words[..set_end], conv).and_then(|s| {
-        if !chain::fits(&kinds(r, &s), &relation.subject) {
-            return Err(NotUnderstood::NoReading);
-        }
-        let (then, order) = measured.ok_or(NotUnderstood::NoReading)?;
-        Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by: Measure::Through { rel, dir: Dir::ToObject, then: Box::new(then) }, order }), past })
-    }))
+    Some(read_set(r, &words[..set_end], conv).and_then(|s| extreme_through(r, s, rel, measured, past)))
+}
+
+/// The extreme of a set by a measure of the one value `rel` gives each
+/// member, when the members are the relation's subjects.
+fn extreme_through(r: &Reader, s: Set, rel: RelId, measured: Option<(Measure, Order)>, past: bool) -> R<Query> {
+    if !chain::fits(&kinds(r, &s), &r.cat.lex.rel(rel).subject) {
+        return Err(NotUnderstood::NoReading);
+    }
+    let (then, order) = measured.ok_or(NotUnderstood::NoReading)?;
+    let by = Measure::Through { rel, dir: Dir::ToObject, then: Box::new(then) };
+    Ok(Query { ask: Ask::Values(Set::Extreme { of: Box::new(s), by, order }), past })
 }
 
 /// The one superlative adjective of a degree phrase whose measure the

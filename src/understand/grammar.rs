@@ -1044,12 +1044,12 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                 (Set::Entity(e), Some(Wh::Which | Wh::What)) if matches!(toks.last(), Some(Tok::Prep(Prep::In))) && filter_kind.is_some() => {
                     let k = filter_kind.clone().unwrap_or_default();
                     let have = chain::kinds_of(r, &set).unwrap_or_default();
-                    let places: Vec<RelId> = (0..r.cat.lex.relations.len())
-                        .map(RelId)
-                        .filter(|rel| {
-                            let relation = r.cat.lex.rel(*rel);
-                            relation.location && chain::fits(&have, &relation.subject) && chain::fits(std::slice::from_ref(&k), &relation.object)
-                        })
+                    let places: Vec<RelId> = r
+                        .cat
+                        .lex
+                        .rels()
+                        .filter(|(_, relation)| relation.location && chain::fits(&have, &relation.subject) && chain::fits(std::slice::from_ref(&k), &relation.object))
+                        .map(|(rel, _)| rel)
                         .collect();
                     let [rel] = places.as_slice() else { return Err(NotUnderstood::NoReading) };
                     return Ok(Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(set.clone()), time: Time::Any }), past });

@@ -143,6 +143,17 @@ thread_local! {
     static TOKENS: std::cell::RefCell<HashMap<(u64, String, bool), Vec<Tok>>> = std::cell::RefCell::new(HashMap::new());
 }
 
+/// The words of a text that has a possessive, apostrophes made plain;
+/// None when it has none.
+fn possessive_words(text: &str) -> Option<Vec<String>> {
+    text.contains(['\'', '\u{2019}']).then(|| text.split_whitespace().map(|w| w.replace('\u{2019}', "'")).collect())
+}
+
+/// The owner of a word in the possessive ("state's", "states'").
+fn owner_of(w: &str) -> Option<&str> {
+    w.strip_suffix("'s").or_else(|| w.strip_suffix('\'').filter(|b| b.ends_with('s')))
+}
+
 /// Pins a shared name to one entity for as long as it lives.
 struct Pin;
 
@@ -168,6 +179,12 @@ impl Reader {
     /// just now (each reading of the question is being tried).
     pub(crate) fn pinned(&self) -> bool {
         PINNED.with(|p| p.borrow().is_some())
+    }
+
+    /// Whether a (normalised) word is a degree phrase of one word
+    /// ("largest", "most").
+    fn degree_word(&self, w: &str) -> bool {
+        self.degree_words.iter().any(|(p, _)| p.len() == 1 && p[0] == w)
     }
 
     /// Builds the reader from the store's lexicon and aliases.
@@ -601,7 +618,7 @@ impl Reader {
     }
 
     fn tokens_with(&self, text: &str, fuzzy: bool) -> Vec<Tok> {
-        let pinned = PINNED.with(|p| p.borrow().is_some());
+        let pinned = self.pinned();
         if !pinned {
             if let Some(toks) = TOKENS.with(|c| c.borrow().get(&(self.generation, text.to_string(), fuzzy)).cloned()) {
                 return toks;
@@ -872,7 +889,7 @@ impl Reader {
                 }
                 // Words of degree ("largest", "most") are words of the
                 // language, not misspelt names: no search for them.
-                if words.iter().all(|w| self.degree_words.iter().any(|(p, _)| p.len() == 1 && p[0] == *w)) {
+                if words.iter().all(|w| self.degree_word(w)) {
                     out.extend(words.into_iter().map(Tok::Unknown));
                     i = j;
                     continue;
@@ -1185,7 +1202,7 @@ impl Reader {
     /// when the question answers for some of them and the same way for
     /// all of those (each read with a name of its own), said of which one.
     fn answered_alike(&self, store: &Store, before: &Conversation, text: &str, max: usize) -> anyhow::Result<Option<(Answer, Conversation)>> {
-        if PINNED.with(|p| p.borrow().is_some()) {
+        if self.pinned() {
             return Ok(None);
         }
         let toks = self.tokens(text);
@@ -1692,13 +1709,10 @@ impl Reader {
     /// capital": "the capital of the largest state"). None when there is
     /// no such possessive.
     fn possessive_kinds(&self, text: &str) -> Option<String> {
-        if !text.contains(['\'', '\u{2019}']) {
-            return None;
-        }
-        let words: Vec<String> = text.split_whitespace().map(|w| w.replace('\u{2019}', "'")).collect();
+        let words = possessive_words(text)?;
         let plain = |w: &str| normalize(w);
         for (i, w) in words.iter().enumerate().skip(1) {
-            let Some(base) = w.strip_suffix("'s").or_else(|| w.strip_suffix('\'').filter(|b| b.ends_with('s'))) else { continue };
+            let Some(base) = owner_of(w) else { continue };
             if !matches!(self.tokens(&plain(base)).as_slice(), [Tok::Kind(_)]) {
                 continue;
             }
@@ -1710,7 +1724,7 @@ impl Reader {
                 return Some(out.join(" "));
             }
             // The noun phrase: articles and degree words before the kind.
-            let degree_word = |w: &str| self.degree_words.iter().any(|(p, _)| p.len() == 1 && p[0] == plain(w));
+            let degree_word = |w: &str| self.degree_word(&plain(w));
             let mut start = i;
             while start > 0 && (degree_word(&words[start - 1]) || self.tokens(&plain(&words[start - 1])).is_empty()) {
                 start -= 1;
@@ -1743,14 +1757,11 @@ impl Reader {
     /// and a noun, said as "the largest lake of Michigan". None when the
     /// text has no such phrase.
     fn possessive_degree(&self, text: &str) -> Option<String> {
-        if !text.contains(['\'', '\u{2019}']) {
-            return None;
-        }
-        let words: Vec<String> = text.split_whitespace().map(|w| w.replace('\u{2019}', "'")).collect();
-        let degree_word = |w: &str| self.degree_words.iter().any(|(p, _)| p.len() == 1 && p[0] == normalize(w));
+        let words = possessive_words(text)?;
+        let degree_word = |w: &str| self.degree_word(&normalize(w));
         let noun = |w: &str| matches!(self.tokens(&normalize(w)).as_slice(), [Tok::Kind(_)] | [Tok::Rel(..)]);
         for i in 0..words.len().saturating_sub(2) {
-            let Some(base) = words[i].strip_suffix("'s").or_else(|| words[i].strip_suffix('\'').filter(|b| b.ends_with('s'))) else { continue };
+            let Some(base) = owner_of(&words[i]) else { continue };
             if !degree_word(&words[i + 1]) || !noun(&words[i + 2]) {
                 continue;
             }

@@ -149,11 +149,7 @@ impl Ctx<'_> {
                 // An unreliable source's date does not stand beside a
                 // trusted one's ("joined in 2014" by one, "in 2019" by
                 // the others is 2019).
-                if found.len() > 1 {
-                    let facts: Vec<Fact> = found.iter().map(|(_, f)| f.clone()).collect();
-                    let (trusted, _) = self.set_aside(facts, |f| vec![f.clone()])?;
-                    found.retain(|(_, f)| trusted.contains(f));
-                }
+                self.keep_trusted(&mut found)?;
                 // Several facts (a role held twice): when it first began.
                 if let Some(first) = found.iter().map(|(q, _)| *q).reduce(|a, b| if b.compare(&a) == Some(Ordering::Less) { b } else { a }) {
                     found.retain(|(q, _)| *q == first);
@@ -190,19 +186,25 @@ impl Ctx<'_> {
             // Measured member by member, or through the one value, above.
             Measure::Each(_) | Measure::Through { .. } => return Ok(None),
         }
-        // Trusted sources first: an unreliable one alone does not measure
-        // (one fact is never set aside).
-        if found.len() > 1 {
-            let facts: Vec<Fact> = found.iter().map(|(_, f)| f.clone()).collect();
-            let (trusted, _) = self.set_aside(facts, |f| vec![f.clone()])?;
-            found.retain(|(_, f)| trusted.contains(f));
-        }
+        // Trusted sources first: an unreliable one alone does not measure.
+        self.keep_trusted(&mut found)?;
         let Some((first, _)) = found.first() else { return Ok(None) };
         let first = *first;
         if found.iter().any(|(q, _)| *q != first) {
             return Ok(None);
         }
         Ok(Some((first, found.into_iter().map(|(_, f)| f).collect())))
+    }
+
+    /// Keeps the measures that a trusted source gives, when some do and
+    /// some come only from unreliable ones (one fact is never set aside).
+    fn keep_trusted(&self, found: &mut Vec<(Quantity, Fact)>) -> anyhow::Result<()> {
+        if found.len() > 1 {
+            let facts: Vec<Fact> = found.iter().map(|(_, f)| f.clone()).collect();
+            let (trusted, _) = self.set_aside(facts, |f| vec![f.clone()])?;
+            found.retain(|(_, f)| trusted.contains(f));
+        }
+        Ok(())
     }
 
     /// Measures every member of a set.
