@@ -388,6 +388,11 @@ pub struct DegreeWords {
     /// capital", "the state whose capital is the largest".
     #[serde(default)]
     pub having: Vec<String>,
+    /// Words of quantity that, between two "as", compare as equal: "as
+    /// many people as". Such comparisons are not read, and their words
+    /// are stopwords elsewhere ("how many"), so they are declined.
+    #[serde(default)]
+    pub equal: Vec<String>,
     /// Words between alternatives: "GPT-3 or M6".
     #[serde(default)]
     pub or: Vec<String>,

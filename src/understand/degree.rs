@@ -1737,3 +1737,13 @@ fn relation_between(r: &Reader, member: &str, other: &str) -> Option<(RelId, Dir
         _ => None,
     }
 }
+
+/// "Rivers as long as the Mississippi", "as many people as Texas": a
+/// comparison of equal degree, which no operator reads. The phrase, when
+/// the question has one; the stopwords would otherwise drop "long" and
+/// "many" and leave a reading that ignores the comparison.
+pub(super) fn equal_degree(r: &Reader, plain: &str) -> Option<String> {
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let degree = |w: &str| r.degree_word(w) || r.lang.degree.equal.iter().any(|q| q == w);
+    words.windows(3).chain(words.windows(4)).find_map(|w| (w[0] == "as" && w[w.len() - 1] == "as" && w[1..w.len() - 1].iter().any(|x| degree(x))).then(|| w.join(" ")))
+}

@@ -45,6 +45,8 @@ struct Uses {
     ordered: bool,
     /// Whether the query has a union ("Idaho or Oregon").
     either: bool,
+    /// The joins with the side each yields.
+    yields: Vec<(RelId, Dir)>,
 }
 
 impl Uses {
@@ -95,8 +97,9 @@ impl Uses {
                 self.entities.insert(e.clone());
             }
             Set::Literal(v) => self.value(v),
-            Set::Join { rel, of, time, .. } => {
+            Set::Join { rel, dir, of, time } => {
                 *self.joins.entry(*rel).or_default() += 1;
+                self.yields.push((*rel, *dir));
                 self.set(of);
                 self.time(time);
             }
@@ -285,6 +288,23 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
             // the kind: the query must have them, not only a relation
             // that could.
             Tok::Kind(k) if i > 0 && matches!(toks[i - 1], Tok::Ent(..)) => u.kinds.contains(k) || u.entities.iter().any(|e| r.cat.kind(e) == Some(k.as_str())),
+            // "The cities of Texas", "cities in Texas": things of the kind
+            // in or of the place; a relation that could have them is not
+            // enough, one must yield them ("the population of the cities
+            // of Texas" is not the population of Texas).
+            Tok::Kind(k) if matches!((toks.get(i + 1), toks.get(i + 2)), (Some(Tok::Prep(Prep::Of | Prep::In)), Some(Tok::Ent(..)))) => {
+                u.kinds.contains(k)
+                    || u.entities.iter().any(|e| r.cat.kind(e) == Some(k.as_str()))
+                    || u.yields.iter().any(|&(rel, dir)| {
+                        let rel = r.cat.lex.rel(rel);
+                        match dir {
+                            Dir::ToObject => &rel.object,
+                            Dir::ToSubject => &rel.subject,
+                        }
+                        .iter()
+                        .any(|x| x == k)
+                    })
+            }
             // A verb of happenings ("what happened to X") is used by a
             // query for happenings.
             Tok::Rel(ms, _) => {

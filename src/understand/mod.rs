@@ -1464,6 +1464,15 @@ impl Reader {
             Some(Err(e)) if e != grammar::NotUnderstood::NoReading => degree_error = Some(e),
             _ => {}
         }
+        // "Rivers as long as the Mississippi": no operator compares as
+        // equal, and what is left of the words would read as something else.
+        if let Some(phrase) = degree::equal_degree(self, &plain) {
+            let gap = guard::Gap { missing: vec![phrase], understood: vec![] };
+            return match degree_decline {
+                Some(d) => Ok(d),
+                None => self.decline(store, text, grammar::NotUnderstood::Unexplained(gap), None),
+            };
+        }
         let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
             // time of the outermost join; a reading with no join for it

@@ -106,15 +106,25 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let attribution = |i: usize| {
         matches!((&toks[i], toks.get(i + 1)), (Tok::Rel(_, w), Some(Tok::Ent(..))) if r.lang.attributions.iter().any(|a| normalize(a) == *w))
     };
-    let content: Vec<&Tok> = toks
+    let content: Vec<(usize, &Tok)> = toks
         .iter()
         .enumerate()
         .filter(|(i, t)| {
             (matches!(t, Tok::Ent(..) | Tok::Rel(..) | Tok::Kind(_) | Tok::Unknown(_) | Tok::Num(..) | Tok::Date(_) | Tok::Title) && !attribution(*i))
                 || (matches!(t, Tok::Aux(_)) && *i > first_rel)
         })
-        .map(|(_, t)| t)
         .collect();
+    // "Texas cities", "the cities of Texas": a kind noun right next to a
+    // name names things of the kind, so only a fact with such a thing on
+    // a side explains it.
+    let named_kind: Vec<bool> = content
+        .iter()
+        .map(|&(i, t)| {
+            matches!(t, Tok::Kind(_))
+                && ((i > 0 && matches!(toks[i - 1], Tok::Ent(..))) || matches!((toks.get(i + 1), toks.get(i + 2)), (Some(Tok::Prep(Prep::Of | Prep::In)), Some(Tok::Ent(..)))))
+        })
+        .collect();
+    let content: Vec<&Tok> = content.into_iter().map(|(_, t)| t).collect();
     // The question must ask something beyond its names.
     // ("Why was Alibaba Cloud overhauled?": two names, and "why", ask
     // for the reason of the fact between them.)
@@ -125,7 +135,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     if only_names && !(matches!(wh, Some(Wh::Why | Wh::When)) && named.len() >= 2) {
         return Ok(Ranked::Nothing);
     }
-    let stems: Vec<Vec<String>> = content.iter().map(|t| word_stems(r, t)).collect();
+    let stems: Vec<Stems> = content.iter().zip(&named_kind).map(|(t, &after_name)| Stems { words: word_stems(r, t), after_name }).collect();
     let mut seen = HashSet::new();
     let mut full: Vec<(usize, Candidate)> = Vec::new();
     let mut best_partial: Option<(f64, Candidate)> = None;
@@ -380,7 +390,7 @@ fn statement_subjects(r: &Reader, store: &Store) -> Option<HashMap<String, Vec<S
 
 /// How many content tokens a candidate explains, and how many of them by
 /// its own words.
-fn score(r: &Reader, c: &Candidate, content: &[&Tok], stems: &[Vec<String>], wh: Option<Wh>) -> (usize, usize) {
+fn score(r: &Reader, c: &Candidate, content: &[&Tok], stems: &[Stems], wh: Option<Wh>) -> (usize, usize) {
     let g = grades(r, c, content, stems);
     // "Why" and "when" are explained by the reason or the date the fact
     // gives.
@@ -389,8 +399,15 @@ fn score(r: &Reader, c: &Candidate, content: &[&Tok], stems: &[Vec<String>], wh:
 }
 
 /// How a candidate explains each content token.
-fn grades(r: &Reader, c: &Candidate, content: &[&Tok], stems: &[Vec<String>]) -> Vec<Option<Grade>> {
-    content.iter().zip(stems).map(|(t, st)| explains(r, c, t, st)).collect()
+fn grades(r: &Reader, c: &Candidate, content: &[&Tok], stems: &[Stems]) -> Vec<Option<Grade>> {
+    content.iter().zip(stems).map(|(t, st)| explains(r, c, t, &st.words, st.after_name)).collect()
+}
+
+/// A content token's word stems, and whether it is a kind noun right
+/// after a name.
+struct Stems {
+    words: Vec<String>,
+    after_name: bool,
 }
 
 /// The entities the question names, with pronouns resolved: a pronoun
@@ -592,7 +609,7 @@ enum Grade {
 }
 
 /// How a candidate explains a content token, if it does.
-fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grade> {
+fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String], after_name: bool) -> Option<Grade> {
     let f = &c.fact;
     let words = || {
         if stems.is_empty() {
@@ -626,7 +643,7 @@ fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grad
         Tok::Unknown(_) => words(),
         Tok::Kind(k) => strong(
             [Some(f.subject.as_str()), f.object.entity()].into_iter().flatten().any(|id| r.cat.kind(id) == Some(k.as_str()))
-                || r.cat.lex.relation(&f.relation).is_some_and(|rel| rel.subject.iter().chain(&rel.object).any(|x| x == k)),
+                || !after_name && r.cat.lex.relation(&f.relation).is_some_and(|rel| rel.subject.iter().chain(&rel.object).any(|x| x == k)),
         ),
         Tok::Num(n, _) => strong(matches!(f.object, Value::Number { amount, .. } if (amount - n).abs() <= 1e-9 * n.abs().max(1.0))),
         Tok::Date(d) => f.dated().is_some_and(|x| x.within(d)).then_some(Grade::Name),
@@ -638,7 +655,7 @@ fn explains(r: &Reader, c: &Candidate, t: &Tok, stems: &[String]) -> Option<Grad
 /// Whether every name of the question is on a side of the candidate or in
 /// its words.
 fn named_all(c: &Candidate, content: &[&Tok], r: &Reader) -> bool {
-    content.iter().filter(|t| matches!(t, Tok::Ent(..))).all(|t| explains(r, c, t, &[]).is_some())
+    content.iter().filter(|t| matches!(t, Tok::Ent(..))).all(|t| explains(r, c, t, &[], false).is_some())
 }
 
 /// The question a candidate answers, in the lexicon's words.
