@@ -645,7 +645,9 @@ fn object_relative_at(toks: &[Tok], i: usize) -> bool {
     matches!(toks.get(j), Some(Tok::Rel(ms, _)) if ms.iter().any(|m| m.role.verb()))
 }
 
-/// The clause grammar.
+/// The clause grammar: the time modifiers and the filters after the
+/// question word come off first, then the noun phrases and the verb are
+/// read in order, and the clause is read with its verb or without one.
 fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
     // "Was Daniel Zhang CEO when the outage happened?", "how much did
@@ -659,16 +661,34 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         Some((at, _)) => P { r, toks: p.toks[..*at].to_vec(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone() },
         None => p,
     };
-    let toks = &p.toks;
-    let wh = toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
-    let past = is_past(r, toks);
-    let yes_no = matches!(toks.first(), Some(Tok::Aux(_))) && wh.is_none();
-    let title = toks.iter().any(|t| matches!(t, Tok::Title));
+    let wh = p.toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
+    let past = is_past(r, &p.toks);
+    let yes_no = matches!(p.toks.first(), Some(Tok::Aux(_))) && wh.is_none();
+    let title = p.toks.iter().any(|t| matches!(t, Tok::Title));
+    let (time, rest) = time_modifiers(&p, during.map(|(_, anchor)| anchor), past)?;
+    let p = P { r, toks: rest, focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
+    let filters = Filters::read(&p)?;
+    let mut parts = Parts::read(&p, &filters.skip, yes_no)?;
+    parts.attach_bare_noun(r, &time);
+    let c = Clause { r, toks: &p.toks, wh, past, yes_no, time, unknown: has_unknown(&p.toks), filters };
+    if title && parts.verb.is_none() {
+        if let Some(q) = c.title(&parts.nps) {
+            return Ok(q);
+        }
+    }
+    match parts.verb.take() {
+        Some(verb) => c.with_verb(&parts.nps, verb),
+        None => c.without_verb(&parts.nps, &parts.bare_nouns),
+    }
+}
 
-    // Time modifiers: "in 2022", "after NP", "before NP"; removed from the
-    // token list so that the clause reads without them.
+/// Time modifiers: "in 2022", "after NP", "before NP"; the time they set
+/// and the tokens without them, so that the clause reads without them. A
+/// when-clause already read (`during`) dates the whole question.
+fn time_modifiers(p: &P, during: Option<Set>, past: bool) -> R<(Time, Vec<Tok>)> {
+    let toks = &p.toks;
     let mut time = match during {
-        Some((_, anchor)) => Time::DuringFacts(Box::new(anchor)),
+        Some(anchor) => Time::DuringFacts(Box::new(anchor)),
         None if past => Time::Any,
         None => Time::Now,
     };
@@ -682,12 +702,12 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                 continue;
             }
             (Tok::Prep(pp @ (Prep::After | Prep::Before)), Some(_)) => {
-                if let Some((anchor, j)) = time_clause(&p, i + 1)? {
+                if let Some((anchor, j)) = time_clause(p, i + 1)? {
                     time = if *pp == Prep::After { Time::AfterFacts(Box::new(anchor)) } else { Time::BeforeFacts(Box::new(anchor)) };
                     i = j;
                     continue;
                 }
-                if let Some((set, j)) = noun_phrase(&p, i + 1)? {
+                if let Some((set, j)) = noun_phrase(p, i + 1)? {
                     time = if *pp == Prep::After { Time::After(Box::new(set)) } else { Time::Before(Box::new(set)) };
                     i = j;
                     continue;
@@ -698,156 +718,219 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         rest.push(toks[i].clone());
         i += 1;
     }
-    let p = P { r, toks: rest, focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
-    let toks = &p.toks;
+    Ok((time, rest))
+}
 
-    // Filters right after the question word: "which start-ups", "how many people".
-    let mut filter_kind: Option<String> = None;
-    let mut filter_class: Option<String> = None;
-    let mut filter_related: Option<String> = None;
-    let mut skip: Vec<usize> = Vec::new();
-    if let Some(wpos) = toks.iter().position(|t| matches!(t, Tok::Wh(_) | Tok::List)) {
-        let mut j = wpos + 1;
-        // "how many of the AI tigers", "which of the models"
-        if matches!(toks.get(j), Some(Tok::Prep(Prep::Of))) && matches!(toks.get(j + 1), Some(Tok::Kind(_) | Tok::Ent(..))) {
-            skip.push(j);
-            j += 1;
-        }
-        // "which Alibaba models": an entity modifier before the kind.
-        if let (Some(Tok::Ent(ids, _)), Some(Tok::Kind(_))) = (toks.get(j), toks.get(j + 1)) {
-            if ids.len() == 1 && !r.cat.classes.contains(&ids[0]) {
-                filter_related = Some(ids[0].clone());
-                skip.push(j);
+/// The filters right after the question word: "which start-ups", "how
+/// many people", "which Alibaba models", "which start-ups backed by
+/// Alibaba".
+#[derive(Default)]
+struct Filters {
+    kind: Option<String>,
+    class: Option<String>,
+    related: Option<String>,
+    /// A relative clause after the filter, which the answers must meet.
+    within: Option<Set>,
+    /// The positions the filters take, which the clause reads past.
+    skip: Vec<usize>,
+}
+
+impl Filters {
+    fn read(p: &P) -> R<Filters> {
+        let (r, toks) = (p.r, &p.toks);
+        let mut f = Filters::default();
+        if let Some(wpos) = toks.iter().position(|t| matches!(t, Tok::Wh(_) | Tok::List)) {
+            let mut j = wpos + 1;
+            // "how many of the AI tigers", "which of the models"
+            if matches!(toks.get(j), Some(Tok::Prep(Prep::Of))) && matches!(toks.get(j + 1), Some(Tok::Kind(_) | Tok::Ent(..))) {
+                f.skip.push(j);
                 j += 1;
             }
-        }
-        match toks.get(j) {
-            Some(Tok::Kind(k)) => {
-                filter_kind = Some(k.clone());
-                skip.push(j);
+            // "which Alibaba models": an entity modifier before the kind.
+            if let (Some(Tok::Ent(ids, _)), Some(Tok::Kind(_))) = (toks.get(j), toks.get(j + 1)) {
+                if ids.len() == 1 && !r.cat.classes.contains(&ids[0]) {
+                    f.related = Some(ids[0].clone());
+                    f.skip.push(j);
+                    j += 1;
+                }
             }
-            Some(Tok::Ent(ids, _)) if ids.len() == 1 && r.cat.classes.contains(&ids[0]) && matches!(toks.get(j + 1), Some(Tok::Aux(_) | Tok::Rel(..) | Tok::Num(..))) => {
-                filter_class = Some(ids[0].clone());
-                skip.push(j);
+            match toks.get(j) {
+                Some(Tok::Kind(k)) => {
+                    f.kind = Some(k.clone());
+                    f.skip.push(j);
+                }
+                Some(Tok::Ent(ids, _)) if ids.len() == 1 && r.cat.classes.contains(&ids[0]) && matches!(toks.get(j + 1), Some(Tok::Aux(_) | Tok::Rel(..) | Tok::Num(..))) => {
+                    f.class = Some(ids[0].clone());
+                    f.skip.push(j);
+                }
+                _ => {}
             }
-            _ => {}
         }
-    }
-    // A reduced relative clause after the filter: "which start-ups backed
-    // by Alibaba ...", "which models made by OpenAI ...".
-    let mut within: Option<Set> = None;
-    // A marked one: "which engineer who worked on Tongyi Qianwen left ...".
-    if let (Some(&last), Some(_)) = (skip.last(), &filter_kind) {
-        if let Some((set, end)) = relative_clause(&p, last + 1, None, true)? {
-            within = Some(set);
-            skip.extend(last + 1..end);
+        // A marked relative clause after the filter: "which engineer who
+        // worked on Tongyi Qianwen left ...".
+        if let (Some(&last), Some(_)) = (f.skip.last(), &f.kind) {
+            if let Some((set, end)) = relative_clause(p, last + 1, None, true)? {
+                f.within = Some(set);
+                f.skip.extend(last + 1..end);
+            }
         }
-    }
-    if let Some(&last) = skip.last().filter(|_| within.is_none()) {
-        if let (Some(Tok::Rel(ms, _)), Some(Tok::Prep(Prep::By))) = (toks.get(last + 1), toks.get(last + 2)) {
-            if let Some(m) = ms.iter().copied().find(|m| m.role.verb()) {
-                if let Some((agent, end)) = noun_phrase(&p, last + 3)? {
-                    within = Some(Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::InverseVerb), of: Box::new(agent), time: Time::Any });
-                    skip.extend(last + 1..end);
+        // A reduced one: "which start-ups backed by Alibaba ...", "which
+        // models made by OpenAI ...".
+        if let Some(&last) = f.skip.last().filter(|_| f.within.is_none()) {
+            if let (Some(Tok::Rel(ms, _)), Some(Tok::Prep(Prep::By))) = (toks.get(last + 1), toks.get(last + 2)) {
+                if let Some(m) = ms.iter().copied().find(|m| m.role.verb()) {
+                    if let Some((agent, end)) = noun_phrase(p, last + 3)? {
+                        f.within = Some(Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::InverseVerb), of: Box::new(agent), time: Time::Any });
+                        f.skip.extend(last + 1..end);
+                    }
                 }
             }
         }
+        Ok(f)
     }
-    let filtered = |s: Set| -> Set {
-        let s = s.narrow(filter_kind.clone(), filter_class.clone(), filter_related.clone());
-        match &within {
+
+    /// `s` narrowed by the filters.
+    fn apply(&self, s: Set) -> Set {
+        let s = s.narrow(self.kind.clone(), self.class.clone(), self.related.clone());
+        match &self.within {
             Some(w) => Set::And(Box::new(s), Box::new(w.clone())),
             None => s,
         }
-    };
+    }
+}
 
-    // Noun phrases and the verb, in order.
-    let mut nps: Vec<(usize, Set)> = Vec::new();
-    let mut np_end: Option<usize> = None;
-    let mut verb: Option<(usize, Vec<Mention>, bool)> = None; // position, readings, passive
-    let mut bare_nouns: Vec<Mention> = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        if skip.contains(&i) {
-            i += 1;
-            continue;
-        }
-        if let Tok::Rel(ms, _) = &toks[i] {
-            // A noun before "of", or what "have" takes at the end ("which
-            // states have neighbours").
-            let noun_here = ms.iter().any(|m| !m.role.verb())
-                && (matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of))) || (i + 1 == toks.len() && i > 0 && matches!(toks.get(i - 1), Some(Tok::Aux(Aux::Have)))));
-            if verb.is_none() && ms.iter().any(|m| m.role.verb()) && !noun_here {
-                // A verb (unless it only reads as a noun here).
-                let passive = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::By)));
-                verb = Some((i, ms.iter().copied().filter(|m| m.role.verb()).collect(), passive));
+/// A clause's verb: its position, its readings, and whether it is passive.
+struct Verb {
+    pos: usize,
+    readings: Vec<Mention>,
+    passive: bool,
+}
+
+/// A clause's noun phrases with their positions, its verb, and the
+/// relation nouns that no noun phrase took.
+struct Parts {
+    nps: Vec<(usize, Set)>,
+    verb: Option<Verb>,
+    bare_nouns: Vec<Mention>,
+}
+
+impl Parts {
+    /// The noun phrases and the verb, in order, past the filters' `skip`.
+    fn read(p: &P, skip: &[usize], yes_no: bool) -> R<Parts> {
+        let (r, toks) = (p.r, &p.toks);
+        let mut parts = Parts { nps: Vec::new(), verb: None, bare_nouns: Vec::new() };
+        let mut np_end: Option<usize> = None;
+        let mut i = 0;
+        while i < toks.len() {
+            if skip.contains(&i) {
                 i += 1;
                 continue;
             }
-        }
-        // "which outlet reported that Zhou Chang is leaving Alibaba": a
-        // clause as the object of a verb whose relation takes events.
-        if let Some((vpos, ms, _)) = &verb {
-            if i == vpos + 1 && ms.iter().any(|m| takes_event(r, m.rel)) {
-                if let Some((set, j)) = embedded_clause(&p, i)? {
-                    nps.push((i, set));
-                    np_end = Some(j);
-                    i = j;
+            if let Tok::Rel(ms, _) = &toks[i] {
+                // A noun before "of", or what "have" takes at the end
+                // ("which states have neighbours").
+                let noun_here = ms.iter().any(|m| !m.role.verb())
+                    && (matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of))) || (i + 1 == toks.len() && i > 0 && matches!(toks.get(i - 1), Some(Tok::Aux(Aux::Have)))));
+                if parts.verb.is_none() && ms.iter().any(|m| m.role.verb()) && !noun_here {
+                    // A verb (unless it only reads as a noun here).
+                    let passive = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::By)));
+                    parts.verb = Some(Verb { pos: i, readings: ms.iter().copied().filter(|m| m.role.verb()).collect(), passive });
+                    i += 1;
                     continue;
                 }
             }
-        }
-        if let Some((set, j)) = noun_phrase(&p, i)? {
-            // "TikTok and Douyin": names side by side ("and" is a
-            // stopword) are one coordinated noun phrase; the clause holds
-            // of each of them.
-            if let (Some((_, prev)), Some(end)) = (nps.last_mut(), np_end) {
-                if end == i && !yes_no && is_name(&set) && coordinable(prev) {
-                    *prev = Set::And(Box::new(prev.clone()), Box::new(set));
-                    np_end = Some(j);
-                    i = j;
-                    continue;
-                }
-                // "Idaho or Oregon": the clause holds of either.
-                if end + 1 == i && matches!(toks.get(end), Some(Tok::Or)) && is_name(&set) && coordinable(prev) {
-                    *prev = Set::Or(Box::new(prev.clone()), Box::new(set));
-                    np_end = Some(j);
-                    i = j;
-                    continue;
+            // "which outlet reported that Zhou Chang is leaving Alibaba": a
+            // clause as the object of a verb whose relation takes events.
+            if let Some(v) = &parts.verb {
+                if i == v.pos + 1 && v.readings.iter().any(|m| takes_event(r, m.rel)) {
+                    if let Some((set, j)) = embedded_clause(p, i)? {
+                        parts.nps.push((i, set));
+                        np_end = Some(j);
+                        i = j;
+                        continue;
+                    }
                 }
             }
-            nps.push((i, set));
-            np_end = Some(j);
-            i = j;
-            continue;
+            if let Some((set, j)) = noun_phrase(p, i)? {
+                // "TikTok and Douyin": names side by side ("and" is a
+                // stopword) are one coordinated noun phrase; the clause
+                // holds of each of them.
+                if let (Some((_, prev)), Some(end)) = (parts.nps.last_mut(), np_end) {
+                    if end == i && !yes_no && is_name(&set) && coordinable(prev) {
+                        *prev = Set::And(Box::new(prev.clone()), Box::new(set));
+                        np_end = Some(j);
+                        i = j;
+                        continue;
+                    }
+                    // "Idaho or Oregon": the clause holds of either.
+                    if end + 1 == i && matches!(toks.get(end), Some(Tok::Or)) && is_name(&set) && coordinable(prev) {
+                        *prev = Set::Or(Box::new(prev.clone()), Box::new(set));
+                        np_end = Some(j);
+                        i = j;
+                        continue;
+                    }
+                }
+                parts.nps.push((i, set));
+                np_end = Some(j);
+                i = j;
+                continue;
+            }
+            if let Tok::Rel(ms, _) = &toks[i] {
+                parts.bare_nouns.extend(ms.iter().copied().filter(|m| !m.role.verb()));
+            }
+            i += 1;
         }
-        if let Tok::Rel(ms, _) = &toks[i] {
-            bare_nouns.extend(ms.iter().copied().filter(|m| !m.role.verb()));
-        }
-        i += 1;
+        Ok(parts)
     }
-    // A relation noun separated from its entity: "how many parameters
-    // does GPT-3 have", "what degree does X hold".
-    if verb.is_none() && !bare_nouns.is_empty() {
-        if let Some((pos, set @ (Set::Entity(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) | Set::OfKind(..) | Set::MemberOf(..) | Set::LinkedTo(..)))) = nps.first().cloned() {
-            let m = pick(r, &bare_nouns, &set);
-            nps[0] = (pos, Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::SubjectNoun), of: Box::new(set), time: time.clone() });
-        }
-    }
-    let unknown = has_unknown(toks);
 
-    // Title questions: "What is Eddie Wu's title?"
-    if title && verb.is_none() {
-        if let Some((_, Set::Entity(e))) = nps.first() {
-            let at = match nps.get(1) {
-                Some((pos, Set::Entity(o))) if nps.len() == 2 && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::With | Prep::In))) => Some(o.clone()),
-                _ => None,
-            };
-            return Ok(Query { ask: Ask::Title(e.clone(), at), past });
+    /// A relation noun separated from its entity: "how many parameters
+    /// does GPT-3 have", "what degree does X hold".
+    fn attach_bare_noun(&mut self, r: &Reader, time: &Time) {
+        if self.verb.is_some() || self.bare_nouns.is_empty() {
+            return;
+        }
+        if let Some((pos, set @ (Set::Entity(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) | Set::OfKind(..) | Set::MemberOf(..) | Set::LinkedTo(..)))) = self.nps.first().cloned() {
+            let m = pick(r, &self.bare_nouns, &set);
+            self.nps[0] = (pos, Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::SubjectNoun), of: Box::new(set), time: time.clone() });
         }
     }
+}
 
-    if let Some((vpos, ms, passive)) = verb {
+/// What reading a clause knows besides its parts.
+struct Clause<'a> {
+    r: &'a Reader,
+    toks: &'a [Tok],
+    wh: Option<Wh>,
+    past: bool,
+    yes_no: bool,
+    time: Time,
+    /// A word of the clause that names nothing known.
+    unknown: Option<String>,
+    filters: Filters,
+}
+
+impl Clause<'_> {
+    /// `set` counted after "how many", else its values.
+    fn values_or_count(&self, set: Set, count: bool) -> Ask {
+        if count { Ask::Count(set) } else { Ask::Values(set) }
+    }
+
+    /// Title questions: "What is Eddie Wu's title?"
+    fn title(&self, nps: &[(usize, Set)]) -> Option<Query> {
+        let Some((_, Set::Entity(e))) = nps.first() else { return None };
+        let at = match nps.get(1) {
+            Some((pos, Set::Entity(o))) if nps.len() == 2 && matches!(self.toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::With | Prep::In))) => Some(o.clone()),
+            _ => None,
+        };
+        Some(Query { ask: Ask::Title(e.clone(), at), past: self.past })
+    }
+
+    /// A clause with a verb: its noun phrases before and after the verb
+    /// are its sides, the open one asked for.
+    fn with_verb(&self, nps: &[(usize, Set)], verb: Verb) -> R<Query> {
+        let (r, toks, wh, yes_no, past) = (self.r, self.toks, self.wh, self.yes_no, self.past);
+        let Verb { pos: vpos, readings: ms, passive } = verb;
+        let time = &self.time;
         let before: Vec<&Set> = nps.iter().filter(|(pos, _)| *pos < vpos).map(|(_, s)| s).collect();
         let after: Vec<&Set> = nps.iter().filter(|(pos, _)| *pos > vpos).map(|(_, s)| s).collect();
         // Grammatical agent and patient (None = the open slot).
@@ -890,7 +973,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         // "Which models did Alibaba release in 2021?": the verb also names
         // a date-valued relation ("released"); the date is that
         // relation's value, and the open side must have it.
-        let dated_by: Option<(RelId, Date)> = match &time {
+        let dated_by: Option<(RelId, Date)> = match time {
             Time::At(d) if rel.value != ValueType::Date => ms.iter().find(|x| x.role == Role::Verb && r.cat.lex.rel(x.rel).value == ValueType::Date).map(|x| (x.rel, *d)),
             _ => None,
         };
@@ -905,8 +988,8 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                 None => open,
             }
         };
-        if unknown.is_some() && subj.is_none() && obj.is_none() {
-            return Err(NotUnderstood::UnknownName(unknown.unwrap_or_default()));
+        if let (Some(u), None, None) = (&self.unknown, &subj, &obj) {
+            return Err(NotUnderstood::UnknownName(u.clone()));
         }
         // "When did OpenAI launch GPT-3?": the same verb names a date
         // relation of one side ("launch": a release); its date, of that
@@ -942,22 +1025,22 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
             (None, Some(s), None) if yes_no && rel.value == ValueType::Date && matches!(time, Time::At(_)) => {
                 let Time::At(d) = time else { unreachable!("matched above") };
                 let set = Set::Join { rel: m.rel, dir: Dir::ToObject, of: Box::new(s), time: Time::Any };
-                Ask::Check { item: Set::Literal(Value::Date(d)), set }
+                Ask::Check { item: Set::Literal(Value::Date(*d)), set }
             }
             // "Is Qwen-7B-Chat open source?", "Has Jia left?": whether
             // the subject has any such fact (its own values, followed back).
             // A name whose kind fits only the relation's object side ("is
             // Qwen-7B-Chat open source": a model is what is open-sourced)
             // is checked on that side.
-            (None, Some(s @ Set::Entity(_)), None) if yes_no && filter_kind.is_none() && filter_class.is_none() => {
+            (None, Some(s @ Set::Entity(_)), None) if yes_no && self.filters.kind.is_none() && self.filters.class.is_none() => {
                 let kind = if let Set::Entity(e) = &s { r.cat.kind(e).map(String::from) } else { None };
                 let object_side = kind.is_some_and(|k| rel.object.contains(&k) && !rel.subject.contains(&k));
                 let values = Set::Join { rel: m.rel, dir: Dir::subjects_if(object_side), of: Box::new(s.clone()), time: time.clone() };
                 Ask::Check { item: s, set: Set::Join { rel: m.rel, dir: Dir::subjects_if(!object_side), of: Box::new(values), time: Time::Any } }
             }
             (_, Some(s), None) => {
-                let set = filtered(join_open(s, false));
-                if wh == Some(Wh::HowMany) && rel.value != ValueType::Number { Ask::Count(set) } else { Ask::Values(set) }
+                let set = self.filters.apply(join_open(s, false));
+                self.values_or_count(set, wh == Some(Wh::HowMany) && rel.value != ValueType::Number)
             }
             (_, None, Some(o)) => {
                 let open = join_open(o, true);
@@ -965,113 +1048,115 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
                     Some(role) => Set::And(Box::new(open), Box::new(role)),
                     None => open,
                 };
-                let set = filtered(open);
-                if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) }
+                self.values_or_count(self.filters.apply(open), wh == Some(Wh::HowMany))
             }
             (_, Some(s), Some(o)) => Ask::Check { item: o, set: join_open(s, false) },
-            (_, None, None) => {
-                // Only a class or kind filter: "which start-ups were backed?"
-                return Err(NotUnderstood::NoReading);
-            }
+            // Only a class or kind filter: "which start-ups were backed?"
+            (_, None, None) => return Err(NotUnderstood::NoReading),
         };
-        return Ok(Query { ask, past });
+        Ok(Query { ask, past })
     }
 
-    // No verb.
-    if let Some(u) = unknown {
-        return Err(NotUnderstood::UnknownName(u));
-    }
-    // "Which states have neighbours?": the things of the kind that have
-    // values of the relation noun.
-    if let (true, Some(kind), [m]) = (nps.is_empty() && toks.iter().any(|t| matches!(t, Tok::Aux(Aux::Have))), &filter_kind, bare_nouns.as_slice()) {
-        let rel = r.cat.lex.rel(m.rel);
-        let (own, other) = if m.role == Role::SubjectNoun { (super::chain::kinds_at(r, m.rel, true), rel.subject.clone()) } else { (rel.subject.clone(), super::chain::kinds_at(r, m.rel, true)) };
-        if let ([other], true) = (other.as_slice(), own.contains(kind)) {
-            let set = Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role != Role::SubjectNoun), of: Box::new(Set::All(other.clone())), time: time.clone() };
-            return Ok(Query { ask: if wh == Some(Wh::HowMany) { Ask::Count(filtered(set)) } else { Ask::Values(filtered(set)) }, past });
+    /// A clause without a verb: a noun phrase asked about, a check of one
+    /// against another, or the members of a class.
+    fn without_verb(&self, nps: &[(usize, Set)], bare_nouns: &[Mention]) -> R<Query> {
+        let (r, toks, wh, yes_no, past, time) = (self.r, self.toks, self.wh, self.yes_no, self.past, &self.time);
+        let how_many = wh == Some(Wh::HowMany);
+        if let Some(u) = &self.unknown {
+            return Err(NotUnderstood::UnknownName(u.clone()));
         }
-    }
-    // "Fu Ruiji's role at Kuaishou", "Jia's position in Alibaba": a
-    // relation noun's values restricted to those involving the place.
-    if let [(_, first @ Set::Join { .. }), (pos, Set::Entity(at))] = nps.as_slice() {
-        if !yes_no && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::With | Prep::In))) {
-            let set = Set::Mentioning(Box::new(retime(first.clone(), &time)), at.clone());
-            return Ok(Query { ask: Ask::Values(filtered(set)), past });
-        }
-    }
-    // "Was M6 released in 2020?" read with "released" as M6's noun.
-    if let (true, [(_, Set::Join { rel, dir: Dir::ToObject, of, .. })], Time::At(d)) = (yes_no, nps.as_slice(), &time) {
-        if r.cat.lex.rel(*rel).value == ValueType::Date {
-            let set = Set::Join { rel: *rel, dir: Dir::ToObject, of: of.clone(), time: Time::Any };
-            return Ok(Query { ask: Ask::Check { item: Set::Literal(Value::Date(*d)), set }, past });
-        }
-    }
-    match (yes_no, nps.as_slice()) {
-        // "Is Baichuan an AI tiger?": the name and the class read as one
-        // phrase ("Baidu's ChatGPT alternative"); in a yes/no question it
-        // is a membership check.
-        (true, [(_, Set::LinkedTo(members, e))]) if matches!(members.as_ref(), Set::Members(_)) => {
-            let set = members.as_ref().clone();
-            return Ok(Query { ask: Ask::Check { item: Set::Entity(e.clone()), set }, past });
-        }
-        (true, [(_, item), (_, set), ..]) => {
-            let set = match set {
-                Set::Join { rel, dir, of, .. } => Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: time.clone() },
-                // "Is Baichuan an AI tiger?": membership of a class.
-                Set::Entity(e) if r.cat.classes.contains(e) => Set::Members(e.clone()),
-                other => other.clone(),
-            };
-            return Ok(Query { ask: Ask::Check { item: item.clone(), set }, past });
-        }
-        (_, [(_, set)]) | (_, [(_, set), ..]) => {
-            let set = retime(set.clone(), &time);
-            match (&set, wh) {
-                (Set::Entity(e), Some(Wh::Where)) => return Ok(Query { ask: Ask::Where(Set::Entity(e.clone()), None), past }),
-                (Set::Entity(e), Some(Wh::When)) => return Ok(Query { ask: Ask::When(Set::Entity(e.clone()), None), past }),
-                (Set::Entity(e), _) if r.cat.classes.contains(e) && filter_kind.is_none() => {
-                    // "Which AI tigers are unicorns?": the members of one
-                    // class that are also members of the other.
-                    let members = Set::Members(e.clone());
-                    let set = match &filter_class {
-                        Some(c) if c != e => members.narrow(None, Some(c.clone()), filter_related.clone()),
-                        _ => members,
-                    };
-                    let ask = if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) };
-                    return Ok(Query { ask, past });
-                }
-                // "Which states is Lake Michigan in?": the one place
-                // relation from the name to things of the kind asked.
-                (Set::Entity(e), Some(Wh::Which | Wh::What)) if matches!(toks.last(), Some(Tok::Prep(Prep::In))) && filter_kind.is_some() => {
-                    let k = filter_kind.clone().unwrap_or_default();
-                    let have = chain::kinds_of(r, &set).unwrap_or_default();
-                    let places: Vec<RelId> = r
-                        .cat
-                        .lex
-                        .rels()
-                        .filter(|(_, relation)| relation.location && chain::fits(&have, &relation.subject) && chain::fits(std::slice::from_ref(&k), &relation.object))
-                        .map(|(rel, _)| rel)
-                        .collect();
-                    let [rel] = places.as_slice() else { return Err(NotUnderstood::NoReading) };
-                    return Ok(Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(set.clone()), time: Time::Any }), past });
-                }
-                (Set::Entity(e), _) => return Ok(Query { ask: Ask::Describe(e.clone()), past }),
-                _ => {}
+        // "Which states have neighbours?": the things of the kind that have
+        // values of the relation noun.
+        if let (true, Some(kind), [m]) = (nps.is_empty() && toks.iter().any(|t| matches!(t, Tok::Aux(Aux::Have))), &self.filters.kind, bare_nouns) {
+            let rel = r.cat.lex.rel(m.rel);
+            let (own, other) = if m.role == Role::SubjectNoun { (super::chain::kinds_at(r, m.rel, true), rel.subject.clone()) } else { (rel.subject.clone(), super::chain::kinds_at(r, m.rel, true)) };
+            if let ([other], true) = (other.as_slice(), own.contains(kind)) {
+                let set = Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role != Role::SubjectNoun), of: Box::new(Set::All(other.clone())), time: time.clone() };
+                return Ok(Query { ask: self.values_or_count(self.filters.apply(set), how_many), past });
             }
-            let set = filtered(set);
-            let ask = if wh == Some(Wh::HowMany) && !numeric(r, &set) { Ask::Count(set) } else { Ask::Values(set) };
-            return Ok(Query { ask, past });
         }
-        _ => {}
-    }
-    if filter_class.is_some() || filter_kind.is_some() {
-        if let Some(c) = filter_class {
-            // "How many AI tigers are there?": the members of the class.
-            let set = Set::Members(c).narrow(None, None, filter_related);
-            let ask = if wh == Some(Wh::HowMany) { Ask::Count(set) } else { Ask::Values(set) };
-            return Ok(Query { ask, past });
+        // "Fu Ruiji's role at Kuaishou", "Jia's position in Alibaba": a
+        // relation noun's values restricted to those involving the place.
+        if let [(_, first @ Set::Join { .. }), (pos, Set::Entity(at))] = nps {
+            if !yes_no && matches!(toks.get(pos.wrapping_sub(1)), Some(Tok::Prep(Prep::Other | Prep::With | Prep::In))) {
+                let set = Set::Mentioning(Box::new(retime(first.clone(), time)), at.clone());
+                return Ok(Query { ask: Ask::Values(self.filters.apply(set)), past });
+            }
         }
+        // "Was M6 released in 2020?" read with "released" as M6's noun.
+        if let (true, [(_, Set::Join { rel, dir: Dir::ToObject, of, .. })], Time::At(d)) = (yes_no, nps, time) {
+            if r.cat.lex.rel(*rel).value == ValueType::Date {
+                let set = Set::Join { rel: *rel, dir: Dir::ToObject, of: of.clone(), time: Time::Any };
+                return Ok(Query { ask: Ask::Check { item: Set::Literal(Value::Date(*d)), set }, past });
+            }
+        }
+        match (yes_no, nps) {
+            // "Is Baichuan an AI tiger?": the name and the class read as one
+            // phrase ("Baidu's ChatGPT alternative"); in a yes/no question it
+            // is a membership check.
+            (true, [(_, Set::LinkedTo(members, e))]) if matches!(members.as_ref(), Set::Members(_)) => {
+                let set = members.as_ref().clone();
+                return Ok(Query { ask: Ask::Check { item: Set::Entity(e.clone()), set }, past });
+            }
+            (true, [(_, item), (_, set), ..]) => {
+                let set = match set {
+                    Set::Join { rel, dir, of, .. } => Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: time.clone() },
+                    // "Is Baichuan an AI tiger?": membership of a class.
+                    Set::Entity(e) if r.cat.classes.contains(e) => Set::Members(e.clone()),
+                    other => other.clone(),
+                };
+                return Ok(Query { ask: Ask::Check { item: item.clone(), set }, past });
+            }
+            (_, [(_, set), ..]) => return self.one_phrase(retime(set.clone(), time)),
+            _ => {}
+        }
+        // "How many AI tigers are there?": the members of the class.
+        if let Some(c) = &self.filters.class {
+            let set = Set::Members(c.clone()).narrow(None, None, self.filters.related.clone());
+            return Ok(Query { ask: self.values_or_count(set, how_many), past });
+        }
+        Err(NotUnderstood::NoReading)
     }
-    Err(NotUnderstood::NoReading)
+
+    /// The clause's first noun phrase, asked about.
+    fn one_phrase(&self, set: Set) -> R<Query> {
+        let (r, toks, wh, past) = (self.r, self.toks, self.wh, self.past);
+        let how_many = wh == Some(Wh::HowMany);
+        match (&set, wh) {
+            (Set::Entity(e), Some(Wh::Where)) => return Ok(Query { ask: Ask::Where(Set::Entity(e.clone()), None), past }),
+            (Set::Entity(e), Some(Wh::When)) => return Ok(Query { ask: Ask::When(Set::Entity(e.clone()), None), past }),
+            (Set::Entity(e), _) if r.cat.classes.contains(e) && self.filters.kind.is_none() => {
+                // "Which AI tigers are unicorns?": the members of one
+                // class that are also members of the other.
+                let members = Set::Members(e.clone());
+                let set = match &self.filters.class {
+                    Some(c) if c != e => members.narrow(None, Some(c.clone()), self.filters.related.clone()),
+                    _ => members,
+                };
+                return Ok(Query { ask: self.values_or_count(set, how_many), past });
+            }
+            // "Which states is Lake Michigan in?": the one place
+            // relation from the name to things of the kind asked.
+            (Set::Entity(_), Some(Wh::Which | Wh::What)) if matches!(toks.last(), Some(Tok::Prep(Prep::In))) && self.filters.kind.is_some() => {
+                let k = self.filters.kind.clone().unwrap_or_default();
+                let have = chain::kinds_of(r, &set).unwrap_or_default();
+                let places: Vec<RelId> = r
+                    .cat
+                    .lex
+                    .rels()
+                    .filter(|(_, relation)| relation.location && chain::fits(&have, &relation.subject) && chain::fits(std::slice::from_ref(&k), &relation.object))
+                    .map(|(rel, _)| rel)
+                    .collect();
+                let [rel] = places.as_slice() else { return Err(NotUnderstood::NoReading) };
+                return Ok(Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(set.clone()), time: Time::Any }), past });
+            }
+            (Set::Entity(e), _) => return Ok(Query { ask: Ask::Describe(e.clone()), past }),
+            _ => {}
+        }
+        let set = self.filters.apply(set);
+        let count = how_many && !numeric(r, &set);
+        Ok(Query { ask: self.values_or_count(set, count), past })
+    }
 }
 
 /// "What position did X hold", "what degree does X have": a relation noun
