@@ -200,89 +200,13 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
     // What the question asks for: "which genres", "who", "when".
     let mut used = vec![false; toks.len()];
     used[epos] = true;
-    let mut answer_kinds: Vec<String> = Vec::new();
-    let mut answer_noun: Option<Vec<Mention>> = None;
-    if let Some(w) = wpos {
-        used[w] = true;
-        match toks.get(w + 1) {
-            Some(Tok::Kind(k)) if w + 1 != epos => {
-                answer_kinds.push(k.clone());
-                used[w + 1] = true;
-            }
-            Some(t @ Tok::Rel(ms, _)) if pure_noun(t) => {
-                answer_noun = Some(ms.clone());
-                used[w + 1] = true;
-            }
-            _ => {}
-        }
-    }
-    if answer_kinds.is_empty() && answer_noun.is_none() {
-        match wh {
-            Some(Wh::Who) => answer_kinds.extend(kinds_named_by(r, "who")),
-            Some(Wh::Where) => answer_kinds.extend(kinds_named_by(r, "where")),
-            Some(Wh::When) => answer_kinds.push("date".into()),
-            _ => {}
-        }
-    }
+    let (answer_kinds, answer_noun) = asked(r, toks, wpos, epos, wh, &mut used);
 
     // How the entity is introduced: "the film X", "the director X".
-    let mut kind_hint: Option<String> = None;
-    let mut role: Option<Vec<Mention>> = None;
-    if epos > 0 && !used[epos - 1] {
-        match &toks[epos - 1] {
-            Tok::Kind(k) => {
-                kind_hint = Some(k.clone());
-                used[epos - 1] = true;
-            }
-            // ("the same director as X" is not a role: the noun is a step.)
-            Tok::Rel(ms, _) if ms.iter().any(|m| !m.role.verb()) && !(epos > 1 && toks[epos - 2] == Tok::Recip) => {
-                role = Some(ms.iter().copied().filter(|m| !m.role.verb()).collect());
-                used[epos - 1] = true;
-            }
-            _ => {}
-        }
-    }
+    let (kind_hint, role) = introduced(toks, epos, &mut used);
 
     // The steps, with their positions.
-    let mut steps: Vec<(usize, Step)> = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        if used[i] {
-            i += 1;
-            continue;
-        }
-        match &toks[i] {
-            Tok::Rel(ms, _) => {
-                // "whose directors", "the actors in their films": the noun
-                // is read from its owner back to the head.
-                let whose = i > 0 && toks[i - 1] == Tok::Whose;
-                let their = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of | Prep::In))) && matches!(toks.get(i + 2), Some(Tok::Pron(..)));
-                // "the director of which films", "what was X the director
-                // of", "X was an actor in which movies": the noun is said of
-                // its object, and the question asks for the subject.
-                let of_which = matches!(toks.get(i + 1), Some(Tok::Prep(_))) && matches!(toks.get(i + 2), None | Some(Tok::Wh(_)));
-                let nouns = ms.iter().any(|m| !m.role.verb());
-                if their && nouns {
-                    used[i + 1] = true;
-                    used[i + 2] = true;
-                    if matches!(toks.get(i + 3), Some(Tok::Kind(_))) {
-                        used[i + 3] = true;
-                    }
-                }
-                // "the director that directed X", "words describing X": a
-                // noun followed by a verb of the same relation names one step.
-                let same_verb_next = nouns
-                    && !whose
-                    && matches!(toks.get(i + 1), Some(Tok::Rel(next, _)) if next.iter().any(|n| n.role.verb() && ms.iter().any(|m| m.rel == n.rel)));
-                if !same_verb_next {
-                    steps.push((i, Step::Rel { ms: ms.clone(), backwards: nouns && (whose || their || of_which), recip: false }));
-                }
-            }
-            Tok::Kind(k) => steps.push((i, Step::Through(k.clone()))),
-            _ => {}
-        }
-        i += 1;
-    }
+    let mut steps = steps_of(toks, &mut used);
     // A possessive the chain has not read owns something the chain does
     // not hold ("the person heading X - who's their manager?"); other
     // pronouns refer to its one name ("the movie X, when was it
@@ -291,27 +215,7 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
     if toks.iter().enumerate().any(|(i, t)| matches!(t, Tok::Pron(_, true, _)) && !used[i]) {
         return Err(NotUnderstood::NoReading);
     }
-    // Reciprocal words attach to the nearest relation phrase.
-    for (rpos, _) in toks.iter().enumerate().filter(|(_, t)| **t == Tok::Recip) {
-        let nearest = steps
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, s))| matches!(s, Step::Rel { .. }))
-            .min_by_key(|(_, (pos, _))| (pos.abs_diff(rpos), *pos < rpos))
-            .map(|(k, _)| k);
-        // Redundant when the relation is named twice already ("directed by
-        // the same director of X").
-        if let Some(k) = nearest {
-            let rels: Vec<RelId> = match &steps[k].1 {
-                Step::Rel { ms, .. } => ms.iter().map(|m| m.rel).collect(),
-                Step::Through(_) => vec![],
-            };
-            let named = steps.iter().filter(|(_, s)| matches!(s, Step::Rel { ms, .. } if ms.iter().any(|m| rels.contains(&m.rel)))).count();
-            if let (Step::Rel { recip, .. }, 1) = (&mut steps[k].1, named) {
-                *recip = true;
-            }
-        }
-    }
+    attach_reciprocals(toks, &mut steps);
     if !steps.iter().any(|(_, s)| matches!(s, Step::Rel { .. })) && answer_noun.is_none() {
         return Err(NotUnderstood::NoReading);
     }
@@ -379,6 +283,123 @@ pub fn read(r: &Reader, toks: &[Tok], past: bool) -> Result<Query, NotUnderstood
     let numeric = matches!(&path.set, Set::Join { rel, dir: Dir::ToObject, .. } if r.cat.lex.rel(*rel).value == ValueType::Number);
     let ask = if wh == Some(Wh::HowMany) && !numeric { Ask::Count(path.set) } else { Ask::Values(path.set) };
     Ok(Query { ask, past })
+}
+
+/// What the question asks for, after its question word: the kinds
+/// ("which genres", "who", "when") or a relation noun ("which
+/// directors"). Marks the words it takes in `used`.
+fn asked(r: &Reader, toks: &[Tok], wpos: Option<usize>, epos: usize, wh: Option<Wh>, used: &mut [bool]) -> (Vec<String>, Option<Vec<Mention>>) {
+    let mut answer_kinds: Vec<String> = Vec::new();
+    let mut answer_noun: Option<Vec<Mention>> = None;
+    if let Some(w) = wpos {
+        used[w] = true;
+        match toks.get(w + 1) {
+            Some(Tok::Kind(k)) if w + 1 != epos => {
+                answer_kinds.push(k.clone());
+                used[w + 1] = true;
+            }
+            Some(t @ Tok::Rel(ms, _)) if pure_noun(t) => {
+                answer_noun = Some(ms.clone());
+                used[w + 1] = true;
+            }
+            _ => {}
+        }
+    }
+    if answer_kinds.is_empty() && answer_noun.is_none() {
+        match wh {
+            Some(Wh::Who) => answer_kinds.extend(kinds_named_by(r, "who")),
+            Some(Wh::Where) => answer_kinds.extend(kinds_named_by(r, "where")),
+            Some(Wh::When) => answer_kinds.push("date".into()),
+            _ => {}
+        }
+    }
+    (answer_kinds, answer_noun)
+}
+
+/// How the entity at `epos` is introduced: by a kind ("the film X") or
+/// by a role noun ("the director X"). Marks the word it takes in `used`.
+fn introduced(toks: &[Tok], epos: usize, used: &mut [bool]) -> (Option<String>, Option<Vec<Mention>>) {
+    if epos == 0 || used[epos - 1] {
+        return (None, None);
+    }
+    match &toks[epos - 1] {
+        Tok::Kind(k) => {
+            used[epos - 1] = true;
+            (Some(k.clone()), None)
+        }
+        // ("the same director as X" is not a role: the noun is a step.)
+        Tok::Rel(ms, _) if ms.iter().any(|m| !m.role.verb()) && !(epos > 1 && toks[epos - 2] == Tok::Recip) => {
+            used[epos - 1] = true;
+            (None, Some(ms.iter().copied().filter(|m| !m.role.verb()).collect()))
+        }
+        _ => (None, None),
+    }
+}
+
+/// The steps of the chain with their positions: every relation phrase
+/// and kind noun not yet `used`.
+fn steps_of(toks: &[Tok], used: &mut [bool]) -> Vec<(usize, Step)> {
+    let mut steps: Vec<(usize, Step)> = Vec::new();
+    for i in 0..toks.len() {
+        if used[i] {
+            continue;
+        }
+        match &toks[i] {
+            Tok::Rel(ms, _) => {
+                // "whose directors", "the actors in their films": the noun
+                // is read from its owner back to the head.
+                let whose = i > 0 && toks[i - 1] == Tok::Whose;
+                let their = matches!(toks.get(i + 1), Some(Tok::Prep(Prep::Of | Prep::In))) && matches!(toks.get(i + 2), Some(Tok::Pron(..)));
+                // "the director of which films", "what was X the director
+                // of", "X was an actor in which movies": the noun is said of
+                // its object, and the question asks for the subject.
+                let of_which = matches!(toks.get(i + 1), Some(Tok::Prep(_))) && matches!(toks.get(i + 2), None | Some(Tok::Wh(_)));
+                let nouns = ms.iter().any(|m| !m.role.verb());
+                if their && nouns {
+                    used[i + 1] = true;
+                    used[i + 2] = true;
+                    if matches!(toks.get(i + 3), Some(Tok::Kind(_))) {
+                        used[i + 3] = true;
+                    }
+                }
+                // "the director that directed X", "words describing X": a
+                // noun followed by a verb of the same relation names one step.
+                let same_verb_next = nouns
+                    && !whose
+                    && matches!(toks.get(i + 1), Some(Tok::Rel(next, _)) if next.iter().any(|n| n.role.verb() && ms.iter().any(|m| m.rel == n.rel)));
+                if !same_verb_next {
+                    steps.push((i, Step::Rel { ms: ms.clone(), backwards: nouns && (whose || their || of_which), recip: false }));
+                }
+            }
+            Tok::Kind(k) => steps.push((i, Step::Through(k.clone()))),
+            _ => {}
+        }
+    }
+    steps
+}
+
+/// Reciprocal words ("the same director as") attach to the nearest
+/// relation phrase, unless the relation is named twice already
+/// ("directed by the same director of X").
+fn attach_reciprocals(toks: &[Tok], steps: &mut [(usize, Step)]) {
+    for (rpos, _) in toks.iter().enumerate().filter(|(_, t)| **t == Tok::Recip) {
+        let nearest = steps
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, s))| matches!(s, Step::Rel { .. }))
+            .min_by_key(|(_, (pos, _))| (pos.abs_diff(rpos), *pos < rpos))
+            .map(|(k, _)| k);
+        if let Some(k) = nearest {
+            let rels: Vec<RelId> = match &steps[k].1 {
+                Step::Rel { ms, .. } => ms.iter().map(|m| m.rel).collect(),
+                Step::Through(_) => vec![],
+            };
+            let named = steps.iter().filter(|(_, s)| matches!(s, Step::Rel { ms, .. } if ms.iter().any(|m| rels.contains(&m.rel)))).count();
+            if let (Step::Rel { recip, .. }, 1) = (&mut steps[k].1, named) {
+                *recip = true;
+            }
+        }
+    }
 }
 
 /// Ends the path at the kind asked for: a noun asked for ("which
