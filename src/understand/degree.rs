@@ -1504,6 +1504,11 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
             let (members, _) = group(r, kind)?;
             return Some(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(members), time: Time::Any });
         }
+        // "The capital of the United States" asks for one thing, the
+        // country's own capital, not the capitals in it: a relation noun
+        // in the singular before "of" links nothing ("the capitals of the
+        // United States", "the largest capital in the US" do).
+        [Tok::Rel(_, surface), Tok::Prep(Prep::Of), _] if !surface.rsplit(' ').next().is_some_and(|w| w.ends_with('s') && !w.ends_with("ss")) => return None,
         [head, Tok::Prep(Prep::In | Prep::Of), place] | [head, place, Tok::Aux(Aux::Have)] => (*head, *place),
         // "Texas cities": a name before a kind noun.
         [place @ Tok::Ent(..), head @ Tok::Kind(_)] => (*head, *place),
@@ -1544,7 +1549,10 @@ pub(super) fn ratio_in_place(r: &Reader, toks: &[Tok]) -> Option<Query> {
         let rel = r.cat.lex.rel(m.rel);
         let ([top, bottom], [k]) = (rel.ratio.as_slice(), rel.subject.as_slice()) else { continue };
         let (Some(top), Some(bottom)) = (r.cat.lex.relation_index(top), r.cat.lex.relation_index(bottom)) else { continue };
-        if k == kind {
+        // The members must lie in the place: "the population density of
+        // Dallas" is not that of the state Dallas is in.
+        let within = relation_between(r, k, kind).is_some_and(|(_, dir)| dir == Dir::ToObject);
+        if k == kind || !within {
             continue;
         }
         let members = kind_in_place(r, &[Tok::Kind(k.clone()), Tok::Prep(lexer::Prep::In), (*place).clone()])?;

@@ -639,187 +639,21 @@ impl Reader {
     }
 
     fn read_tokens(&self, text: &str, fuzzy: bool) -> Vec<Tok> {
-        // Brackets mark a name: remember which words they cover.
-        let mut bracket: Option<(usize, usize)> = None;
-        let mut raw_bracket = "";
-        let cleaned_text;
-        let source = if let (Some(a), Some(b)) = (text.find('['), text.find(']')) {
-            if a < b {
-                let before = self.clean(&text[..a]);
-                raw_bracket = text[a + 1..b].trim();
-                let inside = normalize(raw_bracket);
-                let after = self.clean(&text[b + 1..]);
-                let start = before.split(' ').filter(|w| !w.is_empty()).count();
-                let len = inside.split(' ').filter(|w| !w.is_empty()).count();
-                bracket = Some((start, len));
-                cleaned_text = format!("{before} {inside} {after}");
-                normalize(&cleaned_text)
-            } else {
-                self.clean(text)
-            }
-        } else {
-            self.clean(text)
-        };
+        let (source, bracket, raw_bracket) = self.bracketed(text);
         let words: Vec<&str> = source.split(' ').filter(|w| !w.is_empty()).collect();
+        let bracketed = bracket.is_some();
         let mut toks = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let rest = &words[i..];
-            let in_bracket = bracket.filter(|(s, l)| i == *s && *l > 0).map(|(_, l)| l);
-            if let Some(len) = in_bracket {
-                let span = rest[..len.min(rest.len())].join(" ");
-                match self.entity_at(rest, Some(len)) {
-                    Some((mut ids, used)) => {
-                        // Names that differ only in punctuation ("Hush",
-                        // "Hush!"): the one typed exactly wins.
-                        if ids.len() > 1 {
-                            let typed = raw_bracket.to_lowercase();
-                            let exact: Vec<String> = ids.iter().filter(|id| self.cat.name(id).to_lowercase() == typed).cloned().collect();
-                            if exact.len() == 1 {
-                                ids = exact;
-                            }
-                        }
-                        toks.push(Tok::Ent(ids, span));
-                        i += used;
-                    }
-                    None => {
-                        toks.push(Tok::Unknown(span));
-                        i += len;
-                    }
-                }
-                continue;
-            }
-            if i == 0 {
-                // "Describe X", "information about X": asks for a
-                // description, unless the domain makes the word a relation.
-                if let Some(len) = Self::set_phrase_at(&self.describe_set, rest, 5).filter(|_| self.phrase_at(rest, &[]).is_none()) {
-                    toks.push(Tok::List);
-                    i += len;
-                    continue;
-                }
-                if let Some(len) = Self::set_phrase_at(&self.list_set, rest, 3) {
-                    toks.push(Tok::List);
-                    i += len;
-                    continue;
-                }
-            }
-            let joined = rest.join(" ");
-            // A relation phrase that starts with a preposition ("in charge
-            // of") is read as the phrase, not as the preposition.
-            let grammar = lexer::grammar_token(&joined);
-            // So does one that starts with an auxiliary ("do his PhD at").
-            if let Ok((_, Tok::Prep(_) | Tok::Aux(_))) = &grammar {
-                let phrase = self.phrase_at(rest, &words[..i]).filter(|(_, used)| *used >= 2);
-                // A name as long wins ("In the Mood for Love").
-                if let Some((ms, used)) = phrase.filter(|(_, used)| bracket.is_none() && self.entity_at(rest, None).is_none_or(|(_, l)| l < *used)) {
-                    toks.push(Tok::Rel(ms, rest[..used].join(" ")));
-                    i += used;
-                    continue;
-                }
-            }
-            if let Ok((remaining, tok)) = grammar {
-                let used = joined.len() - remaining.len();
-                let n = joined[..used].split(' ').filter(|w| !w.is_empty()).count().max(1);
-                // A number that is also the start of a name ("M6" is not
-                // affected; "2001 a space odyssey" is) yields to the name.
-                let ent = if matches!(tok, Tok::Date(_) | Tok::Num(..)) { self.entity_at(rest, None) } else { None };
-                if tok == Tok::Wh(lexer::Wh::Who) && i > 0 && rest[0] == "whose" {
-                    toks.push(Tok::Whose);
-                    i += 1;
-                } else if matches!(tok, Tok::Date(_) | Tok::Num(..)) && ent.as_ref().is_some_and(|(_, l)| *l > n) {
-                    let (ids, l) = ent.unwrap_or_default();
-                    toks.push(Tok::Ent(ids, rest[..l].join(" ")));
-                    i += l;
-                } else {
-                    toks.push(tok);
-                    i += n;
-                }
-                continue;
-            }
-            let phrase = self.phrase_at(rest, &words[..i]);
-            // Outside brackets a name is looked up only when nothing else
-            // reads the words (see below).
-            let ent = if bracket.is_some() && (phrase.is_some() || self.stopwords.contains(rest[0]) || Self::set_phrase_at(&self.kind_set, rest, 3).is_some()) {
-                None
-            } else {
-                self.entity_at(rest, None)
+            let (rest, before) = (&words[i..], &words[..i]);
+            let (read, used) = match bracket.filter(|(s, l)| i == *s && *l > 0) {
+                Some((_, len)) => self.bracket_token(rest, len, raw_bracket),
+                None => (if i == 0 { self.opening_list(rest) } else { None })
+                    .or_else(|| self.grammar_word(rest, before, bracketed))
+                    .unwrap_or_else(|| self.longest_reading(rest, before, bracketed)),
             };
-            // "co-starred", "co-writers": a reciprocal prefix on a relation phrase.
-            if ent.is_none() && phrase.is_none() {
-                if let Some((rel, used)) = self.prefixed_phrase_at(rest, &words[..i]) {
-                    toks.push(Tok::Recip);
-                    toks.push(Tok::Rel(rel, rest[..used].join(" ")));
-                    i += used;
-                    continue;
-                }
-            }
-            let recip = Self::set_phrase_at(&self.reciprocal, rest, 3).unwrap_or(0);
-            let kind = Self::set_phrase_at(&self.kind_set, rest, 3);
-            let title = Self::set_phrase_at(&self.title_nouns, rest, 3);
-            let pron = Self::set_phrase_at(&self.pronouns, rest, 3);
-            let plen = phrase.as_ref().map(|p| p.1).unwrap_or(0);
-            let klen = kind.unwrap_or(0);
-            let tlen = title.unwrap_or(0);
-            let prlen = pron.unwrap_or(0);
-            // Brackets mark where the name is: outside them, a name must be
-            // longer than any other reading of its words.
-            let others = plen.max(klen).max(tlen).max(prlen).max(recip);
-            let elen = match &ent {
-                Some(_) if bracket.is_some() && (others >= ent.as_ref().map_or(0, |e| e.1) || self.stopwords.contains(rest[0])) => 0,
-                Some((_, l)) => *l,
-                None => 0,
-            };
-            let best = elen.max(plen).max(klen).max(tlen).max(prlen).max(recip);
-            if best == 0 && i > 0 && rest.len() == 1 && self.lang.final_pronouns.iter().any(|p| p == rest[0]) {
-                toks.push(Tok::Pron(false, false, None));
-                i += 1;
-                continue;
-            }
-            if best == 0 {
-                toks.push(if self.stopwords.contains(rest[0]) || number_word_here(rest[0]) {
-                    match lexer::number_word(rest[0]) {
-                        Ok((_, n)) => Tok::Num(n, false),
-                        Err(_) => {
-                            i += 1;
-                            continue;
-                        }
-                    }
-                } else {
-                    Tok::Unknown(rest[0].to_string())
-                });
-                i += 1;
-                continue;
-            }
-            // Ties: relation phrases and grammar nouns win over names made
-            // of the same words, except a multi-word name.
-            if recip == best && elen < best && plen < best {
-                toks.push(Tok::Recip);
-            } else if klen == best && plen == best && elen < best && !self.phrase_surfaces.contains(&rest[..best].join(" ")) {
-                // A kind noun as written beats a relation phrase that only
-                // shares its stem ("department" is not "depart").
-                let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
-                toks.push(Tok::Kind(k));
-            } else if plen == best && (elen < best || best == 1) {
-                toks.push(Tok::Rel(phrase.map(|p| p.0).unwrap_or_default(), rest[..best].join(" ")));
-            } else if tlen == best && elen < best {
-                toks.push(Tok::Title);
-            } else if prlen == best && elen < best {
-                let personal = self.lang.personal_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
-                let possessive = self.lang.possessive_pronouns.iter().any(|p| normalize(p) == rest[..best].join(" "));
-                let kind = rest[..best].iter().find_map(|w| self.kind_nouns.get(*w).cloned());
-                // "the company that built X" is a noun and its relative
-                // clause, not the pronoun "the company".
-                match kind {
-                    Some(k) if rest.get(best) == Some(&"that") && rest.get(best + 1).is_some_and(|w| !self.stopwords.contains(*w)) => toks.push(Tok::Kind(k)),
-                    kind => toks.push(Tok::Pron(personal, possessive, kind)),
-                }
-            } else if klen == best && (elen < best || best == 1) {
-                let k = self.kind_nouns.get(&rest[..best].join(" ")).cloned().unwrap_or_default();
-                toks.push(Tok::Kind(k));
-            } else if let Some((ids, l)) = ent.filter(|_| elen > 0) {
-                toks.push(Tok::Ent(ids, rest[..l].join(" ")));
-            }
-            i += best;
+            toks.extend(read);
+            i += used.max(1);
         }
         let toks = if fuzzy { self.merge_unknown_names(toks) } else { toks };
         let toks = self.determiners(toks);
@@ -833,6 +667,158 @@ impl Reader {
                 .collect(),
             None => toks,
         })
+    }
+
+    /// The text cleaned for reading, and where brackets mark a name: the
+    /// first word it covers and how many (of the cleaned words), and the
+    /// name as typed.
+    fn bracketed<'t>(&self, text: &'t str) -> (String, Option<(usize, usize)>, &'t str) {
+        match (text.find('['), text.find(']')) {
+            (Some(a), Some(b)) if a < b => {
+                let before = self.clean(&text[..a]);
+                let raw = text[a + 1..b].trim();
+                let inside = normalize(raw);
+                let after = self.clean(&text[b + 1..]);
+                let start = before.split(' ').filter(|w| !w.is_empty()).count();
+                let len = inside.split(' ').filter(|w| !w.is_empty()).count();
+                (normalize(&format!("{before} {inside} {after}")), Some((start, len)), raw)
+            }
+            _ => (self.clean(text), None, ""),
+        }
+    }
+
+    /// The name in brackets at the start of `rest` (`len` words), or an
+    /// unknown word when nothing has it.
+    fn bracket_token(&self, rest: &[&str], len: usize, typed: &str) -> (Vec<Tok>, usize) {
+        let span = rest[..len.min(rest.len())].join(" ");
+        match self.entity_at(rest, Some(len)) {
+            Some((mut ids, used)) => {
+                // Names that differ only in punctuation ("Hush",
+                // "Hush!"): the one typed exactly wins.
+                if ids.len() > 1 {
+                    let typed = typed.to_lowercase();
+                    let exact: Vec<String> = ids.iter().filter(|id| self.cat.name(id).to_lowercase() == typed).cloned().collect();
+                    if exact.len() == 1 {
+                        ids = exact;
+                    }
+                }
+                (vec![Tok::Ent(ids, span)], used)
+            }
+            None => (vec![Tok::Unknown(span)], len),
+        }
+    }
+
+    /// At the start of a question, "Describe X", "information about X",
+    /// "list ...": asks for a description or a list, unless the domain
+    /// makes the words a relation.
+    fn opening_list(&self, rest: &[&str]) -> Option<(Vec<Tok>, usize)> {
+        let len = Self::set_phrase_at(&self.describe_set, rest, 5).filter(|_| self.phrase_at(rest, &[]).is_none()).or_else(|| Self::set_phrase_at(&self.list_set, rest, 3))?;
+        Some((vec![Tok::List], len))
+    }
+
+    /// A word of the grammar (a question word, an auxiliary, a
+    /// preposition, a number or a date) at the start of `rest`, unless a
+    /// relation phrase or a name reads the words first.
+    fn grammar_word(&self, rest: &[&str], before: &[&str], bracketed: bool) -> Option<(Vec<Tok>, usize)> {
+        let joined = rest.join(" ");
+        // A relation phrase that starts with a preposition ("in charge
+        // of") is read as the phrase, not as the preposition.
+        let grammar = lexer::grammar_token(&joined);
+        // So does one that starts with an auxiliary ("do his PhD at").
+        if let Ok((_, Tok::Prep(_) | Tok::Aux(_))) = &grammar {
+            let phrase = self.phrase_at(rest, before).filter(|(_, used)| *used >= 2);
+            // A name as long wins ("In the Mood for Love").
+            if let Some((ms, used)) = phrase.filter(|(_, used)| !bracketed && self.entity_at(rest, None).is_none_or(|(_, l)| l < *used)) {
+                return Some((vec![Tok::Rel(ms, rest[..used].join(" "))], used));
+            }
+        }
+        let (remaining, tok) = grammar.ok()?;
+        let used = joined.len() - remaining.len();
+        let n = joined[..used].split(' ').filter(|w| !w.is_empty()).count().max(1);
+        // A number that is also the start of a name ("M6" is not
+        // affected; "2001 a space odyssey" is) yields to the name.
+        let ent = if matches!(tok, Tok::Date(_) | Tok::Num(..)) { self.entity_at(rest, None) } else { None };
+        Some(if tok == Tok::Wh(lexer::Wh::Who) && !before.is_empty() && rest[0] == "whose" {
+            (vec![Tok::Whose], 1)
+        } else if let Some((ids, l)) = ent.filter(|(_, l)| *l > n) {
+            (vec![Tok::Ent(ids, rest[..l].join(" "))], l)
+        } else {
+            (vec![tok], n)
+        })
+    }
+
+    /// The longest reading of the words at the start of `rest`: a name, a
+    /// relation phrase, a kind, title or reciprocal noun, or a pronoun;
+    /// else a number word, a dropped stopword or an unknown word.
+    fn longest_reading(&self, rest: &[&str], before: &[&str], bracketed: bool) -> (Vec<Tok>, usize) {
+        let phrase = self.phrase_at(rest, before);
+        // Outside brackets a name is looked up only when nothing else
+        // reads the words (see below).
+        let ent = if bracketed && (phrase.is_some() || self.stopwords.contains(rest[0]) || Self::set_phrase_at(&self.kind_set, rest, 3).is_some()) {
+            None
+        } else {
+            self.entity_at(rest, None)
+        };
+        // "co-starred", "co-writers": a reciprocal prefix on a relation phrase.
+        if ent.is_none() && phrase.is_none() {
+            if let Some((rel, used)) = self.prefixed_phrase_at(rest, before) {
+                return (vec![Tok::Recip, Tok::Rel(rel, rest[..used].join(" "))], used);
+            }
+        }
+        let recip = Self::set_phrase_at(&self.reciprocal, rest, 3).unwrap_or(0);
+        let plen = phrase.as_ref().map(|p| p.1).unwrap_or(0);
+        let klen = Self::set_phrase_at(&self.kind_set, rest, 3).unwrap_or(0);
+        let tlen = Self::set_phrase_at(&self.title_nouns, rest, 3).unwrap_or(0);
+        let prlen = Self::set_phrase_at(&self.pronouns, rest, 3).unwrap_or(0);
+        // Brackets mark where the name is: outside them, a name must be
+        // longer than any other reading of its words.
+        let others = plen.max(klen).max(tlen).max(prlen).max(recip);
+        let elen = match &ent {
+            Some((_, l)) if bracketed && (others >= *l || self.stopwords.contains(rest[0])) => 0,
+            Some((_, l)) => *l,
+            None => 0,
+        };
+        let best = elen.max(others);
+        if best == 0 {
+            let tok = if !before.is_empty() && rest.len() == 1 && self.lang.final_pronouns.iter().any(|p| p == rest[0]) {
+                Some(Tok::Pron(false, false, None))
+            } else if self.stopwords.contains(rest[0]) || number_word_here(rest[0]) {
+                lexer::number_word(rest[0]).ok().map(|(_, n)| Tok::Num(n, false))
+            } else {
+                Some(Tok::Unknown(rest[0].to_string()))
+            };
+            return (tok.into_iter().collect(), 1);
+        }
+        let words = rest[..best].join(" ");
+        let kind = || self.kind_nouns.get(&words).cloned().unwrap_or_default();
+        // Ties: relation phrases and grammar nouns win over names made
+        // of the same words, except a multi-word name.
+        let tok = if recip == best && elen < best && plen < best {
+            Some(Tok::Recip)
+        } else if klen == best && plen == best && elen < best && !self.phrase_surfaces.contains(&words) {
+            // A kind noun as written beats a relation phrase that only
+            // shares its stem ("department" is not "depart").
+            Some(Tok::Kind(kind()))
+        } else if plen == best && (elen < best || best == 1) {
+            Some(Tok::Rel(phrase.map(|p| p.0).unwrap_or_default(), words.clone()))
+        } else if tlen == best && elen < best {
+            Some(Tok::Title)
+        } else if prlen == best && elen < best {
+            let personal = self.lang.personal_pronouns.iter().any(|p| normalize(p) == words);
+            let possessive = self.lang.possessive_pronouns.iter().any(|p| normalize(p) == words);
+            let kind = rest[..best].iter().find_map(|w| self.kind_nouns.get(*w).cloned());
+            // "the company that built X" is a noun and its relative
+            // clause, not the pronoun "the company".
+            Some(match kind {
+                Some(k) if rest.get(best) == Some(&"that") && rest.get(best + 1).is_some_and(|w| !self.stopwords.contains(*w)) => Tok::Kind(k),
+                kind => Tok::Pron(personal, possessive, kind),
+            })
+        } else if klen == best && (elen < best || best == 1) {
+            Some(Tok::Kind(kind()))
+        } else {
+            ent.filter(|_| elen > 0).map(|(ids, l)| Tok::Ent(ids, rest[..l].join(" ")))
+        };
+        (tok.into_iter().collect(), best)
     }
 
     /// Determiners that ask nothing of their own: "other" before a kind
