@@ -480,6 +480,9 @@ pub enum Time {
     DuringFacts(Box<Set>),
     /// Facts that have ended ("the former CEO").
     Ended,
+    /// Facts whose start is known, dated by it ("when did X become
+    /// CEO?": not when the role ended).
+    Began,
     /// Facts that hold now, with no fallback to past ones ("the current
     /// CEO", "who leads it now").
     Current,
@@ -677,7 +680,8 @@ impl Query {
             Ask::Values(s) | Ask::Count(s) => s.retime(changes, t),
             Ask::Check { set, .. } => set.retime(changes, t),
             // "When did X step down as CEO?": when the role ended.
-            Ask::When(s, _) if *t == Time::Ended => s.retime(changes, t),
+            // "When did X become CEO?": when the role began.
+            Ask::When(s, _) if matches!(t, Time::Ended | Time::Began) => s.retime(changes, t),
             _ => false,
         }
     }
@@ -923,6 +927,7 @@ fn write_time(f: &mut fmt::Formatter<'_>, t: &Time, name: &dyn Fn(RelId) -> Stri
         Time::Any => return Ok(()),
         Time::Now => return f.write_str(" :now"),
         Time::Ended => return f.write_str(" :ended"),
+        Time::Began => return f.write_str(" :began"),
         Time::Current => return f.write_str(" :current"),
         Time::At(d) => return write!(f, " :at {}", d),
         Time::After(s) => (":after", s),

@@ -135,6 +135,7 @@ impl Ctx<'_> {
         Ok(match time {
             Time::Any => facts,
             Time::Ended => facts.into_iter().filter(|f| f.until.is_some()).collect(),
+            Time::Began => facts.into_iter().filter(|f| f.since.or(f.on).is_some()).collect(),
             Time::Current => facts.into_iter().filter(|f| f.current()).collect(),
             Time::Now => {
                 // Most facts never end: keep the list as it is then.

@@ -1472,6 +1472,15 @@ impl Reader {
             }
             None => Ok(q),
         });
+        // "When did X become CEO?": the start of the role, never its end
+        // (a role known only to have ended has no answer).
+        let began = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::When))) && toks.iter().any(|t| matches!(t, Tok::Aux(lexer::Aux::Become)));
+        let query = query.map(|mut q| {
+            if began {
+                q.retime(&|rel| self.changes(rel), &Time::Began);
+            }
+            q
+        });
         // "What are the rivers in Texas?": a kind and a place, which the
         // clause grammar reads as a description of the place.
         let unexplained = |q: &grammar::Query| matches!(q.ask, grammar::Ask::Describe(_)) || guard::check_typed(self, &toks, q).is_err();
