@@ -1300,6 +1300,9 @@ fn choose_verb(r: &Reader, ms: &[Mention], agent: Option<&Set>, patient: Option<
         // "where" prefers relations that place things, "when" dates.
         match wh {
             Some(Wh::Where) if object_is_place(r, m.rel) => s += 1,
+            // "Where did he study?" asks for a thing, never a text value
+            // ("what did he study?" may be one).
+            Some(Wh::Where) if rel.value != ValueType::Entity => s -= 2,
             Some(Wh::When) if rel.value == ValueType::Date => s += 1,
             _ => {}
         }
