@@ -303,8 +303,23 @@ fn of_several(s: &Set, rels: &[RelId]) -> bool {
 /// Whether a noun of a kind is the plural of another of its nouns
 /// ("points" of "point", "cities" of "city").
 fn plural_noun(r: &Reader, kind: &str, w: &str) -> bool {
+    r.cat.lex.kinds.get(kind).is_some_and(|nouns| plural_among(r, nouns, w))
+}
+
+/// Whether `w` is the plural of another of `nouns` ("capitals" of
+/// "capital", "capital cities" of "capital city").
+fn plural_among(r: &Reader, nouns: &[String], w: &str) -> bool {
     let stem = r.stem(w);
-    r.cat.lex.kinds.get(kind).is_some_and(|nouns| nouns.iter().any(|n| n.len() < w.len() && r.stem(n) == stem))
+    nouns.iter().any(|n| n.len() < w.len() && r.stem(n) == stem)
+}
+
+/// Whether a relation noun as typed is the plural of another of its
+/// relation's nouns.
+fn plural_relation_noun(r: &Reader, ms: &[lexer::Mention], surface: &str) -> bool {
+    ms.iter().any(|m| {
+        let rel = r.cat.lex.rel(m.rel);
+        plural_among(r, &rel.object_nouns, surface) || plural_among(r, &rel.subject_nouns, surface)
+    })
 }
 
 /// Reads the words of a question of degree with the degree phrases that
@@ -1508,7 +1523,7 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
         // country's own capital, not the capitals in it: a relation noun
         // in the singular before "of" links nothing ("the capitals of the
         // United States", "the largest capital in the US" do).
-        [Tok::Rel(_, surface), Tok::Prep(Prep::Of), _] if !surface.rsplit(' ').next().is_some_and(|w| w.ends_with('s') && !w.ends_with("ss")) => return None,
+        [Tok::Rel(ms, surface), Tok::Prep(Prep::Of), _] if !plural_relation_noun(r, ms, surface) => return None,
         [head, Tok::Prep(Prep::In | Prep::Of), place] | [head, place, Tok::Aux(Aux::Have)] => (*head, *place),
         // "Texas cities": a name before a kind noun.
         [place @ Tok::Ent(..), head @ Tok::Kind(_)] => (*head, *place),

@@ -245,6 +245,14 @@ impl Gap {
     }
 }
 
+/// Whether the kind noun at `i` sits next to a name: after it ("Texas
+/// cities") or before "of" or "in" and the name ("the cities of Texas").
+/// Such a noun names things of the kind.
+pub(super) fn kind_beside_name(toks: &[Tok], i: usize) -> bool {
+    matches!(toks.get(i), Some(Tok::Kind(_)))
+        && ((i > 0 && matches!(toks[i - 1], Tok::Ent(..))) || matches!((toks.get(i + 1), toks.get(i + 2)), (Some(Tok::Prep(Prep::Of | Prep::In)), Some(Tok::Ent(..)))))
+}
+
 /// How a token shows in a reply.
 fn shown(r: &Reader, t: &Tok) -> Option<String> {
     match t {
@@ -284,26 +292,14 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     for (i, t) in toks.iter().enumerate() {
         let used = match t {
             Tok::Ent(ids, _) => ids.iter().any(|id| u.entities.contains(id)),
-            // A kind noun after a name ("Texas cities") names things of
-            // the kind: the query must have them, not only a relation
-            // that could.
-            Tok::Kind(k) if i > 0 && matches!(toks[i - 1], Tok::Ent(..)) => u.kinds.contains(k) || u.entities.iter().any(|e| r.cat.kind(e) == Some(k.as_str())),
-            // "The cities of Texas", "cities in Texas": things of the kind
-            // in or of the place; a relation that could have them is not
-            // enough, one must yield them ("the population of the cities
-            // of Texas" is not the population of Texas).
-            Tok::Kind(k) if matches!((toks.get(i + 1), toks.get(i + 2)), (Some(Tok::Prep(Prep::Of | Prep::In)), Some(Tok::Ent(..)))) => {
+            // A kind noun next to a name ("Texas cities", "the cities of
+            // Texas") names things of the kind: the query must have them
+            // or yield them, not only join a relation that could ("the
+            // population of the cities of Texas" is not Texas's).
+            Tok::Kind(k) if kind_beside_name(toks, i) => {
                 u.kinds.contains(k)
                     || u.entities.iter().any(|e| r.cat.kind(e) == Some(k.as_str()))
-                    || u.yields.iter().any(|&(rel, dir)| {
-                        let rel = r.cat.lex.rel(rel);
-                        match dir {
-                            Dir::ToObject => &rel.object,
-                            Dir::ToSubject => &rel.subject,
-                        }
-                        .iter()
-                        .any(|x| x == k)
-                    })
+                    || u.yields.iter().any(|&(rel, dir)| super::chain::kinds_at(r, rel, dir == Dir::ToObject).contains(k))
             }
             // A verb of happenings ("what happened to X") is used by a
             // query for happenings.

@@ -117,13 +117,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     // "Texas cities", "the cities of Texas": a kind noun right next to a
     // name names things of the kind, so only a fact with such a thing on
     // a side explains it.
-    let named_kind: Vec<bool> = content
-        .iter()
-        .map(|&(i, t)| {
-            matches!(t, Tok::Kind(_))
-                && ((i > 0 && matches!(toks[i - 1], Tok::Ent(..))) || matches!((toks.get(i + 1), toks.get(i + 2)), (Some(Tok::Prep(Prep::Of | Prep::In)), Some(Tok::Ent(..)))))
-        })
-        .collect();
+    let named_kind: Vec<bool> = content.iter().map(|&(i, _)| super::guard::kind_beside_name(toks, i)).collect();
     let content: Vec<&Tok> = content.into_iter().map(|(_, t)| t).collect();
     // The question must ask something beyond its names.
     // ("Why was Alibaba Cloud overhauled?": two names, and "why", ask
