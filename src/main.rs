@@ -44,9 +44,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Answer one question, or (with --json) questions from stdin per the answer contract.
+    /// Answer one question, or (with --json and no question) questions from stdin, one JSON object per question per the answer contract.
     Ask {
-        /// Read questions from stdin and write one JSON object per question.
+        /// Write the answer as the contract's JSON object; with no question, read questions from stdin, one per line.
         #[arg(long)]
         json: bool,
         /// The question.
@@ -136,15 +136,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Ask { json, question }) => {
             let engine = Engine::open(&config, db)?;
-            if json {
+            if json && question.is_empty() {
                 let stdin = std::io::stdin();
                 console::run_json(&engine, stdin.lock(), std::io::stdout().lock())?;
             } else if question.is_empty() {
-                anyhow::bail!("give a question, e.g. factbot ask \"Who owns TikTok?\", or use --json to read questions from stdin");
+                anyhow::bail!("give a question, e.g. factbot ask \"your question?\", or use --json to read questions from stdin");
             } else {
                 let mut conv = Default::default();
                 let a = engine.ask(&mut conv, &question.join(" "));
-                println!("{}", a.full_reply());
+                if json {
+                    println!("{}", a.to_json());
+                } else {
+                    println!("{}", a.full_reply());
+                }
             }
         }
         Some(Command::Bench { file, rounds }) => {

@@ -86,6 +86,21 @@ fn ask_answers_one_question() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("175 billion"));
 }
 
+/// `ask --json` with a question answers that question as the contract's
+/// JSON object; it read stdin instead and printed nothing.
+#[test]
+fn ask_json_with_a_question_prints_its_json_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = factbot(&dir.path().join("db")).args(["ask", "--json", "how many parameters does gpt-3 have"]).stdin(std::process::Stdio::null()).output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(v["status"], "answered");
+    assert_eq!(v["question"], "how many parameters does gpt-3 have");
+    assert!(v["reply"].as_str().unwrap().contains("175 billion"));
+}
+
 /// Issue 9: a question the paraphrase ranker can read only in part is
 /// declined, and the reply offers the closest question it can answer; that
 /// question, asked back, is answered.

@@ -1097,10 +1097,10 @@ impl Reader {
         // carries the word: in its name or in the name of a class it is a
         // member of.
         if a.status == Status::Unknown {
-            if let Some((word, without)) = self.modifier_before_class(text) {
+            if let Some((word, phrase, without)) = self.modifier_before_class(text) {
                 let mut inner = before.clone();
                 let b = self.answer_counted(store, &mut inner, &without, max, &mut cardinal)?;
-                if b.status == Status::Answered && self.all_carry(store, &b, &word)? {
+                if b.status == Status::Answered && (self.all_carry(store, &b, &word)? || quoted(&b, &phrase)) {
                     *conv = inner;
                     a = Answer { question: text.to_string(), ..b };
                 }
@@ -1260,9 +1260,9 @@ impl Reader {
         Ok(Some(Answer { question: text.to_string(), status: Status::Answered, answers, reply, citations, candidates: labels }))
     }
 
-    /// One unknown word right before a class name or a kind noun, and the
-    /// question without it.
-    fn modifier_before_class(&self, text: &str) -> Option<(String, String)> {
+    /// One unknown word right before a class name or a kind noun, the
+    /// word with the word after it, and the question without it.
+    fn modifier_before_class(&self, text: &str) -> Option<(String, String, String)> {
         let toks = self.exact_tokens(text);
         let unknown: Vec<usize> = toks.iter().enumerate().filter(|(_, t)| matches!(t, Tok::Unknown(_))).map(|(i, _)| i).collect();
         let [at] = unknown.as_slice() else { return None };
@@ -1278,7 +1278,8 @@ impl Reader {
         let words: Vec<&str> = text.split_whitespace().collect();
         let pos = words.iter().position(|w| normalize(w) == *word)?;
         let without: Vec<&str> = words.iter().enumerate().filter(|(i, _)| *i != pos).map(|(_, w)| *w).collect();
-        Some((word.clone(), without.join(" ")))
+        let phrase = normalize(&words[pos..words.len().min(pos + 2)].join(" "));
+        Some((word.clone(), phrase, without.join(" ")))
     }
 
     /// Whether every value of an answer is an entity whose name, or the
@@ -1502,6 +1503,7 @@ impl Reader {
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check_typed(self, &toks, &q).map(|()| q));
+        tracing::debug!(?query, "guarded");
         // "Which states do not border Texas?", "what state has no rivers?":
         // every member of the kind but those the question without the
         // negation names, where the store holds both whole.
@@ -1539,6 +1541,7 @@ impl Reader {
             if time_word.is_none() {
                 match paraphrase::rank(self, store, &toks, conv)? {
                     paraphrase::Ranked::Answer(picks) => {
+                        tracing::debug!(?picks, "ranked");
                         let a = eval::picked(&self.cat, store, &picks, text, grammar::is_past(self, &toks))?;
                         if a.status == Status::Answered {
                             if let Some(first) = picks.first() {
@@ -2111,6 +2114,14 @@ impl Reader {
 
 /// "What did X leave Y to do?", "What did X leave Y for?": the question
 /// asks for the purpose, as "why did X leave Y?" does.
+/// Whether the evidence behind an answer says `phrase` (normalised):
+/// "Jia's new start-up" is the start-up its source calls "a new
+/// start-up".
+fn quoted(a: &Answer, phrase: &str) -> bool {
+    let padded = format!(" {phrase} ");
+    a.citations.iter().flat_map(|c| &c.evidence).any(|e| format!(" {} ", normalize(e)).contains(&padded))
+}
+
 fn purpose_question(plain: &str, mut toks: Vec<Tok>) -> Vec<Tok> {
     let did = matches!(toks.get(1), Some(Tok::Aux(lexer::Aux::Did | lexer::Aux::Do)));
     if !did || !matches!(toks.first(), Some(Tok::Wh(Wh::What))) {

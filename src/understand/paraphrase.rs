@@ -271,6 +271,11 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         .map(|rel| rel.name.as_str())
         .collect();
     if !stated.is_empty() && matches!(wh, Some(Wh::Who | Wh::Which | Wh::What)) {
+        let unknown_runs: Vec<Vec<String>> = toks
+            .chunk_by(|a, b| matches!(a, Tok::Unknown(_)) && matches!(b, Tok::Unknown(_)))
+            .filter(|run| run.len() > 1)
+            .map(|run| run.iter().filter_map(|t| if let Tok::Unknown(w) = t { Some(w.split(' ').map(|w| stem(r, w)).collect::<Vec<_>>()) } else { None }).flatten().collect())
+            .collect();
         let index = r.statement_subjects.get_or_init(|| statement_subjects(r, store));
         let mut facts = Vec::new();
         for rel in &stated {
@@ -290,7 +295,22 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             if !seen.insert((f.subject.clone(), f.relation.clone(), f.object.key())) {
                 continue;
             }
+            // The question gives the statement, by some of its words: a
+            // statement none of whose words it has is not asked about
+            // ("what is X's start-up focused on?" asks for the focus, not
+            // for who has it).
+            // Words the lexicon does not know, side by side in the
+            // question, are one phrase, which the statement must have as
+            // it is ("focused on AI infrastructure" is not "the boom in
+            // AI, which relies on infrastructure").
+            let Value::Text(said) = &f.object else { continue };
+            let said: Vec<String> = normalize(said).split(' ').filter(|w| !w.is_empty()).map(|w| stem(r, w)).collect();
             let words = r.cat.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
+            if !stems.iter().any(|st| st.words.iter().any(|w| said.contains(w) && !words.contains(w) && !r.stopwords.contains(w.as_str())))
+                || !unknown_runs.iter().all(|run| said.windows(run.len()).any(|w| w == run.as_slice()))
+            {
+                continue;
+            }
             let c = candidate(r, f, Side::Subject, words, false);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
             // With no name to anchor it, the statement must say more than
