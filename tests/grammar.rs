@@ -1101,3 +1101,36 @@ fn a_total_over_a_place_sums_its_members_and_a_long_list_of_measures_keeps_each_
     assert_eq!(a.status, Status::Answered, "{}", a.reply);
     assert!(a.reply.starts_with("Alabama: ") && !a.reply.contains(" have an area of "), "{}", a.reply);
 }
+
+/// Issue 10: a description is the few most salient facts in one sentence
+/// that names the thing once (one fact per relation first), then the
+/// facts where it is the object; a fact only a source marked unreliable
+/// gives is left out when trusted ones are known; a happening takes
+/// "the". It listed up to seven facts, each starting with the name, after
+/// "Name (kind):".
+#[test]
+fn a_description_names_the_thing_once_and_gives_the_trusted_salient_facts() {
+    let w = World::import(|dir| {
+        let (lexicon, facts) = (dir.join("films.toml"), dir.join("films.facts"));
+        let premiere = "\n[[relation]]\nname = \"premiere_of\"\nsubject = [\"event\"]\nobject = [\"movie\"]\ntimeless = true\npresent = \"{s} is the premiere of {o}\"\npast = \"{s} was the premiere of {o}\"\n";
+        let lex = format!("definite_kinds = [\"event\"]\n{}{premiere}", FILM_LEXICON.replacen("[kinds]\n", "[kinds]\nevent = [\"premiere\", \"premieres\"]\n", 1));
+        std::fs::write(&lexicon, lex).unwrap();
+        let extra = r#"
+source rumours "Rumour Mill" 2024-02-01 "Gossip" unreliable
+entity premiere event "Night Train premiere"
+night-train directed_by gil-ross [rumours]
+premiere premiere_of night-train [credits]
+"#;
+        std::fs::write(&facts, format!("{FILM_FACTS}{extra}")).unwrap();
+        vec![lexicon, facts]
+    });
+    let (status, reply, _) = w.outcome("Tell me about Night Train");
+    assert_eq!(status, Status::Answered, "{reply}");
+    assert_eq!(reply.matches("Night Train").count(), 1, "{reply}");
+    assert!(reply.starts_with("Night Train is directed by Ann Lee, "), "{reply}");
+    assert!(!reply.contains("Gil Ross") && !reply.contains("(movie)"), "{reply}");
+    // Three facts of three relations: not both actors.
+    assert!(!(reply.contains("Cara Moss") && reply.contains("Dan Reed")), "{reply}");
+    let (_, reply, _) = w.outcome("Tell me about the Night Train premiere");
+    assert!(reply.starts_with("The Night Train premiere "), "{reply}");
+}

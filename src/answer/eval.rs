@@ -90,6 +90,35 @@ impl Ctx<'_> {
         }
     }
 
+    /// An entity as a sentence names it: "the Alibaba Cloud IPO" for a
+    /// kind whose names take the article.
+    fn mention(&self, id: &str) -> String {
+        let name = self.cat.name(id);
+        let definite = self.cat.kind(id).is_some_and(|k| self.cat.lex.definite_kinds.iter().any(|d| d == k));
+        // A possessive is a determiner of its own ("Daniel Zhang's exit").
+        let determined = name.to_lowercase().starts_with("the ") || name.split(' ').any(|w| w.ends_with("'s") || w.ends_with('\u{2019}') || w.ends_with("\u{2019}s") || w.ends_with('\''));
+        if definite && !determined {
+            format!("the {name}")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// A value as a sentence says it (see [`Ctx::mention`]).
+    fn speak(&self, v: &Value) -> String {
+        match v {
+            Value::Entity(id) => self.mention(id),
+            v => self.show(v),
+        }
+    }
+
+    fn speak_with_unit(&self, v: &Value, rel: &str) -> String {
+        match v {
+            Value::Entity(id) => self.mention(id),
+            v => self.show_with_unit(v, rel),
+        }
+    }
+
     fn show_with_unit(&self, v: &Value, rel: &str) -> String {
         let base = self.show(v);
         match (v, self.cat.lex.relation(rel).and_then(|r| r.unit.as_deref())) {
@@ -623,7 +652,12 @@ impl Ctx<'_> {
     fn sentence(&self, f: &Fact, past: bool) -> String {
         let Some(rel) = self.cat.lex.relation(&f.relation) else { return String::new() };
         let past = past || f.until.is_some();
-        let (subject, object) = (self.cat.name(&f.subject), self.show_with_unit(&f.object, &f.relation));
+        let subject = self.mention(&f.subject);
+        let object = match &f.object {
+            Value::Entity(o) => self.mention(o),
+            v => self.show_with_unit(v, &f.relation),
+        };
+        let (subject, object) = (subject.as_str(), object);
         // A state that still holds, with its start: the present perfect,
         // whatever the question's tense ("Eddie Wu has been the CEO of
         // Alibaba since September 2023", not "was ... since").
@@ -634,7 +668,7 @@ impl Ctx<'_> {
                 rel.past.as_deref().and_then(|p| p.strip_prefix("{s} ")).filter(|p| !p.starts_with("was ") && !p.starts_with("were ")).map(|p| format!("{{s}} has {p}"))
             };
             if let Some(t) = perfect {
-                return format!("{} since {}", t.replace("{s}", subject).replace("{o}", &object), a.human());
+                return capitalise(&format!("{} since {}", t.replace("{s}", subject).replace("{o}", &object), a.human()));
             }
         }
         let mut s = rel.sentence(past, subject, &object);
@@ -647,8 +681,52 @@ impl Ctx<'_> {
         } else if let Some(b) = f.until {
             s.push_str(&format!(" until {}", b.human()));
         }
-        s
+        capitalise(&s)
     }
+}
+
+/// How many facts a description gives.
+const DESCRIBED_FACTS: usize = 3;
+
+/// The first `n` facts (sorted by salience), one per relation while other
+/// relations have facts left ("one of the AI tigers", not also "one of
+/// the start-ups" and "one of the unicorns").
+fn most_salient(facts: Vec<Fact>, n: usize) -> Vec<Fact> {
+    let mut chosen: Vec<Fact> = Vec::new();
+    let mut rest = Vec::new();
+    for f in facts {
+        if chosen.len() < n && !chosen.iter().any(|c| c.relation == f.relation) {
+            chosen.push(f);
+        } else {
+            rest.push(f);
+        }
+    }
+    let more = n.saturating_sub(chosen.len());
+    chosen.extend(rest.into_iter().take(more));
+    chosen
+}
+
+/// A description as a person writes one: the facts about the thing in
+/// one sentence with the name once ("Jia Yangqing led ..., left Alibaba
+/// in March 2023 and was ..."), then those in which it is the object.
+fn describe(cx: &Ctx, e: &str, facts: &[Fact]) -> String {
+    let name = capitalise(&cx.mention(e));
+    let prefix = format!("{name} ");
+    let mut predicates = Vec::new();
+    let mut others = Vec::new();
+    for f in facts {
+        let s = cx.sentence(f, false);
+        match s.strip_prefix(&prefix) {
+            Some(p) if f.subject == e => predicates.push(p.to_string()),
+            _ => others.push(capitalise(&s)),
+        }
+    }
+    let mut sentences = Vec::new();
+    if !predicates.is_empty() {
+        sentences.push(format!("{name} {}.", join_names(&predicates)));
+    }
+    sentences.extend(others.into_iter().map(|s| format!("{s}.")));
+    sentences.join(" ")
 }
 
 /// " A source marked unreliable also gives X and Y.", or nothing.
@@ -1060,17 +1138,18 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
                 support.extend(facts);
             } else {
                 facts.extend(store.facts_with_object(&Value::Entity(e.clone()), None)?);
-                facts.retain(|f| cat.lex.relation(&f.relation).is_some_and(|rel| rel.salience > 0));
-                facts.sort_by_key(|f| std::cmp::Reverse(cat.lex.relation(&f.relation).map(|rel| rel.salience).unwrap_or(0)));
+                let salience = |f: &Fact| cat.lex.relation(&f.relation).map_or(0, |rel| rel.salience);
+                facts.retain(|f| salience(f) > 0);
+                // What the trusted sources say, where they say anything.
+                let (mut facts, _) = cx.set_aside(facts, |f| vec![f.clone()])?;
+                facts.sort_by_key(|f| std::cmp::Reverse(salience(f)));
                 if facts.is_empty() {
                     return Ok(unknown());
                 }
-                facts.truncate(7);
-                let kind = cat.kind(e).unwrap_or("thing");
-                let sentences: Vec<String> = facts.iter().map(|f| cx.sentence(f, false)).collect();
-                reply = format!("{} ({kind}): {}.", cat.name(e), sentences.join("; "));
-                values.push(AnswerValue { value: cat.name(e).to_string(), sources: facts.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
-                support.extend(facts);
+                let chosen = most_salient(facts, DESCRIBED_FACTS);
+                reply = describe(cx, e, &chosen);
+                values.push(AnswerValue { value: cat.name(e).to_string(), sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
+                support.extend(chosen);
             }
         }
     }
@@ -1337,7 +1416,7 @@ fn core(set: &Set) -> &Set {
 
 /// Renders a list answer with the relation's template.
 fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<String> {
-    let names: Vec<String> = hits.iter().map(|h| cx.show(&h.value)).collect();
+    let names: Vec<String> = hits.iter().map(|h| cx.speak(&h.value)).collect();
     let more = names.len().saturating_sub(max);
     let mut shown = names[..names.len().min(max)].to_vec();
     if more > 0 {
@@ -1350,7 +1429,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     };
     let relation = cx.cat.lex.rel(rel);
     let values = cx.values_of(of)?;
-    let mut others: Vec<String> = values.iter().take(max).map(|v| cx.show_with_unit(v, &relation.name)).collect();
+    let mut others: Vec<String> = values.iter().take(max).map(|v| cx.speak_with_unit(v, &relation.name)).collect();
     if values.len() > max {
         others.push(format!("{} more", values.len() - max));
     }
@@ -1359,7 +1438,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     if values.len() > 1 {
         let mut linked: Vec<String> = Vec::new();
         for f in hits.iter().flat_map(|h| &h.facts) {
-            let side = if want_subject { cx.show(&f.object) } else { cx.cat.name(&f.subject).to_string() };
+            let side = if want_subject { cx.speak(&f.object) } else { cx.mention(&f.subject) };
             if !linked.contains(&side) {
                 linked.push(side);
             }
@@ -1385,11 +1464,11 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         let mut pairs: Vec<String> = Vec::new();
         let mut total = 0;
         for h in hits {
-            let answer = cx.show_with_unit(&h.value, &relation.name);
+            let answer = cx.speak_with_unit(&h.value, &relation.name);
             for f in &h.facts {
                 total += 1;
                 if pairs.len() < max {
-                    let side = if want_subject { cx.show(&f.object) } else { cx.cat.name(&f.subject).to_string() };
+                    let side = if want_subject { cx.speak(&f.object) } else { cx.mention(&f.subject) };
                     pairs.push(format!("{side}: {answer}"));
                 }
             }
@@ -1406,9 +1485,9 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         // Springfield are four sentences.
         let mut pairs: Vec<(String, String, Vec<String>)> = Vec::new();
         for h in hits {
-            let answer = cx.show_with_unit(&h.value, &relation.name);
+            let answer = cx.speak_with_unit(&h.value, &relation.name);
             for f in &h.facts {
-                let (key, side) = if want_subject { (f.object.key(), cx.show(&f.object)) } else { (f.subject.clone(), cx.cat.name(&f.subject).to_string()) };
+                let (key, side) = if want_subject { (f.object.key(), cx.speak(&f.object)) } else { (f.subject.clone(), cx.mention(&f.subject)) };
                 match pairs.iter_mut().find(|(k, _, _)| *k == key) {
                     Some((_, _, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
                     Some(_) => {}
@@ -1441,7 +1520,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     let list_with_unit = if want_subject {
         list
     } else {
-        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.show_with_unit(&h.value, &relation.name)).collect();
+        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.speak_with_unit(&h.value, &relation.name)).collect();
         join_names(&shown)
     };
     let sentence = if want_subject {

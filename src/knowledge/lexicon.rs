@@ -527,6 +527,10 @@ pub struct Lexicon {
     /// world: the sources name some of their members, never all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub complete_kinds: Vec<String>,
+    /// Kinds whose names take "the" in a sentence ("Alibaba cancelled
+    /// the Alibaba Cloud IPO"), as happenings and documents do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub definite_kinds: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -547,6 +551,7 @@ impl Default for Lexicon {
             degrees: Vec::new(),
             leave_out_topic: true,
             complete_kinds: Vec::new(),
+            definite_kinds: Vec::new(),
         }
     }
 }
@@ -686,6 +691,11 @@ impl Lexicon {
         for k in other.complete_kinds {
             if !self.complete_kinds.contains(&k) {
                 self.complete_kinds.push(k);
+            }
+        }
+        for k in other.definite_kinds {
+            if !self.definite_kinds.contains(&k) {
+                self.definite_kinds.push(k);
             }
         }
         for d in other.degrees {

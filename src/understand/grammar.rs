@@ -53,20 +53,26 @@ impl<'a> P<'a> {
         // ("What model did Alibaba release in 2021?" "Was Zhou Chang
         // involved in it?"), else the last topic ("Where is Zhipu AI
         // based?" "Did Alibaba invest in it?": not the city).
-        let answer_fits = self.answer_focus.as_ref().is_some_and(|a| {
-            let kind = self.r.cat.kind(a);
+        let fits = |e: &str| {
+            let kind = self.r.cat.kind(e);
             self.toks.iter().filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None }).flatten().any(|m| {
                 let rel = self.r.cat.lex.rel(m.rel);
                 kind.is_some_and(|k| rel.subject.iter().chain(rel.object.iter()).any(|x| x == k))
             })
-        });
+        };
+        let answer_fits = self.answer_focus.as_deref().is_some_and(fits);
         let order = if personal || answer_fits { [&self.answer_focus, &self.focus] } else { [&self.focus, &self.answer_focus] };
         let candidates: Vec<&String> = order.into_iter().flatten().collect();
-        // "he" and "she" refer to people only; "it" and "they" fall back
-        // to whatever is in play.
+        // "he" and "she" refer to people only; "it" and "they" to a thing
+        // that fits the question's relations, else to a person that does
+        // ("Who leads the unit?" "Who do they report to?"), else to
+        // whatever is in play.
+        let has_rel = self.toks.iter().any(|t| matches!(t, Tok::Rel(..)));
         candidates
             .iter()
-            .find(|e| self.r.cat.is_person(e) == personal)
+            .find(|e| self.r.cat.is_person(e) == personal && (personal || !has_rel || fits(e)))
+            .or_else(|| candidates.iter().find(|e| !personal && has_rel && fits(e)))
+            .or(candidates.iter().find(|e| self.r.cat.is_person(e) == personal))
             .or(candidates.first().filter(|_| !personal))
             .map(|e| (*e).clone())
     }
@@ -759,7 +765,13 @@ impl Filters {
                     f.kind = Some(k.clone());
                     f.skip.push(j);
                 }
-                Some(Tok::Ent(ids, _)) if ids.len() == 1 && r.cat.classes.contains(&ids[0]) && matches!(toks.get(j + 1), Some(Tok::Aux(_) | Tok::Rel(..) | Tok::Num(..))) => {
+                // "which AI tigers did ...", "the platforms ByteDance owns".
+                Some(Tok::Ent(ids, _))
+                    if ids.len() == 1
+                        && r.cat.classes.contains(&ids[0])
+                        && (matches!(toks.get(j + 1), Some(Tok::Aux(_) | Tok::Rel(..) | Tok::Num(..)))
+                            || matches!((toks.get(j + 1), toks.get(j + 2)), (Some(Tok::Ent(..)), Some(Tok::Rel(..))))) =>
+                {
                     f.class = Some(ids[0].clone());
                     f.skip.push(j);
                 }
