@@ -685,6 +685,12 @@ impl Ctx<'_> {
     }
 }
 
+/// A small count as a word ("one", "two"), a larger one in figures.
+fn count_word(n: usize) -> String {
+    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
 /// How many facts a description gives.
 const DESCRIBED_FACTS: usize = 3;
 
@@ -885,7 +891,14 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
                 // relation the lexicon declares complete).
                 if !countable(cat, set) {
                     let shown = join_names(&names[..names.len().min(max)]);
-                    let reply = format!("I don't know: the sources don't say how many in all. I know of {n}: {shown}.");
+                    // In the present, what has ended is not counted ("how
+                    // many employees does X have?": not one who left).
+                    let ended = !q.past && hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
+                    let reply = if ended {
+                        format!("I don't know: the sources don't say how many in all, and name none now; in the past: {shown}.")
+                    } else {
+                        format!("I don't know: the sources don't say how many in all. I know of {}: {shown}.", count_word(n))
+                    };
                     return Ok(Answer::empty(question, Status::Unknown, reply));
                 }
                 values = vec![AnswerValue { value: n.to_string(), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];

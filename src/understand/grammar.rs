@@ -164,6 +164,15 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
     match t {
         // "the CEO of NP", "director of NP"
         Tok::Rel(ms, _) if ms.iter().any(|m| !m.role.verb()) => {
+            // "the CTO (that) Zhou Chang reported to", "the CEO who took
+            // control": a role noun heading a relative clause.
+            if i > 0 {
+                if let Some(holders) = role_head(p.r, toks, i) {
+                    if let Some((set, k)) = relative_clause(p, i + 1, None, false)? {
+                        return Ok(Some((Set::And(Box::new(set), Box::new(holders)), k)));
+                    }
+                }
+            }
             let nouns: Vec<Mention> = ms.iter().copied().filter(|m| !m.role.verb()).collect();
             let mut j = i + 1;
             if matches!(toks.get(j), Some(Tok::Prep(Prep::Of | Prep::In | Prep::Other | Prep::With))) {
@@ -737,6 +746,9 @@ struct Filters {
     related: Option<String>,
     /// A relative clause after the filter, which the answers must meet.
     within: Option<Set>,
+    /// A relation noun as the head ("which CTO did X report to", "the
+    /// CTO X reported to"): the answers must hold that role.
+    role: Option<Set>,
     /// The positions the filters take, which the clause reads past.
     skip: Vec<usize>,
 }
@@ -759,6 +771,12 @@ impl Filters {
                     f.skip.push(j);
                     j += 1;
                 }
+            }
+            // "who is the CTO X reported to": the noun after the copula.
+            let head = if matches!(toks.get(j), Some(Tok::Aux(Aux::Be | Aux::Was))) && matches!(toks.get(wpos), Some(Tok::Wh(Wh::Who | Wh::What | Wh::Which))) { j + 1 } else { j };
+            if let Some(role) = role_head(r, toks, head) {
+                f.role = Some(role);
+                f.skip.push(head);
             }
             match toks.get(j) {
                 Some(Tok::Kind(k)) => {
@@ -804,11 +822,40 @@ impl Filters {
     /// `s` narrowed by the filters.
     fn apply(&self, s: Set) -> Set {
         let s = s.narrow(self.kind.clone(), self.class.clone(), self.related.clone());
+        let s = match &self.role {
+            Some(holders) => Set::And(Box::new(s), Box::new(holders.clone())),
+            None => s,
+        };
         match &self.within {
             Some(w) => Set::And(Box::new(s), Box::new(w.clone())),
             None => s,
         }
     }
+}
+
+/// A relation noun at `i` that heads a clause of its own ("which CTO did
+/// X report to", "the CTO X reported to"): the holders of the role, as
+/// the set of the relation's side it names, over every thing of the
+/// other side's kinds.
+fn role_head(r: &Reader, toks: &[Tok], i: usize) -> Option<Set> {
+    let Some(Tok::Rel(ms, _)) = toks.get(i) else { return None };
+    let [m] = ms.as_slice() else { return None };
+    let clause_follows = matches!(toks.get(i + 1), Some(Tok::Aux(Aux::Do | Aux::Did | Aux::Have | Aux::Had)))
+        || matches!((toks.get(i + 1), toks.get(i + 2)), (Some(Tok::Ent(..) | Tok::Wh(Wh::Who | Wh::Which)), Some(Tok::Rel(..))));
+    if !clause_follows {
+        return None;
+    }
+    let rel = r.cat.lex.rel(m.rel);
+    let (dir, other) = match m.role {
+        Role::SubjectNoun => (Dir::ToSubject, &rel.object),
+        Role::ObjectNoun => (Dir::ToObject, &rel.subject),
+        _ => return None,
+    };
+    if rel.value != ValueType::Entity {
+        return None;
+    }
+    let all = other.iter().map(|k| Set::All(k.clone())).reduce(|a, b| Set::Or(Box::new(a), Box::new(b)))?;
+    Some(Set::Join { rel: m.rel, dir, of: Box::new(all), time: Time::Any })
 }
 
 /// A clause's verb: its position, its readings, and whether it is passive.
