@@ -18,7 +18,7 @@
 
 use factbot::answer::Status;
 use factbot::conversation::Conversation;
-use factbot::engine::{import_paths, Format};
+use factbot::engine::{import_paths, Asker, Format};
 use factbot::knowledge::{Date, Value};
 use factbot::store::Store;
 use factbot::understand::chain;
@@ -221,7 +221,7 @@ impl World {
 
     /// The answer values, sorted, of a question that must be answered.
     fn answer_in(&self, question: &str, conv: &mut Conversation) -> Vec<String> {
-        let a = self.reader.answer(&self.store, conv, question, 50).unwrap();
+        let a = Asker { r: &self.reader }.answer(&self.store, conv, question, 50).unwrap();
         assert_eq!(a.status, Status::Answered, "{question:?}: {}", a.reply);
         let mut values: Vec<String> = a.answers.into_iter().map(|v| v.value).collect();
         values.sort();
@@ -411,7 +411,7 @@ fn an_elliptical_follow_up_replaces_the_last_topic() {
 fn an_unknown_word_where_a_name_belongs_is_not_understood() {
     let w = World::news();
     assert_eq!(w.read("Who leads the frobnitz division?"), Err(NotUnderstood::UnknownName("frobnitz".into())));
-    let a = w.reader.answer(&w.store, &mut Conversation::default(), "Who leads the frobnitz division?", 10).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), "Who leads the frobnitz division?", 10).unwrap();
     assert_eq!(a.status, Status::Unknown);
     assert!(a.reply.contains("frobnitz"), "{}", a.reply);
 }
@@ -428,7 +428,7 @@ fn a_name_that_fits_several_entities_is_ambiguous() {
         }
         other => panic!("not ambiguous: {other:?}"),
     }
-    let a = w.reader.answer(&w.store, &mut Conversation::default(), "Where is Baida based?", 10).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), "Where is Baida based?", 10).unwrap();
     assert_eq!(a.status, Status::Ambiguous);
     assert_eq!(a.candidates.len(), 2, "{:?}", a.candidates);
 }
@@ -599,7 +599,7 @@ fn a_kind_compounded_after_the_name_decides_between_readings() {
 impl World {
     /// The status and reply of a question, whatever its status.
     fn outcome(&self, question: &str) -> (Status, String, Vec<String>) {
-        let a = self.reader.answer(&self.store, &mut Conversation::default(), question, 50).unwrap();
+        let a = Asker { r: &self.reader }.answer(&self.store, &mut Conversation::default(), question, 50).unwrap();
         let mut values: Vec<String> = a.answers.into_iter().map(|v| v.value).collect();
         values.sort();
         (a.status, a.reply, values)
@@ -759,7 +759,7 @@ fn readings_print_as_s_expressions() {
 /// from the reader, after the clause grammar), as an S-expression.
 fn answered_sexp(w: &World, question: &str) -> String {
     let mut conv = Conversation::default();
-    let a = w.reader.answer(&w.store, &mut conv, question, 50).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut conv, question, 50).unwrap();
     assert_eq!(a.status, Status::Answered, "{question}: {}", a.reply);
     w.show(&conv.last_query.expect("the reading is remembered"))
 }
@@ -852,18 +852,18 @@ fn readings_of_geography_print_as_s_expressions() {
 fn a_nested_superlative_with_a_tie_is_not_taken_as_one() {
     let w = geography();
     let mut conv = Conversation::default();
-    let a = w.reader.answer(&w.store, &mut conv, "what is the capital of the state that borders the most states ?", 50).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut conv, "what is the capital of the state that borders the most states ?", 50).unwrap();
     assert_eq!(a.status, Status::Unknown, "{}", a.reply);
     assert!(a.reply.contains("Missouri and Tennessee tie"), "{}", a.reply);
     // Where the question answers alike for each of the tied, it answers,
     // and says they tie.
-    let a = w.reader.answer(&w.store, &mut conv, "how many states border the state that borders the most states ?", 50).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut conv, "how many states border the state that borders the most states ?", 50).unwrap();
     assert_eq!(a.status, Status::Answered, "{}", a.reply);
     assert!(a.reply.starts_with("Missouri and Tennessee tie there"), "{}", a.reply);
     // Only the value is said: the neighbours of one of them are not the other's.
     assert!(!a.reply.contains("Arkansas"), "{}", a.reply);
     // Alike when nothing answers either: the store's "none", not "which one".
-    let b = w.reader.answer(&w.store, &mut conv, "which states border the state with the highest elevation ?", 50).unwrap();
+    let b = Asker { r: &w.reader }.answer(&w.store, &mut conv, "which states border the state with the highest elevation ?", 50).unwrap();
     assert!(b.answers.is_empty() && !b.reply.contains("tie"), "{}", b.reply);
     let n = |id: &str| w.store.facts_about(id, Some("borders")).unwrap().len().to_string();
     assert_eq!(n("state-missouri"), n("state-tennessee"));
@@ -877,7 +877,7 @@ fn a_count_over_a_closed_world_can_be_zero_and_an_ill_typed_one_is_not() {
     let mut conv = Conversation::default();
     // Borders are between states: a river borders nothing, and the count is
     // not 0 but unread.
-    let a = w.reader.answer(&w.store, &mut conv, "how many states border the mississippi river ?", 50).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut conv, "how many states border the mississippi river ?", 50).unwrap();
     assert_ne!(a.status, Status::Answered, "{}", a.reply);
     // A superlative inside: the state with the highest point has no river
     // in the geobase, and the geobase lists every river.
@@ -887,7 +887,7 @@ fn a_count_over_a_closed_world_can_be_zero_and_an_ill_typed_one_is_not() {
 #[test]
 fn a_shared_name_is_the_one_whose_readings_answer_alike() {
     let w = geography();
-    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let ask = |q: &str| Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
     // Only the river has a length: said which one was taken.
     let a = ask("how long is the mississippi ?");
     assert_eq!(a.status, Status::Answered, "{}", a.reply);
@@ -913,7 +913,7 @@ fn a_shared_name_is_the_one_whose_readings_answer_alike() {
 #[test]
 fn a_step_back_the_question_does_not_say_is_not_taken() {
     let w = geography();
-    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let ask = |q: &str| Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
     // A city has no area: going back from Austin to Texas answers another
     // question.
     let a = ask("what is the size of the capital of texas ?");
@@ -932,14 +932,14 @@ fn a_negation_over_a_closed_world_leaves_out_what_the_question_names() {
     assert!(not_bordering.contains(&"Maine".to_string()));
     // Where the world is open, a missing fact is not a "no".
     let news = World::news();
-    let a = news.reader.answer(&news.store, &mut Conversation::default(), "Which companies did not invest in Baichuan?", 50).unwrap();
+    let a = Asker { r: &news.reader }.answer(&news.store, &mut Conversation::default(), "Which companies did not invest in Baichuan?", 50).unwrap();
     assert_ne!(a.status, Status::Answered, "{}", a.reply);
 }
 
 #[test]
 fn a_value_linked_to_one_of_several_places_is_said_to_be_in_that_one() {
     let w = geography();
-    let a = w.reader.answer(&w.store, &mut Conversation::default(), "what are the lakes in states bordering texas ?", 50).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), "what are the lakes in states bordering texas ?", 50).unwrap();
     assert_eq!(a.status, Status::Answered, "{}", a.reply);
     // Each lake is said to be where its own fact puts it, not in every
     // state that borders Texas.
@@ -961,7 +961,7 @@ fn a_value_linked_to_one_of_several_places_is_said_to_be_in_that_one() {
 #[test]
 fn a_kind_noun_and_a_naming_word_name_every_thing_of_that_name() {
     let w = geography();
-    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let ask = |q: &str| Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
     // Every city called Rochester, not one to ask about.
     let cities = w.store.resolve("rochester").unwrap().into_iter().filter(|id| id.starts_with("city-")).count();
     assert!(cities > 1);
@@ -985,7 +985,7 @@ fn a_kind_noun_and_a_naming_word_name_every_thing_of_that_name() {
 #[test]
 fn which_has_a_value_asks_for_the_holder_not_the_value() {
     let w = geography();
-    let a = w.reader.answer(&w.store, &mut Conversation::default(), "of the states washed by the mississippi river which has the lowest point ?", 50).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), "of the states washed by the mississippi river which has the lowest point ?", 50).unwrap();
     // Not the list of each state's lowest point: a state, or nothing.
     for v in &a.answers {
         let ids = w.store.resolve(&v.value.to_lowercase()).unwrap();
@@ -996,7 +996,7 @@ fn which_has_a_value_asks_for_the_holder_not_the_value() {
 #[test]
 fn a_relation_noun_asked_for_is_its_values_and_a_superlative_inside_says_what_it_could_not_measure() {
     let w = geography();
-    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let ask = |q: &str| Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
     let capitals: Vec<String> = w.store.facts().map(|f| f.unwrap()).filter(|f| f.relation == "capital").filter_map(|f| f.object.entity().map(String::from)).collect();
     // "Capitals in the US" are capitals, not any city there.
     let a = ask("what is the most populated capital in the usa ?");
@@ -1053,14 +1053,14 @@ fn a_nested_superlative_in_a_request_is_not_read_as_a_yes_no_question() {
         std::fs::write(dir.join("lexicon.toml"), changed).unwrap();
         vec![dir.join("lexicon.toml"), pack.join("geobase.facts")]
     });
-    let a = w.reader.answer(&w.store, &mut Conversation::default(), "give me the longest river that passes through the us ?", 50).unwrap();
+    let a = Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), "give me the longest river that passes through the us ?", 50).unwrap();
     assert!(a.answers.iter().all(|v| v.value != "yes" && v.value != "no"), "{}", a.reply);
 }
 
 #[test]
 fn a_value_asked_in_another_unit_is_converted_and_one_that_does_not_convert_is_declined() {
     let w = geography();
-    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let ask = |q: &str| Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
     let stored = |id: &str, rel: &str| match w.store.facts_about(id, Some(rel)).unwrap()[0].object {
         Value::Number { amount, .. } => amount,
         ref v => panic!("{v:?}"),
@@ -1085,7 +1085,7 @@ fn a_value_asked_in_another_unit_is_converted_and_one_that_does_not_convert_is_d
 #[test]
 fn a_total_over_a_place_sums_its_members_and_a_long_list_of_measures_keeps_each_with_its_own() {
     let w = geography();
-    let ask = |q: &str| w.reader.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
+    let ask = |q: &str| Asker { r: &w.reader }.answer(&w.store, &mut Conversation::default(), q, 50).unwrap();
     let mut sum = 0.0;
     for f in w.store.facts().map(|f| f.unwrap()).filter(|f| f.relation == "area") {
         if let Value::Number { amount, .. } = f.object {

@@ -9,6 +9,7 @@ mod compute;
 
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
+use crate::knowledge::normalize::capitalise;
 use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::knowledge::catalog::Catalog;
@@ -753,13 +754,6 @@ fn join_names(names: &[String]) -> String {
     }
 }
 
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
 
 /// Evaluates a query and builds the answer.
 pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {

@@ -139,3 +139,13 @@ mod tests {
         assert_eq!(slug("Zhipu AI"), "zhipu-ai");
     }
 }
+
+
+/// The text with its first letter upper-cased ("the IPO" -> "The IPO").
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -209,7 +209,7 @@ fn claim(claimed: &mut [bool], words: &[String], phrase: &str, min: usize) {
 
 /// Reads a question of degree; None when the question has no degree word
 /// (the grammar reads it as usual).
-pub(super) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> Option<R<Query>> {
+pub(crate) fn read(r: &Reader, text: &str, plain: &str, conv: &Conversation) -> Option<R<Query>> {
     if r.degree_words.is_empty() {
         return None;
     }
@@ -525,7 +525,7 @@ fn straddled(words: &[String], toks: &[Tok], at: usize) -> bool {
 /// and the name's verb, whose object the noun is, read precisely as "what
 /// NLP model did Alibaba introduce in 2021". None when the tokens are not
 /// so or that question does not read.
-pub(super) fn object_relative(r: &Reader, toks: &[Tok], conv: &Conversation) -> Option<Query> {
+pub(crate) fn object_relative(r: &Reader, toks: &[Tok], conv: &Conversation) -> Option<Query> {
     let asked = as_object_question(r, toks)?;
     grammar::read(r, &asked, conv, "").and_then(|q| guard::check_typed(r, &asked, &q).map(|()| q)).ok()
 }
@@ -1507,7 +1507,7 @@ fn how_much(r: &Reader, words: &[String], found: &[Found], conv: &Conversation) 
 /// relation first when several fit. A name shared by things of several
 /// kinds ("Colorado", the river and the state) is the one whose kind such
 /// a relation links.
-pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
+pub(crate) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
     use lexer::{Aux, Prep};
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::List) && !matches!(t, Tok::Aux(a) if *a != Aux::Have)).collect();
     let (head, other) = match content.as_slice() {
@@ -1554,7 +1554,7 @@ pub(super) fn kind_in_place(r: &Reader, toks: &[Tok]) -> Option<Set> {
 /// lexicon declares a ratio, of a place whose kind the relation does not
 /// measure: the ratio of the totals over the members of the measured kind
 /// there.
-pub(super) fn ratio_in_place(r: &Reader, toks: &[Tok]) -> Option<Query> {
+pub(crate) fn ratio_in_place(r: &Reader, toks: &[Tok]) -> Option<Query> {
     let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::List)).collect();
     let [Tok::Rel(ms, _), Tok::Prep(lexer::Prep::Of | lexer::Prep::In), place @ Tok::Ent(ids, _)] = content.as_slice() else { return None };
     let [id] = ids.as_slice() else { return None };
@@ -1582,7 +1582,7 @@ pub(super) fn ratio_in_place(r: &Reader, toks: &[Tok]) -> Option<Query> {
 /// the end, after "have", a kind noun and the thing had, say again the one
 /// relation between the two kinds, and the pronoun is the first kind. The
 /// number of words they take from the end, when they do.
-pub(super) fn back_reference(r: &Reader, toks: &[Tok]) -> Option<usize> {
+pub(crate) fn back_reference(r: &Reader, toks: &[Tok]) -> Option<usize> {
     let [.., Tok::Rel(ms, surface), Tok::Pron(false, false, None)] = toks else { return None };
     let before = &toks[..toks.len() - 2];
     let have = before.iter().position(|t| matches!(t, Tok::Aux(lexer::Aux::Have)))?;
@@ -1597,7 +1597,7 @@ pub(super) fn back_reference(r: &Reader, toks: &[Tok]) -> Option<usize> {
 /// called Colorado?": a plural or indefinite kind noun, a naming word and
 /// a name shared by things of the kind name every one of them (not one to
 /// ask about); the rest of the question is read around them.
-pub(super) fn named_group(r: &Reader, plain: &str, conv: &Conversation) -> Option<R<Query>> {
+pub(crate) fn named_group(r: &Reader, plain: &str, conv: &Conversation) -> Option<R<Query>> {
     let words: Vec<String> = plain.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
     let naming_at = |j: usize| r.lang.naming.iter().find(|p| phrase_at(&words, j, p)).map(|p| p.split(' ').count());
     if !(0..words.len()).any(|j| naming_at(j).is_some() || words[j] == "of") {
@@ -1765,7 +1765,7 @@ fn relation_between(r: &Reader, member: &str, other: &str) -> Option<(RelId, Dir
 /// comparison of equal degree, which no operator reads. The phrase, when
 /// the question has one; the stopwords would otherwise drop "long" and
 /// "many" and leave a reading that ignores the comparison.
-pub(super) fn equal_degree(r: &Reader, plain: &str) -> Option<String> {
+pub(crate) fn equal_degree(r: &Reader, plain: &str) -> Option<String> {
     let words: Vec<&str> = plain.split_whitespace().collect();
     let degree = |w: &str| r.degree_word(w) || r.lang.degree.equal.iter().any(|q| q == w);
     words.windows(3).chain(words.windows(4)).find_map(|w| (w[0] == "as" && w[w.len() - 1] == "as" && w[1..w.len() - 1].iter().any(|x| degree(x))).then(|| w.join(" ")))

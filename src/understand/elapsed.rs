@@ -25,7 +25,7 @@ enum Side {
 }
 
 /// Reads a question of elapsed time; None when it is not one.
-pub(super) fn read(r: &Reader, text: &str, plain: &str) -> Option<R<Query>> {
+pub(crate) fn read(r: &Reader, text: &str, plain: &str) -> Option<R<Query>> {
     let e = &r.lang.elapsed;
     let normalised: Vec<String> = plain.split_whitespace().map(String::from).collect();
     // The unit ("how many years"), from the words as typed: cleaning

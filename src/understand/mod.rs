@@ -10,8 +10,8 @@
 //! lexicon and the store.
 
 pub mod chain;
-mod degree;
-mod elapsed;
+pub(crate) mod degree;
+pub(crate) mod elapsed;
 pub mod grammar;
 pub mod guard;
 pub mod lexer;
@@ -19,7 +19,6 @@ pub mod lexical;
 pub mod paraphrase;
 mod statement;
 
-use crate::answer::{eval, Answer, Status};
 use crate::conversation::Conversation;
 use crate::knowledge::lexicon::{Language, ValueType};
 use crate::knowledge::normalize::{normalize, slug};
@@ -82,7 +81,7 @@ pub struct Reader {
     /// Normalised words skipped inside relation phrases.
     skippable: HashSet<String>,
     /// Normalised stopwords.
-    stopwords: HashSet<String>,
+    pub(crate) stopwords: HashSet<String>,
     /// Normalised fillers, longest first.
     fillers: Vec<String>,
     /// Normalised rewrites, longest first.
@@ -129,7 +128,7 @@ pub struct Reader {
 
 thread_local! {
     /// A shared name read as one of its entities while the reader tries
-    /// each ([`Reader::answered_alike`]): its normalised surface and the id.
+    /// each (`Asker::answered_alike` in the engine): its normalised surface and the id.
     static PINNED: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -155,10 +154,10 @@ fn owner_of(w: &str) -> Option<&str> {
 }
 
 /// Pins a shared name to one entity for as long as it lives.
-struct Pin;
+pub(crate) struct Pin;
 
 impl Pin {
-    fn new(surface: &str, id: &str) -> Pin {
+    pub(crate) fn new(surface: &str, id: &str) -> Pin {
         PINNED.with(|p| *p.borrow_mut() = Some((surface.to_string(), id.to_string())));
         Pin
     }
@@ -183,6 +182,24 @@ impl Reader {
 
     /// Whether a (normalised) word is a degree phrase of one word
     /// ("largest", "most").
+    /// Whether `w` is the plain form of an adjective of degree ("long"
+    /// in "how many miles long").
+    pub(crate) fn plain_degree_word(&self, w: &str) -> bool {
+        self.degree_words.iter().any(|(p, word)| p.len() == 1 && p[0] == w && matches!(word, degree::Word::Base { .. }))
+    }
+
+    /// The phrases that ask for a name ("what is the name of").
+    pub(crate) fn name_asks(&self) -> &[String] {
+        &self.name_asks
+    }
+
+    /// Forgets the names and tokens read for the last question (they
+    /// hold only while one question is read).
+    pub(crate) fn new_question(&self) {
+        FUZZY.with(|c| c.borrow_mut().clear());
+        TOKENS.with(|c| c.borrow_mut().clear());
+    }
+
     fn degree_word(&self, w: &str) -> bool {
         self.degree_words.iter().any(|(p, _)| p.len() == 1 && p[0] == w)
     }
@@ -997,159 +1014,11 @@ impl Reader {
         out
     }
 
-    /// "How many square miles is Texas?" (`rest`: "is texas"): one name,
-    /// measured by the one number relation of its kind whose unit has the
-    /// asked unit's dimension; None when that is not so.
-    fn measure_in_unit(&self, store: &Store, text: &str, unit: &crate::knowledge::lexicon::Unit, rest: &str, max: usize) -> anyhow::Result<Option<Answer>> {
-        // "how many miles long is the Mississippi": the plain form of an
-        // adjective of degree asks nothing more.
-        let base = |w: &str| self.degree_words.iter().any(|(p, word)| p.len() == 1 && p[0] == w && matches!(word, degree::Word::Base { .. }));
-        let rest: Vec<&str> = rest.split(' ').filter(|w| !base(w)).collect();
-        let toks = self.tokens(&rest.join(" "));
-        let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
-        let [Tok::Ent(ids, _)] = content.as_slice() else { return Ok(None) };
-        // Of a name several things have, the ones measured so.
-        let fitting = |id: &String| -> Vec<(RelId, &crate::knowledge::lexicon::Unit)> {
-            let Some(kind) = self.cat.kind(id) else { return vec![] };
-            self.cat
-                .lex
-                .rels()
-                .filter(|(_, rel)| rel.value == crate::knowledge::lexicon::ValueType::Number && rel.subject.iter().any(|k| k == kind))
-                .filter_map(|(i, rel)| crate::answer::units::unit_named(&self.lang, rel.unit.as_deref()?).filter(|u| u.dimension == unit.dimension).map(|u| (i, u)))
-                .collect()
-        };
-        let measured: Vec<(&String, Vec<(RelId, &crate::knowledge::lexicon::Unit)>)> = ids.iter().map(|id| (id, fitting(id))).filter(|(_, fits)| !fits.is_empty()).collect();
-        let [(id, fits)] = measured.as_slice() else { return Ok(None) };
-        let [(rel, own)] = fits.as_slice() else { return Ok(None) };
-        let q = grammar::Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::Entity((*id).clone())), time: Time::Any }), past: false };
-        let a = eval::evaluate(&self.cat, store, &q, text, max)?;
-        if a.status != Status::Answered {
-            return Ok(Some(a));
-        }
-        if std::ptr::eq(*own, unit) {
-            return Ok(Some(a));
-        }
-        Ok(crate::answer::units::convert(&self.lang, &a, unit))
-    }
-
-    /// Answers a question within a conversation.
-    ///
-    /// "Which two LLMs did X open-source?": a number before the noun that
-    /// the question asks for counts the answer. The question is read
-    /// without it, and answers only when it has that many values.
-    pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
-        self.answer_in_units(store, conv, text, max, true)
-    }
-
-    /// [`Reader::answer`], with a ratio's unit read (`per`) or not: a
-    /// question read again with another unit in its place is not read
-    /// for it a second time.
-    fn answer_in_units(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, per: bool) -> anyhow::Result<Answer> {
-        // "How long is the Mississippi in miles?": the question without
-        // the unit, its values converted; failing that, as asked.
-        if let Some((rest, unit)) = text.split_whitespace().any(|w| w.eq_ignore_ascii_case("in")).then(|| crate::answer::units::asked(&self.lang, text)).flatten() {
-            let mut inner = conv.clone();
-            let a = self.answer_in_units(store, &mut inner, &rest, max, per)?;
-            if let Some(converted) = crate::answer::units::convert(&self.lang, &a, unit) {
-                *conv = inner;
-                return Ok(Answer { question: text.to_string(), ..converted });
-            }
-            // It answers, but not in a unit that converts: say so rather
-            // than read the unit as something else.
-            if a.status == Status::Answered {
-                let shown = unit.names.first().map(String::as_str).unwrap_or_default();
-                let reply = format!("I can't give that in {shown}: what I have is this. {}", a.reply);
-                return Ok(Answer { question: text.to_string(), status: Status::Unknown, answers: vec![], reply, ..a });
-            }
-        }
-        // "How many square miles is Texas?": the one number relation of
-        // the name's kind in a unit of that dimension, converted when its
-        // unit is another.
-        if let Some((unit, rest)) = text.to_lowercase().contains("how many").then(|| crate::answer::units::how_many_of(&self.lang, text)).flatten() {
-            if let Some(a) = self.measure_in_unit(store, text, unit, &rest, max)? {
-                return Ok(a);
-            }
-            // Read another way, a unit's words match whatever relation
-            // has them in its unit ("people per square mile"): decline.
-            let shown = unit.names.first().map(String::as_str).unwrap_or_default();
-            return Ok(Answer::empty(text, Status::Unknown, format!("I don't know: I can't tell what is measured in {shown} there, so I won't guess.")));
-        }
-        // "The average population per square km": the question as the
-        // lexicon writes the ratio ("per square mile"), its values
-        // converted.
-        if let Some((unit, readings)) = (per && text.split_whitespace().any(|w| w.eq_ignore_ascii_case("per"))).then(|| crate::answer::units::asked_per(&self.lang, text)).flatten() {
-            for reading in readings {
-                let mut inner = conv.clone();
-                let a = self.answer_in_units(store, &mut inner, &reading, max, false)?;
-                if let Some(converted) = crate::answer::units::convert_per(&self.lang, &a, unit) {
-                    *conv = inner;
-                    return Ok(Answer { question: text.to_string(), ..converted });
-                }
-            }
-        }
-        FUZZY.with(|c| c.borrow_mut().clear());
-        TOKENS.with(|c| c.borrow_mut().clear());
-        let mut cardinal = None;
-        let before = conv.clone();
-        let mut a = self.answer_counted(store, conv, text, max, &mut cardinal)?;
-        // "Which AI start-ups ...?": an unknown word before a class names
-        // a modifier. Without it, the question may answer when every value
-        // carries the word: in its name or in the name of a class it is a
-        // member of.
-        if a.status == Status::Unknown {
-            if let Some((word, phrase, without)) = self.modifier_before_class(text) {
-                let mut inner = before.clone();
-                let b = self.answer_counted(store, &mut inner, &without, max, &mut cardinal)?;
-                if b.status == Status::Answered && (self.all_carry(store, &b, &word)? || quoted(&b, &phrase)) {
-                    *conv = inner;
-                    a = Answer { question: text.to_string(), ..b };
-                }
-            }
-        }
-        // "Who reported it first?" after a question about a person: "it"
-        // is the one happening the conversation's last answer (or topic)
-        // took part in, when nothing else it could mean answers.
-        if a.status == Status::Unknown {
-            if let Some(event) = self.happening_in_play(store, &before, text)? {
-                let mut inner = before.clone();
-                inner.focus = Some(event.clone());
-                inner.answer_focus = Some(event);
-                let b = self.answer_counted(store, &mut inner, text, max, &mut cardinal)?;
-                if b.status == Status::Answered {
-                    *conv = inner;
-                    a = b;
-                }
-            }
-        }
-        // "What is the largest city in Michigan?": of the lake and the
-        // state, only the state has cities. A name shared by several
-        // things is the one whose readings answer, when they all answer
-        // alike.
-        if a.status == Status::Ambiguous {
-            if let Some((b, inner)) = self.answered_alike(store, &before, text, max)? {
-                *conv = inner;
-                a = b;
-            }
-        }
-        match cardinal {
-            Some(n) if a.status == Status::Answered && (a.answers.len() != n || a.answers.iter().any(|v| v.conflict)) => {
-                let values: Vec<&str> = a.answers.iter().map(|v| v.value.as_str()).collect();
-                let reply = if values.len() == n {
-                    format!("I don't know: my sources disagree about {}, so I won't guess which {n} you mean.", values.join(", "))
-                } else {
-                    format!("I don't know: you mention {n}, and I know of {} ({}), so I won't guess which you mean.", values.len(), values.join(", "))
-                };
-                Ok(Answer::empty(text, Status::Unknown, reply))
-            }
-            _ => Ok(a),
-        }
-    }
-
     /// The reading of a question with one negation before its verb (or
     /// before what "have" takes): the members of the kind asked for that
     /// the question without it does not name. Only where the kind and the
     /// relations are complete: elsewhere a missing fact is not a "no".
-    fn negated(&self, toks: &[Tok], conv: &Conversation) -> Option<grammar::Query> {
+    pub(crate) fn negated(&self, toks: &[Tok], conv: &Conversation) -> Option<grammar::Query> {
         let at = toks.iter().position(|t| matches!(t, Tok::Not))?;
         if toks.iter().filter(|t| matches!(t, Tok::Not)).count() != 1 {
             return None;
@@ -1184,85 +1053,9 @@ impl Reader {
         Some(grammar::Query { ask, past: q.past })
     }
 
-    /// The answer to a question with one name shared by several things,
-    /// when the question answers for some of them and the same way for
-    /// all of those (each read with a name of its own), said of which one.
-    fn answered_alike(&self, store: &Store, before: &Conversation, text: &str, max: usize) -> anyhow::Result<Option<(Answer, Conversation)>> {
-        if self.pinned() {
-            return Ok(None);
-        }
-        let toks = self.tokens(text);
-        let shared: Vec<(&Vec<String>, &String)> = toks.iter().filter_map(|t| if let Tok::Ent(ids, s) = t { (ids.len() > 1).then_some((ids, s)) } else { None }).collect();
-        let [(ids, surface)] = shared.as_slice() else { return Ok(None) };
-        let plain = format!(" {} ", self.clean(text));
-        let mut answered: Vec<(String, Answer, Conversation)> = Vec::new();
-        if !plain.contains(&format!(" {surface} ")) {
-            return Ok(None);
-        }
-        for id in ids.iter() {
-            // The name read as this one, wherever the question is read.
-            let _pin = Pin::new(surface, id);
-            let mut inner = before.clone();
-            let mut cardinal = None;
-            let b = self.answer_counted(store, &mut inner, text, max, &mut cardinal)?;
-            if b.status == Status::Answered {
-                answered.push((id.clone(), b, inner));
-            }
-        }
-        let values = |a: &Answer| {
-            let mut v: Vec<String> = a.answers.iter().map(|x| x.value.clone()).collect();
-            v.sort();
-            v
-        };
-        let Some((id, first, inner)) = answered.first() else { return Ok(None) };
-        if answered.iter().any(|(_, b, _)| values(b) != values(first)) {
-            return self.each_reading(store, text, surface, &answered).map(|a| a.map(|a| (a, before.clone())));
-        }
-        let taken = if answered.len() == 1 { format!("Taking \"{surface}\" as {}: ", self.describe_short(store, id)) } else { String::new() };
-        let reply = format!("{taken}{}", first.reply);
-        Ok(Some((Answer { question: text.to_string(), reply, ..first.clone() }, inner.clone())))
-    }
-
-    /// "Where is Springfield?", "what is the population of New York?": a
-    /// few things share the name and the question answers for each, so
-    /// each answer is given under a label that tells them apart (not one
-    /// taken for the other). More than four: ask which.
-    fn each_reading(&self, store: &Store, text: &str, surface: &str, answered: &[(String, Answer, Conversation)]) -> anyhow::Result<Option<Answer>> {
-        if answered.len() < 2 || answered.len() > 4 || answered.iter().any(|(_, a, _)| a.answers.iter().any(|v| v.conflict)) {
-            return Ok(None);
-        }
-        // Only a name each of them has as written: a misspelt or partial
-        // name asks which was meant.
-        let exact = |id: &str| self.cat.names_of(id).iter().any(|n| normalize(n) == surface);
-        if !answered.iter().all(|(id, _, _)| exact(id)) {
-            return Ok(None);
-        }
-        let ids: Vec<String> = answered.iter().map(|(id, _, _)| id.clone()).collect();
-        let labels = self.labels(store, &ids)?;
-        let mut parts = Vec::new();
-        let mut answers: Vec<crate::answer::AnswerValue> = Vec::new();
-        let mut citations = Vec::new();
-        for ((_, a, _), label) in answered.iter().zip(&labels) {
-            parts.push(format!("{label}: {}", a.reply));
-            for v in &a.answers {
-                if !answers.iter().any(|x| x.value == v.value) {
-                    answers.push(v.clone());
-                }
-            }
-            for c in &a.citations {
-                match citations.iter_mut().find(|x: &&mut crate::answer::Citation| x.id == c.id) {
-                    Some(x) => x.evidence.extend(c.evidence.iter().filter(|e| !x.evidence.contains(e)).cloned().collect::<Vec<_>>()),
-                    None => citations.push(c.clone()),
-                }
-            }
-        }
-        let reply = format!("\"{surface}\" names {} things; for each: {}", answered.len(), parts.join(" "));
-        Ok(Some(Answer { question: text.to_string(), status: Status::Answered, answers, reply, citations, candidates: labels }))
-    }
-
     /// One unknown word right before a class name or a kind noun, the
     /// word with the word after it, and the question without it.
-    fn modifier_before_class(&self, text: &str) -> Option<(String, String, String)> {
+    pub(crate) fn modifier_before_class(&self, text: &str) -> Option<(String, String, String)> {
         let toks = self.exact_tokens(text);
         let unknown: Vec<usize> = toks.iter().enumerate().filter(|(_, t)| matches!(t, Tok::Unknown(_))).map(|(i, _)| i).collect();
         let [at] = unknown.as_slice() else { return None };
@@ -1282,30 +1075,12 @@ impl Reader {
         Some((word.clone(), phrase, without.join(" ")))
     }
 
-    /// Whether every value of an answer is an entity whose name, or the
-    /// name of a class it is a member of, has `word`.
-    fn all_carry(&self, store: &Store, a: &Answer, word: &str) -> anyhow::Result<bool> {
-        let has = |name: &str| normalize(name).split(' ').any(|w| w == word);
-        for v in &a.answers {
-            let Some(e) = self.cat.resolve_exact(&v.value) else { return Ok(false) };
-            if has(self.cat.name(&e)) {
-                continue;
-            }
-            let Some(member) = &self.cat.lex.member_relation else { return Ok(false) };
-            let classes: Vec<String> = store.facts_about(&e, Some(member))?.into_iter().filter_map(|f| f.object.entity().map(String::from)).collect();
-            if !classes.iter().any(|c| self.cat.names_of(c).iter().any(|n| has(n))) {
-                return Ok(false);
-            }
-        }
-        Ok(!a.answers.is_empty())
-    }
-
     /// The happening a thing-pronoun of `text` may refer to: the one event
     /// (an entity of the lexicon's event kind, linked by its event link)
     /// about both the conversation's topic and its last answer ("Who quit
     /// Kuaishou ...?" "Fu Ruiji ..." "Who reported that?": his departure
     /// from Kuaishou).
-    fn happening_in_play(&self, store: &Store, conv: &Conversation, text: &str) -> anyhow::Result<Option<String>> {
+    pub(crate) fn happening_in_play(&self, store: &Store, conv: &Conversation, text: &str) -> anyhow::Result<Option<String>> {
         let (Some(kind), Some(link)) = (&self.cat.lex.event_kind, &self.cat.lex.event_link) else { return Ok(None) };
         let (Some(topic), Some(answer)) = (&conv.focus, &conv.answer_focus) else { return Ok(None) };
         if topic == answer || !self.exact_tokens(text).iter().any(|t| matches!(t, Tok::Pron(false, _, None))) {
@@ -1328,7 +1103,7 @@ impl Reader {
     /// The number before the noun asked for ("the three units", "which two
     /// models", "X's four tigers"), and the question without it (read
     /// again, so that "China's AI tigers" may be one name).
-    fn take_cardinal(&self, text: &str, toks: Vec<Tok>) -> (Vec<Tok>, Option<usize>) {
+    pub(crate) fn take_cardinal(&self, text: &str, toks: Vec<Tok>) -> (Vec<Tok>, Option<usize>) {
         if matches!(toks.first(), Some(Tok::Aux(_))) {
             return (toks, None);
         }
@@ -1351,363 +1126,6 @@ impl Reader {
         (self.tokens(&without.join(" ")), Some(n as usize))
     }
 
-    fn answer_counted(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, cardinal: &mut Option<usize>) -> anyhow::Result<Answer> {
-        let trimmed = text.trim();
-        if trimmed.chars().count() > 1000 {
-            return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
-        }
-        if let Some(a) = self.dislocated(store, conv, trimmed, max)? {
-            return Ok(a);
-        }
-        let owners = self.possessive_kinds(trimmed);
-        let trimmed = owners.as_deref().unwrap_or(trimmed);
-        // The question normalised once, padded, for the word lists below.
-        let plain = format!(" {} ", normalize(trimmed));
-        let (toks, n) = self.take_cardinal(trimmed, self.tokens(trimmed));
-        *cardinal = n;
-        let toks = grammar::without_light_verb(self, toks);
-        let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
-        let toks = self.without_own(&plain, toks);
-        let toks = self.place_compound(trimmed, toks);
-        let toks = purpose_question(&plain, toks);
-        let (toks, role_time) = self.as_role(&plain, toks);
-        let mut toks = self.preposition_before_date(toks);
-        if degree::back_reference(self, &toks).is_some() {
-            toks.truncate(toks.len() - 2);
-        }
-        if toks.is_empty() {
-            return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.lang.help)));
-        }
-        // A role that ended filters holders, and dates "when" by its end;
-        // "how long" asks about the whole interval.
-        let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
-        let role_time = role_time.filter(|_| !asks_time);
-        let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
-        // "How many states have a city named Springfield?": every thing
-        // of the kind with the name.
-        if let Some(Ok(q)) = degree::named_group(self, &plain, conv) {
-            let a = eval::evaluate(&self.cat, store, &q, text, max)?;
-            if a.status == Status::Answered {
-                return Ok(self.remember(conv, q, a));
-            }
-        }
-        // A question of degree is read by its own rules, which account for
-        // every word themselves. What it answers stands, before the
-        // grammar reads anything; when it finds nothing, the question goes
-        // the usual way (the grammar or the ranker may read the degree word
-        // otherwise: "who reported it first" as "first report"), and its
-        // decline is the reply if that way finds nothing either.
-        // "How many years after A did B?": the time between two
-        // happenings, read by rules of its own; its answer or its
-        // decline stands.
-        if let Some(read) = elapsed::read(self, trimmed, &plain) {
-            match read {
-                Ok(q) => {
-                    tracing::debug!(query = %q.sexp(&|rel| self.cat.lex.rel(rel).name.clone()), "read as a question of elapsed time");
-                    let a = eval::evaluate(&self.cat, store, &q, text, max)?;
-                    return Ok(self.remember(conv, q, a));
-                }
-                Err(e) => tracing::debug!(?e, "no reading of elapsed time"),
-            }
-        }
-        // "The population density of the US": a declared ratio of totals.
-        if let Some(q) = degree::ratio_in_place(self, &toks) {
-            let a = eval::evaluate(&self.cat, store, &q, text, max)?;
-            if a.status == Status::Answered {
-                return Ok(self.remember(conv, q, a));
-            }
-        }
-        let mut degree_decline = None;
-        let mut degree_error = None;
-        // The rules of degree read the words again: a possessive read as
-        // part of the name after it ("Alibaba Cloud's Hong Kong outage")
-        // is left out of them.
-        let (degree_text, degree_plain) = if owned.is_empty() {
-            (trimmed.to_string(), plain.clone())
-        } else {
-            let mut t = crate::knowledge::normalize::fold(trimmed).to_lowercase().replace('\u{2019}', "'");
-            for (owner, owned) in &owned {
-                t = t.replace(&format!("{owner}'s {owned}"), owned).replace(&format!("{owner}' {owned}"), owned);
-            }
-            let p = format!(" {} ", normalize(&t));
-            (t, p)
-        };
-        // "Michigan's largest lake" is "the largest lake of Michigan" (the
-        // words left around the degree word would name Lake Michigan);
-        // read so first, where it reads.
-        let owner_first = self.possessive_degree(&degree_text).and_then(|t| match degree::read(self, &t, &format!(" {} ", normalize(&t)), conv) {
-            Some(Ok(q)) => Some(Some(Ok(q))),
-            _ => None,
-        });
-        match owner_first.unwrap_or_else(|| degree::read(self, &degree_text, &degree_plain, conv)) {
-            Some(Ok(q)) => {
-                tracing::debug!(query = %q.sexp(&|rel| self.cat.lex.rel(rel).name.clone()), "read as a question of degree");
-                let a = eval::evaluate(&self.cat, store, &q, text, max)?;
-                if a.status == Status::Answered {
-                    return Ok(self.remember(conv, q, a));
-                }
-                degree_decline = Some(a);
-            }
-            Some(Err(e)) if e != grammar::NotUnderstood::NoReading => degree_error = Some(e),
-            _ => {}
-        }
-        // "Rivers as long as the Mississippi": no operator compares as
-        // equal, and what is left of the words would read as something else.
-        if let Some(phrase) = degree::equal_degree(self, &plain) {
-            let gap = guard::Gap { missing: vec![phrase], understood: vec![] };
-            return match degree_decline {
-                Some(d) => Ok(d),
-                None => self.decline(store, text, grammar::NotUnderstood::Unexplained(gap), None),
-            };
-        }
-        let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
-            // "the former CEO", "who leads it now": the time word sets the
-            // time of the outermost join; a reading with no join for it
-            // leaves the word unexplained.
-            Some((word, time)) => {
-                if q.retime(&|rel| self.changes(rel), time) {
-                    Ok(q)
-                } else {
-                    Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word.clone()], understood: vec![] }))
-                }
-            }
-            None => Ok(q),
-        });
-        // "When did X become CEO?": the start of the role, never its end
-        // (a role known only to have ended has no answer).
-        let began = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::When))) && toks.iter().any(|t| matches!(t, Tok::Aux(lexer::Aux::Become)));
-        let query = query.map(|mut q| {
-            if began {
-                q.retime(&|rel| self.changes(rel), &Time::Began);
-            }
-            q
-        });
-        // "What are the rivers in Texas?": a kind and a place, which the
-        // clause grammar reads as a description of the place.
-        let unexplained = |q: &grammar::Query| matches!(q.ask, grammar::Ask::Describe(_)) || guard::check_typed(self, &toks, q).is_err();
-        let query = match (&query, degree::kind_in_place(self, &toks)) {
-            (Err(_), Some(s)) | (Ok(_), Some(s)) if query.as_ref().map_or(true, unexplained) => {
-                let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowMany))) { grammar::Ask::Count(s) } else { grammar::Ask::Values(s) };
-                Ok(grammar::Query { ask, past: grammar::is_past(self, &toks) })
-            }
-            _ => query,
-        };
-        // "What is the NLP model Alibaba introduced in 2021?": the object
-        // of the name's verb.
-        let unread = query.as_ref().map_or(true, |q| guard::check_typed(self, &toks, q).is_err());
-        let query = match unread.then(|| degree::object_relative(self, &toks, conv)).flatten() {
-            Some(q) => Ok(q),
-            None => query,
-        };
-        tracing::debug!(?toks, ?query, "question read");
-        // The precision guard: a reading that leaves content words
-        // unexplained does not answer.
-        let query = query.and_then(|q| guard::check_typed(self, &toks, &q).map(|()| q));
-        tracing::debug!(?query, "guarded");
-        // "Which states do not border Texas?", "what state has no rivers?":
-        // every member of the kind but those the question without the
-        // negation names, where the store holds both whole.
-        let query = match query {
-            Err(e) => self.negated(&toks, conv).ok_or(e),
-            ok => ok,
-        };
-        // A degree error says more than the usual one when the usual way
-        // has no reading either.
-        if let (Some(e), true) = (degree_error, query.is_err()) {
-            degree_decline = Some(self.decline(store, text, e, None)?);
-        }
-        let query = query.map(|q| self.leave_out_named(&plain, q, conv));
-        if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading) = &query {
-            if let Some((q, place)) = self.without_place(&plain, &toks, conv) {
-                let a = eval::evaluate(&self.cat, store, &q, text, max)?;
-                let names: Vec<String> = single_names(&toks).map(String::from).collect();
-                let mut placed = a.status == Status::Answered;
-                for v in &a.answers {
-                    placed &= match self.cat.resolve_exact(&v.value) {
-                        Some(e) => linked(store, &e, &place, &names)?,
-                        None => false,
-                    };
-                }
-                if placed {
-                    return Ok(self.remember(conv, q, a));
-                }
-            }
-        }
-        // What the grammar could not read precisely, the paraphrase ranker
-        // may: it answers only when facts explain every word, and
-        // otherwise offers the question it can answer.
-        let mut suggestion = None;
-        if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading | grammar::NotUnderstood::UnknownName(_)) = &query {
-            if time_word.is_none() {
-                match paraphrase::rank(self, store, &toks, conv)? {
-                    paraphrase::Ranked::Answer(picks) => {
-                        tracing::debug!(?picks, "ranked");
-                        let a = eval::picked(&self.cat, store, &picks, text, grammar::is_past(self, &toks))?;
-                        if a.status == Status::Answered {
-                            if let Some(first) = picks.first() {
-                                conv.focus = Some(single_names(&toks).next().unwrap_or(&first.fact.subject).to_string());
-                            }
-                            conv.answer_focus = eval::single_entity(&a, &self.cat);
-                            conv.last_query = match picks.as_slice() {
-                                [one] => paraphrase::pick_query(self, one, grammar::is_past(self, &toks)),
-                                _ => None,
-                            };
-                            return Ok(a);
-                        }
-                    }
-                    paraphrase::Ranked::Suggest(q) => suggestion = Some(q),
-                    paraphrase::Ranked::Nothing => {}
-                }
-            }
-        }
-        // A question not answered still says who it is about: "he" in the
-        // next question refers to its one name.
-        // (Not when it referred back by a pronoun: "how long was he at
-        // Alibaba?" is still about him.)
-        if query.is_err() && !toks.iter().any(|t| matches!(t, Tok::Pron(..))) {
-            let mut named = single_names(&toks);
-            if let Some(first) = named.next() {
-                if named.all(|e| e == first) {
-                    conv.focus = Some(first.to_string());
-                    conv.answer_focus = None;
-                    conv.last_query = None;
-                }
-            }
-        }
-        let answer = match query {
-            Ok(q) => {
-                let mut a = eval::evaluate(&self.cat, store, &q, text, max)?;
-                if let Some(b) = self.narrow_classes(store, &q, &plain, &toks, text)? {
-                    a = b;
-                }
-                if let Some(desc) = self.description_for_name(&plain, &a) {
-                    a = Answer::empty(
-                        text,
-                        Status::Unknown,
-                        format!("I don't know: the sources don't give its name; I know it only as {desc}."),
-                    );
-                }
-                self.remember(conv, q, a)
-            }
-            Err(e) => self.decline(store, text, e, suggestion.as_deref())?,
-        };
-        // The degree rules' decline says more than the usual one.
-        match degree_decline {
-            Some(d) if answer.status != Status::Answered => Ok(d),
-            _ => Ok(answer),
-        }
-    }
-
-    /// The reply to a question that could not be read, offering the
-    /// ranker's suggestion when it has one.
-    fn decline(&self, store: &Store, text: &str, e: grammar::NotUnderstood, suggestion: Option<&str>) -> anyhow::Result<Answer> {
-        let suggest = |reply: String| match suggestion {
-            Some(q) => format!("{reply} Did you mean \"{q}\""),
-            None => reply,
-        };
-        Ok(match e {
-            grammar::NotUnderstood::Ambiguous(name, ids) => {
-                let cands = self.labels(store, &ids)?;
-                let mut a = Answer::empty(text, Status::Ambiguous, format!("Which \"{name}\" do you mean: {}?", cands.join(", or ")));
-                a.candidates = cands;
-                a
-            }
-            grammar::NotUnderstood::UnknownName(name) => {
-                Answer::empty(text, Status::Unknown, suggest(format!("I don't know anything about \"{name}\", so I can't answer that.")))
-            }
-            grammar::NotUnderstood::NoAntecedent => Answer::empty(
-                text,
-                Status::Unknown,
-                "I don't know who or what the pronoun refers to here: please say the name instead.",
-            ),
-            grammar::NotUnderstood::Unexplained(gap) | grammar::NotUnderstood::Mistyped(gap) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
-            grammar::NotUnderstood::NoReading => match suggestion {
-                Some(_) => Answer::empty(text, Status::Unknown, suggest("I don't know exactly what that asks.".to_string())),
-                None => Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.lang.help)),
-            },
-        })
-    }
-
-    /// "The person heading X at Y - who's their manager?": a noun phrase
-    /// set before a question that refers to it by a pronoun. The phrase is
-    /// read as "who (or what) is ...?"; when that names exactly one thing,
-    /// the question is asked with the pronoun referring to it. Otherwise
-    /// the whole text is read as it is.
-    fn dislocated(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Option<Answer>> {
-        let Some((left, right)) = [" - ", " \u{2013} ", " \u{2014} ", ": ", ", "].iter().find_map(|sep| text.split_once(sep)) else { return Ok(None) };
-        let (left, right) = (left.trim(), right.trim());
-        // The shapes only: exact names (the parts are read again in full).
-        let right_toks = self.exact_tokens(right);
-        if !right_toks.iter().any(|t| matches!(t, Tok::Pron(..))) {
-            return Ok(None);
-        }
-        let left_toks = self.exact_tokens(left);
-        let asks = matches!(right_toks.first(), Some(Tok::Wh(_)) | Some(Tok::Aux(_)));
-        let describes = left_toks.iter().any(|t| matches!(t, Tok::Rel(..) | Tok::Kind(_)));
-        let plain_phrase = !left_toks.iter().any(|t| matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::Pron(..) | Tok::List));
-        // A name alone ("Zhou Chang - what kind of engineer is he?").
-        let name = match left_toks.as_slice() {
-            [Tok::Ent(ids, _)] | [Tok::Ent(ids, _), Tok::Prep(_), Tok::Ent(..)] if ids.len() == 1 => Some(ids[0].clone()),
-            _ => None,
-        };
-        if !(asks && plain_phrase && (describes || name.is_some())) {
-            return Ok(None);
-        }
-        let one = match name {
-            Some(id) if !describes => id,
-            _ => {
-                let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if self.cat.is_person_kind(k))) { "Who" } else { "What" };
-                let mut scratch = Conversation::default();
-                let named = self.answer(store, &mut scratch, &format!("{wh} is {left}?"), max)?;
-                let Some(one) = eval::single_entity(&named, &self.cat).filter(|_| named.status == Status::Answered) else { return Ok(None) };
-                one
-            }
-        };
-        let mut inner = conv.clone();
-        inner.focus = Some(one.clone());
-        inner.answer_focus = Some(one);
-        let mut a = self.answer(store, &mut inner, right, max)?;
-        if a.status != Status::Answered {
-            return Ok(None);
-        }
-        a.question = text.to_string();
-        *conv = inner;
-        Ok(Some(a))
-    }
-
-    /// "What kind of engineer is Zhou Chang?": of the classes a name is a
-    /// member of, the ones whose name has a word of the question (other
-    /// than the name's), when some have one and others do not.
-    fn narrow_classes(&self, store: &Store, q: &Query, plain: &str, toks: &[Tok], text: &str) -> anyhow::Result<Option<Answer>> {
-        let Some(member) = self.cat.lex.member_relation.as_ref().and_then(|m| self.cat.lex.relation_index(m)) else { return Ok(None) };
-        let Ask::Values(Set::Join { rel, dir: Dir::ToObject, of, .. }) = &q.ask else { return Ok(None) };
-        let Set::Entity(subject) = of.as_ref() else { return Ok(None) };
-        if *rel != member {
-            return Ok(None);
-        }
-        let named: HashSet<String> = toks.iter().filter_map(|t| if let Tok::Ent(_, span) = t { Some(span.clone()) } else { None }).flat_map(|s| s.split(' ').map(String::from).collect::<Vec<_>>()).collect();
-        let asked: HashSet<String> = plain.split(' ').filter(|w| !w.is_empty() && !self.stopwords.contains(*w) && !named.contains(*w)).map(|w| self.stem(w)).collect();
-        let facts = store.facts_about(subject, Some(&self.cat.lex.rel(member).name))?;
-        let carries = |f: &Fact| f.object.entity().is_some_and(|c| normalize(self.cat.name(c)).split(' ').any(|w| asked.contains(&self.stem(w))));
-        let kept: Vec<Fact> = facts.iter().filter(|f| carries(f)).cloned().collect();
-        if kept.is_empty() || kept.len() == facts.len() {
-            return Ok(None);
-        }
-        let picks: Vec<crate::query::Pick> = kept.into_iter().map(|fact| crate::query::Pick { fact, side: crate::query::Side::Object }).collect();
-        Ok(Some(eval::picked(&self.cat, store, &picks, text, q.past)?))
-    }
-
-    /// Keeps what the next question may refer to: the query's topic, the
-    /// one entity the answer names, and the query itself.
-    fn remember(&self, conv: &mut Conversation, q: grammar::Query, a: Answer) -> Answer {
-        if let Some(t) = q.topic() {
-            conv.focus = Some(t);
-        }
-        conv.answer_focus = eval::single_entity(&a, &self.cat);
-        conv.last_query = Some(q);
-        a
-    }
-
     /// A kind noun in the possessive, which normalising would lose (or
     /// join with the noun after it: "state capital"), said another way:
     /// after a question word it asks for the owner ("which state's capital
@@ -1715,7 +1133,7 @@ impl Reader {
     /// word it owns the relation noun after it ("the largest state's
     /// capital": "the capital of the largest state"). None when there is
     /// no such possessive.
-    fn possessive_kinds(&self, text: &str) -> Option<String> {
+    pub(crate) fn possessive_kinds(&self, text: &str) -> Option<String> {
         let words = possessive_words(text)?;
         let plain = |w: &str| normalize(w);
         for (i, w) in words.iter().enumerate().skip(1) {
@@ -1763,7 +1181,7 @@ impl Reader {
     /// "Michigan's largest lake": a name in the possessive, a degree word
     /// and a noun, said as "the largest lake of Michigan". None when the
     /// text has no such phrase.
-    fn possessive_degree(&self, text: &str) -> Option<String> {
+    pub(crate) fn possessive_degree(&self, text: &str) -> Option<String> {
         let words = possessive_words(text)?;
         let degree_word = |w: &str| self.degree_word(&normalize(w));
         let noun = |w: &str| matches!(self.tokens(&normalize(w)).as_slice(), [Tok::Kind(_)] | [Tok::Rel(..)]);
@@ -1792,7 +1210,7 @@ impl Reader {
     /// cloud unit is part of Alibaba Cloud, which is part of Alibaba) is
     /// that second thing, not the pair of them. With the spans of each
     /// pair so read, owner first.
-    fn possessive_names(&self, store: &Store, text: &str, toks: Vec<Tok>) -> anyhow::Result<(Vec<Tok>, Owned)> {
+    pub(crate) fn possessive_names(&self, store: &Store, text: &str, toks: Vec<Tok>) -> anyhow::Result<(Vec<Tok>, Owned)> {
         let mut owned = Vec::new();
         if !toks.windows(2).any(|w| matches!(w, [Tok::Ent(..), Tok::Ent(..)])) {
             return Ok((toks, owned));
@@ -1820,7 +1238,7 @@ impl Reader {
     /// whole question has no reading, the question without it is read;
     /// its answer stands only if every value is linked to that name (see
     /// [`linked`]) without passing through the question's other names.
-    fn without_place(&self, plain: &str, toks: &[Tok], conv: &Conversation) -> Option<(grammar::Query, String)> {
+    pub(crate) fn without_place(&self, plain: &str, toks: &[Tok], conv: &Conversation) -> Option<(grammar::Query, String)> {
         let places: Vec<usize> = (1..toks.len())
             .filter(|&i| match (&toks[i - 1], &toks[i]) {
                 (Tok::Prep(lexer::Prep::In | lexer::Prep::Other | lexer::Prep::With), Tok::Ent(ids, span)) => {
@@ -1844,7 +1262,7 @@ impl Reader {
     /// a preposition ("happen in", of a place) before a date, when none of
     /// its relations takes a date or is an event, gives up the preposition
     /// to the date ("happened" + "in December 2022").
-    fn preposition_before_date(&self, toks: Vec<Tok>) -> Vec<Tok> {
+    pub(crate) fn preposition_before_date(&self, toks: Vec<Tok>) -> Vec<Tok> {
         let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
         let mut i = 0;
         while i < toks.len() {
@@ -1874,7 +1292,7 @@ impl Reader {
     /// noun, is the noun with the participle's phrase and the name after
     /// it ("a company based in Beijing"), when the participle and a
     /// preposition make a relation phrase.
-    fn place_compound(&self, text: &str, toks: Vec<Tok>) -> Vec<Tok> {
+    pub(crate) fn place_compound(&self, text: &str, toks: Vec<Tok>) -> Vec<Tok> {
         let lowered = text.to_lowercase();
         let Some(i) = (0..toks.len().saturating_sub(2)).find(|&i| {
             matches!((&toks[i], &toks[i + 1], &toks[i + 2]), (Tok::Ent(_, span), Tok::Rel(_, w), Tok::Kind(_) | Tok::Ent(..))
@@ -1900,7 +1318,7 @@ impl Reader {
     /// "Who left X to pursue her own projects?": a possessive before "own"
     /// refers to the clause's subject, which the question asks for; it
     /// names nothing to look up.
-    fn without_own(&self, plain: &str, toks: Vec<Tok>) -> Vec<Tok> {
+    pub(crate) fn without_own(&self, plain: &str, toks: Vec<Tok>) -> Vec<Tok> {
         let owned = self.lang.possessive_pronouns.iter().any(|p| plain.contains(&format!(" {} own ", normalize(p))));
         let possessives = toks.iter().filter(|t| matches!(t, Tok::Pron(_, true, _))).count();
         if !owned || possessives != 1 || !matches!(toks.first(), Some(Tok::Wh(Wh::Who | Wh::What | Wh::Which))) {
@@ -1918,7 +1336,7 @@ impl Reader {
     /// of Y?": a verb, "as" and the role of a name is that role of the
     /// name; a verb of a relation that `ends` roles asks for a holder who
     /// no longer holds it (the time returned).
-    fn as_role(&self, plain: &str, toks: Vec<Tok>) -> (Vec<Tok>, Option<Time>) {
+    pub(crate) fn as_role(&self, plain: &str, toks: Vec<Tok>) -> (Vec<Tok>, Option<Time>) {
         if !plain.contains(" as ") {
             return (toks, None);
         }
@@ -1975,7 +1393,7 @@ impl Reader {
     /// "What else does that company own?": the values leave out the
     /// entities the conversation already has in play (the last topic and
     /// the last answer), unless the question names them itself.
-    fn leave_out_named(&self, plain: &str, mut q: grammar::Query, conv: &Conversation) -> grammar::Query {
+    pub(crate) fn leave_out_named(&self, plain: &str, mut q: grammar::Query, conv: &Conversation) -> grammar::Query {
         if !self.else_words.iter().any(|w| plain.contains(w.as_str())) {
             return q;
         }
@@ -1990,37 +1408,9 @@ impl Reader {
         q
     }
 
-    /// For a question that asks for a name ("what's the name of Jia's new
-    /// start-up?"): an answer that only describes the thing as belonging
-    /// to one of the question's own names ("Jia Yangqing's AI
-    /// infrastructure start-up") is no name. Returns that description.
-    fn description_for_name(&self, plain: &str, a: &Answer) -> Option<String> {
-        if a.status != Status::Answered {
-            return None;
-        }
-        if !self.name_asks.iter().any(|p| plain.contains(p.as_str())) {
-            return None;
-        }
-        // "Jia Yangqing's ...": a name typed in the question, as a
-        // possessive.
-        // possessive ("normalize" drops the "'s", so look at the value as
-        // written).
-        a.answers.iter().find_map(|v| {
-            let raw = v.value.replace('\u{2019}', "'");
-            let described = raw.match_indices("'s ").any(|(at, _)| {
-                let words: Vec<String> = normalize(&raw[..at]).split(' ').map(String::from).collect();
-                (1..=words.len().min(4)).any(|k| {
-                    let name = words[words.len() - k..].join(" ");
-                    self.cat.aliases.contains_key(&name) && plain.contains(&format!(" {name} "))
-                })
-            });
-            described.then(|| v.value.clone())
-        })
-    }
-
     /// A word outside the question's names that asks for ended facts
     /// ("former") or for facts that hold now ("current", "now").
-    fn time_word(&self, plain: &str, text: &str, toks: &[Tok]) -> Option<(String, Time)> {
+    pub(crate) fn time_word(&self, plain: &str, text: &str, toks: &[Tok]) -> Option<(String, Time)> {
         let time_of = |w: &str| {
             if self.former.contains(w) {
                 Some(Time::Ended)
@@ -2041,40 +1431,6 @@ impl Reader {
             }
         }
         cleaned.split(' ').find_map(|w| time_of(w).map(|t| (w.to_string(), t)))
-    }
-
-    /// "Kismet (movie)" for candidate lists.
-    fn describe_short(&self, _store: &Store, id: &str) -> String {
-        match self.cat.names.get(id) {
-            Some((n, k)) => format!("{n} ({k})"),
-            None => id.to_string(),
-        }
-    }
-
-    /// Short labels that tell things apart: name and kind, and where two
-    /// share both, where each is ("Springfield (city in Illinois)").
-    fn labels(&self, store: &Store, ids: &[String]) -> anyhow::Result<Vec<String>> {
-        let short: Vec<String> = ids.iter().map(|id| self.describe_short(store, id)).collect();
-        let mut out = Vec::with_capacity(ids.len());
-        for (id, label) in ids.iter().zip(&short) {
-            let (true, Some((n, k))) = (short.iter().filter(|l| *l == label).count() > 1, self.cat.names.get(id)) else {
-                out.push(label.clone());
-                continue;
-            };
-            let mut place = None;
-            for f in store.facts_about(id, None)? {
-                let located = self.cat.lex.relation_index(&f.relation).is_some_and(|r| self.cat.lex.rel(r).location);
-                if let (true, Some(e)) = (located, f.object.entity()) {
-                    place = Some(self.cat.name(e).to_string());
-                    break;
-                }
-            }
-            out.push(match place {
-                Some(p) => format!("{n} ({k} in {p})"),
-                None => label.clone(),
-            });
-        }
-        Ok(out)
     }
 
     /// Reads a statement for /teach and /forget: between two names ("Wang
@@ -2112,17 +1468,7 @@ impl Reader {
     }
 }
 
-/// "What did X leave Y to do?", "What did X leave Y for?": the question
-/// asks for the purpose, as "why did X leave Y?" does.
-/// Whether the evidence behind an answer says `phrase` (normalised):
-/// "Jia's new start-up" is the start-up its source calls "a new
-/// start-up".
-fn quoted(a: &Answer, phrase: &str) -> bool {
-    let padded = format!(" {phrase} ");
-    a.citations.iter().flat_map(|c| &c.evidence).any(|e| format!(" {} ", normalize(e)).contains(&padded))
-}
-
-fn purpose_question(plain: &str, mut toks: Vec<Tok>) -> Vec<Tok> {
+pub(crate) fn purpose_question(plain: &str, mut toks: Vec<Tok>) -> Vec<Tok> {
     let did = matches!(toks.get(1), Some(Tok::Aux(lexer::Aux::Did | lexer::Aux::Do)));
     if !did || !matches!(toks.first(), Some(Tok::Wh(Wh::What))) {
         return toks;
@@ -2143,7 +1489,7 @@ fn purpose_question(plain: &str, mut toks: Vec<Tok>) -> Vec<Tok> {
 /// Whether `to` is one fact away from `from` (either way round), or two
 /// (out and then forward: the hybrid cloud unit is part of Alibaba Cloud,
 /// which is part of Alibaba), never passing through an entity of `avoid`.
-fn linked(store: &Store, from: &str, to: &str, avoid: &[String]) -> anyhow::Result<bool> {
+pub(crate) fn linked(store: &Store, from: &str, to: &str, avoid: &[String]) -> anyhow::Result<bool> {
     let mut first: Vec<String> = store.facts_about(from, None)?.into_iter().filter_map(|f| f.object.entity().map(String::from)).collect();
     first.extend(store.facts_with_object(&Value::Entity(from.to_string()), None)?.into_iter().map(|f| f.subject));
     if first.iter().any(|x| x == to) {
@@ -2155,14 +1501,6 @@ fn linked(store: &Store, from: &str, to: &str, avoid: &[String]) -> anyhow::Resu
         }
     }
     Ok(false)
-}
-
-/// The names of a question that are not ambiguous, in order.
-fn single_names(toks: &[Tok]) -> impl Iterator<Item = &str> {
-    toks.iter().filter_map(|t| match t {
-        Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].as_str()),
-        _ => None,
-    })
 }
 
 fn number_word_here(w: &str) -> bool {

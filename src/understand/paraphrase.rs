@@ -709,5 +709,5 @@ pub fn canonical(r: &Reader, f: &Fact, side: Side) -> String {
             _ => format!("why: {}", rel.sentence(true, &subject, &object)),
         },
     };
-    format!("{}?", crate::answer::eval::capitalise(&q))
+    format!("{}?", crate::knowledge::normalize::capitalise(&q))
 }

@@ -6,6 +6,10 @@
 //! synchronous); async callers run it on a blocking thread. The engine is
 //! `Sync`: many chats share one engine, each with its own [`Conversation`].
 
+mod ask;
+
+pub use ask::Asker;
+
 use crate::answer::{Answer, Status};
 use crate::config::Config;
 use crate::conversation::Conversation;
@@ -115,7 +119,7 @@ impl Engine {
     /// Answers one question within a conversation.
     pub fn ask(&self, conversation: &mut Conversation, text: &str) -> Answer {
         let reader = self.reader.read().unwrap_or_else(|p| p.into_inner());
-        let answer = match reader.answer(&self.store, conversation, text, self.config.answers.max_values) {
+        let answer = match (ask::Asker { r: &reader }).answer(&self.store, conversation, text, self.config.answers.max_values) {
             Ok(a) => a,
             Err(e) => {
                 tracing::error!(error = %e, "answering failed");

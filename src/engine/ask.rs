@@ -1,0 +1,706 @@
+//! Answering a question: the engine's orchestration of reading,
+//! evaluating and remembering.
+//!
+//! The reader ([`crate::understand`]) turns text into a [`Query`] and knows
+//! nothing of evaluation; the evaluator ([`crate::answer::eval`]) turns a
+//! query into an [`Answer`] and knows nothing of text. [`Asker`] runs the
+//! two: it tries the readings a question has (units asked for, degree and
+//! elapsed-time rules, the clause grammar, the paraphrase ranker, a name
+//! set before the question), evaluates each against the store, keeps the
+//! first that answers, and remembers what the next question may refer to.
+
+use crate::answer::{eval, Answer, Status};
+use crate::conversation::Conversation;
+use crate::knowledge::normalize::normalize;
+use crate::knowledge::Fact;
+use crate::query::{Ask, Dir, Query, RelId, Set, Time};
+use crate::store::Store;
+use crate::understand::lexer::{Tok, Wh};
+use crate::understand::Reader;
+use std::collections::HashSet;
+
+/// Answers questions with one reader.
+pub struct Asker<'r> {
+    /// The reader of the store's lexicon and names.
+    pub r: &'r Reader,
+}
+
+impl Asker<'_> {
+    /// "How many square miles is Texas?" (`rest`: "is texas"): one name,
+    /// measured by the one number relation of its kind whose unit has the
+    /// asked unit's dimension; None when that is not so.
+    fn measure_in_unit(&self, store: &Store, text: &str, unit: &crate::knowledge::lexicon::Unit, rest: &str, max: usize) -> anyhow::Result<Option<Answer>> {
+        // "how many miles long is the Mississippi": the plain form of an
+        // adjective of degree asks nothing more.
+        let base = |w: &str| self.r.plain_degree_word(w);
+        let rest: Vec<&str> = rest.split(' ').filter(|w| !base(w)).collect();
+        let toks = self.r.tokens(&rest.join(" "));
+        let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
+        let [Tok::Ent(ids, _)] = content.as_slice() else { return Ok(None) };
+        // Of a name several things have, the ones measured so.
+        let fitting = |id: &String| -> Vec<(RelId, &crate::knowledge::lexicon::Unit)> {
+            let Some(kind) = self.r.cat.kind(id) else { return vec![] };
+            self.r.cat
+                .lex
+                .rels()
+                .filter(|(_, rel)| rel.value == crate::knowledge::lexicon::ValueType::Number && rel.subject.iter().any(|k| k == kind))
+                .filter_map(|(i, rel)| crate::answer::units::unit_named(&self.r.lang, rel.unit.as_deref()?).filter(|u| u.dimension == unit.dimension).map(|u| (i, u)))
+                .collect()
+        };
+        let measured: Vec<(&String, Vec<(RelId, &crate::knowledge::lexicon::Unit)>)> = ids.iter().map(|id| (id, fitting(id))).filter(|(_, fits)| !fits.is_empty()).collect();
+        let [(id, fits)] = measured.as_slice() else { return Ok(None) };
+        let [(rel, own)] = fits.as_slice() else { return Ok(None) };
+        let q = crate::understand::grammar::Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::Entity((*id).clone())), time: Time::Any }), past: false };
+        let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+        if a.status != Status::Answered {
+            return Ok(Some(a));
+        }
+        if std::ptr::eq(*own, unit) {
+            return Ok(Some(a));
+        }
+        Ok(crate::answer::units::convert(&self.r.lang, &a, unit))
+    }
+
+    /// Answers a question within a conversation.
+    ///
+    /// "Which two LLMs did X open-source?": a number before the noun that
+    /// the question asks for counts the answer. The question is read
+    /// without it, and answers only when it has that many values.
+    pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        self.answer_in_units(store, conv, text, max, true)
+    }
+
+    /// [`Asker::answer`], with a ratio's unit read (`per`) or not: a
+    /// question read again with another unit in its place is not read
+    /// for it a second time.
+    fn answer_in_units(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, per: bool) -> anyhow::Result<Answer> {
+        // "How long is the Mississippi in miles?": the question without
+        // the unit, its values converted; failing that, as asked.
+        if let Some((rest, unit)) = text.split_whitespace().any(|w| w.eq_ignore_ascii_case("in")).then(|| crate::answer::units::asked(&self.r.lang, text)).flatten() {
+            let mut inner = conv.clone();
+            let a = self.answer_in_units(store, &mut inner, &rest, max, per)?;
+            if let Some(converted) = crate::answer::units::convert(&self.r.lang, &a, unit) {
+                *conv = inner;
+                return Ok(Answer { question: text.to_string(), ..converted });
+            }
+            // It answers, but not in a unit that converts: say so rather
+            // than read the unit as something else.
+            if a.status == Status::Answered {
+                let shown = unit.names.first().map(String::as_str).unwrap_or_default();
+                let reply = format!("I can't give that in {shown}: what I have is this. {}", a.reply);
+                return Ok(Answer { question: text.to_string(), status: Status::Unknown, answers: vec![], reply, ..a });
+            }
+        }
+        // "How many square miles is Texas?": the one number relation of
+        // the name's kind in a unit of that dimension, converted when its
+        // unit is another.
+        if let Some((unit, rest)) = text.to_lowercase().contains("how many").then(|| crate::answer::units::how_many_of(&self.r.lang, text)).flatten() {
+            if let Some(a) = self.measure_in_unit(store, text, unit, &rest, max)? {
+                return Ok(a);
+            }
+            // Read another way, a unit's words match whatever relation
+            // has them in its unit ("people per square mile"): decline.
+            let shown = unit.names.first().map(String::as_str).unwrap_or_default();
+            return Ok(Answer::empty(text, Status::Unknown, format!("I don't know: I can't tell what is measured in {shown} there, so I won't guess.")));
+        }
+        // "The average population per square km": the question as the
+        // lexicon writes the ratio ("per square mile"), its values
+        // converted.
+        if let Some((unit, readings)) = (per && text.split_whitespace().any(|w| w.eq_ignore_ascii_case("per"))).then(|| crate::answer::units::asked_per(&self.r.lang, text)).flatten() {
+            for reading in readings {
+                let mut inner = conv.clone();
+                let a = self.answer_in_units(store, &mut inner, &reading, max, false)?;
+                if let Some(converted) = crate::answer::units::convert_per(&self.r.lang, &a, unit) {
+                    *conv = inner;
+                    return Ok(Answer { question: text.to_string(), ..converted });
+                }
+            }
+        }
+        self.r.new_question();
+        let mut cardinal = None;
+        let before = conv.clone();
+        let mut a = self.answer_counted(store, conv, text, max, &mut cardinal)?;
+        // "Which AI start-ups ...?": an unknown word before a class names
+        // a modifier. Without it, the question may answer when every value
+        // carries the word: in its name or in the name of a class it is a
+        // member of.
+        if a.status == Status::Unknown {
+            if let Some((word, phrase, without)) = self.r.modifier_before_class(text) {
+                let mut inner = before.clone();
+                let b = self.answer_counted(store, &mut inner, &without, max, &mut cardinal)?;
+                if b.status == Status::Answered && (self.all_carry(store, &b, &word)? || quoted(&b, &phrase)) {
+                    *conv = inner;
+                    a = Answer { question: text.to_string(), ..b };
+                }
+            }
+        }
+        // "Who reported it first?" after a question about a person: "it"
+        // is the one happening the conversation's last answer (or topic)
+        // took part in, when nothing else it could mean answers.
+        if a.status == Status::Unknown {
+            if let Some(event) = self.r.happening_in_play(store, &before, text)? {
+                let mut inner = before.clone();
+                inner.focus = Some(event.clone());
+                inner.answer_focus = Some(event);
+                let b = self.answer_counted(store, &mut inner, text, max, &mut cardinal)?;
+                if b.status == Status::Answered {
+                    *conv = inner;
+                    a = b;
+                }
+            }
+        }
+        // "What is the largest city in Michigan?": of the lake and the
+        // state, only the state has cities. A name shared by several
+        // things is the one whose readings answer, when they all answer
+        // alike.
+        if a.status == Status::Ambiguous {
+            if let Some((b, inner)) = self.answered_alike(store, &before, text, max)? {
+                *conv = inner;
+                a = b;
+            }
+        }
+        match cardinal {
+            Some(n) if a.status == Status::Answered && (a.answers.len() != n || a.answers.iter().any(|v| v.conflict)) => {
+                let values: Vec<&str> = a.answers.iter().map(|v| v.value.as_str()).collect();
+                let reply = if values.len() == n {
+                    format!("I don't know: my sources disagree about {}, so I won't guess which {n} you mean.", values.join(", "))
+                } else {
+                    format!("I don't know: you mention {n}, and I know of {} ({}), so I won't guess which you mean.", values.len(), values.join(", "))
+                };
+                Ok(Answer::empty(text, Status::Unknown, reply))
+            }
+            _ => Ok(a),
+        }
+    }
+
+    /// The answer to a question with one name shared by several things,
+    /// when the question answers for some of them and the same way for
+    /// all of those (each read with a name of its own), said of which one.
+    fn answered_alike(&self, store: &Store, before: &Conversation, text: &str, max: usize) -> anyhow::Result<Option<(Answer, Conversation)>> {
+        if self.r.pinned() {
+            return Ok(None);
+        }
+        let toks = self.r.tokens(text);
+        let shared: Vec<(&Vec<String>, &String)> = toks.iter().filter_map(|t| if let Tok::Ent(ids, s) = t { (ids.len() > 1).then_some((ids, s)) } else { None }).collect();
+        let [(ids, surface)] = shared.as_slice() else { return Ok(None) };
+        let plain = format!(" {} ", self.r.clean(text));
+        let mut answered: Vec<(String, Answer, Conversation)> = Vec::new();
+        if !plain.contains(&format!(" {surface} ")) {
+            return Ok(None);
+        }
+        for id in ids.iter() {
+            // The name read as this one, wherever the question is read.
+            let _pin = crate::understand::Pin::new(surface, id);
+            let mut inner = before.clone();
+            let mut cardinal = None;
+            let b = self.answer_counted(store, &mut inner, text, max, &mut cardinal)?;
+            if b.status == Status::Answered {
+                answered.push((id.clone(), b, inner));
+            }
+        }
+        let values = |a: &Answer| {
+            let mut v: Vec<String> = a.answers.iter().map(|x| x.value.clone()).collect();
+            v.sort();
+            v
+        };
+        let Some((id, first, inner)) = answered.first() else { return Ok(None) };
+        if answered.iter().any(|(_, b, _)| values(b) != values(first)) {
+            return self.each_reading(store, text, surface, &answered).map(|a| a.map(|a| (a, before.clone())));
+        }
+        let taken = if answered.len() == 1 { format!("Taking \"{surface}\" as {}: ", self.describe_short(store, id)) } else { String::new() };
+        let reply = format!("{taken}{}", first.reply);
+        Ok(Some((Answer { question: text.to_string(), reply, ..first.clone() }, inner.clone())))
+    }
+
+    /// "Where is Springfield?", "what is the population of New York?": a
+    /// few things share the name and the question answers for each, so
+    /// each answer is given under a label that tells them apart (not one
+    /// taken for the other). More than four: ask which.
+    fn each_reading(&self, store: &Store, text: &str, surface: &str, answered: &[(String, Answer, Conversation)]) -> anyhow::Result<Option<Answer>> {
+        if answered.len() < 2 || answered.len() > 4 || answered.iter().any(|(_, a, _)| a.answers.iter().any(|v| v.conflict)) {
+            return Ok(None);
+        }
+        // Only a name each of them has as written: a misspelt or partial
+        // name asks which was meant.
+        let exact = |id: &str| self.r.cat.names_of(id).iter().any(|n| normalize(n) == surface);
+        if !answered.iter().all(|(id, _, _)| exact(id)) {
+            return Ok(None);
+        }
+        let ids: Vec<String> = answered.iter().map(|(id, _, _)| id.clone()).collect();
+        let labels = self.labels(store, &ids)?;
+        let mut parts = Vec::new();
+        let mut answers: Vec<crate::answer::AnswerValue> = Vec::new();
+        let mut citations = Vec::new();
+        for ((_, a, _), label) in answered.iter().zip(&labels) {
+            parts.push(format!("{label}: {}", a.reply));
+            for v in &a.answers {
+                if !answers.iter().any(|x| x.value == v.value) {
+                    answers.push(v.clone());
+                }
+            }
+            for c in &a.citations {
+                match citations.iter_mut().find(|x: &&mut crate::answer::Citation| x.id == c.id) {
+                    Some(x) => x.evidence.extend(c.evidence.iter().filter(|e| !x.evidence.contains(e)).cloned().collect::<Vec<_>>()),
+                    None => citations.push(c.clone()),
+                }
+            }
+        }
+        let reply = format!("\"{surface}\" names {} things; for each: {}", answered.len(), parts.join(" "));
+        Ok(Some(Answer { question: text.to_string(), status: Status::Answered, answers, reply, citations, candidates: labels }))
+    }
+
+    /// Whether every value of an answer is an entity whose name, or the
+    /// name of a class it is a member of, has `word`.
+    fn all_carry(&self, store: &Store, a: &Answer, word: &str) -> anyhow::Result<bool> {
+        let has = |name: &str| normalize(name).split(' ').any(|w| w == word);
+        for v in &a.answers {
+            let Some(e) = self.r.cat.resolve_exact(&v.value) else { return Ok(false) };
+            if has(self.r.cat.name(&e)) {
+                continue;
+            }
+            let Some(member) = &self.r.cat.lex.member_relation else { return Ok(false) };
+            let classes: Vec<String> = store.facts_about(&e, Some(member))?.into_iter().filter_map(|f| f.object.entity().map(String::from)).collect();
+            if !classes.iter().any(|c| self.r.cat.names_of(c).iter().any(|n| has(n))) {
+                return Ok(false);
+            }
+        }
+        Ok(!a.answers.is_empty())
+    }
+
+    fn answer_counted(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, cardinal: &mut Option<usize>) -> anyhow::Result<Answer> {
+        let trimmed = text.trim();
+        if trimmed.chars().count() > 1000 {
+            return Ok(Answer::empty(text, Status::Rejected, "That is too long for a question: please ask in under 1000 characters."));
+        }
+        if let Some(a) = self.dislocated(store, conv, trimmed, max)? {
+            return Ok(a);
+        }
+        let owners = self.r.possessive_kinds(trimmed);
+        let trimmed = owners.as_deref().unwrap_or(trimmed);
+        // The question normalised once, padded, for the word lists below.
+        let plain = format!(" {} ", normalize(trimmed));
+        let (toks, n) = self.r.take_cardinal(trimmed, self.r.tokens(trimmed));
+        *cardinal = n;
+        let toks = crate::understand::grammar::without_light_verb(self.r, toks);
+        let (toks, owned) = self.r.possessive_names(store, trimmed, toks)?;
+        let toks = self.r.without_own(&plain, toks);
+        let toks = self.r.place_compound(trimmed, toks);
+        let toks = crate::understand::purpose_question(&plain, toks);
+        let (toks, role_time) = self.r.as_role(&plain, toks);
+        let mut toks = self.r.preposition_before_date(toks);
+        if crate::understand::degree::back_reference(self.r, &toks).is_some() {
+            toks.truncate(toks.len() - 2);
+        }
+        if toks.is_empty() {
+            return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.r.lang.help)));
+        }
+        // A role that ended filters holders, and dates "when" by its end;
+        // "how long" asks about the whole interval.
+        let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
+        let role_time = role_time.filter(|_| !asks_time);
+        let time_word = self.r.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
+        // "How many states have a city named Springfield?": every thing
+        // of the kind with the name.
+        if let Some(Ok(q)) = crate::understand::degree::named_group(self.r, &plain, conv) {
+            let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+            if a.status == Status::Answered {
+                return Ok(self.remember(conv, q, a));
+            }
+        }
+        // A question of degree is read by its own rules, which account for
+        // every word themselves. What it answers stands, before the
+        // grammar reads anything; when it finds nothing, the question goes
+        // the usual way (the grammar or the ranker may read the degree word
+        // otherwise: "who reported it first" as "first report"), and its
+        // decline is the reply if that way finds nothing either.
+        // "How many years after A did B?": the time between two
+        // happenings, read by rules of its own; its answer or its
+        // decline stands.
+        if let Some(read) = crate::understand::elapsed::read(self.r, trimmed, &plain) {
+            match read {
+                Ok(q) => {
+                    tracing::debug!(query = %q.sexp(&|rel| self.r.cat.lex.rel(rel).name.clone()), "read as a question of elapsed time");
+                    let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+                    return Ok(self.remember(conv, q, a));
+                }
+                Err(e) => tracing::debug!(?e, "no reading of elapsed time"),
+            }
+        }
+        // "The population density of the US": a declared ratio of totals.
+        if let Some(q) = crate::understand::degree::ratio_in_place(self.r, &toks) {
+            let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+            if a.status == Status::Answered {
+                return Ok(self.remember(conv, q, a));
+            }
+        }
+        let mut degree_decline = None;
+        let mut degree_error = None;
+        // The rules of degree read the words again: a possessive read as
+        // part of the name after it ("Alibaba Cloud's Hong Kong outage")
+        // is left out of them.
+        let (degree_text, degree_plain) = if owned.is_empty() {
+            (trimmed.to_string(), plain.clone())
+        } else {
+            let mut t = crate::knowledge::normalize::fold(trimmed).to_lowercase().replace('\u{2019}', "'");
+            for (owner, owned) in &owned {
+                t = t.replace(&format!("{owner}'s {owned}"), owned).replace(&format!("{owner}' {owned}"), owned);
+            }
+            let p = format!(" {} ", normalize(&t));
+            (t, p)
+        };
+        // "Michigan's largest lake" is "the largest lake of Michigan" (the
+        // words left around the degree word would name Lake Michigan);
+        // read so first, where it reads.
+        let owner_first = self.r.possessive_degree(&degree_text).and_then(|t| match crate::understand::degree::read(self.r, &t, &format!(" {} ", normalize(&t)), conv) {
+            Some(Ok(q)) => Some(Some(Ok(q))),
+            _ => None,
+        });
+        match owner_first.unwrap_or_else(|| crate::understand::degree::read(self.r, &degree_text, &degree_plain, conv)) {
+            Some(Ok(q)) => {
+                tracing::debug!(query = %q.sexp(&|rel| self.r.cat.lex.rel(rel).name.clone()), "read as a question of degree");
+                let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+                if a.status == Status::Answered {
+                    return Ok(self.remember(conv, q, a));
+                }
+                degree_decline = Some(a);
+            }
+            Some(Err(e)) if e != crate::understand::grammar::NotUnderstood::NoReading => degree_error = Some(e),
+            _ => {}
+        }
+        // "Rivers as long as the Mississippi": no operator compares as
+        // equal, and what is left of the words would read as something else.
+        if let Some(phrase) = crate::understand::degree::equal_degree(self.r, &plain) {
+            let gap = crate::understand::guard::Gap { missing: vec![phrase], understood: vec![] };
+            return match degree_decline {
+                Some(d) => Ok(d),
+                None => self.decline(store, text, crate::understand::grammar::NotUnderstood::Unexplained(gap), None),
+            };
+        }
+        let query = crate::understand::grammar::read(self.r, &toks, conv, trimmed).and_then(|mut q| match &time_word {
+            // "the former CEO", "who leads it now": the time word sets the
+            // time of the outermost join; a reading with no join for it
+            // leaves the word unexplained.
+            Some((word, time)) => {
+                if q.retime(&|rel| self.r.changes(rel), time) {
+                    Ok(q)
+                } else {
+                    Err(crate::understand::grammar::NotUnderstood::Unexplained(crate::understand::guard::Gap { missing: vec![word.clone()], understood: vec![] }))
+                }
+            }
+            None => Ok(q),
+        });
+        // "When did X become CEO?": the start of the role, never its end
+        // (a role known only to have ended has no answer).
+        let began = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::When))) && toks.iter().any(|t| matches!(t, Tok::Aux(crate::understand::lexer::Aux::Become)));
+        let query = query.map(|mut q| {
+            if began {
+                q.retime(&|rel| self.r.changes(rel), &Time::Began);
+            }
+            q
+        });
+        // "What are the rivers in Texas?": a kind and a place, which the
+        // clause grammar reads as a description of the place.
+        let unexplained = |q: &crate::understand::grammar::Query| matches!(q.ask, crate::understand::grammar::Ask::Describe(_)) || crate::understand::guard::check_typed(self.r, &toks, q).is_err();
+        let query = match (&query, crate::understand::degree::kind_in_place(self.r, &toks)) {
+            (Err(_), Some(s)) | (Ok(_), Some(s)) if query.as_ref().map_or(true, unexplained) => {
+                let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowMany))) { crate::understand::grammar::Ask::Count(s) } else { crate::understand::grammar::Ask::Values(s) };
+                Ok(crate::understand::grammar::Query { ask, past: crate::understand::grammar::is_past(self.r, &toks) })
+            }
+            _ => query,
+        };
+        // "What is the NLP model Alibaba introduced in 2021?": the object
+        // of the name's verb.
+        let unread = query.as_ref().map_or(true, |q| crate::understand::guard::check_typed(self.r, &toks, q).is_err());
+        let query = match unread.then(|| crate::understand::degree::object_relative(self.r, &toks, conv)).flatten() {
+            Some(q) => Ok(q),
+            None => query,
+        };
+        tracing::debug!(?toks, ?query, "question read");
+        // The precision guard: a reading that leaves content words
+        // unexplained does not answer.
+        let query = query.and_then(|q| crate::understand::guard::check_typed(self.r, &toks, &q).map(|()| q));
+        tracing::debug!(?query, "guarded");
+        // "Which states do not border Texas?", "what state has no rivers?":
+        // every member of the kind but those the question without the
+        // negation names, where the store holds both whole.
+        let query = match query {
+            Err(e) => self.r.negated(&toks, conv).ok_or(e),
+            ok => ok,
+        };
+        // A degree error says more than the usual one when the usual way
+        // has no reading either.
+        if let (Some(e), true) = (degree_error, query.is_err()) {
+            degree_decline = Some(self.decline(store, text, e, None)?);
+        }
+        let query = query.map(|q| self.r.leave_out_named(&plain, q, conv));
+        if let Err(crate::understand::grammar::NotUnderstood::Unexplained(_) | crate::understand::grammar::NotUnderstood::NoReading) = &query {
+            if let Some((q, place)) = self.r.without_place(&plain, &toks, conv) {
+                let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+                let names: Vec<String> = single_names(&toks).map(String::from).collect();
+                let mut placed = a.status == Status::Answered;
+                for v in &a.answers {
+                    placed &= match self.r.cat.resolve_exact(&v.value) {
+                        Some(e) => crate::understand::linked(store, &e, &place, &names)?,
+                        None => false,
+                    };
+                }
+                if placed {
+                    return Ok(self.remember(conv, q, a));
+                }
+            }
+        }
+        // What the grammar could not read precisely, the paraphrase ranker
+        // may: it answers only when facts explain every word, and
+        // otherwise offers the question it can answer.
+        let mut suggestion = None;
+        if let Err(crate::understand::grammar::NotUnderstood::Unexplained(_) | crate::understand::grammar::NotUnderstood::NoReading | crate::understand::grammar::NotUnderstood::UnknownName(_)) = &query {
+            if time_word.is_none() {
+                match crate::understand::paraphrase::rank(self.r, store, &toks, conv)? {
+                    crate::understand::paraphrase::Ranked::Answer(picks) => {
+                        tracing::debug!(?picks, "ranked");
+                        let a = eval::picked(&self.r.cat, store, &picks, text, crate::understand::grammar::is_past(self.r, &toks))?;
+                        if a.status == Status::Answered {
+                            if let Some(first) = picks.first() {
+                                conv.focus = Some(single_names(&toks).next().unwrap_or(&first.fact.subject).to_string());
+                            }
+                            conv.answer_focus = eval::single_entity(&a, &self.r.cat);
+                            conv.last_query = match picks.as_slice() {
+                                [one] => crate::understand::paraphrase::pick_query(self.r, one, crate::understand::grammar::is_past(self.r, &toks)),
+                                _ => None,
+                            };
+                            return Ok(a);
+                        }
+                    }
+                    crate::understand::paraphrase::Ranked::Suggest(q) => suggestion = Some(q),
+                    crate::understand::paraphrase::Ranked::Nothing => {}
+                }
+            }
+        }
+        // A question not answered still says who it is about: "he" in the
+        // next question refers to its one name.
+        // (Not when it referred back by a pronoun: "how long was he at
+        // Alibaba?" is still about him.)
+        if query.is_err() && !toks.iter().any(|t| matches!(t, Tok::Pron(..))) {
+            let mut named = single_names(&toks);
+            if let Some(first) = named.next() {
+                if named.all(|e| e == first) {
+                    conv.focus = Some(first.to_string());
+                    conv.answer_focus = None;
+                    conv.last_query = None;
+                }
+            }
+        }
+        let answer = match query {
+            Ok(q) => {
+                let mut a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+                if let Some(b) = self.narrow_classes(store, &q, &plain, &toks, text)? {
+                    a = b;
+                }
+                if let Some(desc) = self.description_for_name(&plain, &a) {
+                    a = Answer::empty(
+                        text,
+                        Status::Unknown,
+                        format!("I don't know: the sources don't give its name; I know it only as {desc}."),
+                    );
+                }
+                self.remember(conv, q, a)
+            }
+            Err(e) => self.decline(store, text, e, suggestion.as_deref())?,
+        };
+        // The degree rules' decline says more than the usual one.
+        match degree_decline {
+            Some(d) if answer.status != Status::Answered => Ok(d),
+            _ => Ok(answer),
+        }
+    }
+
+    /// The reply to a question that could not be read, offering the
+    /// ranker's suggestion when it has one.
+    fn decline(&self, store: &Store, text: &str, e: crate::understand::grammar::NotUnderstood, suggestion: Option<&str>) -> anyhow::Result<Answer> {
+        let suggest = |reply: String| match suggestion {
+            Some(q) => format!("{reply} Did you mean \"{q}\""),
+            None => reply,
+        };
+        Ok(match e {
+            crate::understand::grammar::NotUnderstood::Ambiguous(name, ids) => {
+                let cands = self.labels(store, &ids)?;
+                let mut a = Answer::empty(text, Status::Ambiguous, format!("Which \"{name}\" do you mean: {}?", cands.join(", or ")));
+                a.candidates = cands;
+                a
+            }
+            crate::understand::grammar::NotUnderstood::UnknownName(name) => {
+                Answer::empty(text, Status::Unknown, suggest(format!("I don't know anything about \"{name}\", so I can't answer that.")))
+            }
+            crate::understand::grammar::NotUnderstood::NoAntecedent => Answer::empty(
+                text,
+                Status::Unknown,
+                "I don't know who or what the pronoun refers to here: please say the name instead.",
+            ),
+            crate::understand::grammar::NotUnderstood::Unexplained(gap) | crate::understand::grammar::NotUnderstood::Mistyped(gap) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
+            crate::understand::grammar::NotUnderstood::NoReading => match suggestion {
+                Some(_) => Answer::empty(text, Status::Unknown, suggest("I don't know exactly what that asks.".to_string())),
+                None => Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.r.lang.help)),
+            },
+        })
+    }
+
+    /// "The person heading X at Y - who's their manager?": a noun phrase
+    /// set before a question that refers to it by a pronoun. The phrase is
+    /// read as "who (or what) is ...?"; when that names exactly one thing,
+    /// the question is asked with the pronoun referring to it. Otherwise
+    /// the whole text is read as it is.
+    fn dislocated(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Option<Answer>> {
+        let Some((left, right)) = [" - ", " \u{2013} ", " \u{2014} ", ": ", ", "].iter().find_map(|sep| text.split_once(sep)) else { return Ok(None) };
+        let (left, right) = (left.trim(), right.trim());
+        // The shapes only: exact names (the parts are read again in full).
+        let right_toks = self.r.exact_tokens(right);
+        if !right_toks.iter().any(|t| matches!(t, Tok::Pron(..))) {
+            return Ok(None);
+        }
+        let left_toks = self.r.exact_tokens(left);
+        let asks = matches!(right_toks.first(), Some(Tok::Wh(_)) | Some(Tok::Aux(_)));
+        let describes = left_toks.iter().any(|t| matches!(t, Tok::Rel(..) | Tok::Kind(_)));
+        let plain_phrase = !left_toks.iter().any(|t| matches!(t, Tok::Wh(_) | Tok::Aux(_) | Tok::Pron(..) | Tok::List));
+        // A name alone ("Zhou Chang - what kind of engineer is he?").
+        let name = match left_toks.as_slice() {
+            [Tok::Ent(ids, _)] | [Tok::Ent(ids, _), Tok::Prep(_), Tok::Ent(..)] if ids.len() == 1 => Some(ids[0].clone()),
+            _ => None,
+        };
+        if !(asks && plain_phrase && (describes || name.is_some())) {
+            return Ok(None);
+        }
+        let one = match name {
+            Some(id) if !describes => id,
+            _ => {
+                let wh = if left_toks.iter().any(|t| matches!(t, Tok::Kind(k) if self.r.cat.is_person_kind(k))) { "Who" } else { "What" };
+                let mut scratch = Conversation::default();
+                let named = self.answer(store, &mut scratch, &format!("{wh} is {left}?"), max)?;
+                let Some(one) = eval::single_entity(&named, &self.r.cat).filter(|_| named.status == Status::Answered) else { return Ok(None) };
+                one
+            }
+        };
+        let mut inner = conv.clone();
+        inner.focus = Some(one.clone());
+        inner.answer_focus = Some(one);
+        let mut a = self.answer(store, &mut inner, right, max)?;
+        if a.status != Status::Answered {
+            return Ok(None);
+        }
+        a.question = text.to_string();
+        *conv = inner;
+        Ok(Some(a))
+    }
+
+    /// "What kind of engineer is Zhou Chang?": of the classes a name is a
+    /// member of, the ones whose name has a word of the question (other
+    /// than the name's), when some have one and others do not.
+    fn narrow_classes(&self, store: &Store, q: &Query, plain: &str, toks: &[Tok], text: &str) -> anyhow::Result<Option<Answer>> {
+        let Some(member) = self.r.cat.lex.member_relation.as_ref().and_then(|m| self.r.cat.lex.relation_index(m)) else { return Ok(None) };
+        let Ask::Values(Set::Join { rel, dir: Dir::ToObject, of, .. }) = &q.ask else { return Ok(None) };
+        let Set::Entity(subject) = of.as_ref() else { return Ok(None) };
+        if *rel != member {
+            return Ok(None);
+        }
+        let named: HashSet<String> = toks.iter().filter_map(|t| if let Tok::Ent(_, span) = t { Some(span.clone()) } else { None }).flat_map(|s| s.split(' ').map(String::from).collect::<Vec<_>>()).collect();
+        let asked: HashSet<String> = plain.split(' ').filter(|w| !w.is_empty() && !self.r.stopwords.contains(*w) && !named.contains(*w)).map(|w| self.r.stem(w)).collect();
+        let facts = store.facts_about(subject, Some(&self.r.cat.lex.rel(member).name))?;
+        let carries = |f: &Fact| f.object.entity().is_some_and(|c| normalize(self.r.cat.name(c)).split(' ').any(|w| asked.contains(&self.r.stem(w))));
+        let kept: Vec<Fact> = facts.iter().filter(|f| carries(f)).cloned().collect();
+        if kept.is_empty() || kept.len() == facts.len() {
+            return Ok(None);
+        }
+        let picks: Vec<crate::query::Pick> = kept.into_iter().map(|fact| crate::query::Pick { fact, side: crate::query::Side::Object }).collect();
+        Ok(Some(eval::picked(&self.r.cat, store, &picks, text, q.past)?))
+    }
+
+    /// Keeps what the next question may refer to: the query's topic, the
+    /// one entity the answer names, and the query itself.
+    fn remember(&self, conv: &mut Conversation, q: crate::understand::grammar::Query, a: Answer) -> Answer {
+        if let Some(t) = q.topic() {
+            conv.focus = Some(t);
+        }
+        conv.answer_focus = eval::single_entity(&a, &self.r.cat);
+        conv.last_query = Some(q);
+        a
+    }
+
+    /// For a question that asks for a name ("what's the name of Jia's new
+    /// start-up?"): an answer that only describes the thing as belonging
+    /// to one of the question's own names ("Jia Yangqing's AI
+    /// infrastructure start-up") is no name. Returns that description.
+    fn description_for_name(&self, plain: &str, a: &Answer) -> Option<String> {
+        if a.status != Status::Answered {
+            return None;
+        }
+        if !self.r.name_asks().iter().any(|p| plain.contains(p.as_str())) {
+            return None;
+        }
+        // "Jia Yangqing's ...": a name typed in the question, as a
+        // possessive.
+        // possessive ("normalize" drops the "'s", so look at the value as
+        // written).
+        a.answers.iter().find_map(|v| {
+            let raw = v.value.replace('\u{2019}', "'");
+            let described = raw.match_indices("'s ").any(|(at, _)| {
+                let words: Vec<String> = normalize(&raw[..at]).split(' ').map(String::from).collect();
+                (1..=words.len().min(4)).any(|k| {
+                    let name = words[words.len() - k..].join(" ");
+                    self.r.cat.aliases.contains_key(&name) && plain.contains(&format!(" {name} "))
+                })
+            });
+            described.then(|| v.value.clone())
+        })
+    }
+
+    /// "Kismet (movie)" for candidate lists.
+    fn describe_short(&self, _store: &Store, id: &str) -> String {
+        match self.r.cat.names.get(id) {
+            Some((n, k)) => format!("{n} ({k})"),
+            None => id.to_string(),
+        }
+    }
+
+    /// Short labels that tell things apart: name and kind, and where two
+    /// share both, where each is ("Springfield (city in Illinois)").
+    fn labels(&self, store: &Store, ids: &[String]) -> anyhow::Result<Vec<String>> {
+        let short: Vec<String> = ids.iter().map(|id| self.describe_short(store, id)).collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, label) in ids.iter().zip(&short) {
+            let (true, Some((n, k))) = (short.iter().filter(|l| *l == label).count() > 1, self.r.cat.names.get(id)) else {
+                out.push(label.clone());
+                continue;
+            };
+            let mut place = None;
+            for f in store.facts_about(id, None)? {
+                let located = self.r.cat.lex.relation_index(&f.relation).is_some_and(|r| self.r.cat.lex.rel(r).location);
+                if let (true, Some(e)) = (located, f.object.entity()) {
+                    place = Some(self.r.cat.name(e).to_string());
+                    break;
+                }
+            }
+            out.push(match place {
+                Some(p) => format!("{n} ({k} in {p})"),
+                None => label.clone(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// "What did X leave Y to do?", "What did X leave Y for?": the question
+/// asks for the purpose, as "why did X leave Y?" does.
+/// Whether the evidence behind an answer says `phrase` (normalised):
+/// "Jia's new start-up" is the start-up its source calls "a new
+/// start-up".
+fn quoted(a: &Answer, phrase: &str) -> bool {
+    let padded = format!(" {phrase} ");
+    a.citations.iter().flat_map(|c| &c.evidence).any(|e| format!(" {} ", normalize(e)).contains(&padded))
+}
+
+/// The names of a question that are not ambiguous, in order.
+fn single_names(toks: &[Tok]) -> impl Iterator<Item = &str> {
+    toks.iter().filter_map(|t| match t {
+        Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].as_str()),
+        _ => None,
+    })
+}
