@@ -15,8 +15,8 @@ use crate::knowledge::normalize::normalize;
 use crate::knowledge::Fact;
 use crate::query::{Ask, Dir, Query, RelId, Set, Time};
 use crate::store::Store;
-use crate::understand::lexer::{Tok, Wh};
-use crate::understand::Reader;
+use lexer::Tok;
+use crate::understand::{degree, elapsed, grammar, guard, paraphrase, lexer, Prepared, Reader};
 use std::collections::HashSet;
 
 /// Answers questions with one reader.
@@ -50,7 +50,7 @@ impl Asker<'_> {
         let measured: Vec<(&String, Vec<(RelId, &crate::knowledge::lexicon::Unit)>)> = ids.iter().map(|id| (id, fitting(id))).filter(|(_, fits)| !fits.is_empty()).collect();
         let [(id, fits)] = measured.as_slice() else { return Ok(None) };
         let [(rel, own)] = fits.as_slice() else { return Ok(None) };
-        let q = crate::understand::grammar::Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::Entity((*id).clone())), time: Time::Any }), past: false };
+        let q = grammar::Query { ask: Ask::Values(Set::Join { rel: *rel, dir: Dir::ToObject, of: Box::new(Set::Entity((*id).clone())), time: Time::Any }), past: false };
         let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
         if a.status != Status::Answered {
             return Ok(Some(a));
@@ -275,165 +275,24 @@ impl Asker<'_> {
         if let Some(a) = self.dislocated(store, conv, trimmed, max)? {
             return Ok(a);
         }
-        let owners = self.r.possessive_kinds(trimmed);
-        let trimmed = owners.as_deref().unwrap_or(trimmed);
-        // The question normalised once, padded, for the word lists below.
-        let plain = format!(" {} ", normalize(trimmed));
-        let (toks, n) = self.r.take_cardinal(trimmed, self.r.tokens(trimmed));
-        *cardinal = n;
-        let toks = crate::understand::grammar::without_light_verb(self.r, toks);
-        let (toks, owned) = self.r.possessive_names(store, trimmed, toks)?;
-        let toks = self.r.without_own(&plain, toks);
-        let toks = self.r.place_compound(trimmed, toks);
-        let toks = crate::understand::purpose_question(&plain, toks);
-        let (toks, role_time) = self.r.as_role(&plain, toks);
-        let mut toks = self.r.preposition_before_date(toks);
-        if crate::understand::degree::back_reference(self.r, &toks).is_some() {
-            toks.truncate(toks.len() - 2);
-        }
-        if toks.is_empty() {
+        let Some(p) = self.r.prepare(store, text)? else {
             return Ok(Answer::empty(text, Status::Rejected, format!("I could not find a question in that. {}", self.r.lang.help)));
-        }
-        // A role that ended filters holders, and dates "when" by its end;
-        // "how long" asks about the whole interval.
-        let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
-        let role_time = role_time.filter(|_| !asks_time);
-        let time_word = self.r.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
-        // "How many states have a city named Springfield?": every thing
-        // of the kind with the name.
-        if let Some(Ok(q)) = crate::understand::degree::named_group(self.r, &plain, conv) {
-            let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
-            if a.status == Status::Answered {
-                return Ok(self.remember(conv, q, a));
-            }
-        }
-        // A question of degree is read by its own rules, which account for
-        // every word themselves. What it answers stands, before the
-        // grammar reads anything; when it finds nothing, the question goes
-        // the usual way (the grammar or the ranker may read the degree word
-        // otherwise: "who reported it first" as "first report"), and its
-        // decline is the reply if that way finds nothing either.
-        // "How many years after A did B?": the time between two
-        // happenings, read by rules of its own; its answer or its
-        // decline stands.
-        if let Some(read) = crate::understand::elapsed::read(self.r, trimmed, &plain) {
-            match read {
-                Ok(q) => {
-                    tracing::debug!(query = %q.sexp(&|rel| self.r.cat.lex.rel(rel).name.clone()), "read as a question of elapsed time");
-                    let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
-                    return Ok(self.remember(conv, q, a));
-                }
-                Err(e) => tracing::debug!(?e, "no reading of elapsed time"),
-            }
-        }
-        // "The population density of the US": a declared ratio of totals.
-        if let Some(q) = crate::understand::degree::ratio_in_place(self.r, &toks) {
-            let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
-            if a.status == Status::Answered {
-                return Ok(self.remember(conv, q, a));
-            }
-        }
-        let mut degree_decline = None;
-        let mut degree_error = None;
-        // The rules of degree read the words again: a possessive read as
-        // part of the name after it ("Alibaba Cloud's Hong Kong outage")
-        // is left out of them.
-        let (degree_text, degree_plain) = if owned.is_empty() {
-            (trimmed.to_string(), plain.clone())
-        } else {
-            let mut t = crate::knowledge::normalize::fold(trimmed).to_lowercase().replace('\u{2019}', "'");
-            for (owner, owned) in &owned {
-                t = t.replace(&format!("{owner}'s {owned}"), owned).replace(&format!("{owner}' {owned}"), owned);
-            }
-            let p = format!(" {} ", normalize(&t));
-            (t, p)
         };
-        // "Michigan's largest lake" is "the largest lake of Michigan" (the
-        // words left around the degree word would name Lake Michigan);
-        // read so first, where it reads.
-        let owner_first = self.r.possessive_degree(&degree_text).and_then(|t| match crate::understand::degree::read(self.r, &t, &format!(" {} ", normalize(&t)), conv) {
-            Some(Ok(q)) => Some(Some(Ok(q))),
-            _ => None,
-        });
-        match owner_first.unwrap_or_else(|| crate::understand::degree::read(self.r, &degree_text, &degree_plain, conv)) {
-            Some(Ok(q)) => {
-                tracing::debug!(query = %q.sexp(&|rel| self.r.cat.lex.rel(rel).name.clone()), "read as a question of degree");
-                let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
-                if a.status == Status::Answered {
-                    return Ok(self.remember(conv, q, a));
-                }
-                degree_decline = Some(a);
-            }
-            Some(Err(e)) if e != crate::understand::grammar::NotUnderstood::NoReading => degree_error = Some(e),
-            _ => {}
-        }
-        // "Rivers as long as the Mississippi": no operator compares as
-        // equal, and what is left of the words would read as something else.
-        if let Some(phrase) = crate::understand::degree::equal_degree(self.r, &plain) {
-            let gap = crate::understand::guard::Gap { missing: vec![phrase], understood: vec![] };
-            return match degree_decline {
-                Some(d) => Ok(d),
-                None => self.decline(store, text, crate::understand::grammar::NotUnderstood::Unexplained(gap), None),
-            };
-        }
-        let query = crate::understand::grammar::read(self.r, &toks, conv, trimmed).and_then(|mut q| match &time_word {
-            // "the former CEO", "who leads it now": the time word sets the
-            // time of the outermost join; a reading with no join for it
-            // leaves the word unexplained.
-            Some((word, time)) => {
-                if q.retime(&|rel| self.r.changes(rel), time) {
-                    Ok(q)
-                } else {
-                    Err(crate::understand::grammar::NotUnderstood::Unexplained(crate::understand::guard::Gap { missing: vec![word.clone()], understood: vec![] }))
-                }
-            }
-            None => Ok(q),
-        });
-        // "When did X become CEO?": the start of the role, never its end
-        // (a role known only to have ended has no answer).
-        let began = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::When))) && toks.iter().any(|t| matches!(t, Tok::Aux(crate::understand::lexer::Aux::Become)));
-        let query = query.map(|mut q| {
-            if began {
-                q.retime(&|rel| self.r.changes(rel), &Time::Began);
-            }
-            q
-        });
-        // "What are the rivers in Texas?": a kind and a place, which the
-        // clause grammar reads as a description of the place.
-        let unexplained = |q: &crate::understand::grammar::Query| matches!(q.ask, crate::understand::grammar::Ask::Describe(_)) || crate::understand::guard::check_typed(self.r, &toks, q).is_err();
-        let query = match (&query, crate::understand::degree::kind_in_place(self.r, &toks)) {
-            (Err(_), Some(s)) | (Ok(_), Some(s)) if query.as_ref().map_or(true, unexplained) => {
-                let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowMany))) { crate::understand::grammar::Ask::Count(s) } else { crate::understand::grammar::Ask::Values(s) };
-                Ok(crate::understand::grammar::Query { ask, past: crate::understand::grammar::is_past(self.r, &toks) })
-            }
-            _ => query,
+        *cardinal = p.cardinal;
+        let Prepared { plain, toks, time_word, .. } = &p;
+        let (plain, toks) = (plain.as_str(), toks.as_slice());
+        let (mut degree_decline, degree_error) = match self.by_own_rules(store, conv, text, max, &p)? {
+            Ok(a) => return Ok(a),
+            Err(left) => left,
         };
-        // "What is the NLP model Alibaba introduced in 2021?": the object
-        // of the name's verb.
-        let unread = query.as_ref().map_or(true, |q| crate::understand::guard::check_typed(self.r, &toks, q).is_err());
-        let query = match unread.then(|| crate::understand::degree::object_relative(self.r, &toks, conv)).flatten() {
-            Some(q) => Ok(q),
-            None => query,
-        };
-        tracing::debug!(?toks, ?query, "question read");
-        // The precision guard: a reading that leaves content words
-        // unexplained does not answer.
-        let query = query.and_then(|q| crate::understand::guard::check_typed(self.r, &toks, &q).map(|()| q));
-        tracing::debug!(?query, "guarded");
-        // "Which states do not border Texas?", "what state has no rivers?":
-        // every member of the kind but those the question without the
-        // negation names, where the store holds both whole.
-        let query = match query {
-            Err(e) => self.r.negated(&toks, conv).ok_or(e),
-            ok => ok,
-        };
+        let query = self.r.read_query(&p, conv);
         // A degree error says more than the usual one when the usual way
         // has no reading either.
         if let (Some(e), true) = (degree_error, query.is_err()) {
             degree_decline = Some(self.decline(store, text, e, None)?);
         }
         let query = query.map(|q| self.r.leave_out_named(&plain, q, conv));
-        if let Err(crate::understand::grammar::NotUnderstood::Unexplained(_) | crate::understand::grammar::NotUnderstood::NoReading) = &query {
+        if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading) = &query {
             if let Some((q, place)) = self.r.without_place(&plain, &toks, conv) {
                 let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
                 let names: Vec<String> = single_names(&toks).map(String::from).collect();
@@ -453,26 +312,26 @@ impl Asker<'_> {
         // may: it answers only when facts explain every word, and
         // otherwise offers the question it can answer.
         let mut suggestion = None;
-        if let Err(crate::understand::grammar::NotUnderstood::Unexplained(_) | crate::understand::grammar::NotUnderstood::NoReading | crate::understand::grammar::NotUnderstood::UnknownName(_)) = &query {
+        if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading | grammar::NotUnderstood::UnknownName(_)) = &query {
             if time_word.is_none() {
-                match crate::understand::paraphrase::rank(self.r, store, &toks, conv)? {
-                    crate::understand::paraphrase::Ranked::Answer(picks) => {
+                match paraphrase::rank(self.r, store, &toks, conv)? {
+                    paraphrase::Ranked::Answer(picks) => {
                         tracing::debug!(?picks, "ranked");
-                        let a = eval::picked(&self.r.cat, store, &picks, text, crate::understand::grammar::is_past(self.r, &toks))?;
+                        let a = eval::picked(&self.r.cat, store, &picks, text, grammar::is_past(self.r, &toks))?;
                         if a.status == Status::Answered {
                             if let Some(first) = picks.first() {
                                 conv.focus = Some(single_names(&toks).next().unwrap_or(&first.fact.subject).to_string());
                             }
                             conv.answer_focus = eval::single_entity(&a, &self.r.cat);
                             conv.last_query = match picks.as_slice() {
-                                [one] => crate::understand::paraphrase::pick_query(self.r, one, crate::understand::grammar::is_past(self.r, &toks)),
+                                [one] => paraphrase::pick_query(self.r, one, grammar::is_past(self.r, &toks)),
                                 _ => None,
                             };
                             return Ok(a);
                         }
                     }
-                    crate::understand::paraphrase::Ranked::Suggest(q) => suggestion = Some(q),
-                    crate::understand::paraphrase::Ranked::Nothing => {}
+                    paraphrase::Ranked::Suggest(q) => suggestion = Some(q),
+                    paraphrase::Ranked::Nothing => {}
                 }
             }
         }
@@ -514,30 +373,119 @@ impl Asker<'_> {
         }
     }
 
+    /// The rules that read a question of their own kind and account for
+    /// every word themselves: a kind with a name ("how many states have a
+    /// city named Springfield"), elapsed time, a declared ratio, degree
+    /// (superlatives and comparatives) and equal degree. What they answer
+    /// stands; otherwise what they leave for the usual way: the degree
+    /// rules' decline, and their error.
+    fn by_own_rules(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, p: &Prepared) -> anyhow::Result<Result<Answer, (Option<Answer>, Option<grammar::NotUnderstood>)>> {
+        let Prepared { text: trimmed, plain, toks, owned, .. } = p;
+        let (trimmed, plain) = (trimmed.as_str(), plain.as_str());
+        // "How many states have a city named Springfield?": every thing
+        // of the kind with the name.
+        if let Some(Ok(q)) = degree::named_group(self.r, &plain, conv) {
+            let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+            if a.status == Status::Answered {
+                return Ok(Ok(self.remember(conv, q, a)));
+            }
+        }
+        // A question of degree is read by its own rules, which account for
+        // every word themselves. What it answers stands, before the
+        // grammar reads anything; when it finds nothing, the question goes
+        // the usual way (the grammar or the ranker may read the degree word
+        // otherwise: "who reported it first" as "first report"), and its
+        // decline is the reply if that way finds nothing either.
+        // "How many years after A did B?": the time between two
+        // happenings, read by rules of its own; its answer or its
+        // decline stands.
+        if let Some(read) = elapsed::read(self.r, trimmed, &plain) {
+            match read {
+                Ok(q) => {
+                    tracing::debug!(query = %q.sexp(&|rel| self.r.cat.lex.rel(rel).name.clone()), "read as a question of elapsed time");
+                    let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+                    return Ok(Ok(self.remember(conv, q, a)));
+                }
+                Err(e) => tracing::debug!(?e, "no reading of elapsed time"),
+            }
+        }
+        // "The population density of the US": a declared ratio of totals.
+        if let Some(q) = degree::ratio_in_place(self.r, &toks) {
+            let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+            if a.status == Status::Answered {
+                return Ok(Ok(self.remember(conv, q, a)));
+            }
+        }
+        let mut degree_decline = None;
+        let mut degree_error = None;
+        // The rules of degree read the words again: a possessive read as
+        // part of the name after it ("Alibaba Cloud's Hong Kong outage")
+        // is left out of them.
+        let (degree_text, degree_plain) = if owned.is_empty() {
+            (trimmed.to_string(), plain.to_string())
+        } else {
+            let mut t = crate::knowledge::normalize::fold(trimmed).to_lowercase().replace('\u{2019}', "'");
+            for (owner, owned) in owned {
+                t = t.replace(&format!("{owner}'s {owned}"), owned).replace(&format!("{owner}' {owned}"), owned);
+            }
+            let p = format!(" {} ", normalize(&t));
+            (t, p)
+        };
+        // "Michigan's largest lake" is "the largest lake of Michigan" (the
+        // words left around the degree word would name Lake Michigan);
+        // read so first, where it reads.
+        let owner_first = self.r.possessive_degree(&degree_text).and_then(|t| match degree::read(self.r, &t, &format!(" {} ", normalize(&t)), conv) {
+            Some(Ok(q)) => Some(Some(Ok(q))),
+            _ => None,
+        });
+        match owner_first.unwrap_or_else(|| degree::read(self.r, &degree_text, &degree_plain, conv)) {
+            Some(Ok(q)) => {
+                tracing::debug!(query = %q.sexp(&|rel| self.r.cat.lex.rel(rel).name.clone()), "read as a question of degree");
+                let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+                if a.status == Status::Answered {
+                    return Ok(Ok(self.remember(conv, q, a)));
+                }
+                degree_decline = Some(a);
+            }
+            Some(Err(e)) if e != grammar::NotUnderstood::NoReading => degree_error = Some(e),
+            _ => {}
+        }
+        // "Rivers as long as the Mississippi": no operator compares as
+        // equal, and what is left of the words would read as something else.
+        if let Some(phrase) = degree::equal_degree(self.r, &plain) {
+            let gap = guard::Gap { missing: vec![phrase], understood: vec![] };
+            return Ok(Ok(match degree_decline {
+                Some(d) => d,
+                None => self.decline(store, text, grammar::NotUnderstood::Unexplained(gap), None)?,
+            }));
+        }
+        Ok(Err((degree_decline, degree_error)))
+    }
+
     /// The reply to a question that could not be read, offering the
     /// ranker's suggestion when it has one.
-    fn decline(&self, store: &Store, text: &str, e: crate::understand::grammar::NotUnderstood, suggestion: Option<&str>) -> anyhow::Result<Answer> {
+    fn decline(&self, store: &Store, text: &str, e: grammar::NotUnderstood, suggestion: Option<&str>) -> anyhow::Result<Answer> {
         let suggest = |reply: String| match suggestion {
             Some(q) => format!("{reply} Did you mean \"{q}\""),
             None => reply,
         };
         Ok(match e {
-            crate::understand::grammar::NotUnderstood::Ambiguous(name, ids) => {
+            grammar::NotUnderstood::Ambiguous(name, ids) => {
                 let cands = self.labels(store, &ids)?;
                 let mut a = Answer::empty(text, Status::Ambiguous, format!("Which \"{name}\" do you mean: {}?", cands.join(", or ")));
                 a.candidates = cands;
                 a
             }
-            crate::understand::grammar::NotUnderstood::UnknownName(name) => {
+            grammar::NotUnderstood::UnknownName(name) => {
                 Answer::empty(text, Status::Unknown, suggest(format!("I don't know anything about \"{name}\", so I can't answer that.")))
             }
-            crate::understand::grammar::NotUnderstood::NoAntecedent => Answer::empty(
+            grammar::NotUnderstood::NoAntecedent => Answer::empty(
                 text,
                 Status::Unknown,
                 "I don't know who or what the pronoun refers to here: please say the name instead.",
             ),
-            crate::understand::grammar::NotUnderstood::Unexplained(gap) | crate::understand::grammar::NotUnderstood::Mistyped(gap) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
-            crate::understand::grammar::NotUnderstood::NoReading => match suggestion {
+            grammar::NotUnderstood::Unexplained(gap) | grammar::NotUnderstood::Mistyped(gap) => Answer::empty(text, Status::Unknown, suggest(gap.reply())),
+            grammar::NotUnderstood::NoReading => match suggestion {
                 Some(_) => Answer::empty(text, Status::Unknown, suggest("I don't know exactly what that asks.".to_string())),
                 None => Answer::empty(text, Status::Unknown, format!("I don't know. {}", self.r.lang.help)),
             },
@@ -615,7 +563,7 @@ impl Asker<'_> {
 
     /// Keeps what the next question may refer to: the query's topic, the
     /// one entity the answer names, and the query itself.
-    fn remember(&self, conv: &mut Conversation, q: crate::understand::grammar::Query, a: Answer) -> Answer {
+    fn remember(&self, conv: &mut Conversation, q: grammar::Query, a: Answer) -> Answer {
         if let Some(t) = q.topic() {
             conv.focus = Some(t);
         }

@@ -1468,6 +1468,120 @@ impl Reader {
     }
 }
 
+/// A question's words made ready for the readings: the text (with a
+/// possessive kind said another way), its normalised form, its tokens
+/// (the cardinal before the noun asked for taken out, light verbs,
+/// possessives, compounds and role phrases read), and its time word.
+pub(crate) struct Prepared {
+    /// The text as read.
+    pub text: String,
+    /// Its normalised form, padded with spaces.
+    pub plain: String,
+    /// Its tokens.
+    pub toks: Vec<Tok>,
+    /// "the three units": the number of answers it expects.
+    pub cardinal: Option<usize>,
+    /// Possessives read into the name after them.
+    pub owned: Owned,
+    /// A word that sets the time of the reading ("former", "now", "as
+    /// CEO"), with the time.
+    pub time_word: Option<(String, Time)>,
+}
+
+impl Reader {
+    /// The question made ready for reading; None when no word of it is
+    /// left to read.
+    pub(crate) fn prepare(&self, store: &Store, text: &str) -> anyhow::Result<Option<Prepared>> {
+        let trimmed = text.trim();
+        let owners = self.possessive_kinds(trimmed);
+        let trimmed = owners.as_deref().unwrap_or(trimmed);
+        // The question normalised once, padded, for the word lists below.
+        let plain = format!(" {} ", normalize(trimmed));
+        let (toks, cardinal) = self.take_cardinal(trimmed, self.tokens(trimmed));
+        let toks = crate::understand::grammar::without_light_verb(self, toks);
+        let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
+        let toks = self.without_own(&plain, toks);
+        let toks = self.place_compound(trimmed, toks);
+        let toks = crate::understand::purpose_question(&plain, toks);
+        let (toks, role_time) = self.as_role(&plain, toks);
+        let mut toks = self.preposition_before_date(toks);
+        if crate::understand::degree::back_reference(self, &toks).is_some() {
+            toks.truncate(toks.len() - 2);
+        }
+        // A role that ended filters holders, and dates "when" by its end;
+        // "how long" asks about the whole interval.
+        let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
+        let role_time = role_time.filter(|_| !asks_time);
+        let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
+        if toks.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Prepared { text: trimmed.to_string(), plain, toks, cardinal, owned, time_word }))
+    }
+
+    /// The clause grammar's reading of a prepared question, with its time
+    /// word, and the readings that stand in for it where it explains too
+    /// little (a kind in a place, the object of a name's verb, a
+    /// negation), checked by the precision guard.
+    pub(crate) fn read_query(&self, p: &Prepared, conv: &Conversation) -> Result<Query, grammar::NotUnderstood> {
+        let Prepared { text: trimmed, plain: _, toks, time_word, .. } = p;
+        let (trimmed, toks) = (trimmed.as_str(), toks.as_slice());
+        let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
+            // "the former CEO", "who leads it now": the time word sets the
+            // time of the outermost join; a reading with no join for it
+            // leaves the word unexplained.
+            Some((word, time)) => {
+                if q.retime(&|rel| self.changes(rel), time) {
+                    Ok(q)
+                } else {
+                    Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word.clone()], understood: vec![] }))
+                }
+            }
+            None => Ok(q),
+        });
+        // "When did X become CEO?": the start of the role, never its end
+        // (a role known only to have ended has no answer).
+        let began = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::When))) && toks.iter().any(|t| matches!(t, Tok::Aux(lexer::Aux::Become)));
+        let query = query.map(|mut q| {
+            if began {
+                q.retime(&|rel| self.changes(rel), &Time::Began);
+            }
+            q
+        });
+        // "What are the rivers in Texas?": a kind and a place, which the
+        // clause grammar reads as a description of the place.
+        let unexplained = |q: &grammar::Query| matches!(q.ask, grammar::Ask::Describe(_)) || guard::check_typed(self, &toks, q).is_err();
+        let query = match (&query, degree::kind_in_place(self, &toks)) {
+            (Err(_), Some(s)) | (Ok(_), Some(s)) if query.as_ref().map_or(true, unexplained) => {
+                let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowMany))) { grammar::Ask::Count(s) } else { grammar::Ask::Values(s) };
+                Ok(grammar::Query { ask, past: grammar::is_past(self, &toks) })
+            }
+            _ => query,
+        };
+        // "What is the NLP model Alibaba introduced in 2021?": the object
+        // of the name's verb.
+        let unread = query.as_ref().map_or(true, |q| guard::check_typed(self, &toks, q).is_err());
+        let query = match unread.then(|| degree::object_relative(self, &toks, conv)).flatten() {
+            Some(q) => Ok(q),
+            None => query,
+        };
+        tracing::debug!(?toks, ?query, "question read");
+        // The precision guard: a reading that leaves content words
+        // unexplained does not answer.
+        let query = query.and_then(|q| guard::check_typed(self, &toks, &q).map(|()| q));
+        tracing::debug!(?query, "guarded");
+        // "Which states do not border Texas?", "what state has no rivers?":
+        // every member of the kind but those the question without the
+        // negation names, where the store holds both whole.
+        match query {
+            Err(e) => self.negated(toks, conv).ok_or(e),
+            ok => ok,
+        }
+    }
+}
+
+/// "What did X leave Alibaba to do?", "what did X leave it for?": a
+/// purpose, asked as "why".
 pub(crate) fn purpose_question(plain: &str, mut toks: Vec<Tok>) -> Vec<Tok> {
     let did = matches!(toks.get(1), Some(Tok::Aux(lexer::Aux::Did | lexer::Aux::Do)));
     if !did || !matches!(toks.first(), Some(Tok::Wh(Wh::What))) {
