@@ -19,6 +19,10 @@ use lexer::Tok;
 use crate::understand::{degree, elapsed, grammar, guard, paraphrase, lexer, Prepared, Reader};
 use std::collections::HashSet;
 
+/// What the rules of degree leave for the usual way when they do not
+/// answer: their decline, and the error of their reading.
+type Left = (Option<Answer>, Option<grammar::NotUnderstood>);
+
 /// Answers questions with one reader.
 pub struct Asker<'r> {
     /// The reader of the store's lexicon and names.
@@ -291,11 +295,11 @@ impl Asker<'_> {
         if let (Some(e), true) = (degree_error, query.is_err()) {
             degree_decline = Some(self.decline(store, text, e, None)?);
         }
-        let query = query.map(|q| self.r.leave_out_named(&plain, q, conv));
+        let query = query.map(|q| self.r.leave_out_named(plain, q, conv));
         if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading) = &query {
-            if let Some((q, place)) = self.r.without_place(&plain, &toks, conv) {
+            if let Some((q, place)) = self.r.without_place(plain, toks, conv) {
                 let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
-                let names: Vec<String> = single_names(&toks).map(String::from).collect();
+                let names: Vec<String> = single_names(toks).map(String::from).collect();
                 let mut placed = a.status == Status::Answered;
                 for v in &a.answers {
                     placed &= match self.r.cat.resolve_exact(&v.value) {
@@ -314,17 +318,17 @@ impl Asker<'_> {
         let mut suggestion = None;
         if let Err(grammar::NotUnderstood::Unexplained(_) | grammar::NotUnderstood::NoReading | grammar::NotUnderstood::UnknownName(_)) = &query {
             if time_word.is_none() {
-                match paraphrase::rank(self.r, store, &toks, conv)? {
+                match paraphrase::rank(self.r, store, toks, conv)? {
                     paraphrase::Ranked::Answer(picks) => {
                         tracing::debug!(?picks, "ranked");
-                        let a = eval::picked(&self.r.cat, store, &picks, text, grammar::is_past(self.r, &toks))?;
+                        let a = eval::picked(&self.r.cat, store, &picks, text, grammar::is_past(self.r, toks))?;
                         if a.status == Status::Answered {
                             if let Some(first) = picks.first() {
-                                conv.focus = Some(single_names(&toks).next().unwrap_or(&first.fact.subject).to_string());
+                                conv.focus = Some(single_names(toks).next().unwrap_or(&first.fact.subject).to_string());
                             }
                             conv.answer_focus = eval::single_entity(&a, &self.r.cat);
                             conv.last_query = match picks.as_slice() {
-                                [one] => paraphrase::pick_query(self.r, one, grammar::is_past(self.r, &toks)),
+                                [one] => paraphrase::pick_query(self.r, one, grammar::is_past(self.r, toks)),
                                 _ => None,
                             };
                             return Ok(a);
@@ -340,7 +344,7 @@ impl Asker<'_> {
         // (Not when it referred back by a pronoun: "how long was he at
         // Alibaba?" is still about him.)
         if query.is_err() && !toks.iter().any(|t| matches!(t, Tok::Pron(..))) {
-            let mut named = single_names(&toks);
+            let mut named = single_names(toks);
             if let Some(first) = named.next() {
                 if named.all(|e| e == first) {
                     conv.focus = Some(first.to_string());
@@ -352,10 +356,10 @@ impl Asker<'_> {
         let answer = match query {
             Ok(q) => {
                 let mut a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
-                if let Some(b) = self.narrow_classes(store, &q, &plain, &toks, text)? {
+                if let Some(b) = self.narrow_classes(store, &q, plain, toks, text)? {
                     a = b;
                 }
-                if let Some(desc) = self.description_for_name(&plain, &a) {
+                if let Some(desc) = self.description_for_name(plain, &a) {
                     a = Answer::empty(
                         text,
                         Status::Unknown,
@@ -379,12 +383,12 @@ impl Asker<'_> {
     /// (superlatives and comparatives) and equal degree. What they answer
     /// stands; otherwise what they leave for the usual way: the degree
     /// rules' decline, and their error.
-    fn by_own_rules(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, p: &Prepared) -> anyhow::Result<Result<Answer, (Option<Answer>, Option<grammar::NotUnderstood>)>> {
+    fn by_own_rules(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, p: &Prepared) -> anyhow::Result<Result<Answer, Left>> {
         let Prepared { text: trimmed, plain, toks, owned, .. } = p;
         let (trimmed, plain) = (trimmed.as_str(), plain.as_str());
         // "How many states have a city named Springfield?": every thing
         // of the kind with the name.
-        if let Some(Ok(q)) = degree::named_group(self.r, &plain, conv) {
+        if let Some(Ok(q)) = degree::named_group(self.r, plain, conv) {
             let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
             if a.status == Status::Answered {
                 return Ok(Ok(self.remember(conv, q, a)));
@@ -399,7 +403,7 @@ impl Asker<'_> {
         // "How many years after A did B?": the time between two
         // happenings, read by rules of its own; its answer or its
         // decline stands.
-        if let Some(read) = elapsed::read(self.r, trimmed, &plain) {
+        if let Some(read) = elapsed::read(self.r, trimmed, plain) {
             match read {
                 Ok(q) => {
                     tracing::debug!(query = %q.sexp(&|rel| self.r.cat.lex.rel(rel).name.clone()), "read as a question of elapsed time");
@@ -410,7 +414,7 @@ impl Asker<'_> {
             }
         }
         // "The population density of the US": a declared ratio of totals.
-        if let Some(q) = degree::ratio_in_place(self.r, &toks) {
+        if let Some(q) = degree::ratio_in_place(self.r, toks) {
             let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
             if a.status == Status::Answered {
                 return Ok(Ok(self.remember(conv, q, a)));
@@ -452,7 +456,7 @@ impl Asker<'_> {
         }
         // "Rivers as long as the Mississippi": no operator compares as
         // equal, and what is left of the words would read as something else.
-        if let Some(phrase) = degree::equal_degree(self.r, &plain) {
+        if let Some(phrase) = degree::equal_degree(self.r, plain) {
             let gap = guard::Gap { missing: vec![phrase], understood: vec![] };
             return Ok(Ok(match degree_decline {
                 Some(d) => d,

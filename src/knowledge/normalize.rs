@@ -92,6 +92,15 @@ pub fn slug(name: &str) -> String {
     normalize(name).replace(' ', "-")
 }
 
+/// The text with its first letter upper-cased ("the IPO" -> "The IPO").
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,15 +146,5 @@ mod tests {
     #[test]
     fn slugs_are_hyphenated() {
         assert_eq!(slug("Zhipu AI"), "zhipu-ai");
-    }
-}
-
-
-/// The text with its first letter upper-cased ("the IPO" -> "The IPO").
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }

@@ -1526,7 +1526,7 @@ impl Reader {
     pub(crate) fn read_query(&self, p: &Prepared, conv: &Conversation) -> Result<Query, grammar::NotUnderstood> {
         let Prepared { text: trimmed, plain: _, toks, time_word, .. } = p;
         let (trimmed, toks) = (trimmed.as_str(), toks.as_slice());
-        let query = grammar::read(self, &toks, conv, trimmed).and_then(|mut q| match &time_word {
+        let query = grammar::read(self, toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
             // time of the outermost join; a reading with no join for it
             // leaves the word unexplained.
@@ -1550,25 +1550,25 @@ impl Reader {
         });
         // "What are the rivers in Texas?": a kind and a place, which the
         // clause grammar reads as a description of the place.
-        let unexplained = |q: &grammar::Query| matches!(q.ask, grammar::Ask::Describe(_)) || guard::check_typed(self, &toks, q).is_err();
-        let query = match (&query, degree::kind_in_place(self, &toks)) {
+        let unexplained = |q: &grammar::Query| matches!(q.ask, grammar::Ask::Describe(_)) || guard::check_typed(self, toks, q).is_err();
+        let query = match (&query, degree::kind_in_place(self, toks)) {
             (Err(_), Some(s)) | (Ok(_), Some(s)) if query.as_ref().map_or(true, unexplained) => {
                 let ask = if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowMany))) { grammar::Ask::Count(s) } else { grammar::Ask::Values(s) };
-                Ok(grammar::Query { ask, past: grammar::is_past(self, &toks) })
+                Ok(grammar::Query { ask, past: grammar::is_past(self, toks) })
             }
             _ => query,
         };
         // "What is the NLP model Alibaba introduced in 2021?": the object
         // of the name's verb.
-        let unread = query.as_ref().map_or(true, |q| guard::check_typed(self, &toks, q).is_err());
-        let query = match unread.then(|| degree::object_relative(self, &toks, conv)).flatten() {
+        let unread = query.as_ref().map_or(true, |q| guard::check_typed(self, toks, q).is_err());
+        let query = match unread.then(|| degree::object_relative(self, toks, conv)).flatten() {
             Some(q) => Ok(q),
             None => query,
         };
         tracing::debug!(?toks, ?query, "question read");
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
-        let query = query.and_then(|q| guard::check_typed(self, &toks, &q).map(|()| q));
+        let query = query.and_then(|q| guard::check_typed(self, toks, &q).map(|()| q));
         tracing::debug!(?query, "guarded");
         // "Which states do not border Texas?", "what state has no rivers?":
         // every member of the kind but those the question without the
