@@ -4,6 +4,7 @@
 
 use factbot::channel::telegram::{ADMINS_VAR, API_URL_VAR, TOKEN_VAR};
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -99,6 +100,30 @@ fn ask_json_with_a_question_prints_its_json_object() {
     assert_eq!(v["status"], "answered");
     assert_eq!(v["question"], "how many parameters does gpt-3 have");
     assert!(v["reply"].as_str().unwrap().contains("175 billion"));
+}
+
+/// The console's help gives questions the store answers, drawn from the
+/// store: for a store of another domain, its own questions, each answered
+/// when asked. It named the bundled domain whatever the store held.
+#[test]
+fn help_gives_questions_the_store_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/packs/geoquery");
+    let out = factbot(&db).arg("import").arg(pack.join("lexicon.toml")).arg(pack.join("geobase.facts")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run_with_stdin(factbot(&db), "/help\n");
+    let help = String::from_utf8_lossy(&out.stdout).to_string();
+    let examples: Vec<&str> = help.lines().filter_map(|l| l.strip_prefix("  ")).collect();
+    assert!(!examples.is_empty(), "{help}");
+    assert!(!help.contains("Alibaba") && !help.contains("TikTok"), "{help}");
+    let mut c = factbot(&db);
+    c.args(["ask", "--json"]);
+    let out = run_with_stdin(c, &examples.join("\n\n"));
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["status"], "answered", "{v}");
+    }
 }
 
 /// Issue 9: a question the paraphrase ranker can read only in part is

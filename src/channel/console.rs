@@ -7,12 +7,22 @@ use crate::conversation::Conversation;
 use crate::engine::Engine;
 use std::io::{BufRead, Write};
 
-const HELP: &str = "Ask a question in plain English, for example:
-  Who leads Alibaba's public cloud division?
-  How many parameters does GPT-3 have?
-  Tell me about MiniMax
-Follow-ups work: \"Who does he report to?\", \"What about Baichuan?\"
-Commands: /help, /sources (where the last answer came from), /about, /reset (forget this conversation), /quit";
+/// The console's help: questions the store answers, then the commands.
+pub fn help_text(engine: &Engine) -> String {
+    let examples = engine.examples(3);
+    let mut text = String::from("Ask a question in plain English");
+    if examples.is_empty() {
+        text.push_str(".\n");
+    } else {
+        text.push_str(", for example:\n");
+        for q in &examples {
+            text.push_str(&format!("  {q}\n"));
+        }
+    }
+    text.push_str("Follow-ups work: \"he\", \"she\", \"it\" and \"they\" refer to what the last answer was about, and \"What about X?\" asks the same of X.\n");
+    text.push_str("Commands: /help, /sources (where the last answer came from), /about, /reset (forget this conversation), /quit");
+    text
+}
 
 /// Renders the sources of the last answer, one per line with evidence.
 pub fn sources_text(answer: Option<&Answer>) -> String {
@@ -42,11 +52,39 @@ pub fn run_pipe(engine: &Engine, input: impl BufRead, mut out: impl Write) -> an
             conv.reset();
             continue;
         }
-        let answer = engine.ask(&mut conv, &line);
-        writeln!(out, "{}", answer.full_reply())?;
+        match command(engine, &mut conv, line.trim())? {
+            Some(Command::Quit) => break,
+            Some(Command::Reply(text)) => writeln!(out, "{text}")?,
+            None => writeln!(out, "{}", engine.ask(&mut conv, &line).full_reply())?,
+        }
         out.flush()?;
     }
     Ok(())
+}
+
+/// What a console command does.
+enum Command {
+    /// End the session.
+    Quit,
+    /// Show this text.
+    Reply(String),
+}
+
+/// The console's commands, in the prompt and in pipe mode alike; None
+/// when the line is a question.
+fn command(engine: &Engine, conv: &mut Conversation, line: &str) -> anyhow::Result<Option<Command>> {
+    Ok(Some(match line {
+        "/quit" | "/exit" | "/q" => Command::Quit,
+        "/help" | "/start" => Command::Reply(help_text(engine)),
+        "/reset" => {
+            conv.reset();
+            Command::Reply("Conversation reset.".into())
+        }
+        "/sources" => Command::Reply(sources_text(conv.last_answer.as_ref())),
+        "/about" => Command::Reply(engine.about()?),
+        _ if line.starts_with('/') && !line.contains(' ') => Command::Reply(format!("Unknown command {line}. Try /help.")),
+        _ => return Ok(None),
+    }))
 }
 
 /// The answer contract: one JSON object per non-blank line, flushed each
@@ -91,17 +129,10 @@ pub fn run_repl(engine: &Engine) -> anyhow::Result<()> {
                     continue;
                 }
                 let _ = rl.add_history_entry(q);
-                match q {
-                    "/quit" | "/exit" | "/q" => break,
-                    "/help" | "/start" => println!("{HELP}"),
-                    "/reset" => {
-                        conv.reset();
-                        println!("Conversation reset.");
-                    }
-                    "/sources" => println!("{}", sources_text(conv.last_answer.as_ref())),
-                    "/about" => println!("{}", engine.about()?),
-                    _ if q.starts_with('/') => println!("Unknown command {q}. Try /help."),
-                    _ => {
+                match command(engine, &mut conv, q)? {
+                    Some(Command::Quit) => break,
+                    Some(Command::Reply(text)) => println!("{text}"),
+                    None => {
                         let a = engine.ask(&mut conv, q);
                         println!("{}", a.reply);
                         let src = a.source_line();

@@ -79,7 +79,7 @@ pub enum Command {
     Start,
     /// show this help
     Help,
-    /// ask a question, e.g. /ask Who owns TikTok?
+    /// ask a question: /ask followed by the question
     Ask(String),
     /// forget this chat's conversation (what "he" or "it" refers to)
     Reset,
@@ -87,7 +87,7 @@ pub enum Command {
     Sources,
     /// what I know: counts and sources
     About,
-    /// (admins) teach me a fact, e.g. /teach Wang Wu heads the robotics lab, /teach GPT-5 has 2 trillion parameters
+    /// (admins) teach me a fact: /teach followed by a sentence that states it, with a name, a verb I know and a name or a number
     Teach(String),
     /// (admins) retract a taught fact
     Forget(String),
@@ -445,7 +445,12 @@ pub fn render_answer(answer: &Answer) -> Vec<String> {
     render_html(&answer.reply, &answer.source_line())
 }
 
-const EXAMPLE: &str = "Who owns TikTok?";
+/// A question the store answers, for hints ("for example: ..."), or a
+/// generic one when none is found.
+async fn example(state: &State) -> String {
+    let engine = state.engine.clone();
+    state.blocking(move || engine.examples(1)).await.and_then(|e| e.into_iter().next()).unwrap_or_else(|| "Tell me about X".into())
+}
 
 /// The dispatch tree: messages only; [`read_request`] decides whether a
 /// message is for this bot, [`respond`] answers it.
@@ -460,7 +465,7 @@ async fn respond(bot: TgBot, msg: Message, me: Me, request: Request, state: Arc<
     let messages = match request {
         Request::Question(q) => question(&state, chat, user_id, q).await,
         Request::Command(Command::Ask(q)) if q.trim().is_empty() => {
-            plain(format!("Ask me something after /ask, for example: /ask {EXAMPLE}"))
+            plain(format!("Ask me something after /ask, for example: /ask {}", example(&state).await))
         }
         Request::Command(Command::Ask(q)) => question(&state, chat, user_id, q.trim().to_string()).await,
         Request::Command(Command::Start) => plain(format!("Hello! {}", help_text(&msg, &me))),
@@ -499,8 +504,8 @@ async fn respond(bot: TgBot, msg: Message, me: Me, request: Request, state: Arc<
         Request::Command(Command::Teach(text)) => change(&state, &msg, Change::Teach, text).await,
         Request::Command(Command::Forget(text)) => change(&state, &msg, Change::Forget, text).await,
         Request::UnknownCommand(name) => plain(format!("I don't know the command /{name}. Try /help.")),
-        Request::NoText => plain(format!("I can only read text. Ask me a question in words, for example: {EXAMPLE}")),
-        Request::Empty => plain(format!("Yes? Ask me a question, for example: {EXAMPLE}")),
+        Request::NoText => plain(format!("I can only read text. Ask me a question in words, for example: {}", example(&state).await)),
+        Request::Empty => plain(format!("Yes? Ask me a question, for example: {}", example(&state).await)),
     };
     send(&bot, &msg, &messages).await?;
     tracing::debug!(chat_id = chat.0, parts = messages.len(), elapsed_ms = started.elapsed().as_millis() as u64, "replied");

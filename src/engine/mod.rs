@@ -14,7 +14,7 @@ use crate::answer::{Answer, Status};
 use crate::config::Config;
 use crate::conversation::Conversation;
 use crate::knowledge::normalize::normalize;
-use crate::knowledge::{Date, Reliability, Source};
+use crate::knowledge::{Date, Fact, Reliability, Source};
 use crate::store::{default_triples_source, ImportReport, Store, TriplesOptions};
 use crate::understand::{Reader, Statement};
 use anyhow::Context;
@@ -85,6 +85,12 @@ pub fn import_paths(store: &Store, paths: &[PathBuf], format: Format) -> anyhow:
     Ok(importer.commit()?)
 }
 
+/// How many facts [`Engine::examples`] reads at most.
+const EXAMPLE_SCAN: usize = 2000;
+
+/// The longest example question, in characters.
+const EXAMPLE_CHARS: usize = 60;
+
 /// The question-answering engine.
 pub struct Engine {
     store: Store,
@@ -114,6 +120,42 @@ impl Engine {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Up to `n` questions this store answers, for help texts and hints:
+    /// the lexicon's question for facts of different relations (the
+    /// first facts in the store's order, at most [`EXAMPLE_SCAN`] read),
+    /// each kept only when asking it answers. Nothing here is written for
+    /// a particular domain.
+    pub fn examples(&self, n: usize) -> Vec<String> {
+        let reader = self.reader.read().unwrap_or_else(|p| p.into_inner());
+        // One fact per relation, most salient relations first; class
+        // membership says little about what the store knows.
+        let mut candidates: Vec<(u8, Fact)> = Vec::new();
+        for f in self.store.facts().take(EXAMPLE_SCAN).flatten() {
+            let Some(rel) = reader.cat.lex.relation(&f.relation) else { continue };
+            let member = reader.cat.lex.member_relation.as_deref() == Some(f.relation.as_str());
+            if rel.salience == 0 || member || f.object.entity().is_none() || candidates.iter().any(|(_, c)| c.relation == f.relation) {
+                continue;
+            }
+            candidates.push((rel.salience, f));
+        }
+        candidates.sort_by_key(|(salience, _)| std::cmp::Reverse(*salience));
+        let mut out = Vec::new();
+        for (_, f) in candidates {
+            if out.len() >= n {
+                break;
+            }
+            let q = crate::understand::paraphrase::canonical(&reader, &f, crate::query::Side::Object);
+            if q.is_empty() || q.chars().count() > EXAMPLE_CHARS {
+                continue;
+            }
+            let answered = (ask::Asker { r: &reader }).answer(&self.store, &mut Conversation::default(), &q, 3);
+            if answered.is_ok_and(|a| a.status == Status::Answered) {
+                out.push(q);
+            }
+        }
+        out
     }
 
     /// Answers one question within a conversation.
