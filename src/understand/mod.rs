@@ -1354,7 +1354,7 @@ impl Reader {
                     Some((vms, name, ids, rms, role, 3))
                 }
                 (Tok::Rel(vms, verb), Some(Tok::Rel(rms, role)), Some(Tok::Prep(lexer::Prep::Of)), Some(name @ Tok::Ent(ids, span)))
-                    if [" as ", " as the ", " as a "].iter().any(|a| plain.contains(&format!(" {verb}{a}{role} of {span} "))) =>
+                    if [" as ", " as the ", " as a "].iter().any(|a| [" ", " the "].iter().any(|d| plain.contains(&format!(" {verb}{a}{role} of{d}{span} ")))) =>
                 {
                     Some((vms, name, ids, rms, role, 4))
                 }
