@@ -779,11 +779,7 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
 /// Evaluates a query and builds the answer, given the superlatives inside
 /// it.
 fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]) -> anyhow::Result<Answer> {
-    let (cat, store) = (cx.cat, cx.store);
     let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
-    let mut values: Vec<AnswerValue> = Vec::new();
-    let mut support: Vec<Fact> = Vec::new();
-    let mut reply: String;
     // "How many states border the state that borders the most states?"
     // when two tie for the most: which one is asked about is not known,
     // unless the question answers alike whichever it means.
@@ -805,360 +801,394 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
         return Ok(a);
     }
     match &q.ask {
-        Ask::Total(..) | Ask::Elapsed { .. } | Ask::Ratio { .. } => return Ok(unknown()),
-        Ask::Values(set) | Ask::Count(set) => {
-            let mut hits = cx.set(set)?;
-            // Don't answer a question with its own subject.
-            if let Some(t) = set.topic().filter(|_| cat.lex.leave_out_topic) {
-                if hits.len() > 1 {
-                    hits.retain(|h| h.value.entity() != Some(t));
-                }
+        Ask::Total(..) | Ask::Elapsed { .. } | Ask::Ratio { .. } => Ok(unknown()),
+        Ask::Values(set) | Ask::Count(set) => answer_values(cx, q, question, max, set),
+        Ask::Check { item, set } => answer_check(cx, q, question, max, item, set),
+        Ask::When(pattern, object) | Ask::Why(pattern, object) | Ask::HowLong(pattern, object) | Ask::Where(pattern, object) => answer_happening(cx, q, question, pattern, object),
+        Ask::Describe(e) | Ask::Title(e, _) => answer_entity(cx, q, question, e),
+    }
+}
+
+/// The values of a set, or their count: "who leads X", "how many ...".
+fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> anyhow::Result<Answer> {
+    let (cat, store) = (cx.cat, cx.store);
+    let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
+    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut support: Vec<Fact> = Vec::new();
+    let mut reply: String;
+    let mut hits = cx.set(set)?;
+    // Don't answer a question with its own subject.
+    if let Some(t) = set.topic().filter(|_| cat.lex.leave_out_topic) {
+        if hits.len() > 1 {
+            hits.retain(|h| h.value.entity() != Some(t));
+        }
+    }
+    if hits.is_empty() {
+        // "Who leads X now?" when every holder known has left: a
+        // history, not an answer; say who held it last.
+        if let Some(reply) = last_holder(cx, set)? {
+            return Ok(Answer::empty(question, Status::Unknown, reply));
+        }
+        // A count over a set the store holds whole is 0, on the
+        // word of the sources of what the question names.
+        if matches!(q.ask, Ask::Count(_)) && countable(cat, set) {
+            if let Some(a) = closed_zero(cx, set, question)? {
+                return Ok(a);
             }
-            if hits.is_empty() {
-                // "Who leads X now?" when every holder known has left: a
-                // history, not an answer; say who held it last.
-                if let Some(reply) = last_holder(cx, set)? {
-                    return Ok(Answer::empty(question, Status::Unknown, reply));
-                }
-                // A count over a set the store holds whole is 0, on the
-                // word of the sources of what the question names.
-                if matches!(q.ask, Ask::Count(_)) && countable(cat, set) {
-                    if let Some(a) = closed_zero(cx, set, question)? {
-                        return Ok(a);
-                    }
-                }
-                return Ok(unknown());
+        }
+        return Ok(unknown());
+    }
+    // Every member of a kind, or the things of a name ("the rivers
+    // called Colorado"): each on the word of a fact about it.
+    fn named(s: &Set) -> bool {
+        match s {
+            Set::Entity(_) => true,
+            Set::Or(a, b) => named(a) && named(b),
+            _ => false,
+        }
+    }
+    let every = |s: &Set| matches!(s.unfiltered(), Set::All(_)) || named(s);
+    let of_a_kind = every(set) || matches!(set, Set::Minus(a, _) if every(a));
+    for h in hits.iter_mut().filter(|h| h.facts.is_empty() && of_a_kind) {
+        if let Some(e) = h.value.entity() {
+            h.facts.extend(store.facts_about(e, None)?.into_iter().next());
+        }
+    }
+    let inner = core(set);
+    let mut flags = cx.conflicts(inner, &hits);
+    // Values only a source marked unreliable gives are left out when
+    // other sources answer, and named in a note (a disagreement
+    // shows both sides instead).
+    let mut aside: Vec<String> = Vec::new();
+    if !flags.iter().any(|f| *f) {
+        let (kept, left) = cx.set_aside(hits, |h| h.facts.clone())?;
+        aside = left.iter().map(|h| cx.show(&h.value)).collect();
+        hits = kept;
+        flags = vec![false; hits.len()];
+    }
+    let rel_name = match inner.unfiltered() {
+        Set::Join { rel, .. } => Some(cat.lex.rel(*rel).name.clone()),
+        _ => None,
+    };
+    for (h, flag) in hits.iter().zip(&flags) {
+        let shown = match &rel_name {
+            Some(rn) => cx.show_with_unit(&h.value, rn),
+            None => cx.show(&h.value),
+        };
+        let sources: Vec<String> = h.facts.iter().flat_map(|f| f.sources.clone()).fold(Vec::new(), |mut acc, s| {
+            if !acc.contains(&s) {
+                acc.push(s)
             }
-            // Every member of a kind, or the things of a name ("the rivers
-            // called Colorado"): each on the word of a fact about it.
-            fn named(s: &Set) -> bool {
-                match s {
-                    Set::Entity(_) => true,
-                    Set::Or(a, b) => named(a) && named(b),
-                    _ => false,
-                }
-            }
-            let every = |s: &Set| matches!(s.unfiltered(), Set::All(_)) || named(s);
-            let of_a_kind = every(set) || matches!(set, Set::Minus(a, _) if every(a));
-            for h in hits.iter_mut().filter(|h| h.facts.is_empty() && of_a_kind) {
-                if let Some(e) = h.value.entity() {
-                    h.facts.extend(store.facts_about(e, None)?.into_iter().next());
-                }
-            }
-            let inner = core(set);
-            let mut flags = cx.conflicts(inner, &hits);
-            // Values only a source marked unreliable gives are left out when
-            // other sources answer, and named in a note (a disagreement
-            // shows both sides instead).
-            let mut aside: Vec<String> = Vec::new();
-            if !flags.iter().any(|f| *f) {
-                let (kept, left) = cx.set_aside(hits, |h| h.facts.clone())?;
-                aside = left.iter().map(|h| cx.show(&h.value)).collect();
-                hits = kept;
-                flags = vec![false; hits.len()];
-            }
-            let rel_name = match inner.unfiltered() {
-                Set::Join { rel, .. } => Some(cat.lex.rel(*rel).name.clone()),
-                _ => None,
+            acc
+        });
+        values.push(AnswerValue { value: shown, sources, conflict: *flag });
+        support.extend(h.facts.iter().cloned());
+    }
+    let any_conflict = flags.iter().any(|f| *f);
+    if let Ask::Count(_) = &q.ask {
+        let names: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
+        let n = values.len();
+        // Sources name some of a company's staff or investments,
+        // never all: a count is given only where the store holds
+        // the whole set (a class the sources enumerate, or a
+        // relation the lexicon declares complete).
+        if !countable(cat, set) {
+            let shown = join_names(&names[..names.len().min(max)]);
+            // In the present, what has ended is not counted ("how
+            // many employees does X have?": not one who left).
+            let ended = !q.past && hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
+            let reply = if ended {
+                format!("I don't know: the sources don't say how many in all, and name none now; in the past: {shown}.")
+            } else {
+                format!("I don't know: the sources don't say how many in all. I know of {}: {shown}.", count_word(n))
             };
-            for (h, flag) in hits.iter().zip(&flags) {
-                let shown = match &rel_name {
-                    Some(rn) => cx.show_with_unit(&h.value, rn),
-                    None => cx.show(&h.value),
-                };
-                let sources: Vec<String> = h.facts.iter().flat_map(|f| f.sources.clone()).fold(Vec::new(), |mut acc, s| {
-                    if !acc.contains(&s) {
-                        acc.push(s)
-                    }
-                    acc
-                });
-                values.push(AnswerValue { value: shown, sources, conflict: *flag });
-                support.extend(h.facts.iter().cloned());
+            return Ok(Answer::empty(question, Status::Unknown, reply));
+        }
+        values = vec![AnswerValue { value: n.to_string(), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];
+        reply = format!("{n}: {}.", join_names(&names[..names.len().min(max)]));
+    } else if any_conflict {
+        let mut parts = Vec::new();
+        for h in &hits {
+            let mut sides = Vec::new();
+            for f in &h.facts {
+                let note = if cx.unreliable_only(std::slice::from_ref(f))? { ", a source marked unreliable" } else { "" };
+                sides.push(format!("{} (according to {}{note})", cx.sentence(f, q.past), cx.cite_facts(std::slice::from_ref(f))?));
             }
-            let any_conflict = flags.iter().any(|f| *f);
-            if let Ask::Count(_) = &q.ask {
-                let names: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
-                let n = values.len();
-                // Sources name some of a company's staff or investments,
-                // never all: a count is given only where the store holds
-                // the whole set (a class the sources enumerate, or a
-                // relation the lexicon declares complete).
-                if !countable(cat, set) {
-                    let shown = join_names(&names[..names.len().min(max)]);
-                    // In the present, what has ended is not counted ("how
-                    // many employees does X have?": not one who left).
-                    let ended = !q.past && hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
-                    let reply = if ended {
-                        format!("I don't know: the sources don't say how many in all, and name none now; in the past: {shown}.")
+            parts.push(sides.join("; "));
+        }
+        reply = format!("The sources disagree: {}.", parts.join("; but "));
+    } else {
+        reply = render_values(cx, set, &hits, q.past, max)?;
+    }
+    reply.push_str(&unreliable_note(&aside));
+    cx.answered(question, values, reply, &support)
+}
+
+/// Whether an item is in a set: "Is X based in Y?", "Did X lead Y?".
+fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set: &Set) -> anyhow::Result<Answer> {
+    let cat = cx.cat;
+    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut support: Vec<Fact> = Vec::new();
+    
+    let items = cx.set(item)?;
+    let hits = cx.set(set)?;
+    let wanted: Vec<String> = items.iter().map(|h| h.value.key()).collect();
+    // A date asked about holds a value within it ("released in
+    // 2021" for May 2021).
+    let within = |v: &Value| {
+        items.iter().any(|i| matches!((&i.value, v), (Value::Date(a), Value::Date(b)) if b.within(a)))
+    };
+    let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key()) || within(&h.value)).collect();
+    let item_name = items.first().map(|h| cx.show(&h.value)).unwrap_or_default();
+    // "yes" from the facts that hold the item; "no" from the facts
+    // that give a one-value relation another value.
+    let (verdict, facts): (&str, Vec<Fact>) = if !found.is_empty() {
+        ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
+    } else if one_value(cat, set) && !hits.is_empty() {
+        ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
+    } else if complete_world(cat, set) && matches!(item, Set::Entity(_)) && items.len() == 1 && hits.iter().any(|h| !h.facts.is_empty()) {
+        // The store holds the whole set ("the states Texas
+        // borders", "the longest river"): what is not in it is
+        // not so, said with the facts of what is.
+        let facts: Vec<Fact> = hits.iter().take(max).flat_map(|h| h.facts.clone()).collect();
+        let said = match set {
+            // "No: Missouri is 3968 km long, not Mississippi."
+            Set::Extreme { .. } => facts.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; "),
+            _ => render_values(cx, set, &hits, q.past, max)?,
+        };
+        support.extend(facts);
+        let mut sources: Vec<String> = support.iter().flat_map(|f| f.sources.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        values.push(AnswerValue { value: "no".into(), sources, conflict: false });
+        let refs: Vec<&Fact> = support.iter().collect();
+        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        let said = said.trim_end_matches('.');
+        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {said}, not {item_name}."), citations, candidates: vec![] });
+    } else if let Some(other) = other_holder(cx, item, set)? {
+        // "Is M6 a Baidu model?": M6's one maker is another.
+        let not = other.1.clone();
+        support.extend(other.0);
+        let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
+        values.push(AnswerValue { value: "no".into(), sources, conflict: false });
+        let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+        let refs: Vec<&Fact> = support.iter().collect();
+        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![] });
+    } else {
+        return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
+    };
+    support.extend(facts);
+    let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
+    values.push(AnswerValue { value: verdict.into(), sources, conflict: false });
+    let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+    let reply: String = if verdict == "yes" { format!("Yes: {sentences}.") } else { format!("No: {sentences}, not {item_name}.") };
+    cx.answered(question, values, reply, &support)
+}
+
+/// When, why, for how long or where the facts of a pattern happened.
+fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: &Option<Set>) -> anyhow::Result<Answer> {
+    let (cat, store) = (cx.cat, cx.store);
+    let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
+    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut support: Vec<Fact> = Vec::new();
+    
+    let mut hits = cx.set(pattern)?;
+    if let Some(o) = object {
+        let objs: Vec<String> = cx.set(o)?.iter().map(|h| h.value.key()).collect();
+        hits.retain(|h| objs.contains(&h.value.key()));
+    }
+    let facts: Vec<Fact> = hits.iter().flat_map(|h| h.facts.clone()).collect();
+    let mut out: Vec<(String, Fact)> = Vec::new();
+    match &q.ask {
+        Ask::When(..) => {
+            // A role asked about as ended is dated by its end.
+            let ended = matches!(pattern, Set::Join { time: Time::Ended, .. });
+            for f in &facts {
+                let d = match &f.object {
+                    _ if ended => f.until,
+                    Value::Date(d) if object.is_none() => Some(*d),
+                    _ => f.on.or(f.since),
+                };
+                match (d, f.until) {
+                    (Some(d), _) => out.push((d.human(), f.clone())),
+                    // A state known only to have ended: when it ended.
+                    (None, Some(end)) if !ended => out.push((format!("until {}", end.human()), f.clone())),
+                    _ => {}
+                }
+            }
+            // "When was the restructuring?": the date of its
+            // facts, with those facts (and so their sources).
+            // Only a happening has a date of its own: "When Alibaba
+            // Cloud?" is not the date of its earliest fact.
+            let happening = |e: &str| cat.lex.event_kind.as_deref().is_some_and(|k| cat.kind(e) == Some(k));
+            if let (Set::Entity(e), true) = (pattern, facts.is_empty()) {
+                if let Some((d, fs)) = if happening(e) { cx.anchor(e)? } else { None } {
+                    out.extend(fs.into_iter().map(|f| (d.human(), f)));
+                }
+            }
+        }
+        Ask::Why(..) => {
+            for f in &facts {
+                if let Some(b) = &f.because {
+                    out.push((b.clone(), f.clone()));
+                }
+            }
+        }
+        Ask::HowLong(..) => {
+            for f in &facts {
+                if let Some(s) = f.since {
+                    let end = f.until.unwrap_or_else(Date::today);
+                    let years = s.years_until(&end);
+                    // Under two years, in months ("9 months", not "0.8 years").
+                    let months = (years * 12.0).round() as i64;
+                    let shown = if years < 2.0 && s.month.is_some() && end.month.is_some() {
+                        if months == 1 { "1 month".to_string() } else { format!("{months} months") }
+                    } else if years.fract().abs() < 0.05 {
+                        format!("{} years", years.round() as i64)
                     } else {
-                        format!("I don't know: the sources don't say how many in all. I know of {}: {shown}.", count_word(n))
+                        format!("{:.1} years", years)
                     };
-                    return Ok(Answer::empty(question, Status::Unknown, reply));
+                    out.push((shown, f.clone()));
                 }
-                values = vec![AnswerValue { value: n.to_string(), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];
-                reply = format!("{n}: {}.", join_names(&names[..names.len().min(max)]));
-            } else if any_conflict {
-                let mut parts = Vec::new();
-                for h in &hits {
-                    let mut sides = Vec::new();
-                    for f in &h.facts {
-                        let note = if cx.unreliable_only(std::slice::from_ref(f))? { ", a source marked unreliable" } else { "" };
-                        sides.push(format!("{} (according to {}{note})", cx.sentence(f, q.past), cx.cite_facts(std::slice::from_ref(f))?));
-                    }
-                    parts.push(sides.join("; "));
-                }
-                reply = format!("The sources disagree: {}.", parts.join("; but "));
-            } else {
-                reply = render_values(cx, set, &hits, q.past, max)?;
             }
-            reply.push_str(&unreliable_note(&aside));
         }
-        Ask::Check { item, set } => {
-            let items = cx.set(item)?;
-            let hits = cx.set(set)?;
-            let wanted: Vec<String> = items.iter().map(|h| h.value.key()).collect();
-            // A date asked about holds a value within it ("released in
-            // 2021" for May 2021).
-            let within = |v: &Value| {
-                items.iter().any(|i| matches!((&i.value, v), (Value::Date(a), Value::Date(b)) if b.within(a)))
+        _ => {
+            // Where: the object of a location relation of the value
+            // (or of the bound object).
+            // With both sides bound ("where did the outage hit
+            // Alibaba Cloud", "where did Alibaba Cloud suffer an
+            // outage"), the place is where the happening was: a
+            // location of an event relation on either side, never
+            // a company's seat.
+            let both = object.is_some();
+            let targets: Vec<String> = match (object, pattern) {
+                (Some(o), Set::Join { of, .. }) => {
+                    let mut t: Vec<String> = cx.values(of)?.iter().filter_map(|v| v.entity().map(String::from)).collect();
+                    t.extend(cx.values(o)?.iter().filter_map(|v| v.entity().map(String::from)));
+                    t
+                }
+                (Some(_), _) => vec![],
+                (None, Set::Entity(e)) => vec![e.clone()],
+                (None, _) => hits.iter().filter_map(|h| h.value.entity().map(String::from)).collect(),
             };
-            let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key()) || within(&h.value)).collect();
-            let item_name = items.first().map(|h| cx.show(&h.value)).unwrap_or_default();
-            // "yes" from the facts that hold the item; "no" from the facts
-            // that give a one-value relation another value.
-            let (verdict, facts): (&str, Vec<Fact>) = if !found.is_empty() {
-                ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
-            } else if one_value(cat, set) && !hits.is_empty() {
-                ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
-            } else if complete_world(cat, set) && matches!(item, Set::Entity(_)) && items.len() == 1 && hits.iter().any(|h| !h.facts.is_empty()) {
-                // The store holds the whole set ("the states Texas
-                // borders", "the longest river"): what is not in it is
-                // not so, said with the facts of what is.
-                let facts: Vec<Fact> = hits.iter().take(max).flat_map(|h| h.facts.clone()).collect();
-                let said = match set {
-                    // "No: Missouri is 3968 km long, not Mississippi."
-                    Set::Extreme { .. } => facts.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; "),
-                    _ => render_values(cx, set, &hits, q.past, max)?,
-                };
-                support.extend(facts);
-                let mut sources: Vec<String> = support.iter().flat_map(|f| f.sources.clone()).collect();
-                sources.sort();
-                sources.dedup();
-                values.push(AnswerValue { value: "no".into(), sources, conflict: false });
-                let refs: Vec<&Fact> = support.iter().collect();
-                let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-                let said = said.trim_end_matches('.');
-                return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {said}, not {item_name}."), citations, candidates: vec![] });
-            } else if let Some(other) = other_holder(cx, item, set)? {
-                // "Is M6 a Baidu model?": M6's one maker is another.
-                let not = other.1.clone();
-                support.extend(other.0);
-                let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
-                values.push(AnswerValue { value: "no".into(), sources, conflict: false });
-                let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
-                let refs: Vec<&Fact> = support.iter().collect();
-                let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-                return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![] });
-            } else {
-                return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
+            // "Where does Weiguang Liu work?": the place a relation
+            // that is not itself about places gives is the
+            // employer, not the employer's seat.
+            let placed_by_relation = match pattern {
+                Set::Join { rel, .. } => !cat.lex.rel(*rel).location,
+                _ => false,
             };
-            support.extend(facts);
-            let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
-            values.push(AnswerValue { value: verdict.into(), sources, conflict: false });
-            let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
-            reply = if verdict == "yes" { format!("Yes: {sentences}.") } else { format!("No: {sentences}, not {item_name}.") };
-        }
-        Ask::When(pattern, object) | Ask::Why(pattern, object) | Ask::HowLong(pattern, object) | Ask::Where(pattern, object) => {
-            let mut hits = cx.set(pattern)?;
-            if let Some(o) = object {
-                let objs: Vec<String> = cx.set(o)?.iter().map(|h| h.value.key()).collect();
-                hits.retain(|h| objs.contains(&h.value.key()));
-            }
-            let facts: Vec<Fact> = hits.iter().flat_map(|h| h.facts.clone()).collect();
-            let mut out: Vec<(String, Fact)> = Vec::new();
-            match &q.ask {
-                Ask::When(..) => {
-                    // A role asked about as ended is dated by its end.
-                    let ended = matches!(pattern, Set::Join { time: Time::Ended, .. });
-                    for f in &facts {
-                        let d = match &f.object {
-                            _ if ended => f.until,
-                            Value::Date(d) if object.is_none() => Some(*d),
-                            _ => f.on.or(f.since),
-                        };
-                        match (d, f.until) {
-                            (Some(d), _) => out.push((d.human(), f.clone())),
-                            // A state known only to have ended: when it ended.
-                            (None, Some(end)) if !ended => out.push((format!("until {}", end.human()), f.clone())),
-                            _ => {}
-                        }
+            for t in targets {
+                let mut found = false;
+                for f in store.facts_about(&t, None)? {
+                    if placed_by_relation && object.is_none() {
+                        break;
                     }
-                    // "When was the restructuring?": the date of its
-                    // facts, with those facts (and so their sources).
-                    // Only a happening has a date of its own: "When Alibaba
-                    // Cloud?" is not the date of its earliest fact.
-                    let happening = |e: &str| cat.lex.event_kind.as_deref().is_some_and(|k| cat.kind(e) == Some(k));
-                    if let (Set::Entity(e), true) = (pattern, facts.is_empty()) {
-                        if let Some((d, fs)) = if happening(e) { cx.anchor(e)? } else { None } {
-                            out.extend(fs.into_iter().map(|f| (d.human(), f)));
-                        }
+                    if cat.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
+                        out.push((cx.show(&f.object), f));
+                        found = true;
                     }
                 }
-                Ask::Why(..) => {
-                    for f in &facts {
-                        if let Some(b) = &f.because {
-                            out.push((b.clone(), f.clone()));
-                        }
-                    }
-                }
-                Ask::HowLong(..) => {
-                    for f in &facts {
-                        if let Some(s) = f.since {
-                            let end = f.until.unwrap_or_else(Date::today);
-                            let years = s.years_until(&end);
-                            // Under two years, in months ("9 months", not "0.8 years").
-                            let months = (years * 12.0).round() as i64;
-                            let shown = if years < 2.0 && s.month.is_some() && end.month.is_some() {
-                                if months == 1 { "1 month".to_string() } else { format!("{months} months") }
-                            } else if years.fract().abs() < 0.05 {
-                                format!("{} years", years.round() as i64)
-                            } else {
-                                format!("{:.1} years", years)
-                            };
-                            out.push((shown, f.clone()));
-                        }
-                    }
-                }
-                _ => {
-                    // Where: the object of a location relation of the value
-                    // (or of the bound object).
-                    // With both sides bound ("where did the outage hit
-                    // Alibaba Cloud", "where did Alibaba Cloud suffer an
-                    // outage"), the place is where the happening was: a
-                    // location of an event relation on either side, never
-                    // a company's seat.
-                    let both = object.is_some();
-                    let targets: Vec<String> = match (object, pattern) {
-                        (Some(o), Set::Join { of, .. }) => {
-                            let mut t: Vec<String> = cx.values(of)?.iter().filter_map(|v| v.entity().map(String::from)).collect();
-                            t.extend(cx.values(o)?.iter().filter_map(|v| v.entity().map(String::from)));
-                            t
-                        }
-                        (Some(_), _) => vec![],
-                        (None, Set::Entity(e)) => vec![e.clone()],
-                        (None, _) => hits.iter().filter_map(|h| h.value.entity().map(String::from)).collect(),
-                    };
-                    // "Where does Weiguang Liu work?": the place a relation
-                    // that is not itself about places gives is the
-                    // employer, not the employer's seat.
-                    let placed_by_relation = match pattern {
-                        Set::Join { rel, .. } => !cat.lex.rel(*rel).location,
-                        _ => false,
-                    };
-                    for t in targets {
-                        let mut found = false;
-                        for f in store.facts_about(&t, None)? {
-                            if placed_by_relation && object.is_none() {
-                                break;
-                            }
-                            if cat.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
-                                out.push((cx.show(&f.object), f));
-                                found = true;
-                            }
-                        }
-                        if !found && object.is_none() && !matches!(pattern, Set::Entity(_)) {
-                            for h in &hits {
-                                if h.value.entity() == Some(t.as_str()) {
-                                    for f in &h.facts {
-                                        out.push((cx.show(&h.value), f.clone()));
-                                    }
-                                }
+                if !found && object.is_none() && !matches!(pattern, Set::Entity(_)) {
+                    for h in &hits {
+                        if h.value.entity() == Some(t.as_str()) {
+                            for f in &h.facts {
+                                out.push((cx.show(&h.value), f.clone()));
                             }
                         }
                     }
                 }
             }
-            if out.is_empty() {
-                return Ok(unknown());
-            }
-            let distinct: Vec<String> = out.iter().fold(Vec::new(), |mut acc, (v, _)| {
-                if !acc.contains(v) {
-                    acc.push(v.clone())
-                }
-                acc
-            });
-            let conflict = matches!(q.ask, Ask::When(..)) && distinct.len() > 1 && {
-                let events: Vec<(String, String, String)> = out.iter().map(|(_, f)| (f.subject.clone(), f.relation.clone(), f.object.key())).collect();
-                events.iter().any(|e| events.iter().filter(|x| *x == e).count() > 1)
-            };
-            let facts_of = |v: &String| -> Vec<Fact> { out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect() };
-            let mut aside: Vec<String> = Vec::new();
-            let mut distinct = distinct;
-            if !conflict {
-                (distinct, aside) = cx.set_aside(distinct, facts_of)?;
-            }
-            let mut parts = Vec::new();
-            for v in &distinct {
-                let fs = facts_of(v);
-                let sources: Vec<String> = fs.iter().flat_map(|f| f.sources.clone()).filter(|s| !s.is_empty()).collect();
-                values.push(AnswerValue { value: v.clone(), sources, conflict });
-                // A place or an employer that still holds is said in the
-                // present; dates and reasons are of past events.
-                let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
-                let sentence = fs.first().map(|f| cx.sentence(f, past)).unwrap_or_default();
-                let note = if cx.unreliable_only(&fs)? { ", a source marked unreliable" } else { "" };
-                parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
-                support.extend(fs);
-            }
-            reply = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) } + &unreliable_note(&aside);
         }
-        Ask::Describe(e) | Ask::Title(e, _) => {
-            let mut facts: Vec<Fact> = store.facts_about(e, None)?;
-            if let Ask::Title(_, at) = &q.ask {
-                facts.retain(|f| cat.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()));
-                // "at Alibaba": the titles held at it or at one of its parts.
-                if let Some(at) = at {
-                    let mut places = vec![at.clone()];
-                    if let Some(part) = &cat.lex.part_relation {
-                        places.extend(store.subjects_with_object(&Value::Entity(at.clone()), part)?);
-                    }
-                    facts.retain(|f| f.object.entity().is_some_and(|o| places.iter().any(|p| p == o)));
-                }
-                if facts.is_empty() {
-                    return Ok(unknown());
-                }
-                // Titles that only an unreliable source gives are set aside
-                // in a note when others are known.
-                let (facts, aside) = cx.set_aside(facts, |f| vec![f.clone()])?;
-                let title = |f: &Fact| {
-                    let rel = cat.lex.relation(&f.relation).expect("checked above");
-                    format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
-                };
-                let mut titles = Vec::new();
-                for f in &facts {
-                    let t = title(f);
-                    values.push(AnswerValue { value: t.clone(), sources: f.sources.clone(), conflict: false });
-                    titles.push(t);
-                }
-                let aside: Vec<String> = aside.iter().map(title).collect();
-                reply = format!("{}: {}.", cat.name(e), join_names(&titles)) + &unreliable_note(&aside);
-                support.extend(facts);
-            } else {
-                facts.extend(store.facts_with_object(&Value::Entity(e.clone()), None)?);
-                let salience = |f: &Fact| cat.lex.relation(&f.relation).map_or(0, |rel| rel.salience);
-                facts.retain(|f| salience(f) > 0);
-                // What the trusted sources say, where they say anything.
-                let (mut facts, _) = cx.set_aside(facts, |f| vec![f.clone()])?;
-                facts.sort_by_key(|f| std::cmp::Reverse(salience(f)));
-                if facts.is_empty() {
-                    return Ok(unknown());
-                }
-                let chosen = most_salient(facts, DESCRIBED_FACTS);
-                reply = describe(cx, e, &chosen);
-                values.push(AnswerValue { value: cat.name(e).to_string(), sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
-                support.extend(chosen);
-            }
+    }
+    if out.is_empty() {
+        return Ok(unknown());
+    }
+    let distinct: Vec<String> = out.iter().fold(Vec::new(), |mut acc, (v, _)| {
+        if !acc.contains(v) {
+            acc.push(v.clone())
         }
+        acc
+    });
+    let conflict = matches!(q.ask, Ask::When(..)) && distinct.len() > 1 && {
+        let events: Vec<(String, String, String)> = out.iter().map(|(_, f)| (f.subject.clone(), f.relation.clone(), f.object.key())).collect();
+        events.iter().any(|e| events.iter().filter(|x| *x == e).count() > 1)
+    };
+    let facts_of = |v: &String| -> Vec<Fact> { out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect() };
+    let mut aside: Vec<String> = Vec::new();
+    let mut distinct = distinct;
+    if !conflict {
+        (distinct, aside) = cx.set_aside(distinct, facts_of)?;
+    }
+    let mut parts = Vec::new();
+    for v in &distinct {
+        let fs = facts_of(v);
+        let sources: Vec<String> = fs.iter().flat_map(|f| f.sources.clone()).filter(|s| !s.is_empty()).collect();
+        values.push(AnswerValue { value: v.clone(), sources, conflict });
+        // A place or an employer that still holds is said in the
+        // present; dates and reasons are of past events.
+        let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
+        let sentence = fs.first().map(|f| cx.sentence(f, past)).unwrap_or_default();
+        let note = if cx.unreliable_only(&fs)? { ", a source marked unreliable" } else { "" };
+        parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
+        support.extend(fs);
+    }
+    let reply: String = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) } + &unreliable_note(&aside);
+    cx.answered(question, values, reply, &support)
+}
+
+/// A description of an entity, or its titles.
+fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result<Answer> {
+    let (cat, store) = (cx.cat, cx.store);
+    let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
+    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut support: Vec<Fact> = Vec::new();
+    let reply: String;
+    let mut facts: Vec<Fact> = store.facts_about(e, None)?;
+    if let Ask::Title(_, at) = &q.ask {
+        facts.retain(|f| cat.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()));
+        // "at Alibaba": the titles held at it or at one of its parts.
+        if let Some(at) = at {
+            let mut places = vec![at.clone()];
+            if let Some(part) = &cat.lex.part_relation {
+                places.extend(store.subjects_with_object(&Value::Entity(at.clone()), part)?);
+            }
+            facts.retain(|f| f.object.entity().is_some_and(|o| places.iter().any(|p| p == o)));
+        }
+        if facts.is_empty() {
+            return Ok(unknown());
+        }
+        // Titles that only an unreliable source gives are set aside
+        // in a note when others are known.
+        let (facts, aside) = cx.set_aside(facts, |f| vec![f.clone()])?;
+        let title = |f: &Fact| {
+            let rel = cat.lex.relation(&f.relation).expect("checked above");
+            format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
+        };
+        let mut titles = Vec::new();
+        for f in &facts {
+            let t = title(f);
+            values.push(AnswerValue { value: t.clone(), sources: f.sources.clone(), conflict: false });
+            titles.push(t);
+        }
+        let aside: Vec<String> = aside.iter().map(title).collect();
+        reply = format!("{}: {}.", cat.name(e), join_names(&titles)) + &unreliable_note(&aside);
+        support.extend(facts);
+    } else {
+        facts.extend(store.facts_with_object(&Value::Entity(e.to_string()), None)?);
+        let salience = |f: &Fact| cat.lex.relation(&f.relation).map_or(0, |rel| rel.salience);
+        facts.retain(|f| salience(f) > 0);
+        // What the trusted sources say, where they say anything.
+        let (mut facts, _) = cx.set_aside(facts, |f| vec![f.clone()])?;
+        facts.sort_by_key(|f| std::cmp::Reverse(salience(f)));
+        if facts.is_empty() {
+            return Ok(unknown());
+        }
+        let chosen = most_salient(facts, DESCRIBED_FACTS);
+        reply = describe(cx, e, &chosen);
+        values.push(AnswerValue { value: cat.name(e).to_string(), sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
+        support.extend(chosen);
     }
     cx.answered(question, values, reply, &support)
 }
