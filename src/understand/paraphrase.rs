@@ -135,8 +135,6 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     let mut best_partial: Option<(f64, Candidate)> = None;
     let mut links: Vec<Fact> = Vec::new();
     let mut partials: Vec<(Fact, Side, Vec<Option<Grade>>)> = Vec::new();
-    let empty = HashSet::new();
-    let rel_stems = r.relation_stems.get_or_init(|| r.cat.lex.relations.iter().map(|rel| relation_stems(r, &rel.name)).collect());
     // The names a fact must have on a side when its answer is a list
     // member (no quote or statement can explain them then).
     let ent_ids: Vec<&str> = content.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids[0].as_str()) } else { None }).collect();
@@ -200,7 +198,7 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             if !past && side != Side::Date && side != Side::Reason && !rel.timeless && !rel.event && f.until.is_some() {
                 continue;
             }
-            let words = r.cat.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
+            let words = relation_words(r, &f.relation);
             let c = candidate(r, f, side, words, alone);
             let (explained, strong) = score(r, &c, &content, &stems, wh);
             tracing::trace!(fact = ?(&c.fact.subject, &c.fact.relation, &c.fact.object), explained, strong, of = content.len(), "candidate");
@@ -219,49 +217,61 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             }
         }
     }
-    // A candidate that leaves words over, and a fact between two names
-    // of the question that shares a side with it and explains the rest
-    // by its own words, answer together: the second is what the question
-    // takes as given.
     if full.is_empty() && !partials.is_empty() && !links.is_empty() {
-        // Each fact's grades are read once; pairs only combine them.
-        let given: Vec<(&Fact, Vec<Option<Grade>>)> = links
-            .iter()
-            .map(|g| {
-                let w = r.cat.lex.relation_index(&g.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
-                (g, grades(r, &candidate(r, g.clone(), Side::Object, w, false), &content, &stems))
-            })
-            .collect();
-        for (f1, side, m1) in &partials {
-            for (g, m2) in &given {
-                let shares = [Some(g.subject.as_str()), g.object.entity()].into_iter().flatten().any(|e| e == f1.subject || f1.object.entity() == Some(e));
-                if !shares || (g.subject == f1.subject && g.relation == f1.relation && g.object == f1.object) {
-                    continue;
-                }
-                let all = m1.iter().zip(m2).all(|(a, b)| a.is_some() || b.is_some());
-                // The given fact must explain, by its relation's words, a
-                // word the answer does not.
-                let adds = m1.iter().zip(m2).any(|(a, b)| a.is_none() && *b == Some(Grade::Strong));
-                // And the answer must be said by a relation phrase of its
-                // own: where the given fact takes every one, nothing says
-                // which of the name's facts answers ("which companies did
-                // Jia work for in Silicon Valley" is not what ranks him).
-                let phrases = content.iter().any(|t| matches!(t, Tok::Rel(..)));
-                let own = content.iter().zip(m1.iter()).any(|(t, a)| matches!(t, Tok::Rel(..)) && *a == Some(Grade::Strong));
-                if all && adds && (own || !phrases) {
-                    let strong = m1.iter().zip(m2).filter(|(a, b)| **a == Some(Grade::Strong) || **b == Some(Grade::Strong)).count();
-                    tracing::trace!(answer = ?(&f1.subject, &f1.relation, &f1.object), given = ?(&g.subject, &g.relation, &g.object), strong, "candidate with a given fact");
-                    let w1 = r.cat.lex.relation_index(&f1.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
-                    full.push((strong, candidate(r, f1.clone(), *side, w1, false)));
-                }
+        full.extend(with_given(r, &content, &stems, &partials, &links));
+    }
+    full.extend(statements(r, store, toks, wh, &named, &content, &stems, &mut seen)?);
+    Ok(choose(r, wh, yes_no, full, best_partial))
+}
+
+/// A candidate that leaves words over, and a fact between two names
+/// of the question that shares a side with it and explains the rest
+/// by its own words, answer together: the second is what the question
+/// takes as given.
+fn with_given<'r>(r: &'r Reader, content: &[&Tok], stems: &[Stems], partials: &[(Fact, Side, Vec<Option<Grade>>)], links: &[Fact]) -> Vec<(usize, Candidate<'r>)> {
+    let mut out = Vec::new();
+    // Each fact's grades are read once; pairs only combine them.
+    let given: Vec<(&Fact, Vec<Option<Grade>>)> = links
+        .iter()
+        .map(|g| {
+            let w = relation_words(r, &g.relation);
+            (g, grades(r, &candidate(r, g.clone(), Side::Object, w, false), content, stems))
+        })
+        .collect();
+    for (f1, side, m1) in partials {
+        for (g, m2) in &given {
+            let shares = [Some(g.subject.as_str()), g.object.entity()].into_iter().flatten().any(|e| e == f1.subject || f1.object.entity() == Some(e));
+            if !shares || (g.subject == f1.subject && g.relation == f1.relation && g.object == f1.object) {
+                continue;
+            }
+            let all = m1.iter().zip(m2).all(|(a, b)| a.is_some() || b.is_some());
+            // The given fact must explain, by its relation's words, a
+            // word the answer does not.
+            let adds = m1.iter().zip(m2).any(|(a, b)| a.is_none() && *b == Some(Grade::Strong));
+            // And the answer must be said by a relation phrase of its
+            // own: where the given fact takes every one, nothing says
+            // which of the name's facts answers ("which companies did
+            // Jia work for in Silicon Valley" is not what ranks him).
+            let phrases = content.iter().any(|t| matches!(t, Tok::Rel(..)));
+            let own = content.iter().zip(m1.iter()).any(|(t, a)| matches!(t, Tok::Rel(..)) && *a == Some(Grade::Strong));
+            if all && adds && (own || !phrases) {
+                let strong = m1.iter().zip(m2).filter(|(a, b)| **a == Some(Grade::Strong) || **b == Some(Grade::Strong)).count();
+                tracing::trace!(answer = ?(&f1.subject, &f1.relation, &f1.object), given = ?(&g.subject, &g.relation, &g.object), strong, "candidate with a given fact");
+                let w1 = relation_words(r, &f1.relation);
+                out.push((strong, candidate(r, f1.clone(), *side, w1, false)));
             }
         }
     }
-    // "Who said the cloud intelligence group would prioritise public
-    // cloud?": the statements of a relation the question names that
-    // mention one of its names, for who made them. Statements are not
-    // indexed by relation, so this reads the store's facts, and only a
-    // store of at most MAX_STATEMENT_SCAN facts.
+    out
+}
+
+/// "Who said the cloud intelligence group would prioritise public
+/// cloud?": the statements of a relation the question names that
+/// mention one of its names, for who made them. Statements are not
+/// indexed by relation, so this reads the store's facts, and only a
+/// store of at most MAX_STATEMENT_SCAN facts.
+#[allow(clippy::too_many_arguments)]
+fn statements<'r>(r: &'r Reader, store: &Store, toks: &[Tok], wh: Option<Wh>, named: &[String], content: &[&Tok], stems: &[Stems], seen: &mut HashSet<(String, String, String)>) -> anyhow::Result<Vec<(usize, Candidate<'r>)>> {
     let stated: HashSet<&str> = toks
         .iter()
         .filter_map(|t| if let Tok::Rel(ms, _) = t { Some(ms) } else { None })
@@ -270,7 +280,11 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         .filter(|rel| rel.value == ValueType::Text)
         .map(|rel| rel.name.as_str())
         .collect();
-    if !stated.is_empty() && matches!(wh, Some(Wh::Who | Wh::Which | Wh::What)) {
+    let mut out = Vec::new();
+    if stated.is_empty() || !matches!(wh, Some(Wh::Who | Wh::Which | Wh::What)) {
+        return Ok(out);
+    }
+    {
         let unknown_runs: Vec<Vec<String>> = toks
             .chunk_by(|a, b| matches!(a, Tok::Unknown(_)) && matches!(b, Tok::Unknown(_)))
             .filter(|run| run.len() > 1)
@@ -305,21 +319,28 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
             // AI, which relies on infrastructure").
             let Value::Text(said) = &f.object else { continue };
             let said: Vec<String> = normalize(said).split(' ').filter(|w| !w.is_empty()).map(|w| stem(r, w)).collect();
-            let words = r.cat.lex.relation_index(&f.relation).and_then(|i| rel_stems.get(i.0)).unwrap_or(&empty);
+            let words = relation_words(r, &f.relation);
             if !stems.iter().any(|st| st.words.iter().any(|w| said.contains(w) && !words.contains(w) && !r.stopwords.contains(w.as_str())))
                 || !unknown_runs.iter().all(|run| said.windows(run.len()).any(|w| w == run.as_slice()))
             {
                 continue;
             }
             let c = candidate(r, f, Side::Subject, words, false);
-            let (explained, strong) = score(r, &c, &content, &stems, wh);
+            let (explained, strong) = score(r, &c, content, stems, wh);
             // With no name to anchor it, the statement must say more than
             // its relation's word.
             if explained == content.len() && strong > usize::from(named.is_empty()) {
-                full.push((strong, c));
+                out.push((strong, c));
             }
         }
     }
+    Ok(out)
+}
+
+/// The answer among the full candidates (the best ones, when few enough
+/// tie), else the question to offer: the best full one, or the best
+/// partial one that explains at least half of the words.
+fn choose<'r>(r: &'r Reader, wh: Option<Wh>, yes_no: bool, mut full: Vec<(usize, Candidate<'r>)>, best_partial: Option<(f64, Candidate<'r>)>) -> Ranked {
     // "Who" prefers people where there are any.
     let person_answer = |c: &Candidate| match c.side {
         Side::Object => c.fact.object.entity().is_some_and(|o| r.cat.is_person(o)),
@@ -333,20 +354,28 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
         let top = full.iter().map(|(s, _)| *s).max().unwrap_or(0);
         full.retain(|(s, _)| *s == top);
         if full.len() <= MAX_PICKS {
-            return Ok(Ranked::Answer(full.into_iter().map(|(_, c)| Pick { fact: c.fact, side: c.side }).collect()));
+            return Ranked::Answer(full.into_iter().map(|(_, c)| Pick { fact: c.fact, side: c.side }).collect());
         }
-        return Ok(match full.first() {
+        return match full.first() {
             Some((_, c)) => Ranked::Suggest(canonical(r, &c.fact, c.side)),
             None => Ranked::Nothing,
-        });
+        };
     }
     if let Some((_, c)) = full.into_iter().next() {
-        return Ok(Ranked::Suggest(canonical(r, &c.fact, c.side)));
+        return Ranked::Suggest(canonical(r, &c.fact, c.side));
     }
-    Ok(match best_partial {
+    match best_partial {
         Some((score, c)) if score >= 0.5 => Ranked::Suggest(canonical(r, &c.fact, c.side)),
         _ => Ranked::Nothing,
-    })
+    }
+}
+
+/// The stems of a relation's words (read once per reader), or none for a
+/// relation the lexicon does not declare.
+fn relation_words<'r>(r: &'r Reader, name: &str) -> &'r HashSet<String> {
+    static EMPTY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(HashSet::new);
+    let all = r.relation_stems.get_or_init(|| r.cat.lex.relations.iter().map(|rel| relation_stems(r, &rel.name)).collect());
+    r.cat.lex.relation_index(name).and_then(|i| all.get(i.0)).unwrap_or(&EMPTY)
 }
 
 /// The facts with a name on either side, read once per reader (the
