@@ -654,11 +654,8 @@ impl Ctx<'_> {
         let Some(rel) = self.cat.lex.relation(&f.relation) else { return String::new() };
         let past = past || f.until.is_some();
         let subject = self.mention(&f.subject);
-        let object = match &f.object {
-            Value::Entity(o) => self.mention(o),
-            v => self.show_with_unit(v, &f.relation),
-        };
-        let (subject, object) = (subject.as_str(), object);
+        let subject = subject.as_str();
+        let object = self.speak_with_unit(&f.object, &f.relation);
         // A state that still holds, with its start: the present perfect,
         // whatever the question's tense ("Eddie Wu has been the CEO of
         // Alibaba since September 2023", not "was ... since").
@@ -684,6 +681,11 @@ impl Ctx<'_> {
         }
         capitalise(&s)
     }
+}
+
+/// The reply when no fact answers.
+fn no_answer(question: &str) -> Answer {
+    Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.")
 }
 
 /// A small count as a word ("one", "two"), a larger one in figures.
@@ -725,7 +727,7 @@ fn describe(cx: &Ctx, e: &str, facts: &[Fact]) -> String {
         let s = cx.sentence(f, false);
         match s.strip_prefix(&prefix) {
             Some(p) if f.subject == e => predicates.push(p.to_string()),
-            _ => others.push(capitalise(&s)),
+            _ => others.push(s),
         }
     }
     let mut sentences = Vec::new();
@@ -779,7 +781,7 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
 /// Evaluates a query and builds the answer, given the superlatives inside
 /// it.
 fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]) -> anyhow::Result<Answer> {
-    let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
+    let unknown = || no_answer(question);
     // "How many states border the state that borders the most states?"
     // when two tie for the most: which one is asked about is not known,
     // unless the question answers alike whichever it means.
@@ -812,7 +814,7 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
 /// The values of a set, or their count: "who leads X", "how many ...".
 fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> anyhow::Result<Answer> {
     let (cat, store) = (cx.cat, cx.store);
-    let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
+    let unknown = || no_answer(question);
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     let mut reply: String;
@@ -989,7 +991,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
 /// When, why, for how long or where the facts of a pattern happened.
 fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: &Option<Set>) -> anyhow::Result<Answer> {
     let (cat, store) = (cx.cat, cx.store);
-    let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
+    let unknown = || no_answer(question);
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     
@@ -1141,7 +1143,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
 /// A description of an entity, or its titles.
 fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result<Answer> {
     let (cat, store) = (cx.cat, cx.store);
-    let unknown = || Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.");
+    let unknown = || no_answer(question);
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     let reply: String;

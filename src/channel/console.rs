@@ -82,7 +82,7 @@ fn command(engine: &Engine, conv: &mut Conversation, line: &str) -> anyhow::Resu
         }
         "/sources" => Command::Reply(sources_text(conv.last_answer.as_ref())),
         "/about" => Command::Reply(engine.about()?),
-        _ if line.starts_with('/') && !line.contains(' ') => Command::Reply(format!("Unknown command {line}. Try /help.")),
+        _ if line.starts_with('/') => Command::Reply(format!("Unknown command {line}. Try /help.")),
         _ => return Ok(None),
     }))
 }

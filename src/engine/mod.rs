@@ -88,6 +88,9 @@ pub fn import_paths(store: &Store, paths: &[PathBuf], format: Format) -> anyhow:
 /// How many facts [`Engine::examples`] reads at most.
 const EXAMPLE_SCAN: usize = 2000;
 
+/// How many example questions are found and kept.
+const EXAMPLES_KEPT: usize = 3;
+
 /// The longest example question, in characters.
 const EXAMPLE_CHARS: usize = 60;
 
@@ -96,6 +99,9 @@ pub struct Engine {
     store: Store,
     reader: RwLock<Reader>,
     config: Config,
+    /// The example questions, found once per reader (see
+    /// [`Engine::examples`]).
+    examples: std::sync::Mutex<Option<Vec<String>>>,
 }
 
 impl Engine {
@@ -114,7 +120,7 @@ impl Engine {
     /// An engine over an already opened store.
     pub fn with_store(config: &Config, store: Store) -> anyhow::Result<Engine> {
         let reader = Reader::build(&store)?;
-        Ok(Engine { store, reader: RwLock::new(reader), config: config.clone() })
+        Ok(Engine { store, reader: RwLock::new(reader), config: config.clone(), examples: Default::default() })
     }
 
     /// The store.
@@ -125,9 +131,16 @@ impl Engine {
     /// Up to `n` questions this store answers, for help texts and hints:
     /// the lexicon's question for facts of different relations (the
     /// first facts in the store's order, at most [`EXAMPLE_SCAN`] read),
-    /// each kept only when asking it answers. Nothing here is written for
-    /// a particular domain.
+    /// each kept only when asking it answers; found once per reader, at
+    /// most [`EXAMPLES_KEPT`]. Nothing here is written for a particular
+    /// domain.
     pub fn examples(&self, n: usize) -> Vec<String> {
+        let mut cached = self.examples.lock().unwrap_or_else(|p| p.into_inner());
+        let all = cached.get_or_insert_with(|| self.find_examples(EXAMPLES_KEPT));
+        all.iter().take(n).cloned().collect()
+    }
+
+    fn find_examples(&self, n: usize) -> Vec<String> {
         let reader = self.reader.read().unwrap_or_else(|p| p.into_inner());
         // One fact per relation, most salient relations first; class
         // membership says little about what the store knows.
@@ -287,7 +300,10 @@ impl Engine {
     /// Rebuilds the question reader after the store changed.
     pub fn reload(&self) {
         match Reader::build(&self.store) {
-            Ok(r) => *self.reader.write().unwrap_or_else(|p| p.into_inner()) = r,
+            Ok(r) => {
+                *self.reader.write().unwrap_or_else(|p| p.into_inner()) = r;
+                *self.examples.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            }
             Err(e) => tracing::error!(error = %e, "rebuilding the reader failed"),
         }
     }

@@ -1524,7 +1524,7 @@ impl Reader {
     /// little (a kind in a place, the object of a name's verb, a
     /// negation), checked by the precision guard.
     pub(crate) fn read_query(&self, p: &Prepared, conv: &Conversation) -> Result<Query, grammar::NotUnderstood> {
-        let Prepared { text: trimmed, plain: _, toks, time_word, .. } = p;
+        let Prepared { text: trimmed, toks, time_word, .. } = p;
         let (trimmed, toks) = (trimmed.as_str(), toks.as_slice());
         let query = grammar::read(self, toks, conv, trimmed).and_then(|mut q| match &time_word {
             // "the former CEO", "who leads it now": the time word sets the
