@@ -421,6 +421,17 @@ fn judge(case: &Value, obj: &Value) -> Option<String> {
     if status != "answered" {
         return Some(format!("expected an answer, got status {status}"));
     }
+    // The reply's words are checked along with any other gold key.
+    if case.get("reply_has").is_some() {
+        let gs = match groups(case, "reply_has") {
+            Ok(g) => g,
+            Err(e) => return Some(e),
+        };
+        let missing: Vec<&Vec<String>> = gs.iter().filter(|g| !g.iter().any(|a| contains(&reply, a))).collect();
+        if !missing.is_empty() {
+            return Some(format!("reply lacks {missing:?}"));
+        }
+    }
     if let Some(want) = case.get("yesno") {
         let want = py_str(want);
         let first = vals.first().map(|v| norm(v));
@@ -455,13 +466,8 @@ fn judge(case: &Value, obj: &Value) -> Option<String> {
             Some(format!("expected date {want}, got {}", show(&vals)))
         };
     }
-    if case.get("reply_has").is_some() {
-        let gs = match groups(case, "reply_has") {
-            Ok(g) => g,
-            Err(e) => return Some(e),
-        };
-        let missing: Vec<&Vec<String>> = gs.iter().filter(|g| !g.iter().any(|a| contains(&reply, a))).collect();
-        return if missing.is_empty() { None } else { Some(format!("reply lacks {missing:?}")) };
+    if case.get("answers").is_none() && case.get("reply_has").is_some() {
+        return None;
     }
     let gs = match groups(case, "answers") {
         Ok(g) => g,
@@ -968,6 +974,10 @@ fn judge_follows_grade_py_on_every_kind() {
     assert_eq!(judge(&reply, &ans(&[("Jin Li", false)])), None);
     let reply = json!({"id": "t", "q": "x", "reply_has": [["public cloud"]]});
     assert!(judge(&reply, &ans(&[("Jin Li", false)])).unwrap().starts_with("reply lacks"));
+
+    // reply_has is checked together with the other gold keys.
+    let both = json!({"id": "t", "q": "x", "num": 7000000000.0, "reply_has": [["public cloud"]]});
+    assert!(judge(&both, &ans(&[("7 billion parameters", false)])).unwrap().starts_with("reply lacks"));
 
     let unk = json!({"id": "t", "q": "x", "unknown": true});
     assert_eq!(judge(&unk, &unknown), None);

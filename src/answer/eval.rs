@@ -1565,7 +1565,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     let sentence = if want_subject {
         relation.sentence_agreeing(ended, &list_with_unit, &other, hits.len() > 1)
     } else {
-        relation.sentence_agreeing(ended, &other, &list_with_unit, values.len() > 1)
+        relation.sentence_agreeing(ended, &other, &list_with_unit, others.len() > 1)
     };
     let mut dates = String::new();
     if hits.len() == 1 {

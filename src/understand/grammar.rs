@@ -182,7 +182,19 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
             // and a name with nothing between is what is had, so the
             // phrase names what has it.
             let had = j == i + 1 && i > 0 && matches!(toks.get(i - 1), Some(Tok::Aux(Aux::Have))) && matches!(toks.get(j), Some(Tok::Ent(..)));
-            if let Some((inner, k)) = noun_phrase(p, j)? {
+            if let Some((mut inner, mut k)) = noun_phrase(p, j)? {
+                // "the population of Texas and Ohio", "the size of X or
+                // Y": the noun holds of each name.
+                while coordinable(&inner) {
+                    let at = if matches!(toks.get(k), Some(Tok::Or)) { k + 1 } else { k };
+                    let Some(Tok::Ent(..)) = toks.get(at) else { break };
+                    let Some((next, after)) = noun_phrase(p, at)? else { break };
+                    if !is_name(&next) || after != at + 1 {
+                        break;
+                    }
+                    inner = Set::Or(Box::new(inner), Box::new(next));
+                    k = after;
+                }
                 let m = pick(p.r, &nouns, &inner);
                 let of_subject = (m.role == Role::SubjectNoun) != (had && matches!(inner, Set::Entity(_)));
                 return Ok(Some((Set::Join { rel: m.rel, dir: Dir::subjects_if(of_subject), of: Box::new(inner), time: Time::Now }, k)));
@@ -429,6 +441,11 @@ fn time_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
 
 /// Chooses the reading of a relation phrase whose kinds fit the known side.
 fn pick(r: &Reader, ms: &[Mention], known: &Set) -> Mention {
+    if let Set::Or(first, _) | Set::And(first, _) = known {
+        if coordinable(known) {
+            return pick(r, ms, first);
+        }
+    }
     let kind = match known {
         Set::Entity(e) => r.cat.kind(e).map(String::from),
         s @ (Set::All(_) | Set::OfKind(..) | Set::MemberOf(..) | Set::LinkedTo(..)) => s.kind_asked().map(String::from),
@@ -948,7 +965,13 @@ impl Parts {
         if self.verb.is_some() || self.bare_nouns.is_empty() {
             return;
         }
-        if let Some((pos, set @ (Set::Entity(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) | Set::OfKind(..) | Set::MemberOf(..) | Set::LinkedTo(..)))) = self.nps.first().cloned() {
+        if let Some((pos, set @ (Set::Entity(_) | Set::All(_) | Set::Members(_) | Set::Linked(_) | Set::OfKind(..) | Set::MemberOf(..) | Set::LinkedTo(..) | Set::And(..) | Set::Or(..)))) = self.nps.first().cloned() {
+            if matches!(set, Set::And(..) | Set::Or(..)) && !coordinable(&set) {
+                return;
+            }
+            // "what size are Qwen-7B and Qwen-7B-Chat": the noun holds of
+            // each name.
+            let set = each(set);
             let m = pick(r, &self.bare_nouns, &set);
             self.nps[0] = (pos, Set::Join { rel: m.rel, dir: Dir::subjects_if(m.role == Role::SubjectNoun), of: Box::new(set), time: time.clone() });
         }
@@ -1248,6 +1271,15 @@ fn coordinable(s: &Set) -> bool {
         Set::Entity(_) => true,
         Set::And(a, b) | Set::Or(a, b) => coordinable(a) && coordinable(b),
         _ => false,
+    }
+}
+
+/// A coordination of names as the set of each of them ("the sizes of X
+/// and Y": X's and Y's).
+fn each(s: Set) -> Set {
+    match s {
+        Set::And(a, b) | Set::Or(a, b) => Set::Or(Box::new(each(*a)), Box::new(each(*b))),
+        other => other,
     }
 }
 
