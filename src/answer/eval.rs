@@ -747,7 +747,7 @@ fn unreliable_note(aside: &[String]) -> String {
     }
 }
 
-fn join_names(names: &[String]) -> String {
+pub(crate) fn join_names(names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),

@@ -71,6 +71,18 @@ impl Asker<'_> {
     /// the question asks for counts the answer. The question is read
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        // "how many paramters does X have": misspelt words put right, when
+        // the question then answers; the reply says how it was read.
+        if let Some((fixed, fixes)) = self.r.spelled(text) {
+            let mut inner = conv.clone();
+            let a = self.answer_in_units(store, &mut inner, &fixed, max, true)?;
+            if a.status == Status::Answered {
+                *conv = inner;
+                let read: Vec<String> = fixes.iter().map(|(typo, right)| format!("\"{typo}\" as \"{right}\"")).collect();
+                let reply = format!("(Reading {}.) {}", crate::answer::eval::join_names(&read), a.reply);
+                return Ok(Answer { question: text.to_string(), reply, ..a });
+            }
+        }
         self.answer_in_units(store, conv, text, max, true)
     }
 

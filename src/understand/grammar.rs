@@ -189,7 +189,18 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
                     let at = if matches!(toks.get(k), Some(Tok::Or)) { k + 1 } else { k };
                     let Some(Tok::Ent(..)) = toks.get(at) else { break };
                     let Some((next, after)) = noun_phrase(p, at)? else { break };
-                    if !is_name(&next) || after != at + 1 {
+                    // Names of one kind ("Texas and Ohio"); "Springfield
+                    // South Dakota" is a place and where it is.
+                    fn kind_of(r: &Reader, s: &Set) -> Option<String> {
+                        match s {
+                            Set::Entity(e) => r.cat.kind(e).map(String::from),
+                            Set::Or(a, _) => kind_of(r, a),
+                            _ => None,
+                        }
+                    }
+                    let kind_of = |s: &Set| kind_of(p.r, s);
+                    let first = kind_of(&inner);
+                    if !is_name(&next) || after != at + 1 || kind_of(&next) != first {
                         break;
                     }
                     inner = Set::Or(Box::new(inner), Box::new(next));

@@ -17,6 +17,7 @@ pub mod guard;
 pub mod lexer;
 pub mod lexical;
 pub mod paraphrase;
+mod spelling;
 mod statement;
 
 use crate::conversation::Conversation;
@@ -111,6 +112,8 @@ pub struct Reader {
     alias_words: HashMap<String, Vec<String>>,
     /// Degree phrases (normalised words), longest first.
     degree_words: Vec<(Vec<String>, degree::Word)>,
+    /// The words a misspelt word may be read as.
+    speller: spelling::Speller,
     /// This reader's number, unique in the process: the tokens cached for
     /// a question are this reader's only.
     generation: u64,
@@ -251,6 +254,7 @@ impl Reader {
             part_names: HashMap::new(),
             alias_words,
             degree_words: Vec::new(),
+            speller: Default::default(),
             generation: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -388,7 +392,64 @@ impl Reader {
         reader.phrases = phrases;
         reader.light_verbs = reader.lang.light_verbs.iter().map(|v| reader.stem(&normalize(v))).collect();
         reader.part_names = reader.part_names_index();
+        reader.speller = reader.speller();
         Ok(reader)
+    }
+
+    /// The words a misspelling may be read as: every word of the
+    /// lexicon's phrases, kinds and names and of the language's lists.
+    fn speller(&self) -> spelling::Speller {
+        let lang = &self.lang;
+        let language = [&lang.fillers, &lang.describe, &lang.list, &lang.title_nouns, &lang.former, &lang.current, &lang.name_asks, &lang.else_words];
+        let units: Vec<String> = lang.units.iter().flat_map(|u| u.names.iter().map(|n| normalize(n))).collect();
+        let language: Vec<String> = language.iter().flat_map(|l| l.iter().map(|w| normalize(w))).chain(self.rewrites.iter().map(|(a, _)| a.clone())).collect();
+        // Names only where they are few enough to search by similarity.
+        let names = self.cat.aliases.keys().filter(|_| !self.alias_words.is_empty());
+        let degree: Vec<String> = self.degree_words.iter().map(|(p, _)| p.join(" ")).collect();
+        spelling::Speller::new(
+            self.phrase_surfaces
+                .iter()
+                .chain(&self.kind_set)
+                .chain(&self.stopwords)
+                .chain(&units)
+                .chain(&language)
+                .chain(&degree)
+                .chain(names)
+                .map(String::as_str),
+        )
+    }
+
+    /// The question with its misspelt words put right, and which words
+    /// those were ("paramters" -> "parameters"): words that read as
+    /// nothing, are no English word, and are one edit from one word the
+    /// reader knows. None when there is nothing to put right.
+    pub(crate) fn spelled(&self, text: &str) -> Option<(String, Vec<(String, String)>)> {
+        let mut fixes: Vec<(String, String)> = Vec::new();
+        for t in self.tokens(text) {
+            if let Tok::Unknown(span) = t {
+                for w in span.split(' ') {
+                    if let Some(right) = self.speller.correct(w) {
+                        if !fixes.iter().any(|(typo, _)| typo == w) {
+                            fixes.push((w.to_string(), right.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        if fixes.is_empty() {
+            return None;
+        }
+        let fixed: Vec<String> = text
+            .split_whitespace()
+            .map(|raw| {
+                let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                match fixes.iter().find(|(typo, _)| normalize(core) == *typo) {
+                    Some((_, right)) => raw.replacen(core, right, 1),
+                    None => raw.to_string(),
+                }
+            })
+            .collect();
+        Some((fixed.join(" "), fixes))
     }
 
     /// The words of the names of entities whose kind has personal names
