@@ -15,6 +15,10 @@ pub struct Conversation {
     pub focus: Option<String>,
     /// The entity the last answer named, when it named exactly one.
     pub answer_focus: Option<String>,
+    /// The person last in play, for "he" and "she" when neither the
+    /// topic nor the answer is a person ("who is Zhou Chang?", "who
+    /// reported his exit?" (36Kr), "what is his role?").
+    pub person: Option<String>,
     /// The last question's query, for elliptical follow-ups.
     pub last_query: Option<Query>,
     /// The last answer, for /sources.

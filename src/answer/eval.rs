@@ -1467,6 +1467,25 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         _ => return Ok(format!("{list}.")),
     };
     let relation = cx.cat.lex.rel(rel);
+    // "What happened to Zhou Chang?": the happenings that concern the
+    // name, each as what is known of it, not as "X's departure concerned
+    // X".
+    if want_subject && cx.cat.lex.event_link.as_deref() == Some(relation.name.as_str()) {
+        let mut said = Vec::new();
+        for h in hits.iter().take(max) {
+            let Some(event) = h.value.entity() else { continue };
+            let facts: Vec<Fact> = cx.store.facts_about(event, None)?.into_iter().filter(|f| f.relation != relation.name).collect();
+            let (facts, _) = cx.set_aside(facts, |f| vec![f.clone()])?;
+            if facts.is_empty() {
+                said.push(format!("{}.", capitalise(&cx.speak(&h.value))));
+            } else {
+                said.push(describe(cx, event, &most_salient(facts, DESCRIBED_FACTS)));
+            }
+        }
+        if !said.is_empty() {
+            return Ok(said.join(" "));
+        }
+    }
     let values = cx.values_of(of)?;
     let mut others: Vec<String> = values.iter().take(max).map(|v| cx.speak_with_unit(v, &relation.name)).collect();
     if values.len() > max {

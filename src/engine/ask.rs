@@ -71,6 +71,27 @@ impl Asker<'_> {
     /// the question asks for counts the answer. The question is read
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        let a = self.answer_spelled(store, conv, text, max)?;
+        // The person last in play: the answer, else the topic, else one
+        // the question names.
+        // (Two people named leave no one person in play.)
+        let people: Vec<String> = self.r.tokens(text).into_iter().filter_map(|t| match t {
+            Tok::Ent(ids, _) if ids.len() == 1 && self.r.cat.is_person(&ids[0]) => Some(ids[0].clone()),
+            _ => None,
+        }).collect();
+        let named = match people.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
+        if let Some(p) = [&conv.answer_focus, &conv.focus].into_iter().flatten().find(|e| self.r.cat.is_person(e)).cloned().or(named) {
+            conv.person = Some(p);
+        }
+        Ok(a)
+    }
+
+    /// [`Asker::answer`], with misspelt words put right and a possessive
+    /// pronoun read as a name where that answers.
+    fn answer_spelled(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
         // "how many paramters does X have": misspelt words put right, when
         // the question then answers; the reply says how it was read.
         if let Some((fixed, fixes)) = self.r.spelled(text) {
@@ -81,6 +102,14 @@ impl Asker<'_> {
                 let read: Vec<String> = fixes.iter().map(|(typo, right)| format!("\"{typo}\" as \"{right}\"")).collect();
                 let reply = format!("(Reading {}.) {}", crate::answer::eval::join_names(&read), a.reply);
                 return Ok(Answer { question: text.to_string(), reply, ..a });
+            }
+        }
+        if let Some(fixed) = self.r.owner_named(text, conv) {
+            let mut inner = conv.clone();
+            let a = self.answer_in_units(store, &mut inner, &fixed, max, true)?;
+            if a.status == Status::Answered {
+                *conv = inner;
+                return Ok(Answer { question: text.to_string(), ..a });
             }
         }
         self.answer_in_units(store, conv, text, max, true)

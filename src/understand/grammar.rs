@@ -42,6 +42,7 @@ struct P<'a> {
     toks: Vec<Tok>,
     focus: Option<String>,
     answer_focus: Option<String>,
+    person: Option<String>,
 }
 
 impl<'a> P<'a> {
@@ -62,7 +63,12 @@ impl<'a> P<'a> {
         };
         let answer_fits = self.answer_focus.as_deref().is_some_and(fits);
         let order = if personal || answer_fits { [&self.answer_focus, &self.focus] } else { [&self.focus, &self.answer_focus] };
-        let candidates: Vec<&String> = order.into_iter().flatten().collect();
+        let mut candidates: Vec<&String> = order.into_iter().flatten().collect();
+        // "he", "she": the person last in play, after the topic and the
+        // answer.
+        if let Some(p) = self.person.as_ref().filter(|_| personal) {
+            candidates.push(p);
+        }
         // "he" and "she" refer to people only; "it" and "they" to a thing
         // that fits the question's relations, else to a person that does
         // ("Who leads the unit?" "Who do they report to?"), else to
@@ -277,7 +283,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
         Tok::Pron(personal, _, _) => match p.antecedent(i, *personal).or_else(|| p.resolve(*personal)) {
             Some(f) => {
                 // Reuse the entity path for possessive nouns after a pronoun.
-                let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone() };
+                let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone(), person: p.person.clone() };
                 q.toks[i] = Tok::Ent(vec![f.clone()], p.r.cat.name(&f).to_string());
                 noun_phrase(&q, i)
             }
@@ -692,7 +698,7 @@ fn object_relative_at(toks: &[Tok], i: usize) -> bool {
 /// question word come off first, then the noun phrases and the verb are
 /// read in order, and the clause is read with its verb or without one.
 fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
-    let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
+    let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone(), person: conv.person.clone() };
     // "Was Daniel Zhang CEO when the outage happened?", "how much did
     // Alibaba lose when it cancelled the IPO?": a when-clause at the end
     // dates the question, and the question is read without it.
@@ -701,7 +707,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         None => None,
     };
     let p = match &during {
-        Some((at, _)) => P { r, toks: p.toks[..*at].to_vec(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone() },
+        Some((at, _)) => P { r, toks: p.toks[..*at].to_vec(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone(), person: p.person.clone() },
         None => p,
     };
     let wh = p.toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
@@ -709,7 +715,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     let yes_no = matches!(p.toks.first(), Some(Tok::Aux(_))) && wh.is_none();
     let title = p.toks.iter().any(|t| matches!(t, Tok::Title));
     let (time, rest) = time_modifiers(&p, during.map(|(_, anchor)| anchor), past)?;
-    let p = P { r, toks: rest, focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone() };
+    let p = P { r, toks: rest, focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone(), person: conv.person.clone() };
     let filters = Filters::read(&p)?;
     let mut parts = Parts::read(&p, &filters.skip, yes_no)?;
     parts.attach_bare_noun(r, &time);
@@ -1463,7 +1469,7 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
         _ => None,
     };
     let Some((ids, name)) = lone else { return Ok(None) };
-    let p = P { r, toks: toks.to_vec(), focus: None, answer_focus: None };
+    let p = P { r, toks: toks.to_vec(), focus: None, answer_focus: None, person: None };
     let new = p.entity(None, ids, name)?;
     let Some(old) = last.topic() else { return Ok(None) };
     let mut q = last.clone();

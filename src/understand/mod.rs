@@ -419,6 +419,38 @@ impl Reader {
         )
     }
 
+    /// "who reported her departure?": a possessive pronoun before words
+    /// that, after the antecedent's name, make the name of something
+    /// ("Yang Hongxia's departure"): the question with the name in the
+    /// pronoun's place. None when no pronoun does.
+    pub(crate) fn owner_named(&self, text: &str, conv: &crate::conversation::Conversation) -> Option<String> {
+        let toks = self.tokens(text);
+        let at = toks.iter().position(|t| matches!(t, Tok::Pron(_, true, None)))?;
+        let Tok::Pron(personal, ..) = toks[at] else { return None };
+        if !matches!(toks.get(at + 1), Some(Tok::Unknown(_) | Tok::Kind(_) | Tok::Rel(..))) {
+            return None;
+        }
+        let owner = [&conv.answer_focus, &conv.focus, &conv.person].into_iter().flatten().find(|e| self.cat.is_person(e) == personal)?;
+        let name = self.cat.name(owner).to_string();
+        let possessive: Vec<String> = self.lang.possessive_pronouns.iter().map(|p| normalize(p)).collect();
+        let mut done = false;
+        let fixed: Vec<String> = text
+            .split_whitespace()
+            .map(|raw| {
+                let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                if !done && possessive.contains(&normalize(core)) {
+                    done = true;
+                    return raw.replacen(core, &format!("{name}'s"), 1);
+                }
+                raw.to_string()
+            })
+            .collect();
+        let fixed = fixed.join(" ");
+        let own = normalize(&name);
+        let names_more = self.tokens(&fixed).iter().any(|t| matches!(t, Tok::Ent(ids, surface) if surface.starts_with(&own) && surface.len() > own.len() && !ids.contains(owner)));
+        names_more.then_some(fixed)
+    }
+
     /// The question with its misspelt words put right, and which words
     /// those were ("paramters" -> "parameters"): words that read as
     /// nothing, are no English word, and are one edit from one word the

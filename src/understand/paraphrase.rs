@@ -291,6 +291,7 @@ fn statements<'r>(r: &'r Reader, store: &Store, toks: &[Tok], wh: Option<Wh>, na
             .map(|run| run.iter().filter_map(|t| if let Tok::Unknown(w) = t { Some(w.split(' ').map(|w| stem(r, w)).collect::<Vec<_>>()) } else { None }).flatten().collect())
             .collect();
         let index = r.statement_subjects.get_or_init(|| statement_subjects(r, store));
+        let named_names: Vec<String> = named.iter().flat_map(|e| r.cat.names_of(e)).map(|n| format!(" {n} ")).collect();
         let mut facts = Vec::new();
         for rel in &stated {
             for subject in index.as_ref().and_then(|m| m.get(*rel)).into_iter().flatten() {
@@ -318,6 +319,13 @@ fn statements<'r>(r: &'r Reader, store: &Store, toks: &[Tok], wh: Option<Wh>, na
             // it is ("focused on AI infrastructure" is not "the boom in
             // AI, which relies on infrastructure").
             let Value::Text(said) = &f.object else { continue };
+            // A name the question gives (or a pronoun stands for) is in
+            // what was said: "who reported her departure" is not answered
+            // by someone else's.
+            let plain = format!(" {} ", normalize(said));
+            if !named_names.is_empty() && !named_names.iter().any(|n| plain.contains(n.as_str())) {
+                continue;
+            }
             let said: Vec<String> = normalize(said).split(' ').filter(|w| !w.is_empty()).map(|w| stem(r, w)).collect();
             let words = relation_words(r, &f.relation);
             if !stems.iter().any(|st| st.words.iter().any(|w| said.contains(w) && !words.contains(w) && !r.stopwords.contains(w.as_str())))
@@ -468,7 +476,7 @@ fn names(r: &Reader, toks: &[Tok], conv: &Conversation) -> Option<Vec<String>> {
                 if named.iter().any(|e| r.cat.is_person(e) == *personal) {
                     continue;
                 }
-                let e = [&conv.answer_focus, &conv.focus].into_iter().flatten().find(|e| r.cat.is_person(e) == *personal)?;
+                let e = [&conv.answer_focus, &conv.focus, &conv.person].into_iter().flatten().find(|e| r.cat.is_person(e) == *personal)?;
                 if !named.contains(e) {
                     named.push(e.clone());
                 }
