@@ -75,6 +75,8 @@ fn export_then_import_gives_the_same_store() {
     let b = Store::open(&dir.path().join("b"), 16 << 20).unwrap();
     import_paths(&b, &[file], Format::Auto).unwrap();
     assert_eq!(export(&b), dump);
+    // A fact the sources only expected keeps its mark.
+    assert!(dump.lines().any(|l| l.contains("\"zhou-chang\"") && l.contains("\"left\"") && l.contains("\"expected\":true")), "no expected fact in the export");
     let (sa, sb) = (a.stats().unwrap(), b.stats().unwrap());
     assert_eq!((sa.entities, sa.facts, sa.sources, sa.relations), (sb.entities, sb.facts, sb.sources, sb.relations));
 }

@@ -669,6 +669,16 @@ impl Ctx<'_> {
                 return capitalise(&format!("{} since {}", t.replace("{s}", subject).replace("{o}", &object), a.human()));
             }
         }
+        // "Zhou Chang was expected to leave Alibaba (as of July 2024)":
+        // what was expected, not that it happened.
+        if f.expected {
+            let template = rel.expected.clone().or_else(|| rel.verbs.first().map(|v| format!("{{s}} was expected to {v} {{o}}"))).unwrap_or_else(|| rel.past.clone().unwrap_or_else(|| rel.present.clone()));
+            let s = template.replace("{s}", subject).replace("{o}", &object);
+            return match f.on.or(f.since) {
+                Some(d) => capitalise(&format!("{s}, as reported in {}", d.human())),
+                None => capitalise(&s),
+            };
+        }
         let mut s = rel.sentence(past, subject, &object);
         if let Some(d) = f.on {
             s.push_str(&format!(" {} {}", if d.day.is_some() { "on" } else { "in" }, d.human()));
@@ -981,6 +991,15 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
     };
     support.extend(facts);
+    // "Has Zhou Chang left Alibaba?" when the sources only expected it:
+    // neither yes nor no, and what they said.
+    if verdict == "yes" && !support.is_empty() && support.iter().all(|f| f.expected) {
+        let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+        let refs: Vec<&Fact> = support.iter().collect();
+        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        let reply = format!("I can't say that it happened: {sentences}.");
+        return Ok(Answer { question: question.to_string(), status: Status::Unknown, answers: vec![], reply, citations, candidates: vec![] });
+    }
     let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
     values.push(AnswerValue { value: verdict.into(), sources, conflict: false });
     let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
@@ -1581,7 +1600,14 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         let shown: Vec<String> = hits.iter().take(max).map(|h| cx.speak_with_unit(&h.value, &relation.name)).collect();
         join_names(&shown)
     };
-    let sentence = if want_subject {
+    // What the sources only expected is said so ("Zhou Chang was
+    // expected to leave Alibaba").
+    let all_expected = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.expected));
+    let expected_form = relation.expected.clone().or_else(|| relation.verbs.first().map(|v| format!("{{s}} was expected to {v} {{o}}")));
+    let sentence = if let (true, Some(form)) = (all_expected, expected_form) {
+        let (s, o) = if want_subject { (&list_with_unit, &other) } else { (&other, &list_with_unit) };
+        form.replace("{s}", s).replace("{o}", o)
+    } else if want_subject {
         relation.sentence_agreeing(ended, &list_with_unit, &other, hits.len() > 1)
     } else {
         relation.sentence_agreeing(ended, &other, &list_with_unit, others.len() > 1)

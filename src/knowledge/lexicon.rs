@@ -82,6 +82,11 @@ pub struct Relation {
     /// "headquarters"; for `directed_by`, "director".
     #[serde(default)]
     pub object_nouns: Vec<String>,
+    /// How a fact marked `expected` is said ("{s} was expected to leave
+    /// {o}"); without it, "{s} was expected to VERB {o}" with the first
+    /// verb.
+    #[serde(default)]
+    pub expected: Option<String>,
     /// A job title the relation confers on its subject ("CEO"), for
     /// questions about someone's title or role.
     #[serde(default)]

@@ -382,6 +382,11 @@ pub struct Fact {
     /// Why it happened, as the source put it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub because: Option<String>,
+    /// The sources say it was expected or decided, not that it happened
+    /// ("is expected to leave", "has decided to leave"); its date is when
+    /// that was said.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expected: bool,
     /// The sources that state the fact (at least one).
     pub sources: Vec<String>,
     /// Short quotes supporting the fact, by source id: each source keeps
@@ -406,6 +411,8 @@ struct FactRecord {
     on: Option<Date>,
     #[serde(default)]
     because: Option<String>,
+    #[serde(default)]
+    expected: bool,
     sources: Vec<String>,
     #[serde(default)]
     evidence: Option<EvidenceRecord>,
@@ -436,6 +443,7 @@ impl From<FactRecord> for Fact {
             until: r.until,
             on: r.on,
             because: r.because,
+            expected: r.expected,
             sources: r.sources,
             evidence,
         }
@@ -453,6 +461,7 @@ impl Fact {
             until: None,
             on: None,
             because: None,
+            expected: false,
             sources: vec![source.to_string()],
             evidence: BTreeMap::new(),
         }

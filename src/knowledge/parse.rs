@@ -255,6 +255,7 @@ enum Qualifier {
     Until(Date),
     On(Date),
     Because(String),
+    Expected,
 }
 
 fn qualifier(i: &str) -> Res<'_, Qualifier> {
@@ -262,6 +263,7 @@ fn qualifier(i: &str) -> Res<'_, Qualifier> {
         preceded((tag("since"), space1), map(must("a date such as 2023-09 after \"since\"", date), Qualifier::Since)),
         preceded((tag("until"), space1), map(must("a date such as 2023-09 after \"until\"", date), Qualifier::Until)),
         preceded((tag("on"), space1), map(must("a date such as 2023-09 after \"on\"", date), Qualifier::On)),
+        map(tag("expected"), |_| Qualifier::Expected),
         preceded(
             (tag("because"), space1),
             map(must("the reason in double quotes after \"because\"", quoted), Qualifier::Because),
@@ -297,6 +299,7 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
         until: None,
         on: None,
         because: None,
+        expected: false,
         sources: vec![],
         evidence: Default::default(),
     };
@@ -307,12 +310,13 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
             i = rest;
             break;
         }
-        let (rest, q) = must("`since`, `until`, `on`, `because` or the sources in brackets", qualifier).parse(rest)?;
+        let (rest, q) = must("`since`, `until`, `on`, `because`, `expected` or the sources in brackets", qualifier).parse(rest)?;
         match q {
             Qualifier::Since(d) => fact.since = Some(d),
             Qualifier::Until(d) => fact.until = Some(d),
             Qualifier::On(d) => fact.on = Some(d),
             Qualifier::Because(t) => fact.because = Some(t),
+            Qualifier::Expected => fact.expected = true,
         }
         i = rest;
     }
