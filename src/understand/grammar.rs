@@ -432,8 +432,10 @@ fn time_clause(p: &P, i: usize) -> R<Option<(Set, usize)>> {
     // subject of the question, the name before it.
     let gerund = matches!(p.toks.get(i), Some(Tok::Rel(ms, w)) if w.ends_with("ing") && ms.iter().any(|m| m.role.verb()));
     let (subject, j) = if gerund {
+        // ("where did he work before joining Alibaba": the pronoun's.)
         let named = p.toks[..i].iter().find_map(|t| match t {
             Tok::Ent(ids, _) if ids.len() == 1 => Some(ids[0].clone()),
+            Tok::Pron(personal, false, _) => p.resolve(*personal),
             _ => None,
         });
         match named {
