@@ -410,8 +410,25 @@ impl Ctx<'_> {
                 }
             }
             Set::And(a, b) => {
-                let keep: std::collections::HashSet<String> = self.set(b)?.iter().map(|h| h.value.key()).collect();
-                out = self.set(a)?.into_iter().filter(|h| keep.contains(&h.value.key())).collect();
+                // What is in both, with the facts of both sides (each
+                // side supports the answer).
+                let mut keep: std::collections::HashMap<String, Vec<Fact>> = std::collections::HashMap::new();
+                for h in self.set(b)? {
+                    keep.entry(h.value.key()).or_default().extend(h.facts);
+                }
+                out = self
+                    .set(a)?
+                    .into_iter()
+                    .filter_map(|mut h| {
+                        let more = keep.get(&h.value.key())?;
+                        for f in more {
+                            if !h.facts.iter().any(|g| g.subject == f.subject && g.relation == f.relation && g.object == f.object) {
+                                h.facts.push(f.clone());
+                            }
+                        }
+                        Some(h)
+                    })
+                    .collect();
             }
             Set::All(kind) => {
                 let ids = self.cat.by_kind.get(kind).map(Vec::as_slice).unwrap_or_default();
@@ -1481,7 +1498,22 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         shown.push(format!("{more} more"));
     }
     let list = join_names(&shown);
-    let (rel, want_subject, of) = match core(set).unfiltered() {
+    // "Who do Weiguang Liu and Jin Li report to?": the one relation of
+    // each name, said of both ("Weiguang Liu and Jin Li report to ...").
+    let both;
+    let core_set = match set {
+        Set::And(a, b) => match (a.as_ref(), b.as_ref()) {
+            (Set::Join { rel: r1, dir: d1, of: o1, time }, Set::Join { rel: r2, dir: d2, of: o2, .. })
+                if r1 == r2 && d1 == d2 && matches!(o1.as_ref(), Set::Entity(_)) && matches!(o2.as_ref(), Set::Entity(_)) =>
+            {
+                both = Set::Join { rel: *r1, dir: *d1, of: Box::new(Set::Or(o1.clone(), o2.clone())), time: time.clone() };
+                &both
+            }
+            _ => core(set),
+        },
+        _ => core(set),
+    };
+    let (rel, want_subject, of) = match core_set.unfiltered() {
         Set::Join { rel, dir, of, .. } => (*rel, dir.to_subject(), of.as_ref()),
         _ => return Ok(format!("{list}.")),
     };

@@ -337,6 +337,18 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     if let Some(w) = there_and_back(r, toks, q) {
         missing.push(w);
     }
+    // "Where did he get his PhD, and in what?": a question word at the
+    // end, after another, asks a second question the reading does not.
+    if let (Some(Tok::Wh(w)), true) = (toks.last(), toks.len() > 2 && toks[..toks.len() - 1].iter().any(|t| matches!(t, Tok::Wh(_)))) {
+        if !matches!(toks.get(toks.len().wrapping_sub(2)), Some(Tok::Ent(..) | Tok::Kind(_) | Tok::Rel(..))) {
+            missing.push(match w {
+                Wh::HowMany => "how many".into(),
+                Wh::HowMuch => "how much".into(),
+                Wh::HowLong => "how long".into(),
+                other => format!("{other:?}").to_lowercase(),
+            });
+        }
+    }
     // Text with no question word, no imperative and no yes/no form reads
     // as a question only when its relation words go together ("GPT-3
     // launch year?", "the scriptwriter of Kismet also wrote movies"):
