@@ -959,8 +959,24 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     
-    let items = cx.set(item)?;
     let hits = cx.set(set)?;
+    // "Has Alibaba invested in the AI tigers?": a class holds when every
+    // member does.
+    if let Set::Entity(c) = item {
+        if cat.classes.contains(c) {
+            let members = cx.set(&Set::Members(c.clone()))?;
+            let in_set = |m: &Hit| hits.iter().find(|h| h.value.key() == m.value.key());
+            if !members.is_empty() && members.iter().all(|m| in_set(m).is_some()) {
+                let found: Vec<Hit> = members.iter().filter_map(in_set).cloned().collect();
+                let facts: Vec<Fact> = found.iter().flat_map(|h| h.facts.clone()).collect();
+                let sources = facts.iter().flat_map(|f| f.sources.clone()).collect();
+                let said = render_values(cx, set, &found, q.past, max)?;
+                let reply = format!("Yes, all {}: {}", count_word(members.len()), said);
+                return cx.answered(question, vec![AnswerValue { value: "yes".into(), sources, conflict: false }], reply, &facts);
+            }
+        }
+    }
+    let items = cx.set(item)?;
     let wanted: Vec<String> = items.iter().map(|h| h.value.key()).collect();
     // A date asked about holds a value within it ("released in
     // 2021" for May 2021).

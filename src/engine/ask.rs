@@ -92,27 +92,36 @@ impl Asker<'_> {
     /// [`Asker::answer`], with misspelt words put right and a possessive
     /// pronoun read as a name where that answers.
     fn answer_spelled(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
-        // "how many paramters does X have": misspelt words put right, when
-        // the question then answers; the reply says how it was read.
-        if let Some((fixed, fixes)) = self.r.spelled(text) {
-            let mut inner = conv.clone();
-            let a = self.answer_in_units(store, &mut inner, &fixed, max, true)?;
-            if a.status == Status::Answered {
+        let before = conv.clone();
+        let a = self.answer_in_units(store, conv, text, max, true)?;
+        if a.status == Status::Answered {
+            return Ok(a);
+        }
+        // The question as typed does not answer; it may, with a possessive's
+        // apostrophe put in ("alibabas"), a possessive pronoun read as the
+        // name it stands for ("her departure"), or misspelt words put right
+        // ("paramters", said in the reply).
+        let mut fixes: Vec<(String, Option<String>)> = Vec::new();
+        if let Some(fixed) = self.r.apostrophes(text) {
+            fixes.push((fixed, None));
+        }
+        if let Some(fixed) = self.r.owner_named(text, &before) {
+            fixes.push((fixed, None));
+        }
+        if let Some((fixed, words)) = self.r.spelled(text) {
+            let read: Vec<String> = words.iter().map(|(typo, right)| format!("\"{typo}\" as \"{right}\"")).collect();
+            fixes.push((fixed, Some(format!("(Reading {}.) ", crate::answer::eval::join_names(&read)))));
+        }
+        for (fixed, note) in fixes {
+            let mut inner = before.clone();
+            let b = self.answer_in_units(store, &mut inner, &fixed, max, true)?;
+            if b.status == Status::Answered {
                 *conv = inner;
-                let read: Vec<String> = fixes.iter().map(|(typo, right)| format!("\"{typo}\" as \"{right}\"")).collect();
-                let reply = format!("(Reading {}.) {}", crate::answer::eval::join_names(&read), a.reply);
-                return Ok(Answer { question: text.to_string(), reply, ..a });
+                let reply = format!("{}{}", note.unwrap_or_default(), b.reply);
+                return Ok(Answer { question: text.to_string(), reply, ..b });
             }
         }
-        if let Some(fixed) = self.r.owner_named(text, conv) {
-            let mut inner = conv.clone();
-            let a = self.answer_in_units(store, &mut inner, &fixed, max, true)?;
-            if a.status == Status::Answered {
-                *conv = inner;
-                return Ok(Answer { question: text.to_string(), ..a });
-            }
-        }
-        self.answer_in_units(store, conv, text, max, true)
+        Ok(a)
     }
 
     /// [`Asker::answer`], with a ratio's unit read (`per`) or not: a

@@ -1191,6 +1191,18 @@ impl Clause<'_> {
                 return Ok(Query { ask: Ask::Check { item: Set::Literal(Value::Date(*d)), set }, past });
             }
         }
+        // "Was Jia Yangqing a vice-president at Alibaba?": the name, a
+        // relation noun and, after a preposition, the other name: the
+        // first is checked among the noun's holders at the second (not
+        // "Jia's vice-president").
+        if let (true, [(p0, Set::Join { rel, dir, of, .. }), (p1, Set::Entity(y))]) = (yes_no, nps) {
+            if let (Set::Entity(x), Some(Tok::Prep(Prep::Of | Prep::Other | Prep::With | Prep::In)), Some(Tok::Rel(..))) = (of.as_ref(), toks.get(p1.wrapping_sub(1)), toks.get(p0 + 1)) {
+                if *p1 == p0 + 3 {
+                    let set = Set::Join { rel: *rel, dir: *dir, of: Box::new(Set::Entity(y.clone())), time: time.clone() };
+                    return Ok(Query { ask: Ask::Check { item: Set::Entity(x.clone()), set }, past });
+                }
+            }
+        }
         match (yes_no, nps) {
             // "Is Baichuan an AI tiger?": the name and the class read as one
             // phrase ("Baidu's ChatGPT alternative"); in a yes/no question it

@@ -114,6 +114,8 @@ pub struct Reader {
     degree_words: Vec<(Vec<String>, degree::Word)>,
     /// The words a misspelt word may be read as.
     speller: spelling::Speller,
+    /// Every word of every alias, found on first use.
+    alias_word_set: std::sync::OnceLock<HashSet<String>>,
     /// This reader's number, unique in the process: the tokens cached for
     /// a question are this reader's only.
     generation: u64,
@@ -255,6 +257,7 @@ impl Reader {
             alias_words,
             degree_words: Vec::new(),
             speller: Default::default(),
+            alias_word_set: std::sync::OnceLock::new(),
             generation: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -449,6 +452,31 @@ impl Reader {
         let own = normalize(&name);
         let names_more = self.tokens(&fixed).iter().any(|t| matches!(t, Tok::Ent(ids, surface) if surface.starts_with(&own) && surface.len() > own.len() && !ids.contains(owner)));
         names_more.then_some(fixed)
+    }
+
+    /// "who reported fu ruijis departure", "alibabas public cloud
+    /// division": a word that is a name's last word with an "s" after it
+    /// is the possessive written without its apostrophe. The question
+    /// with the apostrophes put in, or None when no word is one.
+    pub(crate) fn apostrophes(&self, text: &str) -> Option<String> {
+        let words = self.alias_word_set.get_or_init(|| self.cat.aliases.keys().flat_map(|a| a.split(' ').map(String::from).collect::<Vec<_>>()).collect());
+        let mut changed = false;
+        let fixed: Vec<String> = text
+            .split_whitespace()
+            .map(|raw| {
+                let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                let n = normalize(core);
+                let owner = n.strip_suffix('s').filter(|o| o.len() >= 2 && !n.contains(' ') && !words.contains(&n) && words.contains(*o) && !spelling::is_english(&n));
+                match owner {
+                    Some(_) if !core.is_empty() => {
+                        changed = true;
+                        raw.replacen(core, &format!("{}'s", &core[..core.len() - 1]), 1)
+                    }
+                    _ => raw.to_string(),
+                }
+            })
+            .collect();
+        changed.then(|| fixed.join(" "))
     }
 
     /// The question with its misspelt words put right, and which words
