@@ -436,6 +436,19 @@ impl Asker<'_> {
     fn by_own_rules(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize, p: &Prepared) -> anyhow::Result<Result<Answer, Left>> {
         let Prepared { text: trimmed, plain, toks, owned, .. } = p;
         let (trimmed, plain) = (trimmed.as_str(), plain.as_str());
+        // "Which model did Zhou Chang work on besides Tongyi Qianwen?":
+        // the question without the exception, less the name.
+        if let Some((rest, left_out)) = self.r.exception(plain) {
+            if let Some(q) = self.r.prepare(store, &rest)?.and_then(|p| self.r.read_query(&p, conv).ok()) {
+                if let Ask::Values(s) = q.ask {
+                    let q = Query { ask: Ask::Values(Set::Minus(Box::new(s), Box::new(Set::Entity(left_out)))), past: q.past };
+                    let a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
+                    if a.status == Status::Answered {
+                        return Ok(Ok(self.remember(conv, q, a)));
+                    }
+                }
+            }
+        }
         // "How many states have a city named Springfield?": every thing
         // of the kind with the name.
         if let Some(Ok(q)) = degree::named_group(self.r, plain, conv) {

@@ -479,6 +479,23 @@ impl Reader {
         changed.then(|| fixed.join(" "))
     }
 
+    /// "... besides Tongyi Qianwen", "... other than M6": an exception
+    /// phrase and one name that end the question. The question before
+    /// the phrase, and the name's entity.
+    pub(crate) fn exception(&self, plain: &str) -> Option<(String, String)> {
+        for phrase in &self.lang.except {
+            let padded = format!(" {} ", normalize(phrase));
+            let Some(at) = plain.rfind(&padded) else { continue };
+            let (before, after) = (&plain[..at], &plain[at + padded.len()..]);
+            if let [Tok::Ent(ids, _)] = self.tokens(after).as_slice() {
+                if let ([id], false) = (ids.as_slice(), before.trim().is_empty()) {
+                    return Some((before.trim().to_string(), id.clone()));
+                }
+            }
+        }
+        None
+    }
+
     /// The question with its misspelt words put right, and which words
     /// those were ("paramters" -> "parameters"): words that read as
     /// nothing, are no English word, and are one edit from one word the
