@@ -1587,7 +1587,7 @@ impl Reader {
             return Err("I can only be taught what is so, not what is not; to retract a fact, use /forget with the fact itself.".into());
         }
         match statement::read(self, text) {
-            statement::Read::Literal(st) => Ok(st),
+            statement::Read::Literal(st) => Ok(*st),
             statement::Read::Refused(reason) => Err(reason),
             // Between two names; when that fails and the relation could
             // also take a date or a number, say what was missing for it.

@@ -36,7 +36,7 @@ struct Literal {
 /// What [`read`] made of a statement.
 pub(super) enum Read {
     /// A statement with a date or number object.
-    Literal(Statement),
+    Literal(Box<Statement>),
     /// Not readable, and why.
     Refused(String),
     /// Not a statement with a date or number object: to be read as one
@@ -51,7 +51,7 @@ pub(super) enum Read {
 /// Qwen").
 pub(super) fn read(r: &Reader, text: &str) -> Read {
     match read_literal(r, text) {
-        Some(Ok(st)) => Read::Literal(st),
+        Some(Ok(st)) => Read::Literal(Box::new(st)),
         Some(Err(Missing::Not(e))) => Read::Refused(e),
         Some(Err(Missing::Literal(e))) => Read::Names(Some(e)),
         None => Read::Names(None),
