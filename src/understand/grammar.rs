@@ -752,6 +752,16 @@ fn time_modifiers(p: &P, during: Option<Set>, past: bool) -> R<(Time, Vec<Tok>)>
                 i += 2;
                 continue;
             }
+            // "who left Alibaba Cloud on transition day": a preposition
+            // after the verb's object, then a happening, ending the
+            // question: the happening's date.
+            (Tok::Prep(Prep::Other | Prep::In), Some(Tok::Ent(ids, _))) if i + 2 == toks.len() && i > 0 && matches!(toks[i - 1], Tok::Ent(..) | Tok::Kind(_)) => {
+                if let Some(anchor) = happening_date(p.r, ids) {
+                    time = Time::DuringFacts(Box::new(anchor));
+                    i += 2;
+                    continue;
+                }
+            }
             (Tok::Prep(pp @ (Prep::After | Prep::Before)), Some(_)) => {
                 if let Some((anchor, j)) = time_clause(p, i + 1)? {
                     time = if *pp == Prep::After { Time::AfterFacts(Box::new(anchor)) } else { Time::BeforeFacts(Box::new(anchor)) };
@@ -770,6 +780,24 @@ fn time_modifiers(p: &P, during: Option<Set>, past: bool) -> R<(Time, Vec<Tok>)>
         i += 1;
     }
     Ok((time, rest))
+}
+
+/// The date of a happening named by `ids` (one thing of the lexicon's
+/// event kind): the joins to the relations that date happenings.
+fn happening_date(r: &Reader, ids: &[String]) -> Option<Set> {
+    let [id] = ids else { return None };
+    let kind = r.cat.lex.event_kind.as_deref()?;
+    if r.cat.kind(id) != Some(kind) {
+        return None;
+    }
+    // Each relation that dates happenings; the facts the store has give
+    // the date (one date, or the clause asserts nothing).
+    r.cat
+        .lex
+        .rels()
+        .filter(|(_, rel)| rel.value == ValueType::Date && rel.subject.iter().any(|k| k == kind))
+        .map(|(rel, _)| Set::Join { rel, dir: Dir::ToObject, of: Box::new(Set::Entity(id.clone())), time: Time::Any })
+        .reduce(|a, b| Set::Or(Box::new(a), Box::new(b)))
 }
 
 /// The filters right after the question word: "which start-ups", "how
