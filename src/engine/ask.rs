@@ -105,6 +105,9 @@ impl Asker<'_> {
         if let Some(fixed) = self.r.apostrophes(text) {
             fixes.push((fixed, None));
         }
+        if let Some(fixed) = self.r.of_possessive(text) {
+            fixes.push((fixed, None));
+        }
         if let Some(fixed) = self.r.owner_named(text, &before) {
             fixes.push((fixed, None));
         }

@@ -496,6 +496,44 @@ impl Reader {
         None
     }
 
+    /// "who first reported the exit of Zhou Chang?": "the N of X" where
+    /// "X's N" names something ("Zhou Chang's exit"). The question with
+    /// that name in the phrase's place, or None.
+    pub(crate) fn of_possessive(&self, text: &str) -> Option<String> {
+        let plain = normalize(text);
+        let words: Vec<&str> = plain.split(' ').filter(|w| !w.is_empty()).collect();
+        for i in 1..words.len() {
+            if words[i] != "of" {
+                continue;
+            }
+            let j = if words.get(i + 1) == Some(&"the") { i + 2 } else { i + 1 };
+            for k in (1..=4).rev() {
+                let Some(span) = words.get(j..j + k) else { continue };
+                let name = span.join(" ");
+                let toks = self.tokens(&name);
+                let [Tok::Ent(ids, _)] = toks.as_slice() else { continue };
+                let [owner] = ids.as_slice() else { continue };
+                for n in [2, 1] {
+                    let Some(start) = i.checked_sub(n) else { continue };
+                    let noun = words[start..i].join(" ");
+                    // ("the exit of X" is "X's exit": the article goes.)
+                    let before = match words[..start].split_last() {
+                        Some((&"the", rest)) => rest,
+                        _ => &words[..start],
+                    };
+                    let fixed = format!("{} {name}'s {noun} {}", before.join(" "), words[j + k..].join(" "));
+                    let own = normalize(&name);
+                    let names_more = self.tokens(&fixed).iter().any(|t| matches!(t, Tok::Ent(e, surface) if surface.starts_with(&own) && surface.len() > own.len() && !e.contains(owner)));
+                    if names_more {
+                        return Some(fixed.trim().to_string());
+                    }
+                }
+                break;
+            }
+        }
+        None
+    }
+
     /// The question with its misspelt words put right, and which words
     /// those were ("paramters" -> "parameters"): words that read as
     /// nothing, are no English word, and are one edit from one word the
