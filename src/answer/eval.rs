@@ -422,7 +422,7 @@ impl Ctx<'_> {
                     .filter_map(|mut h| {
                         let more = keep.get(&h.value.key())?;
                         for f in more {
-                            if !h.facts.iter().any(|g| g.subject == f.subject && g.relation == f.relation && g.object == f.object) {
+                            if !h.facts.contains(f) {
                                 h.facts.push(f.clone());
                             }
                         }
@@ -689,8 +689,7 @@ impl Ctx<'_> {
         // "Zhou Chang was expected to leave Alibaba (as of July 2024)":
         // what was expected, not that it happened.
         if f.expected {
-            let template = rel.expected.clone().or_else(|| rel.verbs.first().map(|v| format!("{{s}} was expected to {v} {{o}}"))).unwrap_or_else(|| rel.past.clone().unwrap_or_else(|| rel.present.clone()));
-            let s = template.replace("{s}", subject).replace("{o}", &object);
+            let s = rel.expected_sentence(subject, &object);
             return match f.on.or(f.since) {
                 Some(d) => capitalise(&format!("{s}, as reported in {}", d.human())),
                 None => capitalise(&s),
@@ -1651,10 +1650,9 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     // What the sources only expected is said so ("Zhou Chang was
     // expected to leave Alibaba").
     let all_expected = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.expected));
-    let expected_form = relation.expected.clone().or_else(|| relation.verbs.first().map(|v| format!("{{s}} was expected to {v} {{o}}")));
-    let sentence = if let (true, Some(form)) = (all_expected, expected_form) {
+    let sentence = if all_expected {
         let (s, o) = if want_subject { (&list_with_unit, &other) } else { (&other, &list_with_unit) };
-        form.replace("{s}", s).replace("{o}", o)
+        relation.expected_sentence(s, o)
     } else if want_subject {
         relation.sentence_agreeing(ended, &list_with_unit, &other, hits.len() > 1)
     } else {

@@ -140,6 +140,17 @@ impl Relation {
         fill(template, subject, object)
     }
 
+    /// A statement of what was expected, not done ("Zhou Chang was
+    /// expected to leave Alibaba"): the `expected` template, else "was
+    /// expected to" and the first verb, else the past.
+    pub fn expected_sentence(&self, subject: &str, object: &str) -> String {
+        let template = self.expected.clone().or_else(|| self.verbs.first().map(|v| format!("{{s}} was expected to {v} {{o}}")));
+        match template {
+            Some(t) => fill(&t, subject, object),
+            None => self.sentence(true, subject, object),
+        }
+    }
+
     /// Like [`Relation::sentence`], with the verb after a plural subject
     /// agreeing with it ("Qwen-7B and M6 are made by Alibaba").
     pub fn sentence_agreeing(&self, past: bool, subject: &str, object: &str, plural: bool) -> String {

@@ -197,16 +197,8 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
                     let Some((next, after)) = noun_phrase(p, at)? else { break };
                     // Names of one kind ("Texas and Ohio"); "Springfield
                     // South Dakota" is a place and where it is.
-                    fn kind_of(r: &Reader, s: &Set) -> Option<String> {
-                        match s {
-                            Set::Entity(e) => r.cat.kind(e).map(String::from),
-                            Set::Or(a, _) => kind_of(r, a),
-                            _ => None,
-                        }
-                    }
-                    let kind_of = |s: &Set| kind_of(p.r, s);
-                    let first = kind_of(&inner);
-                    if !is_name(&next) || after != at + 1 || kind_of(&next) != first {
+                    let one_kind = chain::kinds_of(p.r, &next).zip(chain::kinds_of(p.r, &inner)).is_some_and(|(n, i)| !n.is_empty() && i.iter().all(|k| n.contains(k)));
+                    if !is_name(&next) || after != at + 1 || !one_kind {
                         break;
                     }
                     inner = Set::Or(Box::new(inner), Box::new(next));

@@ -437,21 +437,20 @@ impl Reader {
         let name = self.cat.name(owner).to_string();
         let possessive: Vec<String> = self.lang.possessive_pronouns.iter().map(|p| normalize(p)).collect();
         let mut done = false;
-        let fixed: Vec<String> = text
-            .split_whitespace()
-            .map(|raw| {
-                let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
-                if !done && possessive.contains(&normalize(core)) {
-                    done = true;
-                    return raw.replacen(core, &format!("{name}'s"), 1);
-                }
-                raw.to_string()
-            })
-            .collect();
-        let fixed = fixed.join(" ");
-        let own = normalize(&name);
-        let names_more = self.tokens(&fixed).iter().any(|t| matches!(t, Tok::Ent(ids, surface) if surface.starts_with(&own) && surface.len() > own.len() && !ids.contains(owner)));
-        names_more.then_some(fixed)
+        let fixed = rewrite_words(text, |core| {
+            let hit = !done && possessive.contains(&normalize(core));
+            done |= hit;
+            hit.then(|| format!("{name}'s"))
+        })?;
+        self.names_beyond(&fixed, &name, owner).then_some(fixed)
+    }
+
+    /// Whether `text` reads a name that starts with `name` (of `owner`)
+    /// and goes on ("Yang Hongxia's departure" after "Yang Hongxia"),
+    /// naming something else.
+    fn names_beyond(&self, text: &str, name: &str, owner: &str) -> bool {
+        let own = normalize(name);
+        self.tokens(text).iter().any(|t| matches!(t, Tok::Ent(ids, surface) if surface.starts_with(&own) && surface.len() > own.len() && !ids.iter().any(|i| i == owner)))
     }
 
     /// "who reported fu ruijis departure", "alibabas public cloud
@@ -460,23 +459,11 @@ impl Reader {
     /// with the apostrophes put in, or None when no word is one.
     pub(crate) fn apostrophes(&self, text: &str) -> Option<String> {
         let words = self.alias_word_set.get_or_init(|| self.cat.aliases.keys().flat_map(|a| a.split(' ').map(String::from).collect::<Vec<_>>()).collect());
-        let mut changed = false;
-        let fixed: Vec<String> = text
-            .split_whitespace()
-            .map(|raw| {
-                let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
-                let n = normalize(core);
-                let owner = n.strip_suffix('s').filter(|o| o.len() >= 2 && !n.contains(' ') && !words.contains(&n) && words.contains(*o) && !spelling::is_english(&n));
-                match owner {
-                    Some(_) if !core.is_empty() => {
-                        changed = true;
-                        raw.replacen(core, &format!("{}'s", &core[..core.len() - 1]), 1)
-                    }
-                    _ => raw.to_string(),
-                }
-            })
-            .collect();
-        changed.then(|| fixed.join(" "))
+        rewrite_words(text, |core| {
+            let n = normalize(core);
+            let owner = n.strip_suffix('s').filter(|o| o.len() >= 2 && !n.contains(' ') && !words.contains(&n) && words.contains(*o) && !spelling::is_english(&n));
+            owner.map(|_| format!("{}'s", &core[..core.len() - 1]))
+        })
     }
 
     /// "... besides Tongyi Qianwen", "... other than M6": an exception
@@ -522,9 +509,7 @@ impl Reader {
                         _ => &words[..start],
                     };
                     let fixed = format!("{} {name}'s {noun} {}", before.join(" "), words[j + k..].join(" "));
-                    let own = normalize(&name);
-                    let names_more = self.tokens(&fixed).iter().any(|t| matches!(t, Tok::Ent(e, surface) if surface.starts_with(&own) && surface.len() > own.len() && !e.contains(owner)));
-                    if names_more {
+                    if self.names_beyond(&fixed, &name, owner) {
                         return Some(fixed.trim().to_string());
                     }
                 }
@@ -551,20 +536,8 @@ impl Reader {
                 }
             }
         }
-        if fixes.is_empty() {
-            return None;
-        }
-        let fixed: Vec<String> = text
-            .split_whitespace()
-            .map(|raw| {
-                let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
-                match fixes.iter().find(|(typo, _)| normalize(core) == *typo) {
-                    Some((_, right)) => raw.replacen(core, right, 1),
-                    None => raw.to_string(),
-                }
-            })
-            .collect();
-        Some((fixed.join(" "), fixes))
+        let fixed = rewrite_words(text, |core| fixes.iter().find(|(typo, _)| normalize(core) == *typo).map(|(_, right)| right.clone()))?;
+        Some((fixed, fixes))
     }
 
     /// The words of the names of entities whose kind has personal names
@@ -1795,4 +1768,25 @@ pub(crate) fn linked(store: &Store, from: &str, to: &str, avoid: &[String]) -> a
 
 fn number_word_here(w: &str) -> bool {
     lexer::number_word(w).is_ok()
+}
+
+/// `text` with some words replaced: `f` gets each word without its
+/// punctuation and may give what stands in its place ("alibabas?" ->
+/// "alibaba's?"). None when no word is replaced.
+fn rewrite_words(text: &str, mut f: impl FnMut(&str) -> Option<String>) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|raw| {
+            let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            match (!core.is_empty()).then(|| f(core)).flatten() {
+                Some(new) => {
+                    changed = true;
+                    raw.replacen(core, &new, 1)
+                }
+                None => raw.to_string(),
+            }
+        })
+        .collect();
+    changed.then(|| words.join(" "))
 }
