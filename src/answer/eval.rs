@@ -335,53 +335,69 @@ impl Ctx<'_> {
     }
 
     /// The values of a set with their facts.
+    /// The values a relation links to a set's values, with their facts.
+    /// `kind` keeps only subjects of that kind, before their facts are
+    /// copied ("the mountains in the USA" among all its places).
+    fn join(&self, rel: RelId, dir: Dir, of: &Set, time: &Time, kind: Option<&str>) -> anyhow::Result<Vec<Hit>> {
+        let of_kind = |f: &Fact| kind.is_none_or(|k| self.cat.kind(&f.subject) == Some(k));
+        let relation = self.cat.lex.rel(rel);
+        let mut facts = Vec::new();
+        let mut inner = self.values(of)?;
+        // A complete relation (a closed world, read whole by
+        // counts and superlatives) is read once from the store.
+        let all = if relation.complete { Some(self.cat.facts_of(self.store, &relation.name, dir.to_subject())?) } else { None };
+        // How many facts there were before the kind filter.
+        let gather = |inner: &[Value], facts: &mut Vec<Fact>| -> anyhow::Result<usize> {
+            let mut seen = 0;
+            for v in inner {
+                let within = dir.to_subject() && matches!(v, Value::Date(_)) && relation.value == ValueType::Date;
+                let mut found = if let (Some(all), false) = (&all, within) {
+                    let key = if dir.to_subject() { v.key() } else { v.entity().unwrap_or_default().to_string() };
+                    let some = all.get(&key).map(Vec::as_slice).unwrap_or_default();
+                    seen += some.len();
+                    facts.extend(some.iter().filter(|f| of_kind(f)).cloned());
+                    continue;
+                } else if let (true, Value::Date(d), ValueType::Date) = (dir.to_subject(), v, relation.value) {
+                    // "What was released in 2023?": dates within it.
+                    self.store.facts_with_date_within(d, &relation.name)?
+                } else if dir.to_subject() {
+                    self.store.facts_with_object(v, Some(&relation.name))?
+                } else if let Value::Entity(e) = v {
+                    self.store.facts_about(e, Some(&relation.name))?
+                } else {
+                    continue;
+                };
+                seen += found.len();
+                found.retain(|f| of_kind(f));
+                facts.extend(found);
+            }
+            Ok(seen)
+        };
+        let seen = gather(&inner, &mut facts)?;
+        // "How much have the AI tigers raised?": a class with no
+        // such facts of its own stands for its members.
+        if let ([Value::Entity(c)], 0, Some(member)) = (inner.as_slice(), seen, &self.cat.lex.member_relation) {
+            if self.cat.classes.contains(c) {
+                let members: Vec<Value> = self.store.facts_with_object(&Value::Entity(c.clone()), Some(member))?.into_iter().map(|f| Value::Entity(f.subject)).collect();
+                gather(&members, &mut facts)?;
+                inner = members;
+            }
+        }
+        self.sets.borrow_mut().insert(of as *const Set as usize, inner);
+        let mut hits = Hits::default();
+        for f in self.filter_time(facts, time, dir.to_subject())? {
+            let v = if dir.to_subject() { Value::Entity(f.subject.clone()) } else { f.object.clone() };
+            hits.merge(v, Some(f));
+        }
+        Ok(hits.list)
+    }
+
     fn set(&self, set: &Set) -> anyhow::Result<Vec<Hit>> {
         let mut out = Vec::new();
         match set {
             Set::Entity(e) => out.push(Hit { value: Value::Entity(e.clone()), facts: vec![] }),
             Set::Literal(v) => out.push(Hit { value: v.clone(), facts: vec![] }),
-            Set::Join { rel, dir, of, time } => {
-                let relation = self.cat.lex.rel(*rel);
-                let mut facts = Vec::new();
-                let mut inner = self.values(of)?;
-                // A complete relation (a closed world, read whole by
-                // counts and superlatives) is read once from the store.
-                let all = if relation.complete { Some(self.cat.facts_of(self.store, &relation.name, dir.to_subject())?) } else { None };
-                let gather = |inner: &[Value], facts: &mut Vec<Fact>| -> anyhow::Result<()> {
-                    for v in inner {
-                        let within = dir.to_subject() && matches!(v, Value::Date(_)) && relation.value == ValueType::Date;
-                        if let (Some(all), false) = (&all, within) {
-                            let key = if dir.to_subject() { v.key() } else { v.entity().unwrap_or_default().to_string() };
-                            facts.extend(all.get(&key).into_iter().flatten().cloned());
-                        } else if let (true, Value::Date(d), ValueType::Date) = (dir.to_subject(), v, relation.value) {
-                            // "What was released in 2023?": dates within it.
-                            facts.extend(self.store.facts_with_date_within(d, &relation.name)?);
-                        } else if dir.to_subject() {
-                            facts.extend(self.store.facts_with_object(v, Some(&relation.name))?);
-                        } else if let Value::Entity(e) = v {
-                            facts.extend(self.store.facts_about(e, Some(&relation.name))?);
-                        }
-                    }
-                    Ok(())
-                };
-                gather(&inner, &mut facts)?;
-                // "How much have the AI tigers raised?": a class with no
-                // such facts of its own stands for its members.
-                if let ([Value::Entity(c)], true, Some(member)) = (inner.as_slice(), facts.is_empty(), &self.cat.lex.member_relation) {
-                    if self.cat.classes.contains(c) {
-                        let members: Vec<Value> = self.store.facts_with_object(&Value::Entity(c.clone()), Some(member))?.into_iter().map(|f| Value::Entity(f.subject)).collect();
-                        gather(&members, &mut facts)?;
-                        inner = members;
-                    }
-                }
-                self.sets.borrow_mut().insert(of.as_ref() as *const Set as usize, inner);
-                let mut hits = Hits::default();
-                for f in self.filter_time(facts, time, dir.to_subject())? {
-                    let v = if dir.to_subject() { Value::Entity(f.subject.clone()) } else { f.object.clone() };
-                    hits.merge(v, Some(f));
-                }
-                out = hits.list;
-            }
+            Set::Join { rel, dir, of, time } => out = self.join(*rel, *dir, of, time, None)?,
             Set::Without(s, e) => {
                 out = self.set(s)?.into_iter().filter(|h| h.value.entity() != Some(e.as_str())).collect();
             }
@@ -454,6 +470,11 @@ impl Ctx<'_> {
                 out = c.list;
             }
             Set::OfKind(base, kind) => {
+                if let Set::Join { rel, dir, of, time } = base.as_ref() {
+                    if dir.to_subject() {
+                        return self.join(*rel, *dir, of, time, Some(kind));
+                    }
+                }
                 out = self.set(base)?.into_iter().filter(|h| h.value.entity().is_some_and(|id| self.cat.kind(id) == Some(kind.as_str()))).collect();
             }
             Set::MemberOf(base, class) => {
