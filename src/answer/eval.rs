@@ -128,6 +128,27 @@ impl Ctx<'_> {
         }
     }
 
+    /// A hit's value as an answer gives it, with the bound its facts give
+    /// it ("more than $20 billion"): `shown` is the value said plainly.
+    fn bounded(&self, h: &Hit, shown: String) -> String {
+        match h.facts.first().and_then(|f| f.bound) {
+            Some(b) if h.facts.iter().all(|f| f.bound == Some(b)) => format!("{} {shown}", b.words()),
+            // Sources that give it as a bound and as an amount: the
+            // weaker word.
+            _ if h.facts.iter().any(|f| f.bound.is_some()) => format!("about {shown}"),
+            _ => shown,
+        }
+    }
+
+    /// A fact's object as its sentence says it, with its bound.
+    fn speak_object(&self, f: &Fact) -> String {
+        let o = self.speak_with_unit(&f.object, &f.relation);
+        match f.bound {
+            Some(b) => format!("{} {o}", b.words()),
+            None => o,
+        }
+    }
+
     /// The date an entity is anchored at, for "after X": the dates of its
     /// own facts.
     fn anchor_date(&self, id: &str) -> anyhow::Result<Option<Date>> {
@@ -693,7 +714,7 @@ impl Ctx<'_> {
         let past = past || f.until.is_some();
         let subject = self.mention(&f.subject);
         let subject = subject.as_str();
-        let object = self.speak_with_unit(&f.object, &f.relation);
+        let object = self.speak_object(f);
         // A state that still holds, with its start: the present perfect,
         // whatever the question's tense ("Eddie Wu has been the CEO of
         // Alibaba since September 2023", not "was ... since").
@@ -924,6 +945,7 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
             Some(rn) => cx.show_with_unit(&h.value, rn),
             None => cx.show(&h.value),
         };
+        let shown = cx.bounded(h, shown);
         let sources: Vec<String> = h.facts.iter().flat_map(|f| f.sources.clone()).fold(Vec::new(), |mut acc, s| {
             if !acc.contains(&s) {
                 acc.push(s)
@@ -1609,7 +1631,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         let mut pairs: Vec<String> = Vec::new();
         let mut total = 0;
         for h in hits {
-            let answer = cx.speak_with_unit(&h.value, &relation.name);
+            let answer = cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name));
             for f in &h.facts {
                 total += 1;
                 if pairs.len() < max {
@@ -1630,7 +1652,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         // Springfield are four sentences.
         let mut pairs: Vec<(String, String, Vec<String>)> = Vec::new();
         for h in hits {
-            let answer = cx.speak_with_unit(&h.value, &relation.name);
+            let answer = cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name));
             for f in &h.facts {
                 let (key, side) = if want_subject { (f.object.key(), cx.speak(&f.object)) } else { (f.subject.clone(), cx.mention(&f.subject)) };
                 match pairs.iter_mut().find(|(k, _, _)| *k == key) {
@@ -1665,7 +1687,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     let list_with_unit = if want_subject {
         list
     } else {
-        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.speak_with_unit(&h.value, &relation.name)).collect();
+        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name))).collect();
         join_names(&shown)
     };
     // What the sources only expected is said so ("Zhou Chang was
@@ -1729,7 +1751,10 @@ pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past
     for p in picks {
         let f = &p.fact;
         let value = match p.side {
-            Side::Object => cx.show_with_unit(&f.object, &f.relation),
+            Side::Object => {
+                let shown = cx.show_with_unit(&f.object, &f.relation);
+                f.bound.map_or_else(|| shown.clone(), |b| format!("{} {shown}", b.words()))
+            }
             Side::Subject => cat.name(&f.subject).to_string(),
             Side::Date => match (&f.object, f.when()) {
                 (Value::Date(d), None) => d.human(),

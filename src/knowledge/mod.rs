@@ -360,6 +360,34 @@ impl Entity {
     }
 }
 
+/// How a number stands to the amount the sources gave: they said "more
+/// than $20 billion", not the amount itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// "more than": the amount exceeds the number.
+    MoreThan,
+    /// "less than".
+    LessThan,
+    /// "at least".
+    AtLeast,
+    /// "at most", "up to".
+    AtMost,
+    /// "about", "around", "nearly": not exact.
+    About,
+}
+
+impl Bound {
+    /// The words, as written in knowledge files and said in replies.
+    pub const ALL: [(Bound, &'static str); 5] =
+        [(Bound::MoreThan, "more than"), (Bound::LessThan, "less than"), (Bound::AtLeast, "at least"), (Bound::AtMost, "at most"), (Bound::About, "about")];
+
+    /// "more than".
+    pub fn words(self) -> &'static str {
+        Bound::ALL.iter().find(|(b, _)| *b == self).map_or("", |(_, w)| w)
+    }
+}
+
 /// One statement: subject, relation, object, with when it held and who says so.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(from = "FactRecord")]
@@ -387,6 +415,10 @@ pub struct Fact {
     /// that was said.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expected: bool,
+    /// A number the sources give as a bound, not as the amount ("more
+    /// than $20 billion").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
     /// The sources that state the fact (at least one).
     pub sources: Vec<String>,
     /// Short quotes supporting the fact, by source id: each source keeps
@@ -413,6 +445,8 @@ struct FactRecord {
     because: Option<String>,
     #[serde(default)]
     expected: bool,
+    #[serde(default)]
+    bound: Option<Bound>,
     sources: Vec<String>,
     #[serde(default)]
     evidence: Option<EvidenceRecord>,
@@ -444,6 +478,7 @@ impl From<FactRecord> for Fact {
             on: r.on,
             because: r.because,
             expected: r.expected,
+            bound: r.bound,
             sources: r.sources,
             evidence,
         }
@@ -462,6 +497,7 @@ impl Fact {
             on: None,
             because: None,
             expected: false,
+            bound: None,
             sources: vec![source.to_string()],
             evidence: BTreeMap::new(),
         }

@@ -20,13 +20,13 @@
 //! expected there.
 
 use super::lexicon::ValueType;
-use super::{Date, Entity, Fact, Lexicon, Reliability, Source, Value};
+use super::{Bound, Date, Entity, Fact, Lexicon, Reliability, Source, Value};
 use nom::branch::alt;
 use nom::bytes::complete::{escaped_transform, is_not, tag, take_while1, take_while_m_n};
 use nom::character::complete::{char, digit1, space0, space1};
 use nom::combinator::{eof, map, map_res, opt, recognize, value};
 use nom::multi::separated_list1;
-use nom::sequence::{delimited, preceded};
+use nom::sequence::{delimited, preceded, terminated};
 use nom::{IResult, Parser};
 use std::fmt;
 
@@ -183,6 +183,16 @@ fn number(i: &str) -> Res<'_, Value> {
     Ok((i, Value::Number { amount: amount * scale.unwrap_or(1.0), money }))
 }
 
+/// "more than", "about": a number given as a bound.
+fn bound(i: &str) -> Res<'_, Bound> {
+    for (b, words) in Bound::ALL {
+        if let Ok((rest, _)) = tag::<_, _, Expect>(words).parse(i) {
+            return Ok((rest, b));
+        }
+    }
+    Err(nom::Err::Error(Expect { at: i, what: "a bound".into() }))
+}
+
 /// A whole date written as in knowledge files (`2023`, `2023-09`,
 /// `2023-09-14`), for readers of other text (taught statements).
 pub fn date_value(text: &str) -> Option<Date> {
@@ -285,9 +295,14 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
     };
     let (i, _) = must("an object after the relation", space1).parse(i)?;
     let object_at = i;
+    let mut bound_seen = None;
     let (i, object) = match rel.value {
         ValueType::Entity => must(format!("an entity id as the object of `{relation}`"), map(ident, |s: &str| Value::Entity(s.into()))).parse(i)?,
-        ValueType::Number => must(format!("a number such as 7 billion or $20 billion as the object of `{relation}`"), number).parse(i)?,
+        ValueType::Number => {
+            let (i, b) = opt(terminated(bound, space1)).parse(i)?;
+            bound_seen = b;
+            must(format!("a number such as 7 billion or $20 billion as the object of `{relation}`"), number).parse(i)?
+        }
         ValueType::Date => must(format!("a date such as 2023-09 as the object of `{relation}`"), map(date, Value::Date)).parse(i)?,
         ValueType::Text => must(format!("text in double quotes as the object of `{relation}`"), map(quoted, Value::Text)).parse(i)?,
     };
@@ -300,6 +315,7 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
         on: None,
         because: None,
         expected: false,
+        bound: bound_seen,
         sources: vec![],
         evidence: Default::default(),
     };
@@ -474,6 +490,20 @@ m6 released 2021 on 2021-06 because "it was ready" [cnbc-1]
         let err = parse_document("f", "weiguang-liu leads public-cloud [cnbc-1, other] \"will lead\"", &lex()).unwrap_err();
         assert_eq!((err.pos.line, err.pos.col), (1, 49), "{err}");
         assert!(err.message.contains("one source"), "{err}");
+    }
+
+    #[test]
+    fn a_number_may_be_given_as_a_bound() {
+        let doc = parse_document("f", "gpt-3 parameters more than 175 billion [cnbc-1]\ngpt-3 parameters 175 billion [cnbc-1]\n", &lex()).unwrap();
+        let facts: Vec<&Fact> = doc.items.iter().filter_map(|(_, i)| if let Item::Fact(f) = i { Some(f) } else { None }).collect();
+        assert_eq!(facts[0].bound, Some(Bound::MoreThan));
+        assert_eq!(facts[0].object, Value::Number { amount: 175e9, money: false });
+        assert_eq!(facts[1].bound, None);
+        // The bound survives an export line and its import.
+        let line = serde_json::to_string(facts[0]).unwrap();
+        assert!(line.contains("\"bound\":\"more_than\""), "{line}");
+        assert_eq!(&serde_json::from_str::<Fact>(&line).unwrap(), facts[0]);
+        assert!(parse_document("f", "gpt-3 parameters more than [cnbc-1]\n", &lex()).is_err());
     }
 
     #[test]

@@ -271,7 +271,8 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
         // "the company Jia Yangqing joined": an object relative.
         Tok::Pron(false, false, kind) if object_relative_at(toks, i + 1) => relative_clause(p, i + 1, kind.as_deref(), false),
         // "its cloud unit", "his WeChat post": a name already says which.
-        Tok::Pron(_, true, _) if matches!(toks.get(i + 1), Some(Tok::Ent(..))) => noun_phrase(p, i + 1),
+        // A class does not: "their start-ups" are some of them.
+        Tok::Pron(_, true, _) if matches!(toks.get(i + 1), Some(Tok::Ent(ids, _)) if !ids.iter().any(|id| p.r.cat.classes.contains(id))) => noun_phrase(p, i + 1),
         Tok::Pron(personal, _, _) => match p.antecedent(i, *personal).or_else(|| p.resolve(*personal)) {
             Some(f) => {
                 // Reuse the entity path for possessive nouns after a pronoun.

@@ -116,6 +116,9 @@ impl Ctx<'_> {
                 };
                 for f in facts {
                     let q = match f.object {
+                        // "More than $20 billion" is no amount to rank
+                        // or add.
+                        Value::Number { .. } if f.bound.is_some() => continue,
                         Value::Number { amount, money } => Quantity::Number(amount, money),
                         Value::Date(d) => Quantity::Date(d),
                         _ => continue,
