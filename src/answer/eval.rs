@@ -255,8 +255,24 @@ impl Ctx<'_> {
                     .collect();
                 // Dated by sources not marked unreliable, where there are any.
                 let dating = self.trusted(own.clone())?;
+                // The anchor is of the kind of the facts' subjects ("did
+                // Jia leave Alibaba after Daniel Zhang?"): after it did the
+                // same, by its own facts of the relation, or not at all
+                // (not after whatever else is dated about it).
+                let same_role = !answer_side_subject
+                    && !anchor_ids.is_empty()
+                    && facts.iter().any(|f| anchor_ids.iter().all(|a| self.cat.kind(a).is_some() && self.cat.kind(a) == self.cat.kind(&f.subject)));
                 let pivot: Option<Date> = if !own.is_empty() {
                     if after { dating.iter().filter_map(|f| f.until.or(f.since)).max() } else { dating.iter().filter_map(|f| f.since.or(f.on)).min() }
+                } else if same_role {
+                    let mut theirs = Vec::new();
+                    for a in &anchor_ids {
+                        for r in facts.iter().map(|f| f.relation.as_str()).collect::<std::collections::BTreeSet<_>>() {
+                            theirs.extend(self.store.facts_about(a, Some(r))?);
+                        }
+                    }
+                    let dates = self.trusted(theirs.iter().collect())?.into_iter().filter_map(fact_date);
+                    if after { dates.max() } else { dates.min() }
                 } else {
                     let mut ds = Vec::new();
                     for a in &anchor_ids {

@@ -1662,6 +1662,12 @@ impl Reader {
         let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
         let role_time = role_time.filter(|_| !asks_time);
         let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
+        // A time word that is no stopword here (the first word of a
+        // class's name: "new" of "the new AI tigers") is the time word
+        // where no name takes it ("the new CEO").
+        if let Some((w, _)) = &time_word {
+            toks.retain(|t| !matches!(t, Tok::Unknown(u) if u == w));
+        }
         if toks.is_empty() {
             return Ok(None);
         }
@@ -1675,19 +1681,26 @@ impl Reader {
     pub(crate) fn read_query(&self, p: &Prepared, conv: &Conversation) -> Result<Query, grammar::NotUnderstood> {
         let Prepared { text: trimmed, toks, time_word, .. } = p;
         let (trimmed, toks) = (trimmed.as_str(), toks.as_slice());
-        let query = grammar::read(self, toks, conv, trimmed).and_then(|mut q| match &time_word {
-            // "the former CEO", "who leads it now": the time word sets the
-            // time of the outermost join; a reading with no join for it
-            // leaves the word unexplained.
+        // "the former CEO", "who leads it now": the time word sets the
+        // time of the outermost join; a reading with no join for it
+        // leaves the word unexplained. (The readings that stand in for
+        // the grammar's below take it too.)
+        let timed = |mut q: Query| match &time_word {
             Some((word, time)) => {
-                if q.retime(&|rel| self.changes(rel), time) {
+                // A word that may only describe ("X's new start-up") is
+                // let go where nothing changes with time; said of the
+                // thing asked about ("which models are new?") it asks
+                // what the facts cannot say.
+                let describes = self.skippable.contains(word) && !p.plain.trim_end().ends_with(&format!(" {word}"));
+                if q.retime(&|rel| self.changes(rel), time) || describes {
                     Ok(q)
                 } else {
                     Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word.clone()], understood: vec![] }))
                 }
             }
             None => Ok(q),
-        });
+        };
+        let query = grammar::read(self, toks, conv, trimmed).and_then(timed);
         // "When did X become CEO?": the start of the role, never its end
         // (a role known only to have ended has no answer).
         let began = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::When))) && toks.iter().any(|t| matches!(t, Tok::Aux(lexer::Aux::Become)));
@@ -1714,10 +1727,20 @@ impl Reader {
             Some(q) => Ok(q),
             None => query,
         };
+        let query = query.and_then(timed);
         tracing::debug!(?toks, ?query, "question read");
         // The precision guard: a reading that leaves content words
         // unexplained does not answer.
         let query = query.and_then(|q| guard::check_typed(self, toks, &q).map(|()| q));
+        // "What is Jia's start-up about?": a preposition left at the end
+        // asks about the thing, which its name does not say (a
+        // description does, or a relation read with the word: "words
+        // describing what X is about").
+        let stranded = p.plain.trim_end().ends_with(" about") && p.plain.split_whitespace().count() > 3;
+        let query = query.and_then(|q| match q.ask {
+            Ask::Values(ref s) | Ask::Count(ref s) if stranded && !matches!(s.unfiltered(), grammar::Set::Join { .. }) => Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec!["about".into()], understood: vec![] })),
+            _ => Ok(q),
+        });
         tracing::debug!(?query, "guarded");
         // "Which states do not border Texas?", "what state has no rivers?":
         // every member of the kind but those the question without the
