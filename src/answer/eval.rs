@@ -941,6 +941,19 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         }
     }
     let inner = core(set);
+    // "Who leads X?" when every holder known has left: in the present,
+    // successive holders are a history with no current one.
+    if let Set::Join { rel, dir, of, time: Time::Now } = inner.unfiltered() {
+        let relation = cat.lex.rel(*rel);
+        let changes = !relation.timeless && !relation.event && relation.value == ValueType::Entity;
+        let ended = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
+        if changes && ended && hits.len() > 1 && one_value(cat, inner) {
+            let now = Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: Time::Current };
+            if let Some(reply) = last_holder(cx, &now)? {
+                return Ok(Answer::empty(question, Status::Unknown, reply));
+            }
+        }
+    }
     let mut flags = cx.conflicts(inner, &hits);
     // Values only a source marked unreliable gives are left out when
     // other sources answer, and named in a note (a disagreement
@@ -995,13 +1008,26 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         reply = format!("{n}: {}.", join_names(&names[..names.len().min(max)]));
     } else if any_conflict {
         let mut parts = Vec::new();
-        for h in &hits {
-            let mut sides = Vec::new();
-            for f in &h.facts {
-                let note = if cx.unreliable_only(std::slice::from_ref(f))? { ", a source marked unreliable" } else { "" };
-                sides.push(format!("{} (according to {}{note})", cx.sentence(f, q.past), cx.cite_facts(std::slice::from_ref(f))?));
+        // What only unreliable sources say, when the others agree among
+        // themselves (successive holders, one after another), is the one
+        // other side: "Jeff Zhang led X until ...; Daniel Zhang led X from
+        // ...; but Jia Yangqing led X (according to ..., unreliable)".
+        let (trusted, doubted) = cx.set_aside(hits.clone(), |h| h.facts.clone())?;
+        let one_side = !doubted.is_empty() && !cx.conflicts(inner, &trusted).iter().any(|f| *f);
+        // (The citation says which source is marked unreliable.)
+        let said = |f: &Fact| -> anyhow::Result<String> { Ok(format!("{} (according to {})", cx.sentence(f, q.past), cx.cite_facts(std::slice::from_ref(f))?)) };
+        if one_side {
+            let mut facts: Vec<&Fact> = trusted.iter().flat_map(|h| &h.facts).collect();
+            facts.sort_by_key(|f| (f.since.or(f.on).map(|d| d.start()), f.until.map(|d| d.end())));
+            let agreed: Vec<String> = facts.into_iter().map(said).collect::<anyhow::Result<_>>()?;
+            parts.push(agreed.join("; "));
+            for h in &doubted {
+                parts.push(h.facts.iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
             }
-            parts.push(sides.join("; "));
+        } else {
+            for h in &hits {
+                parts.push(h.facts.iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
+            }
         }
         reply = format!("The sources disagree: {}.", parts.join("; but "));
     } else {
@@ -1242,8 +1268,8 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
         // present; dates and reasons are of past events.
         let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
         let sentence = fs.first().map(|f| cx.sentence(f, past)).unwrap_or_default();
-        let note = if cx.unreliable_only(&fs)? { ", a source marked unreliable" } else { "" };
-        parts.push(if conflict { format!("{v}: {sentence} (according to {}{note})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
+        // (The citation says which source is marked unreliable.)
+        parts.push(if conflict { format!("{v}: {sentence} (according to {})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
         support.extend(fs);
     }
     let reply: String = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) } + &unreliable_note(&aside);
