@@ -83,10 +83,33 @@ impl Asker<'_> {
             [one] => Some(one.clone()),
             _ => None,
         };
-        if let Some(p) = [&conv.answer_focus, &conv.focus].into_iter().flatten().find(|e| self.r.cat.is_person(e)).cloned().or(named) {
+        let in_play = [&conv.answer_focus, &conv.focus].into_iter().flatten().find(|e| self.r.cat.is_person(e)).cloned().or(named);
+        if let Some(p) = in_play.or(self.concerned_person(store, &a)?) {
             conv.person = Some(p);
         }
         Ok(a)
+    }
+
+    /// The one person the happenings an answer gives concern ("what
+    /// happened to Kuaishou's LLM lead?" "Fu Ruiji's departure ..."
+    /// "why did he go?").
+    fn concerned_person(&self, store: &Store, a: &Answer) -> anyhow::Result<Option<String>> {
+        let Some(link) = &self.r.cat.lex.event_link else { return Ok(None) };
+        let mut people: Vec<String> = Vec::new();
+        for v in &a.answers {
+            let Some(e) = self.r.cat.resolve_exact(&v.value) else { continue };
+            for f in store.facts_about(&e, Some(link))? {
+                if let Some(o) = f.object.entity().filter(|o| self.r.cat.is_person(o)) {
+                    if !people.iter().any(|p| p == o) {
+                        people.push(o.to_string());
+                    }
+                }
+            }
+        }
+        Ok(match people.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        })
     }
 
     /// [`Asker::answer`], with misspelt words put right and a possessive

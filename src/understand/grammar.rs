@@ -46,6 +46,16 @@ struct P<'a> {
 }
 
 impl<'a> P<'a> {
+    /// The reader's state for `toks` in a conversation.
+    fn new(r: &'a Reader, toks: Vec<Tok>, conv: &Conversation) -> P<'a> {
+        P { r, toks, focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone(), person: conv.person.clone() }
+    }
+
+    /// The same state over other tokens.
+    fn with_toks(&self, toks: Vec<Tok>) -> P<'a> {
+        P { r: self.r, toks, focus: self.focus.clone(), answer_focus: self.answer_focus.clone(), person: self.person.clone() }
+    }
+
     /// The entity a pronoun refers to: for "he" or "she", the person last
     /// in play (the last answer first); otherwise the last topic that is
     /// not a person, else whatever is in play.
@@ -276,7 +286,7 @@ fn noun_phrase(p: &P, i: usize) -> R<Option<(Set, usize)>> {
         Tok::Pron(personal, _, _) => match p.antecedent(i, *personal).or_else(|| p.resolve(*personal)) {
             Some(f) => {
                 // Reuse the entity path for possessive nouns after a pronoun.
-                let mut q = P { r: p.r, toks: p.toks.clone(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone(), person: p.person.clone() };
+                let mut q = p.with_toks(p.toks.clone());
                 q.toks[i] = Tok::Ent(vec![f.clone()], p.r.cat.name(&f).to_string());
                 noun_phrase(&q, i)
             }
@@ -352,7 +362,15 @@ fn relative_clause(p: &P, i: usize, kind: Option<&str>, marked: bool) -> R<Optio
         return Ok(None);
     }
     // Object relative: someone else does it to the head.
-    let Some((agent, mut k)) = noun_phrase(p, j)? else { return Ok(None) };
+    let Some((mut agent, mut k)) = noun_phrase(p, j)? else { return Ok(None) };
+    // "the unit which Jiangwei Jiang leads": a word that is a noun and a
+    // verb after the name is the clause's verb, not "Jiangwei Jiang's
+    // lead".
+    if let (false, Some(Tok::Ent(ids, _)), Some(Tok::Rel(ms, _))) = (matches!(agent, Set::Entity(_)), p.toks.get(j), p.toks.get(j + 1)) {
+        if let ([id], true) = (ids.as_slice(), ms.iter().any(|m| m.role.verb())) {
+            (agent, k) = (Set::Entity(id.clone()), j + 1);
+        }
+    }
     if !matches!(agent, Set::Entity(_)) {
         return Ok(None);
     }
@@ -549,7 +567,7 @@ fn read_any(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
     if let Some(q) = dated_things(r, toks) {
         return Ok(q);
     }
-    if let Some(q) = happenings_of(r, toks) {
+    if let Some(q) = happenings_of(r, toks, conv)? {
         return Ok(q);
     }
     let clause = read_clause(r, toks, conv);
@@ -594,21 +612,27 @@ fn dated_things(r: &Reader, toks: &[Tok]) -> Option<Query> {
     Some(Query { ask: Ask::Values(set), past: is_past(r, toks) })
 }
 
-/// "What happened to Zhou Chang?", "What happened with the IPO?": a
-/// question word, a verb that dates or places happenings, and a name ask
-/// for the happenings that concern the name (by the lexicon's event link).
-fn happenings_of(r: &Reader, toks: &[Tok]) -> Option<Query> {
-    let content: Vec<&Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).collect();
-    let [Tok::Wh(Wh::What), Tok::Rel(ms, _), Tok::Prep(Prep::Other | Prep::With), Tok::Ent(ids, _)] = content.as_slice() else { return None };
-    let (kind, link) = (r.cat.lex.event_kind.as_ref()?, r.cat.lex.event_link.as_ref()?);
+/// "What happened to Zhou Chang?", "What happened with the IPO?", "what
+/// happened to Kuaishou's LLM lead?": a question word, a verb that dates
+/// or places happenings, and a noun phrase ask for the happenings that
+/// concern what it names (by the lexicon's event link).
+fn happenings_of(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> {
+    let content: Vec<Tok> = toks.iter().filter(|t| !matches!(t, Tok::Aux(_))).cloned().collect();
+    let [Tok::Wh(Wh::What), Tok::Rel(ms, _), Tok::Prep(Prep::Other | Prep::With), ..] = content.as_slice() else { return Ok(None) };
+    let (Some(kind), Some(link)) = (r.cat.lex.event_kind.as_ref(), r.cat.lex.event_link.as_ref()) else { return Ok(None) };
     let happens = ms.iter().any(|m| m.role == Role::Verb && r.cat.lex.rel(m.rel).subject.iter().any(|k| k == kind));
-    let [id] = ids.as_slice() else { return None };
-    if !happens || r.cat.kind(id) == Some(kind.as_str()) {
-        return None;
+    if !happens {
+        return Ok(None);
     }
-    let rel = r.cat.lex.relation_index(link)?;
-    let join = Set::Join { rel, dir: Dir::ToSubject, of: Box::new(Set::Entity(id.clone())), time: Time::Any };
-    Some(Query { ask: Ask::Values(Set::OfKind(Box::new(join), kind.clone())), past: true })
+    let p = P::new(r, content.clone(), conv);
+    let Some((what, end)) = noun_phrase(&p, 3)? else { return Ok(None) };
+    // A happening itself is not what a happening concerns.
+    if end != content.len() || matches!(&what, Set::Entity(id) if r.cat.kind(id) == Some(kind.as_str())) {
+        return Ok(None);
+    }
+    let Some(rel) = r.cat.lex.relation_index(link) else { return Ok(None) };
+    let join = Set::Join { rel, dir: Dir::ToSubject, of: Box::new(what), time: Time::Any };
+    Ok(Some(Query { ask: Ask::Values(Set::OfKind(Box::new(join), kind.clone())), past: true }))
 }
 
 /// "How long has Eddie Wu been CEO (of Alibaba)?", "When was Daniel
@@ -693,7 +717,7 @@ fn object_relative_at(toks: &[Tok], i: usize) -> bool {
 /// question word come off first, then the noun phrases and the verb are
 /// read in order, and the clause is read with its verb or without one.
 fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
-    let p = P { r, toks: toks.to_vec(), focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone(), person: conv.person.clone() };
+    let p = P::new(r, toks.to_vec(), conv);
     // "Was Daniel Zhang CEO when the outage happened?", "how much did
     // Alibaba lose when it cancelled the IPO?": a when-clause at the end
     // dates the question, and the question is read without it.
@@ -702,7 +726,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
         None => None,
     };
     let p = match &during {
-        Some((at, _)) => P { r, toks: p.toks[..*at].to_vec(), focus: p.focus.clone(), answer_focus: p.answer_focus.clone(), person: p.person.clone() },
+        Some((at, _)) => p.with_toks(p.toks[..*at].to_vec()),
         None => p,
     };
     let wh = p.toks.iter().find_map(|t| if let Tok::Wh(w) = t { Some(*w) } else { None });
@@ -710,7 +734,7 @@ fn read_clause(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Query> {
     let yes_no = matches!(p.toks.first(), Some(Tok::Aux(_))) && wh.is_none();
     let title = p.toks.iter().any(|t| matches!(t, Tok::Title));
     let (time, rest) = time_modifiers(&p, during.map(|(_, anchor)| anchor), past)?;
-    let p = P { r, toks: rest, focus: conv.focus.clone(), answer_focus: conv.answer_focus.clone(), person: conv.person.clone() };
+    let p = P::new(r, rest, conv);
     let filters = Filters::read(&p)?;
     let mut parts = Parts::read(&p, &filters.skip, yes_no)?;
     parts.attach_bare_noun(r, &time);
