@@ -100,6 +100,9 @@ fn ask_json_with_a_question_prints_its_json_object() {
     assert_eq!(v["status"], "answered");
     assert_eq!(v["question"], "how many parameters does gpt-3 have");
     assert!(v["reply"].as_str().unwrap().contains("175 billion"));
+    // The reading the values come from, as the query's S-expression.
+    let reading = v["reading"].as_str().unwrap_or_default();
+    assert!(reading.starts_with("(values") && reading.contains("parameters") && reading.contains("gpt-3"), "{v}");
 }
 
 /// The console's help gives questions the store answers, drawn from the

@@ -79,7 +79,7 @@ impl Ctx<'_> {
         }
         let refs: Vec<&Fact> = support.iter().collect();
         let citations = self.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
+        Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![], reading: None })
     }
 
     fn show(&self, v: &Value) -> String {
@@ -859,6 +859,8 @@ pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: us
     if a.status == Status::Answered {
         a.reply.push_str(&note);
     }
+    let name = |r: RelId| cat.lex.rel(r).name.clone();
+    a.reading = Some(q.sexp(&name).to_string());
     Ok(a)
 }
 
@@ -1093,7 +1095,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         let refs: Vec<&Fact> = support.iter().collect();
         let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
         let said = said.trim_end_matches('.');
-        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {said}, not {item_name}."), citations, candidates: vec![] });
+        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {said}, not {item_name}."), citations, candidates: vec![], reading: None });
     } else if let Some(other) = other_holder(cx, item, set)? {
         // "Is M6 a Baidu model?": M6's one maker is another.
         let not = other.1.clone();
@@ -1103,7 +1105,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
         let refs: Vec<&Fact> = support.iter().collect();
         let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![] });
+        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![], reading: None });
     } else {
         return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
     };
@@ -1115,7 +1117,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         let refs: Vec<&Fact> = support.iter().collect();
         let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
         let reply = format!("I can't say that it happened: {sentences}.");
-        return Ok(Answer { question: question.to_string(), status: Status::Unknown, answers: vec![], reply, citations, candidates: vec![] });
+        return Ok(Answer { question: question.to_string(), status: Status::Unknown, answers: vec![], reply, citations, candidates: vec![], reading: None });
     }
     let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
     values.push(AnswerValue { value: verdict.into(), sources, conflict: false });
@@ -1571,6 +1573,7 @@ fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Ans
         reply: "0: none, and the sources list them all.".into(),
         citations,
         candidates: vec![],
+        reading: None,
     }))
 }
 
@@ -1828,5 +1831,5 @@ pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past
     let facts: Vec<&Fact> = picks.iter().map(|p| &p.fact).collect();
     let citations = cx.citations(&facts)?.into_iter().filter(|c| !c.id.is_empty()).collect();
     let reply = capitalise(&format!("{}.", sentences.join("; ")));
-    Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![] })
+    Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![], reading: None })
 }

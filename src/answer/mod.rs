@@ -64,12 +64,17 @@ pub struct Answer {
     /// For ambiguous names: the candidates.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<String>,
+    /// The reading the values come from, as the query's S-expression
+    /// ("(values (~leads public-cloud :now))"), when the question was read
+    /// into a query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<String>,
 }
 
 impl Answer {
     /// An answer with no values.
     pub fn empty(question: &str, status: Status, reply: impl Into<String>) -> Answer {
-        Answer { question: question.to_string(), status, answers: vec![], reply: reply.into(), citations: vec![], candidates: vec![] }
+        Answer { question: question.to_string(), status, answers: vec![], reply: reply.into(), citations: vec![], candidates: vec![], reading: None }
     }
 
     /// "(sources: CNBC, Nov 2023; SCMP, Mar 2023)", or empty.
@@ -102,6 +107,9 @@ impl Answer {
         });
         if !self.candidates.is_empty() {
             v["candidates"] = serde_json::json!(self.candidates);
+        }
+        if let Some(r) = &self.reading {
+            v["reading"] = serde_json::json!(r);
         }
         v
     }

@@ -326,7 +326,7 @@ impl Asker<'_> {
             }
         }
         let reply = format!("\"{surface}\" names {} things; for each: {}", answered.len(), parts.join(" "));
-        Ok(Some(Answer { question: text.to_string(), status: Status::Answered, answers, reply, citations, candidates: labels }))
+        Ok(Some(Answer { question: text.to_string(), status: Status::Answered, answers, reply, citations, candidates: labels, reading: None }))
     }
 
     /// Whether every value of an answer is an entity whose name, or the
