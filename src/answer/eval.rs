@@ -292,7 +292,7 @@ impl Ctx<'_> {
                         let v = if answer_side_subject { Some(f.subject.as_str()) } else { f.object.entity() };
                         !v.is_some_and(|v| parts.iter().any(|p| p == v))
                     })
-                    .filter(|f| on_side(f, &pivot, after, false))
+                    .filter(|f| on_side(f, &pivot, after, true))
                     .collect()
             }
         })

@@ -1687,12 +1687,7 @@ impl Reader {
         // the grammar's below take it too.)
         let timed = |mut q: Query| match &time_word {
             Some((word, time)) => {
-                // A word that may only describe ("X's new start-up") is
-                // let go where nothing changes with time; said of the
-                // thing asked about ("which models are new?") it asks
-                // what the facts cannot say.
-                let describes = self.skippable.contains(word) && !p.plain.trim_end().ends_with(&format!(" {word}"));
-                if q.retime(&|rel| self.changes(rel), time) || describes {
+                if q.retime(&|rel| self.changes(rel), time) {
                     Ok(q)
                 } else {
                     Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word.clone()], understood: vec![] }))
