@@ -84,6 +84,21 @@ enum Command {
     Serve,
 }
 
+/// Prints a line to stdout. A closed pipe (`factbot bench FILE | head`)
+/// ends the program quietly with status 0, as other command-line tools
+/// do; it panicked.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($t)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            return Err(e.into());
+        }
+    }};
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
@@ -125,13 +140,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let engine = Engine::open(&config, db)?;
             let s = engine.store().stats()?;
             if json {
-                println!("{}", serde_json::to_string(&s)?);
+                out!("{}", serde_json::to_string(&s)?);
             } else {
-                println!("entities:     {}", s.entities);
-                println!("facts:        {}", s.facts);
-                println!("sources:      {}", s.sources);
-                println!("relations:    {}", s.relations);
-                println!("size on disk: {} bytes ({:.1} MB)", s.size_on_disk, s.size_on_disk as f64 / 1e6);
+                out!("entities:     {}", s.entities);
+                out!("facts:        {}", s.facts);
+                out!("sources:      {}", s.sources);
+                out!("relations:    {}", s.relations);
+                out!("size on disk: {} bytes ({:.1} MB)", s.size_on_disk, s.size_on_disk as f64 / 1e6);
             }
         }
         Some(Command::Ask { json, question }) => {
@@ -145,9 +160,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let mut conv = Default::default();
                 let a = engine.ask(&mut conv, &question.join(" "));
                 if json {
-                    println!("{}", a.to_json());
+                    out!("{}", a.to_json());
                 } else {
-                    println!("{}", a.full_reply());
+                    out!("{}", a.full_reply());
                 }
             }
         }
@@ -156,7 +171,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let questions = factbot::channel::console::questions_in(&text);
             let report = factbot::channel::console::bench(&engine, &questions, rounds);
-            println!("{report}");
+            out!("{report}");
         }
         Some(Command::Score { files, limit, misses, json }) => {
             let engine = Engine::open(&config, db)?;
@@ -168,11 +183,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let s = score::score(&engine, &name, &cases, misses);
                 if json {
-                    println!("{}", serde_json::to_string(&s)?);
+                    out!("{}", serde_json::to_string(&s)?);
                 } else {
-                    println!("{s}");
+                    out!("{s}");
                     for m in &s.misses {
-                        println!("  miss: {}\n    gold: {}\n    got:  {}", m.question, m.gold.join(" | "), m.reply);
+                        out!("  miss: {}\n    gold: {}\n    got:  {}", m.question, m.gold.join(" | "), m.reply);
                     }
                 }
             }

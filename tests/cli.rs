@@ -105,6 +105,23 @@ fn ask_json_with_a_question_prints_its_json_object() {
     assert!(reading.starts_with("(values") && reading.contains("parameters") && reading.contains("gpt-3"), "{v}");
 }
 
+/// A reader that stops reading (`factbot bench FILE | head -1`) ends the
+/// program quietly: it panicked on the closed pipe ("failed printing to
+/// stdout: Broken pipe").
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let questions = dir.path().join("q.txt");
+    std::fs::write(&questions, "who leads alibaba's public cloud division?\nhow many parameters does gpt-3 have?\n").unwrap();
+    let mut child = factbot(&dir.path().join("db")).args(["bench", "--rounds", "1"]).arg(&questions).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // Closed before the first line is written (the store is built first).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+}
+
 /// The console's help gives questions the store answers, drawn from the
 /// store: for a store of another domain, its own questions, each answered
 /// when asked. It named the bundled domain whatever the store held.
