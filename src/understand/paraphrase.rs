@@ -602,9 +602,11 @@ fn read_words(r: &Reader, fact: &Fact, side: Side, answer_is_list: bool) -> Word
     if let Value::Text(t) = &fact.object {
         add(&mut strong, &mut text, t);
     }
-    // The reason is part of the fact: "who left X to prepare a start-up?"
+    // The reason is part of the fact ("who left X to prepare a
+    // start-up?"), but not what it is about: a fact whose reason alone
+    // says "cancel" is no answer to what was cancelled.
     if let Some(b) = &fact.because {
-        add(&mut strong, &mut text, b);
+        add(&mut weak, &mut text, b);
     }
     // The names of the sides the question gives (for a date or a reason
     // both sides are given), and the evidence, where the answer is one
