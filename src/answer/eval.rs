@@ -10,7 +10,7 @@ mod compute;
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::normalize::capitalise;
-use crate::knowledge::{format_amount, Date, Fact, Reliability, Value};
+use crate::knowledge::{format_amount, Bound, Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::knowledge::catalog::Catalog;
 use crate::query::{Ask, Dir, Measure, Pick, Query, RelId, Set, Side, Time};
@@ -131,22 +131,14 @@ impl Ctx<'_> {
     /// A hit's value as an answer gives it, with the bound its facts give
     /// it ("more than $20 billion"): `shown` is the value said plainly.
     fn bounded(&self, h: &Hit, shown: String) -> String {
-        match h.facts.first().and_then(|f| f.bound) {
-            Some(b) if h.facts.iter().all(|f| f.bound == Some(b)) => format!("{} {shown}", b.words()),
+        let bound = match h.facts.first().and_then(|f| f.bound) {
+            Some(b) if h.facts.iter().all(|f| f.bound == Some(b)) => Some(b),
             // Sources that give it as a bound and as an amount: the
             // weaker word.
-            _ if h.facts.iter().any(|f| f.bound.is_some()) => format!("about {shown}"),
-            _ => shown,
-        }
-    }
-
-    /// A fact's object as its sentence says it, with its bound.
-    fn speak_object(&self, f: &Fact) -> String {
-        let o = self.speak_with_unit(&f.object, &f.relation);
-        match f.bound {
-            Some(b) => format!("{} {o}", b.words()),
-            None => o,
-        }
+            _ if h.facts.iter().any(|f| f.bound.is_some()) => Some(Bound::About),
+            _ => None,
+        };
+        Bound::said(bound, shown)
     }
 
     /// The date an entity is anchored at, for "after X": the dates of its
@@ -265,11 +257,10 @@ impl Ctx<'_> {
                 let pivot: Option<Date> = if !own.is_empty() {
                     if after { dating.iter().filter_map(|f| f.until.or(f.since)).max() } else { dating.iter().filter_map(|f| f.since.or(f.on)).min() }
                 } else if same_role {
+                    let rels: std::collections::BTreeSet<&str> = facts.iter().map(|f| f.relation.as_str()).collect();
                     let mut theirs = Vec::new();
-                    for a in &anchor_ids {
-                        for r in facts.iter().map(|f| f.relation.as_str()).collect::<std::collections::BTreeSet<_>>() {
-                            theirs.extend(self.store.facts_about(a, Some(r))?);
-                        }
+                    for (a, r) in anchor_ids.iter().flat_map(|a| rels.iter().map(move |r| (a, *r))) {
+                        theirs.extend(self.store.facts_about(a, Some(r))?);
                     }
                     let dates = self.trusted(theirs.iter().collect())?.into_iter().filter_map(fact_date);
                     if after { dates.max() } else { dates.min() }
@@ -371,7 +362,6 @@ impl Ctx<'_> {
         Ok(self.set(set)?.into_iter().map(|h| h.value).collect())
     }
 
-    /// The values of a set with their facts.
     /// The values a relation links to a set's values, with their facts.
     /// `kind` keeps only subjects of that kind, before their facts are
     /// copied ("the mountains in the USA" among all its places).
@@ -429,6 +419,7 @@ impl Ctx<'_> {
         Ok(hits.list)
     }
 
+    /// The values of a set with their facts.
     fn set(&self, set: &Set) -> anyhow::Result<Vec<Hit>> {
         let mut out = Vec::new();
         match set {
@@ -730,7 +721,7 @@ impl Ctx<'_> {
         let past = past || f.until.is_some();
         let subject = self.mention(&f.subject);
         let subject = subject.as_str();
-        let object = self.speak_object(f);
+        let object = Bound::said(f.bound, self.speak_with_unit(&f.object, &f.relation));
         // A state that still holds, with its start: the present perfect,
         // whatever the question's tense ("Eddie Wu has been the CEO of
         // Alibaba since September 2023", not "was ... since").
@@ -946,10 +937,8 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
     // "Who leads X?" when every holder known has left: in the present,
     // successive holders are a history with no current one.
     if let Set::Join { rel, dir, of, time: Time::Now } = inner.unfiltered() {
-        let relation = cat.lex.rel(*rel);
-        let changes = !relation.timeless && !relation.event && relation.value == ValueType::Entity;
         let ended = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
-        if changes && ended && hits.len() > 1 && one_value(cat, inner) {
+        if cat.lex.rel(*rel).changes() && ended && hits.len() > 1 && one_value(cat, inner) {
             let now = Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: Time::Current };
             if let Some(reply) = last_holder(cx, &now)? {
                 return Ok(Answer::empty(question, Status::Unknown, reply));
@@ -1018,18 +1007,16 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         let one_side = !doubted.is_empty() && !cx.conflicts(inner, &trusted).iter().any(|f| *f);
         // (The citation says which source is marked unreliable.)
         let said = |f: &Fact| -> anyhow::Result<String> { Ok(format!("{} (according to {})", cx.sentence(f, q.past), cx.cite_facts(std::slice::from_ref(f))?)) };
-        if one_side {
+        let sides = if one_side {
             let mut facts: Vec<&Fact> = trusted.iter().flat_map(|h| &h.facts).collect();
             facts.sort_by_key(|f| (f.since.or(f.on).map(|d| d.start()), f.until.map(|d| d.end())));
-            let agreed: Vec<String> = facts.into_iter().map(said).collect::<anyhow::Result<_>>()?;
-            parts.push(agreed.join("; "));
-            for h in &doubted {
-                parts.push(h.facts.iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
-            }
+            parts.push(facts.into_iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
+            &doubted
         } else {
-            for h in &hits {
-                parts.push(h.facts.iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
-            }
+            &hits
+        };
+        for h in sides {
+            parts.push(h.facts.iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
         }
         reply = format!("The sources disagree: {}.", parts.join("; but "));
     } else {
@@ -1796,10 +1783,7 @@ pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past
     for p in picks {
         let f = &p.fact;
         let value = match p.side {
-            Side::Object => {
-                let shown = cx.show_with_unit(&f.object, &f.relation);
-                f.bound.map_or_else(|| shown.clone(), |b| format!("{} {shown}", b.words()))
-            }
+            Side::Object => Bound::said(f.bound, cx.show_with_unit(&f.object, &f.relation)),
             Side::Subject => cat.name(&f.subject).to_string(),
             Side::Date => match (&f.object, f.when()) {
                 (Value::Date(d), None) => d.human(),

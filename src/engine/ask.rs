@@ -84,7 +84,12 @@ impl Asker<'_> {
             _ => None,
         };
         let in_play = [&conv.answer_focus, &conv.focus].into_iter().flatten().find(|e| self.r.cat.is_person(e)).cloned().or(named);
-        if let Some(p) = in_play.or(self.concerned_person(store, &a)?) {
+        // (Only when no other is: it reads the answer's facts.)
+        let in_play = match in_play {
+            Some(p) => Some(p),
+            None => self.concerned_person(store, &a)?,
+        };
+        if let Some(p) = in_play {
             conv.person = Some(p);
         }
         Ok(a)

@@ -140,6 +140,12 @@ impl Relation {
         fill(template, subject, object)
     }
 
+    /// Whether its facts change with time: a state between two things
+    /// (a role, an employer), not an event or a timeless fact.
+    pub fn changes(&self) -> bool {
+        !self.timeless && !self.event && self.value == ValueType::Entity
+    }
+
     /// A statement of what was expected, not done ("Zhou Chang was
     /// expected to leave Alibaba"): the `expected` template, else "was
     /// expected to" and the first verb, else the past.

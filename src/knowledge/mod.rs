@@ -386,6 +386,14 @@ impl Bound {
     pub fn words(self) -> &'static str {
         Bound::ALL.iter().find(|(b, _)| *b == self).map_or("", |(_, w)| w)
     }
+
+    /// An amount as said with a bound, if any ("more than $20 billion").
+    pub fn said(bound: Option<Bound>, amount: String) -> String {
+        match bound {
+            Some(b) => format!("{} {amount}", b.words()),
+            None => amount,
+        }
+    }
 }
 
 /// One statement: subject, relation, object, with when it held and who says so.

@@ -619,8 +619,7 @@ impl Reader {
     /// Whether a relation's facts change over time: not timeless, not an
     /// event, between entities. "Now", "former" and "before X" date these.
     pub fn changes(&self, rel: RelId) -> bool {
-        let relation = self.cat.lex.rel(rel);
-        !relation.timeless && !relation.event && relation.value == ValueType::Entity
+        self.cat.lex.rel(rel).changes()
     }
 
     /// Whether a verb form is in the past tense.
