@@ -265,6 +265,13 @@ pub struct Language {
     /// Words that ask for facts that hold now ("the current CEO", "now").
     #[serde(default)]
     pub current: Vec<String>,
+    /// Verbs of aspect before another verb in a "when" question: "when
+    /// did X start leading Y" asks when the state began.
+    #[serde(default)]
+    pub began_verbs: Vec<String>,
+    /// The same for the end: "when did X stop working at Y".
+    #[serde(default)]
+    pub ended_verbs: Vec<String>,
     /// Phrases replaced before reading, after contractions: "back in" ->
     /// "in".
     #[serde(default)]

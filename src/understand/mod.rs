@@ -1538,6 +1538,38 @@ impl Reader {
         (out, time)
     }
 
+    /// "When did X start leading Y?", "when did she stop working there?":
+    /// an aspect verb right before a verb in -ing asks when the second
+    /// verb's state began or ended. The aspect verb is dropped and its
+    /// time returned; any other question keeps its words (the time would
+    /// replace a date it gives: "who started working there in 2019").
+    pub(crate) fn aspect(&self, toks: Vec<Tok>) -> (Vec<Tok>, Option<(String, Time)>) {
+        if !toks.iter().any(|t| matches!(t, Tok::Wh(Wh::When))) {
+            return (toks, None);
+        }
+        let time_of = |w: &str| {
+            if self.lang.began_verbs.iter().any(|v| v == w) {
+                Some(Time::Began)
+            } else if self.lang.ended_verbs.iter().any(|v| v == w) {
+                Some(Time::Ended)
+            } else {
+                None
+            }
+        };
+        let found = toks.windows(2).enumerate().find_map(|(i, w)| match (&w[0], &w[1]) {
+            (Tok::Rel(_, a) | Tok::Unknown(a), Tok::Rel(_, b)) if b.split(' ').next().is_some_and(|v| v.len() > 4 && v.ends_with("ing")) => time_of(a).map(|t| (i, a.clone(), t)),
+            _ => None,
+        });
+        match found {
+            Some((i, word, t)) => {
+                let mut toks = toks;
+                toks.remove(i);
+                (toks, Some((word, t)))
+            }
+            None => (toks, None),
+        }
+    }
+
     /// "What else does that company own?": the values leave out the
     /// entities the conversation already has in play (the last topic and
     /// the last answer), unless the question names them itself.
@@ -1652,6 +1684,10 @@ impl Reader {
         let toks = self.place_compound(trimmed, toks);
         let toks = crate::understand::purpose_question(&plain, toks);
         let (toks, role_time) = self.as_role(&plain, toks);
+        let (toks, role_time) = match role_time {
+            Some(t) => (toks, Some(("as".to_string(), t))),
+            None => self.aspect(toks),
+        };
         let mut toks = self.preposition_before_date(toks);
         if crate::understand::degree::back_reference(self, &toks).is_some() {
             toks.truncate(toks.len() - 2);
@@ -1660,7 +1696,7 @@ impl Reader {
         // "how long" asks about the whole interval.
         let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
         let role_time = role_time.filter(|_| !asks_time);
-        let time_word = self.time_word(&plain, trimmed, &toks).or_else(|| role_time.map(|t| ("as".to_string(), t)));
+        let time_word = self.time_word(&plain, trimmed, &toks).or(role_time);
         // A time word that is no stopword here (the first word of a
         // class's name: "new" of "the new AI tigers") is the time word
         // where no name takes it ("the new CEO").

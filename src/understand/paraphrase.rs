@@ -244,6 +244,12 @@ fn with_given<'r>(r: &'r Reader, content: &[&Tok], stems: &[Stems], partials: &[
             if !shares || (g.subject == f1.subject && g.relation == f1.relation && g.object == f1.object) {
                 continue;
             }
+            // A "when" question cannot take a dated fact as given: its
+            // date may be the one asked ("when did Jia start working at
+            // Alibaba" is not when he founded something).
+            if *side == Side::Date && g.dated().is_some() {
+                continue;
+            }
             let all = m1.iter().zip(m2).all(|(a, b)| a.is_some() || b.is_some());
             // The given fact must explain, by its relation's words, a
             // word the answer does not.
