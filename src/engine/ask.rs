@@ -440,7 +440,7 @@ impl Asker<'_> {
                 if let Some(b) = self.narrow_classes(store, &q, plain, toks, text)? {
                     a = b;
                 }
-                if let Some(desc) = self.description_for_name(plain, &a) {
+                if let Some(desc) = self.description_for_name(plain, &q, &a) {
                     a = Answer::empty(
                         text,
                         Status::Unknown,
@@ -674,24 +674,24 @@ impl Asker<'_> {
     /// start-up?"): an answer that only describes the thing as belonging
     /// to one of the question's own names ("Jia Yangqing's AI
     /// infrastructure start-up") is no name. Returns that description.
-    fn description_for_name(&self, plain: &str, a: &Answer) -> Option<String> {
+    fn description_for_name(&self, plain: &str, q: &Query, a: &Answer) -> Option<String> {
         if a.status != Status::Answered {
             return None;
         }
         if !self.r.name_asks().iter().any(|p| plain.contains(p.as_str())) {
             return None;
         }
-        // "Jia Yangqing's ...": a name typed in the question, as a
-        // possessive.
-        // possessive ("normalize" drops the "'s", so look at the value as
-        // written).
+        // "Jia Yangqing's ...": a name the question typed or read ("jia's
+        // startup" is his), as a possessive ("normalize" drops the "'s",
+        // so look at the value as written).
+        let read = q.entities();
         a.answers.iter().find_map(|v| {
             let raw = v.value.replace('\u{2019}', "'");
             let described = raw.match_indices("'s ").any(|(at, _)| {
                 let words: Vec<String> = normalize(&raw[..at]).split(' ').map(String::from).collect();
                 (1..=words.len().min(4)).any(|k| {
                     let name = words[words.len() - k..].join(" ");
-                    self.r.cat.aliases.contains_key(&name) && plain.contains(&format!(" {name} "))
+                    self.r.cat.aliases.get(&name).is_some_and(|ids| plain.contains(&format!(" {name} ")) || ids.iter().any(|id| read.contains(&id.as_str())))
                 })
             });
             described.then(|| v.value.clone())

@@ -1521,6 +1521,21 @@ impl Reader {
                     continue;
                 }
             }
+            // "When did X quit as CEO?": a verb and "as" before a holder's
+            // noun with no name after it is the noun alone.
+            if let (Tok::Rel(vms, verb), Some(Tok::Rel(rms, role))) = (&toks[i], toks.get(i + 1)) {
+                let holders: Vec<Mention> = rms.iter().filter(|m| m.role == Role::SubjectNoun).copied().collect();
+                let written = [" as ", " as the ", " as a ", " as an "].iter().any(|a| plain.contains(&format!(" {verb}{a}{role} ")));
+                let named_after = matches!(toks.get(i + 2), Some(Tok::Prep(lexer::Prep::Of) | Tok::Ent(..)));
+                if vms.iter().any(|m| m.role.verb()) && !holders.is_empty() && written && !named_after {
+                    if vms.iter().any(|m| self.cat.lex.rel(m.rel).ends) {
+                        time = Some(Time::Ended);
+                    }
+                    out.push(Tok::Rel(holders, role.clone()));
+                    i += 2;
+                    continue;
+                }
+            }
             if let (Tok::Rel(vms, _), Some(Tok::Ent(ids, span)), Some(Tok::Rel(rms, role))) = (&toks[i], toks.get(i + 1), toks.get(i + 2)) {
                 let holders = holders_of(rms, ids);
                 let written = [" as ", " as the ", " as a ", " as an "].iter().any(|a| plain.contains(&format!(" {span}{a}{role} ")));
