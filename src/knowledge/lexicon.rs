@@ -165,6 +165,11 @@ impl Relation {
             Some(rest) if plural => {
                 let (verb, tail) = rest.split_once(' ').unwrap_or((rest, ""));
                 let sep = if tail.is_empty() { "" } else { " " };
+                // Several are "among" the class, not each "one of" it.
+                let tail = match tail.strip_prefix("one of ") {
+                    Some(rest) => format!("among {rest}"),
+                    None => tail.to_string(),
+                };
                 format!("{{s}} {}{sep}{tail}", plural_verb(verb, &self.verbs))
             }
             _ => template.to_string(),
@@ -785,5 +790,14 @@ mod tests {
         let err = |extra: &str| Lexicon::parse("l.toml", &relation(extra)).unwrap_err().to_string();
         assert!(err("ratio = [\"population\"]").contains("two relations"), "{}", err("ratio = [\"population\"]"));
         assert!(err("ratio = [\"population\", \"capital\"]").contains("`capital`"), "{}", err("ratio = [\"population\", \"capital\"]"));
+    }
+
+    #[test]
+    fn several_subjects_are_among_a_class_and_take_a_plural_verb() {
+        let lex = Lexicon::parse("l.toml", "[[relation]]\nname = \"is_a\"\npresent = \"{s} is one of the {o}\"\nverbs = [\"be a\"]\n\n[[relation]]\nname = \"leads\"\npresent = \"{s} leads {o}\"\nverbs = [\"lead\"]\n").unwrap();
+        let is_a = lex.relation("is_a").unwrap();
+        assert_eq!(is_a.sentence_agreeing(false, "A and B", "tigers", true), "A and B are among the tigers");
+        assert_eq!(is_a.sentence_agreeing(false, "A", "tigers", false), "A is one of the tigers");
+        assert_eq!(lex.relation("leads").unwrap().sentence_agreeing(false, "A and B", "C", true), "A and B lead C");
     }
 }

@@ -1293,6 +1293,12 @@ impl Clause<'_> {
                 };
                 return Ok(Query { ask: self.values_or_count(set, how_many), past });
             }
+            // "Which companies are the AI tigers?": its members of the kind.
+            (Set::Entity(e), _) if r.cat.classes.contains(e) && !matches!(toks.last(), Some(Tok::Prep(_))) => {
+                let k = self.filters.kind.clone().unwrap_or_default();
+                let set = Set::OfKind(Box::new(Set::Members(e.clone())), k);
+                return Ok(Query { ask: self.values_or_count(set, how_many), past });
+            }
             // "Which states is Lake Michigan in?": the one place
             // relation from the name to things of the kind asked.
             (Set::Entity(_), Some(Wh::Which | Wh::What)) if matches!(toks.last(), Some(Tok::Prep(Prep::In))) && self.filters.kind.is_some() => {

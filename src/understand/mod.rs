@@ -1553,6 +1553,42 @@ impl Reader {
         (out, time)
     }
 
+    /// "Which outlet reported that Zhang left on transition day?": a name
+    /// that fits several things means the one a fact links to another
+    /// name of the question, when exactly one is linked.
+    fn narrow_by_links(&self, store: &Store, toks: Vec<Tok>) -> anyhow::Result<Vec<Tok>> {
+        if !toks.iter().any(|t| matches!(t, Tok::Ent(ids, _) if ids.len() > 1)) {
+            return Ok(toks);
+        }
+        let others: Vec<String> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { (ids.len() == 1).then(|| ids[0].clone()) } else { None }).collect();
+        if others.is_empty() {
+            return Ok(toks);
+        }
+        let mut out = Vec::with_capacity(toks.len());
+        for t in toks {
+            let Tok::Ent(ids, span) = t else {
+                out.push(t);
+                continue;
+            };
+            let mut hits = Vec::new();
+            for id in &ids {
+                let near = |a: &str, b: &str| -> anyhow::Result<bool> { Ok(store.facts_about(a, None)?.iter().any(|f| f.object.entity() == Some(b))) };
+                let mut linked = false;
+                for o in &others {
+                    if near(id, o)? || near(o, id)? {
+                        linked = true;
+                        break;
+                    }
+                }
+                if linked {
+                    hits.push(id.clone());
+                }
+            }
+            out.push(if ids.len() > 1 && hits.len() == 1 { Tok::Ent(hits, span) } else { Tok::Ent(ids, span) });
+        }
+        Ok(out)
+    }
+
     /// "When did X start leading Y?", "when did she stop working there?":
     /// an aspect verb right before a verb in -ing asks when the second
     /// verb's state began or ended. The aspect verb is dropped and its
@@ -1695,6 +1731,7 @@ impl Reader {
         let (toks, cardinal) = self.take_cardinal(trimmed, self.tokens(trimmed));
         let toks = crate::understand::grammar::without_light_verb(self, toks);
         let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
+        let toks = self.narrow_by_links(store, toks)?;
         let toks = self.without_own(&plain, toks);
         let toks = self.place_compound(trimmed, toks);
         let toks = crate::understand::purpose_question(&plain, toks);
