@@ -370,7 +370,17 @@ impl Asker<'_> {
             Ok(a) => return Ok(a),
             Err(left) => left,
         };
-        let query = self.r.read_query(&p, conv);
+        let mut query = self.r.read_query(&p, conv);
+        // "Which outlet reported that Zhang left on transition day?": an
+        // ambiguous name is the one linked to another name of the question.
+        if let Err(grammar::NotUnderstood::Ambiguous(..)) = &query {
+            if let Some(narrowed) = self.r.narrow_by_links(store, &p.toks)? {
+                let q = self.r.read_query(&p.with_toks(narrowed), conv);
+                if q.is_ok() {
+                    query = q;
+                }
+            }
+        }
         // A degree error says more than the usual one when the usual way
         // has no reading either.
         if let (Some(e), true) = (degree_error, query.is_err()) {
@@ -439,6 +449,12 @@ impl Asker<'_> {
                 let mut a = eval::evaluate(&self.r.cat, store, &q, text, max)?;
                 if let Some(b) = self.narrow_classes(store, &q, plain, toks, text)? {
                     a = b;
+                }
+                // "Which models are new?": a time word no relation takes
+                // cannot tell several values apart.
+                if a.answers.len() > 1 && self.r.needs_one_value(&p, &q) {
+                    let word = time_word.as_ref().map(|(w, _)| w.clone()).unwrap_or_default();
+                    return self.decline(store, text, grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word], understood: vec![] }), None);
                 }
                 if let Some(desc) = self.description_for_name(plain, &q, &a) {
                     a = Answer::empty(

@@ -270,6 +270,12 @@ pub struct Language {
     /// Words that ask for facts that hold now ("the current CEO", "now").
     #[serde(default)]
     pub current: Vec<String>,
+    /// Time words that, where no relation of the reading changes, say
+    /// only that the one thing asked is recent ("Jia's new start-up"):
+    /// the reading stands when it has one value, and is declined when it
+    /// has several ("which models are new?").
+    #[serde(default)]
+    pub sole_time_words: Vec<String>,
     /// Verbs of aspect before another verb in a "when" question: "when
     /// did X start leading Y" asks when the state began.
     #[serde(default)]

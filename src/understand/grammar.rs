@@ -1294,7 +1294,7 @@ impl Clause<'_> {
                 return Ok(Query { ask: self.values_or_count(set, how_many), past });
             }
             // "Which companies are the AI tigers?": its members of the kind.
-            (Set::Entity(e), _) if r.cat.classes.contains(e) && !matches!(toks.last(), Some(Tok::Prep(_))) => {
+            (Set::Entity(e), _) if r.cat.classes.contains(e) && toks.iter().all(|t| matches!(t, Tok::Wh(_) | Tok::Kind(_) | Tok::Aux(Aux::Be) | Tok::Num(..)) || matches!(t, Tok::Ent(ids, _) if ids == std::slice::from_ref(e))) => {
                 let k = self.filters.kind.clone().unwrap_or_default();
                 let set = Set::OfKind(Box::new(Set::Members(e.clone())), k);
                 return Ok(Query { ask: self.values_or_count(set, how_many), past });

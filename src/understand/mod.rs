@@ -1556,22 +1556,26 @@ impl Reader {
     /// "Which outlet reported that Zhang left on transition day?": a name
     /// that fits several things means the one a fact links to another
     /// name of the question, when exactly one is linked.
-    fn narrow_by_links(&self, store: &Store, toks: Vec<Tok>) -> anyhow::Result<Vec<Tok>> {
-        if !toks.iter().any(|t| matches!(t, Tok::Ent(ids, _) if ids.len() > 1)) {
-            return Ok(toks);
-        }
-        let others: Vec<String> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { (ids.len() == 1).then(|| ids[0].clone()) } else { None }).collect();
+    /// Tried only where the reading is otherwise ambiguous, so that the
+    /// kinds a relation takes decide first; a class is no link (its
+    /// members are many). None when nothing is narrowed.
+    pub(crate) fn narrow_by_links(&self, store: &Store, toks: &[Tok]) -> anyhow::Result<Option<Vec<Tok>>> {
+        let others: Vec<String> = toks
+            .iter()
+            .filter_map(|t| if let Tok::Ent(ids, _) = t { (ids.len() == 1 && !self.cat.classes.contains(&ids[0])).then(|| ids[0].clone()) } else { None })
+            .collect();
         if others.is_empty() {
-            return Ok(toks);
+            return Ok(None);
         }
+        let mut changed = false;
         let mut out = Vec::with_capacity(toks.len());
-        for t in toks {
+        for t in toks.iter().cloned() {
             let Tok::Ent(ids, span) = t else {
                 out.push(t);
                 continue;
             };
             let mut hits = Vec::new();
-            for id in &ids {
+            for id in ids.iter().filter(|_| ids.len() > 1) {
                 let near = |a: &str, b: &str| -> anyhow::Result<bool> { Ok(store.facts_about(a, None)?.iter().any(|f| f.object.entity() == Some(b))) };
                 let mut linked = false;
                 for o in &others {
@@ -1584,9 +1588,14 @@ impl Reader {
                     hits.push(id.clone());
                 }
             }
-            out.push(if ids.len() > 1 && hits.len() == 1 { Tok::Ent(hits, span) } else { Tok::Ent(ids, span) });
+            if ids.len() > 1 && hits.len() == 1 {
+                changed = true;
+                out.push(Tok::Ent(hits, span));
+            } else {
+                out.push(Tok::Ent(ids, span));
+            }
         }
-        Ok(out)
+        Ok(changed.then_some(out))
     }
 
     /// "When did X start leading Y?", "when did she stop working there?":
@@ -1637,6 +1646,19 @@ impl Reader {
             }
         }
         q
+    }
+
+    /// Whether a time word is one of those that, when no relation takes
+    /// it, leave a reading that must have one value ("Jia's new
+    /// start-up").
+    pub(crate) fn sole_time_word(&self, word: &str) -> bool {
+        self.lang.sole_time_words.iter().any(|w| normalize(w) == word)
+    }
+
+    /// Whether a prepared question's time word is one no relation of the
+    /// query takes, so that its answer must be one value.
+    pub(crate) fn needs_one_value(&self, p: &Prepared, q: &Query) -> bool {
+        p.time_word.as_ref().is_some_and(|(w, t)| self.sole_time_word(w) && !q.clone().retime(&|rel| self.changes(rel), t) && by_relations(q))
     }
 
     /// A word outside the question's names that asks for ended facts
@@ -1719,6 +1741,13 @@ pub(crate) struct Prepared {
     pub time_word: Option<(String, Time)>,
 }
 
+impl Prepared {
+    /// The same question with other tokens.
+    pub(crate) fn with_toks(&self, toks: Vec<Tok>) -> Prepared {
+        Prepared { text: self.text.clone(), plain: self.plain.clone(), toks, cardinal: self.cardinal, owned: self.owned.clone(), time_word: self.time_word.clone() }
+    }
+}
+
 impl Reader {
     /// The question made ready for reading; None when no word of it is
     /// left to read.
@@ -1731,7 +1760,6 @@ impl Reader {
         let (toks, cardinal) = self.take_cardinal(trimmed, self.tokens(trimmed));
         let toks = crate::understand::grammar::without_light_verb(self, toks);
         let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
-        let toks = self.narrow_by_links(store, toks)?;
         let toks = self.without_own(&plain, toks);
         let toks = self.place_compound(trimmed, toks);
         let toks = crate::understand::purpose_question(&plain, toks);
@@ -1774,7 +1802,7 @@ impl Reader {
         // the grammar's below take it too.)
         let timed = |mut q: Query| match &time_word {
             Some((word, time)) => {
-                if q.retime(&|rel| self.changes(rel), time) {
+                if q.retime(&|rel| self.changes(rel), time) || (self.sole_time_word(word) && by_relations(&q)) {
                     Ok(q)
                 } else {
                     Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word.clone()], understood: vec![] }))
@@ -1852,6 +1880,16 @@ pub(crate) fn purpose_question(plain: &str, mut toks: Vec<Tok>) -> Vec<Tok> {
     toks.truncate(n - drop);
     toks[0] = Tok::Wh(Wh::Why);
     toks
+}
+
+/// Whether a query reads its values through relation joins only, with no
+/// "anything linked to" set: a time word no relation takes may then
+/// only say that its one value is recent.
+fn by_relations(q: &Query) -> bool {
+    fn walk(s: &crate::query::Set) -> bool {
+        !matches!(s, crate::query::Set::Linked(_)) && s.children().into_iter().all(walk)
+    }
+    q.joins() > 0 && q.ask.sets().into_iter().all(walk)
 }
 
 /// Whether `to` is one fact away from `from` (either way round), or two
