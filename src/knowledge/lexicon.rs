@@ -304,6 +304,10 @@ pub struct Language {
     /// carries the relation, and the verb is read as part of it.
     #[serde(default)]
     pub light_verbs: Vec<String>,
+    /// Light verbs of taking a role or degree ("get", "take"), read as
+    /// light only when the question gives no date.
+    #[serde(default)]
+    pub taking_verbs: Vec<String>,
     /// Prepositions that "where" stands for at the end of a relation
     /// phrase: "Where did X do his PhD?" reads "do PhD at".
     #[serde(default)]

@@ -1333,7 +1333,8 @@ pub fn without_light_verb(r: &Reader, mut toks: Vec<Tok>) -> Vec<Tok> {
         _ => false,
     });
     let Some(at) = fronted else { return toks };
-    let light = |t: &Tok| matches!(t, Tok::Rel(_, w) if !w.contains(' ') && r.light_verbs.contains(&r.stem(w)));
+    let dated = toks.iter().any(|t| matches!(t, Tok::Date(_)));
+    let light = |t: &Tok| matches!(t, Tok::Rel(_, w) if !w.contains(' ') && (r.light_verbs.contains(&r.stem(w)) || !dated && r.taking_verbs.contains(&r.stem(w))));
     let lights: Vec<usize> = (at + 2..toks.len()).filter(|&i| light(&toks[i])).collect();
     let verbs = (at + 2..toks.len()).filter(|&i| matches!(&toks[i], Tok::Rel(ms, _) if ms.iter().any(|m| m.role.verb()))).count();
     if let ([one], 1) = (lights.as_slice(), verbs) {

@@ -96,6 +96,8 @@ pub struct Reader {
     else_words: Vec<String>,
     /// Stems of light verbs.
     pub(crate) light_verbs: HashSet<String>,
+    /// Stems of light verbs of taking, light where no date is asked.
+    pub(crate) taking_verbs: HashSet<String>,
     /// Normalised words that make a relation reciprocal.
     reciprocal: HashSet<String>,
     /// Kind nouns, as a set.
@@ -249,6 +251,7 @@ impl Reader {
             name_asks: Vec::new(),
             else_words: Vec::new(),
             light_verbs: HashSet::new(),
+            taking_verbs: HashSet::new(),
             reciprocal: HashSet::new(),
             kind_set: HashSet::new(),
             list_set: HashSet::new(),
@@ -394,6 +397,7 @@ impl Reader {
         reader.bases = table.into_bases();
         reader.phrases = phrases;
         reader.light_verbs = reader.lang.light_verbs.iter().map(|v| reader.stem(&normalize(v))).collect();
+        reader.taking_verbs = reader.lang.taking_verbs.iter().map(|v| reader.stem(&normalize(v))).collect();
         reader.part_names = reader.part_names_index();
         reader.speller = reader.speller();
         Ok(reader)
@@ -1553,6 +1557,60 @@ impl Reader {
         (out, time)
     }
 
+    /// "Alibaba's cloud unit overhaul": a name right before the name of a
+    /// happening that a fact links to it is the happening's own name.
+    /// ("Why was Alibaba's cloud unit overhauled?" asks the reason of
+    /// the fact between the two.)
+    fn event_of_name(&self, store: &Store, toks: Vec<Tok>) -> anyhow::Result<Vec<Tok>> {
+        let Some(event) = self.cat.lex.event_kind.as_deref() else { return Ok(toks) };
+        if toks.iter().any(|t| matches!(t, Tok::Wh(Wh::Why | Wh::When | Wh::HowLong))) {
+            return Ok(toks);
+        }
+        let at = toks.windows(2).position(|w| match w {
+            [Tok::Ent(a, _), Tok::Ent(b, _)] => a.len() == 1 && b.len() == 1 && self.cat.kind(&b[0]) == Some(event) && self.cat.kind(&a[0]) != Some(event),
+            _ => false,
+        });
+        let Some(at) = at else { return Ok(toks) };
+        let (Tok::Ent(a, first), Tok::Ent(b, second)) = (&toks[at], &toks[at + 1]) else { return Ok(toks) };
+        if !store.facts_about(&b[0], None)?.iter().any(|f| f.object.entity() == Some(a[0].as_str())) {
+            return Ok(toks);
+        }
+        let merged = Tok::Ent(b.clone(), format!("{first} {second}"));
+        let mut out = toks;
+        out.splice(at..at + 2, [merged]);
+        Ok(out)
+    }
+
+    /// "Where was the conference held in July 2023?": the date of a
+    /// question's one happening, said again, is dropped when the
+    /// happening's own dates lie within it (and kept, to be read or
+    /// declined, when they do not).
+    fn event_date_said(&self, store: &Store, toks: Vec<Tok>) -> anyhow::Result<Vec<Tok>> {
+        let Some(event) = self.cat.lex.event_kind.as_deref() else { return Ok(toks) };
+        let names: Vec<&String> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(&ids[0]) } else { None }).collect();
+        let [e] = names.as_slice() else { return Ok(toks) };
+        if self.cat.kind(e) != Some(event) {
+            return Ok(toks);
+        }
+        let Some(at) = toks.iter().position(|t| matches!(t, Tok::Date(_))) else { return Ok(toks) };
+        let Tok::Date(d) = &toks[at] else { return Ok(toks) };
+        if at == 0 || !matches!(toks[at - 1], Tok::Prep(lexer::Prep::In | lexer::Prep::Other)) || toks.iter().filter(|t| matches!(t, Tok::Date(_))).count() > 1 {
+            return Ok(toks);
+        }
+        let dates: Vec<crate::knowledge::Date> = store
+            .facts_about(e, None)?
+            .iter()
+            .filter(|f| self.cat.lex.relation(&f.relation).is_some_and(|r| r.value == crate::knowledge::lexicon::ValueType::Date))
+            .filter_map(|f| f.dated())
+            .collect();
+        if dates.is_empty() || !dates.iter().all(|x| x.within(d)) {
+            return Ok(toks);
+        }
+        let mut out = toks;
+        out.drain(at - 1..=at);
+        Ok(out)
+    }
+
     /// "Which outlet reported that Zhang left on transition day?": a name
     /// that fits several things means the one a fact links to another
     /// name of the question, when exactly one is linked.
@@ -1760,6 +1818,7 @@ impl Reader {
         let (toks, cardinal) = self.take_cardinal(trimmed, self.tokens(trimmed));
         let toks = crate::understand::grammar::without_light_verb(self, toks);
         let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
+        let toks = self.event_of_name(store, toks)?;
         let toks = self.without_own(&plain, toks);
         let toks = self.place_compound(trimmed, toks);
         let toks = crate::understand::purpose_question(&plain, toks);
@@ -1768,7 +1827,8 @@ impl Reader {
             Some(t) => (toks, Some(("as".to_string(), t))),
             None => self.aspect(toks),
         };
-        let mut toks = self.preposition_before_date(toks);
+        let toks = self.preposition_before_date(toks);
+        let mut toks = self.event_date_said(store, toks)?;
         if crate::understand::degree::back_reference(self, &toks).is_some() {
             toks.truncate(toks.len() - 2);
         }
