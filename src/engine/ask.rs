@@ -71,7 +71,10 @@ impl Asker<'_> {
     /// the question asks for counts the answer. The question is read
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
-        let a = self.answer_spelled(store, conv, text, max)?;
+        let a = match self.indefinite(store, conv, text, max)? {
+            Some(a) => a,
+            None => self.answer_spelled(store, conv, text, max)?,
+        };
         // The person last in play: the answer, else the topic, else one
         // the question names.
         // (Two people named leave no one person in play.)
@@ -93,6 +96,33 @@ impl Asker<'_> {
             conv.person = Some(p);
         }
         Ok(a)
+    }
+
+    /// "Did anyone leave ByteDance?": an auxiliary and an indefinite
+    /// pronoun are asked as "who did leave ByteDance?", and its answer is
+    /// the "yes"; when it names no one, the reply says what it could not
+    /// tell (never "no": the facts may just not say).
+    fn indefinite(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Option<Answer>> {
+        let plain = normalize(text);
+        let Some((aux, rest)) = plain.split_once(' ') else { return Ok(None) };
+        if !matches!(self.r.tokens(aux).as_slice(), [Tok::Aux(_)]) {
+            return Ok(None);
+        }
+        let Some((word, wh)) = self.r.lang.indefinites.iter().find(|(w, _)| rest.starts_with(&format!("{w} "))) else { return Ok(None) };
+        let asked = format!("{wh} {aux} {}", &rest[word.len() + 1..]);
+        let mut a = self.answer_spelled(store, conv, &asked, max)?;
+        a.question = text.to_string();
+        if a.status == Status::Answered && !a.answers.is_empty() {
+            let sources: Vec<String> = a.answers.iter().flat_map(|v| v.sources.clone()).fold(Vec::new(), |mut acc, s| {
+                if !acc.contains(&s) {
+                    acc.push(s);
+                }
+                acc
+            });
+            a.reply = format!("Yes: {}", a.reply);
+            a.answers = vec![crate::answer::AnswerValue { value: "yes".into(), sources, conflict: false }];
+        }
+        Ok(Some(a))
     }
 
     /// The one person the happenings an answer gives concern ("what

@@ -270,6 +270,11 @@ pub struct Language {
     /// Words that ask for facts that hold now ("the current CEO", "now").
     #[serde(default)]
     pub current: Vec<String>,
+    /// Indefinite pronouns after the auxiliary of a yes/no question, with
+    /// the question word that asks for them: "did anyone leave X?" is
+    /// answered yes by "who left X?".
+    #[serde(default)]
+    pub indefinites: BTreeMap<String, String>,
     /// Time words that, where no relation of the reading changes, say
     /// only that the one thing asked is recent ("Jia's new start-up"):
     /// the reading stands when it has one value, and is declined when it
