@@ -77,6 +77,32 @@ impl Answer {
         Answer { question: question.to_string(), status, answers: vec![], reply: reply.into(), citations: vec![], candidates: vec![], reading: None }
     }
 
+    /// The answers to the parts of one question ("where is X based, and
+    /// who leads it?") as one: every part's reply in turn, its values
+    /// and sources. It is answered when a part is; the reply still says
+    /// which part is not.
+    pub fn joined(question: &str, parts: Vec<Answer>) -> Answer {
+        let status = if parts.iter().any(|a| a.status == Status::Answered) { Status::Answered } else { parts.first().map_or(Status::Unknown, |a| a.status) };
+        let mut out = Answer::empty(question, status, String::new());
+        let mut replies = Vec::new();
+        let mut readings = Vec::new();
+        for (i, a) in parts.into_iter().enumerate() {
+            // A later part not answered says which part it is.
+            replies.push(if i > 0 && a.status != Status::Answered { format!("As for \"{}\": {}", a.question.trim(), a.reply) } else { a.reply });
+            out.answers.extend(a.answers);
+            for c in a.citations {
+                if !out.citations.iter().any(|x| x.id == c.id) {
+                    out.citations.push(c);
+                }
+            }
+            out.candidates.extend(a.candidates);
+            readings.extend(a.reading);
+        }
+        out.reply = replies.join(" ");
+        out.reading = (!readings.is_empty()).then(|| readings.join(" "));
+        out
+    }
+
     /// "(sources: CNBC, Nov 2023; SCMP, Mar 2023)", or empty.
     pub fn source_line(&self) -> String {
         if self.citations.is_empty() {

@@ -71,6 +71,41 @@ impl Asker<'_> {
     /// the question asks for counts the answer. The question is read
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        if let Some(parts) = self.parts(text) {
+            let mut answers = Vec::new();
+            for part in &parts {
+                answers.push(self.answer_one(store, conv, part, max)?);
+            }
+            return Ok(Answer::joined(text, answers));
+        }
+        self.answer_one(store, conv, text, max)
+    }
+
+    /// "Where is Alibaba based, and who is its CEO?", "what did he study,
+    /// and from where?": a question that goes on with "and" and a
+    /// question word (a preposition may come first) is two questions,
+    /// asked in turn (the second may refer back to the first). None for
+    /// one question.
+    fn parts(&self, text: &str) -> Option<Vec<String>> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        let is = |w: &str, f: &dyn Fn(&Tok) -> bool| matches!(self.r.tokens(&bare(w)).as_slice(), [t] if f(t));
+        let wh = |w: &str| is(w, &|t| matches!(t, Tok::Wh(_)));
+        let prep = |w: &str| is(w, &|t| matches!(t, Tok::Prep(_)));
+        let at = (1..words.len()).find(|&i| {
+            bare(words[i]) == "and" && (wh(words.get(i + 1).copied().unwrap_or("")) || (prep(words.get(i + 1).copied().unwrap_or("")) && wh(words.get(i + 2).copied().unwrap_or(""))))
+        })?;
+        let first = words[..at].join(" ");
+        let first = first.trim_end_matches(|c: char| c == ',' || c == ';').trim().to_string();
+        let second = words[at + 1..].join(" ");
+        // The first part must be a question of its own.
+        if !self.r.tokens(&first).iter().any(|t| matches!(t, Tok::Wh(_))) || first.is_empty() || second.is_empty() {
+            return None;
+        }
+        Some(vec![first, second])
+    }
+
+    fn answer_one(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
         let a = match self.indefinite(store, conv, text, max)? {
             Some(a) => a,
             None => self.answer_spelled(store, conv, text, max)?,
