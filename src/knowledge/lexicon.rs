@@ -270,6 +270,11 @@ pub struct Language {
     /// Words that ask for facts that hold now ("the current CEO", "now").
     #[serde(default)]
     pub current: Vec<String>,
+    /// Prepositions that, left at the end of a question ("what is X's
+    /// start-up about?"), ask what the thing is about: never answered by
+    /// a name alone.
+    #[serde(default)]
+    pub stranded_words: Vec<String>,
     /// Indefinite pronouns after the auxiliary of a yes/no question, with
     /// the question word that asks for them: "did anyone leave X?" is
     /// answered yes by "who left X?".

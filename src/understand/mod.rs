@@ -1906,9 +1906,9 @@ impl Reader {
         // asks about the thing, which its name does not say (a
         // description does, or a relation read with the word: "words
         // describing what X is about").
-        let stranded = p.plain.trim_end().ends_with(" about") && p.plain.split_whitespace().count() > 3;
-        let query = query.and_then(|q| match q.ask {
-            Ask::Values(ref s) | Ask::Count(ref s) if stranded && !matches!(s.unfiltered(), grammar::Set::Join { .. }) => Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec!["about".into()], understood: vec![] })),
+        let stranded = self.lang.stranded_words.iter().find(|w| p.plain.trim_end().ends_with(&format!(" {}", normalize(w)))).filter(|_| p.plain.split_whitespace().count() > 3);
+        let query = query.and_then(|q| match (&q.ask, stranded) {
+            (Ask::Values(s) | Ask::Count(s), Some(w)) if !matches!(s.unfiltered(), grammar::Set::Join { .. }) => Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![w.clone()], understood: vec![] })),
             _ => Ok(q),
         });
         tracing::debug!(?query, "guarded");
