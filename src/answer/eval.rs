@@ -745,14 +745,20 @@ impl Ctx<'_> {
             };
         }
         let mut s = rel.sentence(past, subject, &object);
+        // A date that is when the sources reported it: it happened by then.
+        let latest = if f.reported { " at the latest" } else { "" };
         if let Some(d) = f.on {
-            s.push_str(&format!(" {} {}", if d.day.is_some() { "on" } else { "in" }, d.human()));
+            if f.reported {
+                s.push_str(&format!(" by {}, when it was reported", d.human()));
+            } else {
+                s.push_str(&format!(" {} {}", if d.day.is_some() { "on" } else { "in" }, d.human()));
+            }
         } else if let (Some(a), Some(b)) = (f.since, f.until) {
-            s.push_str(&format!(" from {} until {}", a.human(), b.human()));
+            s.push_str(&format!(" from {} until {}{latest}", a.human(), b.human()));
         } else if let Some(a) = f.since {
             s.push_str(&format!(" since {}", a.human()));
         } else if let Some(b) = f.until {
-            s.push_str(&format!(" until {}", b.human()));
+            s.push_str(&format!(" until {}{latest}", b.human()));
         }
         capitalise(&s)
     }
@@ -1138,6 +1144,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                     _ => f.on.or(f.since),
                 };
                 match (d, f.until) {
+                    (Some(d), _) if f.reported => out.push((format!("by {}", d.human()), f.clone())),
                     (Some(d), _) => out.push((d.human(), f.clone())),
                     // A state known only to have ended: when it ended.
                     (None, Some(end)) if !ended => out.push((format!("until {}", end.human()), f.clone())),

@@ -423,6 +423,11 @@ pub struct Fact {
     /// that was said.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expected: bool,
+    /// Its dates are when the sources reported it, not when it happened
+    /// ("recently left, according to a report in May"): it happened by
+    /// then.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reported: bool,
     /// A number the sources give as a bound, not as the amount ("more
     /// than $20 billion").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -453,6 +458,8 @@ struct FactRecord {
     because: Option<String>,
     #[serde(default)]
     expected: bool,
+    #[serde(default)]
+    reported: bool,
     #[serde(default)]
     bound: Option<Bound>,
     sources: Vec<String>,
@@ -486,6 +493,7 @@ impl From<FactRecord> for Fact {
             on: r.on,
             because: r.because,
             expected: r.expected,
+            reported: r.reported,
             bound: r.bound,
             sources: r.sources,
             evidence,
@@ -505,6 +513,7 @@ impl Fact {
             on: None,
             because: None,
             expected: false,
+            reported: false,
             bound: None,
             sources: vec![source.to_string()],
             evidence: BTreeMap::new(),

@@ -266,6 +266,7 @@ enum Qualifier {
     On(Date),
     Because(String),
     Expected,
+    Reported,
 }
 
 fn qualifier(i: &str) -> Res<'_, Qualifier> {
@@ -274,6 +275,7 @@ fn qualifier(i: &str) -> Res<'_, Qualifier> {
         preceded((tag("until"), space1), map(must("a date such as 2023-09 after \"until\"", date), Qualifier::Until)),
         preceded((tag("on"), space1), map(must("a date such as 2023-09 after \"on\"", date), Qualifier::On)),
         map(tag("expected"), |_| Qualifier::Expected),
+        map(tag("reported"), |_| Qualifier::Reported),
         preceded(
             (tag("because"), space1),
             map(must("the reason in double quotes after \"because\"", quoted), Qualifier::Because),
@@ -315,6 +317,7 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
         on: None,
         because: None,
         expected: false,
+        reported: false,
         bound: bound_seen,
         sources: vec![],
         evidence: Default::default(),
@@ -326,13 +329,14 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
             i = rest;
             break;
         }
-        let (rest, q) = must("`since`, `until`, `on`, `because`, `expected` or the sources in brackets", qualifier).parse(rest)?;
+        let (rest, q) = must("`since`, `until`, `on`, `because`, `expected`, `reported` or the sources in brackets", qualifier).parse(rest)?;
         match q {
             Qualifier::Since(d) => fact.since = Some(d),
             Qualifier::Until(d) => fact.until = Some(d),
             Qualifier::On(d) => fact.on = Some(d),
             Qualifier::Because(t) => fact.because = Some(t),
             Qualifier::Expected => fact.expected = true,
+            Qualifier::Reported => fact.reported = true,
         }
         i = rest;
     }

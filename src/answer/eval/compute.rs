@@ -27,6 +27,8 @@ pub(super) enum Quantity {
     /// for roles held by one holder at a time, it began before any
     /// holder's that began when or after it ended.
     Until(Date),
+    /// A happening reported at this date, so at it or at any time before.
+    By(Date),
 }
 
 impl Quantity {
@@ -50,6 +52,10 @@ impl Quantity {
             }
             (Quantity::Until(a), Quantity::Date(b)) => (a.start() <= b.start()).then_some(Ordering::Less),
             (Quantity::Date(_), Quantity::Until(_)) => other.compare(self).map(Ordering::reverse),
+            // Reported by a date: before whatever begins after it, and
+            // unordered with anything earlier.
+            (Quantity::By(a), Quantity::Date(b)) => (a.end() < b.start()).then_some(Ordering::Less),
+            (Quantity::Date(_), Quantity::By(_)) => other.compare(self).map(Ordering::reverse),
             _ => None,
         }
     }
@@ -120,6 +126,7 @@ impl Ctx<'_> {
                         // or add.
                         Value::Number { .. } if f.bound.is_some() => continue,
                         Value::Number { amount, money } => Quantity::Number(amount, money),
+                        Value::Date(d) if f.reported => Quantity::By(d),
                         Value::Date(d) => Quantity::Date(d),
                         _ => continue,
                     };
@@ -142,6 +149,7 @@ impl Ctx<'_> {
                     }
                     let date = f.on.or(f.since).or(if let Value::Date(d) = f.object { Some(d) } else { None });
                     match (date, f.until) {
+                        (Some(d), _) if f.reported => found.push((Quantity::By(d), f)),
                         (Some(d), _) => found.push((Quantity::Date(d), f)),
                         // One holder at a time: a holder until a date held
                         // it before whoever began then.
@@ -283,6 +291,7 @@ impl Ctx<'_> {
             }
             Quantity::Date(d) => d.human(),
             Quantity::Until(d) => format!("until {}", d.human()),
+            Quantity::By(d) => format!("by {}", d.human()),
         }
     }
 }
