@@ -520,6 +520,20 @@ pub(crate) fn is_past(r: &Reader, toks: &[Tok]) -> bool {
 /// phrases unused, or a reciprocal word unread) the chain reading of
 /// [`super::chain`].
 pub fn read(r: &Reader, toks: &[Tok], conv: &Conversation, text: &str) -> R<Query> {
+    // "When was he CEO?": a personal pronoun as the subject right after the
+    // auxiliary, with no name before it, reads as its antecedent's
+    // name would (else "he CEO" is read as a noun phrase, "his CEO").
+    let subject = toks.iter().position(|t| matches!(t, Tok::Pron(true, false, _)));
+    if let Some(i) = subject.filter(|&i| i > 0 && matches!(toks[i - 1], Tok::Aux(_))) {
+        let alone = !toks[..i].iter().any(|t| matches!(t, Tok::Ent(..))) && toks.iter().filter(|t| matches!(t, Tok::Pron(..))).count() == 1;
+        if let (true, Tok::Pron(personal, _, _)) = (alone, &toks[i]) {
+            if let Some(e) = P::new(r, toks.to_vec(), conv).resolve(*personal) {
+                let mut named = toks.to_vec();
+                named[i] = Tok::Ent(vec![e.clone()], r.cat.name(&e).to_string());
+                return read(r, &named, conv, text);
+            }
+        }
+    }
     let q = read_any(r, toks, conv, text)?;
     if asks_object_without_do(r, toks, &q) {
         return Err(NotUnderstood::NoReading);

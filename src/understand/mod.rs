@@ -1587,14 +1587,25 @@ impl Reader {
     /// declined, when they do not).
     fn event_date_said(&self, store: &Store, toks: Vec<Tok>) -> anyhow::Result<Vec<Tok>> {
         let Some(event) = self.cat.lex.event_kind.as_deref() else { return Ok(toks) };
-        let names: Vec<&String> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(&ids[0]) } else { None }).collect();
-        let [e] = names.as_slice() else { return Ok(toks) };
-        if self.cat.kind(e) != Some(event) {
-            return Ok(toks);
-        }
-        let Some(at) = toks.iter().position(|t| matches!(t, Tok::Date(_))) else { return Ok(toks) };
-        let Tok::Date(d) = &toks[at] else { return Ok(toks) };
-        if at == 0 || !matches!(toks[at - 1], Tok::Prep(lexer::Prep::In | lexer::Prep::Other)) || toks.iter().filter(|t| matches!(t, Tok::Date(_))).count() > 1 {
+        let events: Vec<&String> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { (ids.len() == 1 && self.cat.kind(&ids[0]) == Some(event)).then(|| &ids[0]) } else { None }).collect();
+        let [e] = events.as_slice() else { return Ok(toks) };
+        // A date, or a month named alone ("the outage in December").
+        let month = |t: &Tok| if let Tok::Unknown(w) = t { crate::knowledge::Date::month_number(w) } else { None };
+        let Some(at) = toks.iter().position(|t| matches!(t, Tok::Date(_)) || month(t).is_some()) else { return Ok(toks) };
+        // The preposition before it, or a relation phrase ending in one
+        // ("happen in"), which is read without it.
+        let before = match toks.get(at.wrapping_sub(1)) {
+            Some(Tok::Prep(lexer::Prep::In | lexer::Prep::Other)) => Some(None),
+            Some(Tok::Rel(_, surface)) if month(&toks[at]).is_some() => surface
+                .strip_suffix(" in")
+                .and_then(|head| match self.exact_tokens(head).as_slice() {
+                    [Tok::Rel(short, _)] => Some(Some(Tok::Rel(short.clone(), head.to_string()))),
+                    _ => None,
+                }),
+            _ => None,
+        };
+        let Some(before) = before else { return Ok(toks) };
+        if toks.iter().filter(|t| matches!(t, Tok::Date(_)) || month(t).is_some()).count() > 1 {
             return Ok(toks);
         }
         let dates: Vec<crate::knowledge::Date> = store
@@ -1603,11 +1614,24 @@ impl Reader {
             .filter(|f| self.cat.lex.relation(&f.relation).is_some_and(|r| r.value == crate::knowledge::lexicon::ValueType::Date))
             .filter_map(|f| f.dated())
             .collect();
-        if dates.is_empty() || !dates.iter().all(|x| x.within(d)) {
+        let fits = |x: &crate::knowledge::Date| match (&toks[at], month(&toks[at])) {
+            (Tok::Date(d), _) => x.within(d),
+            (_, Some(m)) => x.month == Some(m),
+            _ => false,
+        };
+        if dates.is_empty() || !dates.iter().all(fits) {
             return Ok(toks);
         }
         let mut out = toks;
-        out.drain(at - 1..=at);
+        match before {
+            None => {
+                out.drain(at - 1..=at);
+            }
+            Some(shorter) => {
+                out[at - 1] = shorter;
+                out.remove(at);
+            }
+        }
         Ok(out)
     }
 
