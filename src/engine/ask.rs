@@ -209,6 +209,7 @@ impl Asker<'_> {
             fixes.push((fixed, Some(format!("(Reading {}.) ", crate::answer::eval::join_names(&read)))));
         }
         for (fixed, note) in fixes {
+            tracing::debug!(%fixed, "asked again");
             let mut inner = before.clone();
             let b = self.answer_in_units(store, &mut inner, &fixed, max, true)?;
             if b.status == Status::Answered {

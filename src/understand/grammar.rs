@@ -594,10 +594,11 @@ fn read_any(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
         if let Ok(q) = super::chain::read(r, toks, is_past(r, toks)) {
             // The chain follows whichever direction the kinds allow; where
             // the clause read the same single relation the other way round
-            // ("What caused the outage?" is not what the outage caused),
-            // word order has spoken and neither reading answers.
+            // ("What caused the outage?" is not what the outage caused;
+            // "what is Alibaba part of?" is not what is part of it), word
+            // order has spoken and neither reading answers.
             if let (Ok(Query { ask: Ask::Values(Set::Join { rel: a, dir: wa, of: oa, .. }), .. }), Ask::Values(Set::Join { rel: b, dir: wb, of: ob, .. })) = (&clause, &q.ask) {
-                if a == b && wa != wb && oa == ob && matches!(oa.as_ref(), Set::Entity(_)) && r.cat.lex.rel(*a).value == ValueType::Text {
+                if a == b && wa != wb && oa == ob && matches!(oa.as_ref(), Set::Entity(_)) {
                     return Err(NotUnderstood::NoReading);
                 }
             }

@@ -465,7 +465,11 @@ impl Reader {
         let words = self.alias_word_set.get_or_init(|| self.cat.aliases.keys().flat_map(|a| a.split(' ').map(String::from).collect::<Vec<_>>()).collect());
         rewrite_words(text, |core| {
             let n = normalize(core);
-            let owner = n.strip_suffix('s').filter(|o| o.len() >= 2 && !n.contains(' ') && !words.contains(&n) && words.contains(*o) && !spelling::is_english(&n));
+            // ("its" is a possessive already, not "it's".)
+            let owner = n
+                .strip_suffix('s')
+                .filter(|o| o.len() >= 2 && !n.contains(' ') && !words.contains(&n) && words.contains(*o) && !spelling::is_english(&n))
+                .filter(|_| !matches!(self.tokens(&n).as_slice(), [Tok::Pron(..)]));
             owner.map(|_| format!("{}'s", &core[..core.len() - 1]))
         })
     }

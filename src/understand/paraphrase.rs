@@ -95,8 +95,14 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     // "What caused the outage?": a question word, then a verb, then a
     // name: the name is the verb's object (its fact's object, or for an
     // inverse verb its subject), never the other side.
+    // Likewise "What is Kuaishou part of?": a question word, an
+    // auxiliary, a name and the verb last: the name is the verb's subject.
     let verb_first = match toks {
         [Tok::Wh(_), Tok::Rel(ms, _), Tok::Ent(ids, _), ..] if ids.len() == 1 => Some((ms.clone(), ids[0].clone())),
+        _ => None,
+    };
+    let name_first = match toks {
+        [Tok::Wh(_), Tok::Aux(_), Tok::Ent(ids, _), Tok::Rel(ms, _)] if ids.len() == 1 => Some((ms.clone(), ids[0].clone())),
         _ => None,
     };
     // The kind a question word asks for ("which state", "how many
@@ -117,7 +123,9 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
     // "Texas cities", "the cities of Texas": a kind noun right next to a
     // name names things of the kind, so only a fact with such a thing on
     // a side explains it.
-    let named_kind: Vec<bool> = content.iter().map(|&(i, _)| super::guard::kind_beside_name(toks, i)).collect();
+    // So does a kind noun after a possessive ("what are its units?": not
+    // who made it, though a maker may be a unit).
+    let named_kind: Vec<bool> = content.iter().map(|&(i, _)| super::guard::kind_beside_name(toks, i) || (i > 0 && matches!(toks[i - 1], Tok::Pron(_, true, _)) && matches!(toks[i], Tok::Kind(_)))).collect();
     let content: Vec<&Tok> = content.into_iter().map(|(_, t)| t).collect();
     // The question must ask something beyond its names.
     // ("Why was Alibaba Cloud overhauled?": two names, and "why", ask
@@ -177,6 +185,19 @@ pub fn rank(r: &Reader, store: &Store, toks: &[Tok], conv: &Conversation) -> any
                         && ((m.role == Role::Verb && f.subject == *id) || (m.role == Role::InverseVerb && f.object.entity() == Some(id.as_str())))
                 });
                 if backwards {
+                    continue;
+                }
+            }
+            // (With nothing else to read, the verb names the relation: one
+            // that only shares words with it, "become part of" for "part
+            // of", is not asked.)
+            if let Some((ms, id)) = &name_first {
+                let own = ms.iter().any(|m| r.cat.lex.rel(m.rel).name == f.relation);
+                let backwards = ms.iter().any(|m| {
+                    r.cat.lex.rel(m.rel).name == f.relation
+                        && ((m.role == Role::Verb && f.object.entity() == Some(id.as_str())) || (m.role == Role::InverseVerb && f.subject == *id))
+                });
+                if backwards || !own {
                     continue;
                 }
             }
