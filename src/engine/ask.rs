@@ -204,6 +204,9 @@ impl Asker<'_> {
         if let Some(fixed) = self.r.owner_named(text, &before) {
             fixes.push((fixed, None));
         }
+        if let Some(fixed) = self.phrase_named(store, text, &before)? {
+            fixes.push((fixed, None));
+        }
         if let Some((fixed, words)) = self.r.spelled(text) {
             let read: Vec<String> = words.iter().map(|(typo, right)| format!("\"{typo}\" as \"{right}\"")).collect();
             fixes.push((fixed, Some(format!("(Reading {}.) ", crate::answer::eval::join_names(&read)))));
@@ -219,6 +222,32 @@ impl Asker<'_> {
             }
         }
         Ok(a)
+    }
+
+    /// "How many parameters did the NLP model Alibaba introduced in 2021
+    /// have?": the noun phrase between the auxiliary and a final light
+    /// verb, asked on its own ("what is the NLP model ...?"), names one
+    /// thing; the question with that name in its place, or None.
+    fn phrase_named(&self, store: &Store, text: &str, conv: &Conversation) -> anyhow::Result<Option<String>> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let bare = |w: &str| normalize(w.trim_matches(|c: char| !c.is_alphanumeric()));
+        let Some(last) = words.last() else { return Ok(None) };
+        if !self.r.light_verbs.contains(&self.r.stem(&bare(last))) {
+            return Ok(None);
+        }
+        let Some(aux) = words.iter().position(|w| matches!(self.r.tokens(&bare(w)).as_slice(), [Tok::Aux(_)])) else { return Ok(None) };
+        // The phrase has words of its own beyond a name.
+        if aux + 3 >= words.len() {
+            return Ok(None);
+        }
+        let phrase = words[aux + 1..words.len() - 1].join(" ");
+        let mut inner = conv.clone();
+        let a = self.answer_in_units(store, &mut inner, &format!("what is {phrase}?"), 2, true)?;
+        let [v] = a.answers.as_slice() else { return Ok(None) };
+        if a.status != Status::Answered || self.r.cat.resolve_exact(&v.value).is_none() {
+            return Ok(None);
+        }
+        Ok(Some(format!("{} {} {}", words[..=aux].join(" "), v.value, last)))
     }
 
     /// [`Asker::answer`], with a ratio's unit read (`per`) or not: a
