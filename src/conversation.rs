@@ -21,6 +21,10 @@ pub struct Conversation {
     pub person: Option<String>,
     /// The last question's query, for elliptical follow-ups.
     pub last_query: Option<Query>,
+    /// The query before it: "what about the public cloud division?" after
+    /// "who leads the hybrid cloud unit?" and "who does he report to?" is
+    /// the first again, whose topic was of that kind.
+    pub earlier_query: Option<Query>,
     /// The last answer, for /sources.
     pub last_answer: Option<Answer>,
     /// A /teach that named something new close to a known name, waiting

@@ -513,6 +513,7 @@ impl Asker<'_> {
                                 conv.focus = Some(single_names(toks).next().unwrap_or(&first.fact.subject).to_string());
                             }
                             conv.answer_focus = eval::single_entity(&a, &self.r.cat);
+                            conv.earlier_query = conv.last_query.take();
                             conv.last_query = match picks.as_slice() {
                                 [one] => paraphrase::pick_query(self.r, one, grammar::is_past(self.r, toks)),
                                 _ => None,
@@ -536,6 +537,7 @@ impl Asker<'_> {
                     conv.focus = Some(first.to_string());
                     conv.answer_focus = None;
                     conv.last_query = None;
+                    conv.earlier_query = None;
                 }
             }
         }
@@ -777,7 +779,7 @@ impl Asker<'_> {
             conv.focus = Some(t);
         }
         conv.answer_focus = eval::single_entity(&a, &self.r.cat);
-        conv.last_query = Some(q);
+        conv.earlier_query = conv.last_query.replace(q);
         a
     }
 

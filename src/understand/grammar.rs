@@ -598,7 +598,10 @@ fn read_any(r: &Reader, toks: &[Tok], conv: &Conversation, _text: &str) -> R<Que
             // "what is Alibaba part of?" is not what is part of it), word
             // order has spoken and neither reading answers.
             if let (Ok(Query { ask: Ask::Values(Set::Join { rel: a, dir: wa, of: oa, .. }), .. }), Ask::Values(Set::Join { rel: b, dir: wb, of: ob, .. })) = (&clause, &q.ask) {
-                if a == b && wa != wb && oa == ob && matches!(oa.as_ref(), Set::Entity(_)) {
+                // (A verb's word order; a noun's "what was X the director
+                // of" is the chain's to read.)
+                let by_verb = toks.iter().any(|t| matches!(t, Tok::Rel(ms, _) if ms.iter().any(|m| m.rel == *a) && ms.iter().filter(|m| m.rel == *a).all(|m| m.role.verb())));
+                if a == b && wa != wb && oa == ob && matches!(oa.as_ref(), Set::Entity(_)) && (by_verb || r.cat.lex.rel(*a).value == ValueType::Text) {
                     return Err(NotUnderstood::NoReading);
                 }
             }
@@ -1552,6 +1555,10 @@ fn follow_up(r: &Reader, toks: &[Tok], conv: &Conversation) -> R<Option<Query>> 
     let Some((ids, name)) = lone else { return Ok(None) };
     let p = P { r, toks: toks.to_vec(), focus: None, answer_focus: None, person: None };
     let new = p.entity(None, ids, name)?;
+    // The last query whose topic is of the new name's kind, else the last.
+    let kind = r.cat.kind(&new);
+    let same_kind = |q: &&Query| q.topic().is_some_and(|t| r.cat.kind(&t) == kind);
+    let last = [Some(last), conv.earlier_query.as_ref()].into_iter().flatten().find(same_kind).unwrap_or(last);
     let Some(old) = last.topic() else { return Ok(None) };
     let mut q = last.clone();
     q.substitute(&old, &new);
