@@ -1561,6 +1561,26 @@ impl Reader {
         (out, time)
     }
 
+    /// "Which business units will Alibaba emphasise?": a noun after the
+    /// question word that is a kind's noun and also a relation's, with a
+    /// verb of another relation later, asks for things of the kind (the
+    /// verb's values), not for the noun's relation.
+    fn fronted_kind(&self, mut toks: Vec<Tok>) -> Vec<Tok> {
+        // ("What are the three business units Alibaba is ...": after "be".)
+        let at = match toks.as_slice() {
+            [Tok::Wh(Wh::Which | Wh::What), Tok::Rel(..), ..] => 1,
+            [Tok::Wh(Wh::Which | Wh::What), Tok::Aux(lexer::Aux::Be | lexer::Aux::Was), Tok::Rel(..), ..] => 2,
+            _ => return toks,
+        };
+        let Tok::Rel(ms, surface) = &toks[at] else { return toks };
+        let Some(kind) = self.kind_nouns.get(surface).cloned() else { return toks };
+        let other_verb = toks[at + 1..].iter().any(|t| matches!(t, Tok::Rel(vs, _) if vs.iter().any(|v| v.role.verb() && !ms.iter().any(|m| m.rel == v.rel))));
+        if other_verb && ms.iter().all(|m| !m.role.verb()) {
+            toks[at] = Tok::Kind(kind);
+        }
+        toks
+    }
+
     /// "Alibaba's cloud unit overhaul": a name right before the name of a
     /// happening that a fact links to it is the happening's own name.
     /// ("Why was Alibaba's cloud unit overhauled?" asks the reason of
@@ -1845,6 +1865,7 @@ impl Reader {
         let plain = format!(" {} ", normalize(trimmed));
         let (toks, cardinal) = self.take_cardinal(trimmed, self.tokens(trimmed));
         let toks = crate::understand::grammar::without_light_verb(self, toks);
+        let toks = self.fronted_kind(toks);
         let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
         let toks = self.event_of_name(store, toks)?;
         let toks = self.without_own(&plain, toks);
