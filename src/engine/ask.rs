@@ -96,7 +96,7 @@ impl Asker<'_> {
             bare(words[i]) == "and" && (wh(words.get(i + 1).copied().unwrap_or("")) || (prep(words.get(i + 1).copied().unwrap_or("")) && wh(words.get(i + 2).copied().unwrap_or(""))))
         })?;
         let first = words[..at].join(" ");
-        let first = first.trim_end_matches(|c: char| c == ',' || c == ';').trim().to_string();
+        let first = first.trim_end_matches([',', ';']).trim().to_string();
         let second = words[at + 1..].join(" ");
         // The first part must be a question of its own.
         if !self.r.tokens(&first).iter().any(|t| matches!(t, Tok::Wh(_))) || first.is_empty() || second.is_empty() {
