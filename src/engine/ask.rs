@@ -204,12 +204,20 @@ impl Asker<'_> {
         if let Some(fixed) = self.r.owner_named(text, &before) {
             fixes.push((fixed, None));
         }
-        if let Some(fixed) = self.phrase_named(store, text, &before)? {
-            fixes.push((fixed, None));
-        }
+        let composed = self.phrase_named(store, text, &before)?;
         if let Some((fixed, words)) = self.r.spelled(text) {
             let read: Vec<String> = words.iter().map(|(typo, right)| format!("\"{typo}\" as \"{right}\"")).collect();
             fixes.push((fixed, Some(format!("(Reading {}.) ", crate::answer::eval::join_names(&read)))));
+        }
+        // A reading composed of two (the phrase named, then the question)
+        // answers only with one value.
+        if let Some(fixed) = composed {
+            let mut inner = before.clone();
+            let b = self.answer_in_units(store, &mut inner, &fixed, max, true)?;
+            if b.status == Status::Answered && b.answers.len() == 1 {
+                *conv = inner;
+                return Ok(Answer { question: text.to_string(), ..b });
+            }
         }
         for (fixed, note) in fixes {
             tracing::debug!(%fixed, "asked again");

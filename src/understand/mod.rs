@@ -1581,6 +1581,45 @@ impl Reader {
         toks
     }
 
+    /// "Who is the man who took control of X after Y?": a question word,
+    /// "be", a kind and a relative pronoun ask "which man took control of
+    /// X after Y?" (the clause keeps all its words).
+    fn copula_relative(toks: Vec<Tok>) -> Vec<Tok> {
+        match toks.as_slice() {
+            [Tok::Wh(Wh::Who | Wh::What | Wh::Which), Tok::Aux(lexer::Aux::Be | lexer::Aux::Was), Tok::Kind(k), Tok::Wh(Wh::Who | Wh::Which), rest @ ..]
+                if matches!(rest.first(), Some(Tok::Rel(..))) =>
+            {
+                let mut out = vec![Tok::Wh(Wh::Which), Tok::Kind(k.clone())];
+                out.extend(rest.iter().cloned());
+                out
+            }
+            _ => toks,
+        }
+    }
+
+    /// "Which top job at Alibaba did Daniel Zhang hold?": a place phrase
+    /// between the fronted noun and the auxiliary goes after the subject
+    /// ("which job did Daniel Zhang hold at Alibaba").
+    fn fronted_place(toks: Vec<Tok>) -> Vec<Tok> {
+        match toks.as_slice() {
+            [w @ Tok::Wh(Wh::Which | Wh::What), noun @ Tok::Rel(ms, _), prep @ Tok::Prep(lexer::Prep::Other | lexer::Prep::In), place @ Tok::Ent(..), aux @ Tok::Aux(_), subject @ Tok::Ent(..), rest @ ..]
+                if ms.iter().all(|m| !m.role.verb()) =>
+            {
+                let mut out = vec![w.clone(), noun.clone(), aux.clone(), subject.clone()];
+                let (verb, after) = match rest.first() {
+                    Some(v @ Tok::Rel(..)) => (Some(v.clone()), &rest[1..]),
+                    _ => (None, rest),
+                };
+                out.extend(verb);
+                out.push(prep.clone());
+                out.push(place.clone());
+                out.extend(after.iter().cloned());
+                out
+            }
+            _ => toks,
+        }
+    }
+
     /// "Alibaba's cloud unit overhaul": a name right before the name of a
     /// happening that a fact links to it is the happening's own name.
     /// ("Why was Alibaba's cloud unit overhauled?" asks the reason of
@@ -1866,6 +1905,8 @@ impl Reader {
         let (toks, cardinal) = self.take_cardinal(trimmed, self.tokens(trimmed));
         let toks = crate::understand::grammar::without_light_verb(self, toks);
         let toks = self.fronted_kind(toks);
+        let toks = Self::copula_relative(toks);
+        let toks = Self::fronted_place(toks);
         let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
         let toks = self.event_of_name(store, toks)?;
         let toks = self.without_own(&plain, toks);
