@@ -224,6 +224,26 @@ fn evidence_fixture(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     (lexicon, a, b)
 }
 
+/// A store with the evidence fixture's first file imported.
+fn evidence_store(dir: &Path) -> Store {
+    let (lexicon, a, _) = evidence_fixture(dir);
+    let store = Store::open(&dir.join("one"), 16 << 20).unwrap();
+    import_paths(&store, &[lexicon, a], Format::Auto).unwrap();
+    store
+}
+
+/// Exports `store`, imports the export into an empty store and checks
+/// that it exports the same: the export and the new store.
+fn round_trip(store: &Store, dir: &Path) -> (String, Store) {
+    let dump = export(store);
+    let file = dir.join("dump.jsonl");
+    std::fs::write(&file, &dump).unwrap();
+    let again = Store::open(&dir.join("two"), 16 << 20).unwrap();
+    import_paths(&again, &[file], Format::Auto).unwrap();
+    assert_eq!(export(&again), dump);
+    (dump, again)
+}
+
 #[test]
 fn each_source_keeps_its_own_evidence_quote_through_merges_and_round_trips() {
     let dir = tempfile::tempdir().unwrap();
@@ -243,21 +263,14 @@ fn each_source_keeps_its_own_evidence_quote_through_merges_and_round_trips() {
     assert_eq!(f.evidence.len(), 3);
 
     // An export imports into an empty store and exports identically.
-    let dump = export(&store);
-    let file = dir.path().join("dump.jsonl");
-    std::fs::write(&file, &dump).unwrap();
-    let again = Store::open(&dir.path().join("two"), 16 << 20).unwrap();
-    import_paths(&again, &[file], Format::Auto).unwrap();
-    assert_eq!(export(&again), dump);
+    let (_, again) = round_trip(&store, dir.path());
     assert_eq!(again.facts().map(Result::unwrap).collect::<Vec<_>>(), facts);
 }
 
 #[test]
 fn evidence_from_a_source_the_fact_does_not_cite_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let (lexicon, a, _) = evidence_fixture(dir.path());
-    let store = Store::open(&dir.path().join("one"), 16 << 20).unwrap();
-    import_paths(&store, &[lexicon, a], Format::Auto).unwrap();
+    let store = evidence_store(dir.path());
     let before = export(&store);
     let line = r#"{"type":"fact","fact":{"subject":"wang-wu","relation":"leads","object":{"type":"entity","value":"lab"},"sources":["post"],"evidence":{"wire":"words the Post never wrote"}}}"#;
     let file = dir.path().join("bad.jsonl");
@@ -355,4 +368,31 @@ fn dates_within_a_period_are_found_at_every_precision() {
     }
     // Another relation's dates are not mixed in.
     assert!(dated(Date::year(2023), "occurred_on").iter().all(|(s, _)| !all.iter().any(|(x, _)| x == s)));
+}
+
+#[test]
+fn a_credited_reporter_survives_merges_and_round_trips_and_must_be_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = evidence_store(dir.path());
+    // The Wire credits the fact to a newsletter; a later line of the
+    // Blog credits no one.
+    let c = dir.path().join("c.facts");
+    std::fs::write(&c, "entity letter unit \"The Newsletter\"\nwang-wu leads lab via letter [wire]\nwang-wu leads lab [blog] \"the blog's words\"\n").unwrap();
+    import_paths(&store, &[c], Format::Auto).unwrap();
+    let facts: Vec<_> = store.facts().map(Result::unwrap).collect();
+    assert_eq!(facts.len(), 1, "{facts:?}");
+    assert_eq!(facts[0].via.get("wire").map(String::as_str), Some("letter"), "{:?}", facts[0]);
+    assert_eq!(facts[0].via.len(), 1, "{:?}", facts[0]);
+    let (dump, _) = round_trip(&store, dir.path());
+
+    // An unknown reporter is refused, with its position, and changes nothing.
+    let bad = dir.path().join("bad.facts");
+    std::fs::write(&bad, "wang-wu leads lab via nobody [post]\n").unwrap();
+    let msg = format!("{:#}", import_paths(&store, std::slice::from_ref(&bad), Format::Auto).unwrap_err());
+    assert!(msg.contains("bad.facts:1") && msg.contains("`nobody`"), "{msg}");
+    // "via" with no id after it says what it wants.
+    std::fs::write(&bad, "wang-wu leads lab via [post]\n").unwrap();
+    let msg = format!("{:#}", import_paths(&store, &[bad], Format::Auto).unwrap_err());
+    assert!(msg.contains("bad.facts:1") && msg.contains("after \"via\""), "{msg}");
+    assert_eq!(export(&store), dump);
 }

@@ -654,8 +654,10 @@ impl Ctx<'_> {
                         out.push(Citation {
                             id: s.clone(),
                             cite: src.as_ref().map(|x| x.cite()).unwrap_or_else(|| s.clone()),
+                            outlet: src.as_ref().map(|x| x.outlet.clone()).unwrap_or_else(|| s.clone()),
                             title: src.map(|x| x.title).unwrap_or_default(),
                             evidence: vec![],
+                            via: vec![],
                         });
                         out.len() - 1
                     }
@@ -663,6 +665,11 @@ impl Ctx<'_> {
                 if let Some(e) = f.evidence_from(s) {
                     if !out[pos].evidence.iter().any(|x| x == e) {
                         out[pos].evidence.push(e.to_string());
+                    }
+                }
+                if let Some(who) = f.via.get(s) {
+                    if !out[pos].via.contains(who) {
+                        out[pos].via.push(who.clone());
                     }
                 }
             }

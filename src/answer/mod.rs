@@ -5,6 +5,7 @@
 //! plain text, Telegram as HTML, `ask --json` as the answer contract.
 
 pub mod eval;
+pub mod provenance;
 pub mod units;
 
 use serde::Serialize;
@@ -41,10 +42,16 @@ pub struct Citation {
     pub id: String,
     /// "CNBC, Nov 2023".
     pub cite: String,
+    /// The outlet: "CNBC".
+    pub outlet: String,
     /// The title.
     pub title: String,
     /// Evidence quotes from this source that support the answer.
     pub evidence: Vec<String>,
+    /// The entities this source credits with reporting the answer's facts
+    /// ("according to a report by QbitAI"), by id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<String>,
 }
 
 /// The answer to one question.

@@ -71,6 +71,9 @@ impl Asker<'_> {
     /// the question asks for counts the answer. The question is read
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
+        if self.r.asks_provenance(text) {
+            return Ok(crate::answer::provenance::answer(&self.r.cat, text, conv.last_answer.as_ref()));
+        }
         if let Some(parts) = self.parts(text) {
             let mut answers = Vec::new();
             for part in &parts {

@@ -331,6 +331,15 @@ pub struct Language {
     /// ("Who reported that?"), and a relative marker elsewhere.
     #[serde(default)]
     pub final_pronouns: Vec<String>,
+    /// Words that ask where the last answer comes from ("source", "how
+    /// ... know", "reported"): a cue of several words needs them all.
+    #[serde(default)]
+    pub provenance_cues: Vec<String>,
+    /// The other words such a question may have ("what is your source
+    /// for that?"): a question with any word outside these and the cues
+    /// asks something else.
+    #[serde(default)]
+    pub provenance_words: Vec<String>,
     /// Words before a kind noun that leave out the thing the question is
     /// about ("the states bordering other states"), which a relation
     /// between two things does anyway: they ask nothing.

@@ -439,6 +439,11 @@ pub struct Fact {
     /// is one of `sources`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub evidence: BTreeMap<String, String>,
+    /// Whom a source attributes the fact to, by source id ("according to
+    /// a report by QbitAI": `qbitai`), when it is not the source's own
+    /// reporting. Every key is one of `sources`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub via: BTreeMap<String, String>,
 }
 
 /// A fact as written in a record (the store, an export): as [`Fact`], but
@@ -465,6 +470,8 @@ struct FactRecord {
     sources: Vec<String>,
     #[serde(default)]
     evidence: Option<EvidenceRecord>,
+    #[serde(default)]
+    via: BTreeMap<String, String>,
 }
 
 /// Evidence in a record: by source, or (schema version 1) one quote.
@@ -497,6 +504,7 @@ impl From<FactRecord> for Fact {
             bound: r.bound,
             sources: r.sources,
             evidence,
+            via: r.via,
         }
     }
 }
@@ -517,6 +525,7 @@ impl Fact {
             bound: None,
             sources: vec![source.to_string()],
             evidence: BTreeMap::new(),
+            via: BTreeMap::new(),
         }
     }
 

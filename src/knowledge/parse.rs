@@ -267,6 +267,7 @@ enum Qualifier {
     Because(String),
     Expected,
     Reported,
+    Via(String),
 }
 
 fn qualifier(i: &str) -> Res<'_, Qualifier> {
@@ -276,6 +277,7 @@ fn qualifier(i: &str) -> Res<'_, Qualifier> {
         preceded((tag("on"), space1), map(must("a date such as 2023-09 after \"on\"", date), Qualifier::On)),
         map(tag("expected"), |_| Qualifier::Expected),
         map(tag("reported"), |_| Qualifier::Reported),
+        preceded((tag("via"), space1), map(must("the id of whoever the source credits after \"via\"", ident), |s: &str| Qualifier::Via(s.to_string()))),
         preceded(
             (tag("because"), space1),
             map(must("the reason in double quotes after \"because\"", quoted), Qualifier::Because),
@@ -321,7 +323,9 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
         bound: bound_seen,
         sources: vec![],
         evidence: Default::default(),
+        via: Default::default(),
     };
+    let mut via = None;
     let mut i = i;
     loop {
         let (rest, _) = must("a space", space1).parse(i)?;
@@ -329,7 +333,7 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
             i = rest;
             break;
         }
-        let (rest, q) = must("`since`, `until`, `on`, `because`, `expected`, `reported` or the sources in brackets", qualifier).parse(rest)?;
+        let (rest, q) = must("`since`, `until`, `on`, `because`, `expected`, `reported`, `via` or the sources in brackets", qualifier).parse(rest)?;
         match q {
             Qualifier::Since(d) => fact.since = Some(d),
             Qualifier::Until(d) => fact.until = Some(d),
@@ -337,6 +341,7 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
             Qualifier::Because(t) => fact.because = Some(t),
             Qualifier::Expected => fact.expected = true,
             Qualifier::Reported => fact.reported = true,
+            Qualifier::Via(who) => via = Some(who),
         }
         i = rest;
     }
@@ -353,6 +358,9 @@ fn fact_line<'a>(lexicon: &Lexicon, i: &'a str) -> Res<'a, (Fact, &'a str)> {
             }));
         }
         fact.evidence.insert(srcs[0].clone(), quote);
+    }
+    if let Some(who) = via {
+        fact.via = srcs.iter().map(|s| (s.clone(), who.clone())).collect();
     }
     fact.sources = srcs;
     let (i, _) = must("an evidence quote in double quotes or the end of the line", line_end).parse(i)?;

@@ -270,6 +270,14 @@ impl<'s> Importer<'s> {
         if let Some(s) = f.evidence.keys().find(|s| !f.sources.contains(s)) {
             return Err(err(pos, format!("evidence quoted from source `{s}`, which the fact does not cite")));
         }
+        if let Some(s) = f.via.keys().find(|s| !f.sources.contains(s)) {
+            return Err(err(pos, format!("a report credited (via) by source `{s}`, which the fact does not cite")));
+        }
+        for who in f.via.values() {
+            if self.entity_kind(who)?.is_none() {
+                return Err(err(pos, format!("unknown entity `{who}` after `via`: declare it with an `entity` line")));
+            }
+        }
         Ok(())
     }
 
@@ -336,6 +344,12 @@ impl<'s> Importer<'s> {
                     for (s, quote) in &f.evidence {
                         if !old.evidence.contains_key(s) {
                             old.evidence.insert(s.clone(), quote.clone());
+                            grew = true;
+                        }
+                    }
+                    for (s, who) in &f.via {
+                        if !old.via.contains_key(s) {
+                            old.via.insert(s.clone(), who.clone());
                             grew = true;
                         }
                     }

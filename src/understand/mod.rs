@@ -624,6 +624,17 @@ impl Reader {
             .find(|p| !p.contains(' ') && self.stemmer.stem(p) == stem)
     }
 
+    /// "Who reported that?", "what's your source?", "how do you know?":
+    /// a question made only of the language's provenance words, with one
+    /// of its cues, asks where the last answer comes from.
+    pub fn asks_provenance(&self, text: &str) -> bool {
+        let plain = normalize(text);
+        let words: Vec<&str> = plain.split(' ').filter(|w| !w.is_empty()).collect();
+        let l = &self.lang;
+        let known = |w: &&str| l.provenance_cues.iter().chain(&l.provenance_words).any(|x| x == w);
+        !words.is_empty() && words.iter().all(known) && l.provenance_cues.iter().any(|c| c.split(' ').all(|p| words.contains(&p)))
+    }
+
     /// Whether a relation's facts change over time: not timeless, not an
     /// event, between entities. "Now", "former" and "before X" date these.
     pub fn changes(&self, rel: RelId) -> bool {
