@@ -486,6 +486,10 @@ pub enum Time {
     /// Facts that hold now, with no fallback to past ones ("the current
     /// CEO", "who leads it now").
     Current,
+    /// What the sources expect, not what has happened ("who is expected
+    /// to leave?", "is he going to leave?"): facts marked expected, and
+    /// states that hold now.
+    Expected,
 }
 
 impl Time {
@@ -929,6 +933,7 @@ fn write_time(f: &mut fmt::Formatter<'_>, t: &Time, name: &dyn Fn(RelId) -> Stri
         Time::Ended => return f.write_str(" :ended"),
         Time::Began => return f.write_str(" :began"),
         Time::Current => return f.write_str(" :current"),
+        Time::Expected => return f.write_str(" :expected"),
         Time::At(d) => return write!(f, " :at {}", d),
         Time::After(s) => (":after", s),
         Time::Before(s) => (":before", s),

@@ -31,6 +31,7 @@
 //!
 //! | key | meaning |
 //! | --- | --- |
+//! | `reply_lacks` | strings: the reply contains none of them (with another gold key) |
 //! | `status` | the status must be exactly this (`"ambiguous"`, `"rejected"`, ...); for any status other than `"answered"` nothing else is judged, for `"answered"` the other gold kinds still apply |
 //!
 //! `note` is free text (used in pending.jsonl) and is ignored by the judge.
@@ -66,6 +67,7 @@ const CASE_KEYS: &[&str] = &[
     "yesno",
     "unknown",
     "reply_has",
+    "reply_lacks",
     "conflict",
     "allow_flagged_extra",
     "status",
@@ -430,6 +432,11 @@ fn judge(case: &Value, obj: &Value) -> Option<String> {
         let missing: Vec<&Vec<String>> = gs.iter().filter(|g| !g.iter().any(|a| contains(&reply, a))).collect();
         if !missing.is_empty() {
             return Some(format!("reply lacks {missing:?}"));
+        }
+    }
+    if let Some(Value::Array(lacks)) = case.get("reply_lacks") {
+        if let Some(found) = lacks.iter().map(py_str).find(|l| contains(&reply, l)) {
+            return Some(format!("reply has {found:?}"));
         }
     }
     if let Some(want) = case.get("yesno") {

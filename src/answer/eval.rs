@@ -180,6 +180,10 @@ impl Ctx<'_> {
             Time::Ended => facts.into_iter().filter(|f| f.until.is_some()).collect(),
             Time::Began => facts.into_iter().filter(|f| f.since.or(f.on).is_some()).collect(),
             Time::Current => facts.into_iter().filter(|f| f.current()).collect(),
+            Time::Expected => facts
+                .into_iter()
+                .filter(|f| f.expected || (f.current() && !self.cat.lex.relation(&f.relation).is_some_and(|r| r.event)))
+                .collect(),
             Time::Now => {
                 // Most facts never end: keep the list as it is then.
                 if facts.iter().all(|f| f.current()) || !facts.iter().any(|f| f.current()) {
@@ -803,6 +807,14 @@ fn most_salient(facts: Vec<Fact>, n: usize) -> Vec<Fact> {
     chosen
 }
 
+/// The facts without those said in the same words as an earlier one
+/// (two relations that read alike: "is the chief technology officer of
+/// Alibaba Cloud" twice).
+fn distinct_sentences(cx: &Ctx, facts: Vec<Fact>) -> Vec<Fact> {
+    let mut said = std::collections::HashSet::new();
+    facts.into_iter().filter(|f| said.insert(cx.sentence(f, false))).collect()
+}
+
 /// A description as a person writes one: the facts about the thing in
 /// one sentence with the name once ("Jia Yangqing led ..., left Alibaba
 /// in March 2023 and was ..."), then those in which it is the object.
@@ -1107,13 +1119,20 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
         return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![], reading: None });
     } else {
-        return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
+        let about = if item_name.is_empty() { "that".to_string() } else { format!("{item_name} there") };
+        return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {about}.")));
     };
     support.extend(facts);
     // "Has Zhou Chang left Alibaba?" when the sources only expected it:
-    // neither yes nor no, and what they said.
+    // neither yes nor no, and what they said. "Will he leave?", "is he
+    // leaving?" ask for what is expected: yes.
     if verdict == "yes" && !support.is_empty() && support.iter().all(|f| f.expected) {
-        let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+        let sentences = support.iter().map(|f| cx.sentence(f, true)).collect::<Vec<_>>().join("; ");
+        if !q.past {
+            values.push(AnswerValue { value: "yes".into(), sources: support.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
+            let reply = format!("Yes, that is expected: {sentences} (no source says yet that it has happened).");
+            return cx.answered(question, values, reply, &support);
+        }
         let refs: Vec<&Fact> = support.iter().collect();
         let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
         let reply = format!("I can't say that it happened: {sentences}.");
@@ -1326,7 +1345,7 @@ fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result
         if facts.is_empty() {
             return Ok(unknown());
         }
-        let chosen = most_salient(facts, DESCRIBED_FACTS);
+        let chosen = most_salient(distinct_sentences(cx, facts), DESCRIBED_FACTS);
         reply = describe(cx, e, &chosen);
         values.push(AnswerValue { value: cat.name(e).to_string(), sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
         support.extend(chosen);
@@ -1595,6 +1614,14 @@ fn core(set: &Set) -> &Set {
 
 /// Renders a list answer with the relation's template.
 fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<String> {
+    // What happened and what the sources only expected are said apart
+    // ("Jia Yangqing left Alibaba. Zhou Chang was expected to leave
+    // Alibaba."), never as one list that happened.
+    let expected = |h: &Hit| !h.facts.is_empty() && h.facts.iter().all(|f| f.expected);
+    if hits.iter().any(expected) && !hits.iter().all(expected) {
+        let (later, done): (Vec<Hit>, Vec<Hit>) = hits.iter().cloned().partition(expected);
+        return Ok(format!("{} {}", render_values(cx, set, &done, past, max)?, render_values(cx, set, &later, past, max)?));
+    }
     let names: Vec<String> = hits.iter().map(|h| cx.speak(&h.value)).collect();
     let more = names.len().saturating_sub(max);
     let mut shown = names[..names.len().min(max)].to_vec();
@@ -1634,7 +1661,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
             if facts.is_empty() {
                 said.push(format!("{}.", capitalise(&cx.speak(&h.value))));
             } else {
-                said.push(describe(cx, event, &most_salient(facts, DESCRIBED_FACTS)));
+                said.push(describe(cx, event, &most_salient(distinct_sentences(cx, facts), DESCRIBED_FACTS)));
             }
         }
         if !said.is_empty() {

@@ -270,6 +270,10 @@ pub struct Language {
     /// Words that ask for facts that hold now ("the current CEO", "now").
     #[serde(default)]
     pub current: Vec<String>,
+    /// Phrases before a verb that ask for what the sources expect or
+    /// plan ("is he going to leave?", "who is expected to leave?").
+    #[serde(default)]
+    pub prospective: Vec<String>,
     /// Prepositions that, left at the end of a question ("what is X's
     /// start-up about?"), ask what the thing is about: never answered by
     /// a name alone.

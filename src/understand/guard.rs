@@ -176,7 +176,7 @@ impl Uses {
                 self.ordered = true;
                 self.set(s);
             }
-            Time::Now | Time::Any | Time::Ended | Time::Began | Time::Current => {}
+            Time::Now | Time::Any | Time::Ended | Time::Began | Time::Current | Time::Expected => {}
         }
     }
 

@@ -1817,6 +1817,36 @@ impl Reader {
         p.time_word.as_ref().is_some_and(|(w, t)| self.sole_time_word(w) && !q.clone().retime(&|rel| self.changes(rel), t) && by_relations(q))
     }
 
+    /// "Is he going to leave?", "who is expected to leave?": the text
+    /// without the language's prospective phrase before a verb, and the
+    /// phrase. None when it has none.
+    pub(crate) fn without_prospective(&self, text: &str) -> Option<(String, String)> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let plain: Vec<String> = words.iter().map(|w| normalize(w)).collect();
+        for phrase in &self.lang.prospective {
+            let want: Vec<&str> = phrase.split(' ').collect();
+            if let Some(at) = plain.windows(want.len()).position(|w| w.iter().zip(&want).all(|(a, b)| a == b)) {
+                // A verb must follow: "going to Beijing" goes somewhere.
+                let after = words[at + want.len()..].join(" ");
+                let verb = match self.tokens(&after).first() {
+                    Some(Tok::Rel(ms, _)) => ms.iter().any(|m| m.role.verb()),
+                    Some(Tok::Aux(a)) => matches!(a, lexer::Aux::Be | lexer::Aux::Become | lexer::Aux::Have),
+                    _ => false,
+                };
+                // Not in the clause of another verb ("which outlet reported
+                // that he was going to start a business?"): that verb's
+                // facts say what was reported, not what is expected.
+                let is_verb = |t: &Tok| matches!(t, Tok::Rel(ms, _) if ms.iter().any(|m| m.role.verb()));
+                if !verb || self.tokens(&words[..at].join(" ")).iter().any(is_verb) {
+                    return None;
+                }
+                let rest: Vec<&str> = words[..at].iter().chain(&words[at + want.len()..]).copied().collect();
+                return Some((rest.join(" "), phrase.clone()));
+            }
+        }
+        None
+    }
+
     /// A word outside the question's names that asks for ended facts
     /// ("former") or for facts that hold now ("current", "now").
     pub(crate) fn time_word(&self, plain: &str, text: &str, toks: &[Tok]) -> Option<(String, Time)> {
@@ -1911,6 +1941,8 @@ impl Reader {
         let trimmed = text.trim();
         let owners = self.possessive_kinds(trimmed);
         let trimmed = owners.as_deref().unwrap_or(trimmed);
+        let unplanned = self.without_prospective(trimmed);
+        let trimmed = unplanned.as_ref().map_or(trimmed, |(t, _)| t.as_str());
         // The question normalised once, padded, for the word lists below.
         let plain = format!(" {} ", normalize(trimmed));
         let (toks, cardinal) = self.take_cardinal(trimmed, self.tokens(trimmed));
@@ -1937,7 +1969,7 @@ impl Reader {
         // "how long" asks about the whole interval.
         let asks_time = toks.iter().any(|t| matches!(t, Tok::Wh(Wh::HowLong)));
         let role_time = role_time.filter(|_| !asks_time);
-        let time_word = self.time_word(&plain, trimmed, &toks).or(role_time);
+        let time_word = self.time_word(&plain, trimmed, &toks).or(role_time).or(unplanned.as_ref().map(|(_, w)| (w.clone(), Time::Expected)));
         // A time word that is no stopword here (the first word of a
         // class's name: "new" of "the new AI tigers") is the time word
         // where no name takes it ("the new CEO").
@@ -1963,7 +1995,12 @@ impl Reader {
         // the grammar's below take it too.)
         let timed = |mut q: Query| match &time_word {
             Some((word, time)) => {
-                if q.retime(&|rel| self.changes(rel), time) || (self.sole_time_word(word) && by_relations(&q)) {
+                // What is expected may be a happening or a state.
+                let takes = |rel| matches!(time, Time::Expected) || self.changes(rel);
+                // ("Who reported that he was going to start a business?":
+                // a reading with no join of its own for what is expected
+                // takes the phrase as said.)
+                if q.retime(&takes, time) || matches!(time, Time::Expected) || (self.sole_time_word(word) && by_relations(&q)) {
                     Ok(q)
                 } else {
                     Err(grammar::NotUnderstood::Unexplained(guard::Gap { missing: vec![word.clone()], understood: vec![] }))
