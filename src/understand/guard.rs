@@ -49,6 +49,16 @@ struct Uses {
     yields: Vec<(RelId, Dir)>,
 }
 
+/// "Who at Alibaba worked on it?" read as who worked on Alibaba: an
+/// object pronoun that ends the question, after a verb or a preposition,
+/// stands for something the question does not name; a query with only the
+/// named entities has dropped it.
+fn dropped_object_pronoun(toks: &[Tok], u: &Uses) -> bool {
+    let [.., Tok::Rel(..) | Tok::Prep(_), Tok::Pron(_, false, _)] = toks else { return false };
+    let named: HashSet<&str> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids) } else { None }).flatten().map(String::as_str).collect();
+    !named.is_empty() && u.entities.iter().all(|e| named.contains(e.as_str()))
+}
+
 impl Uses {
     fn of(q: &Query) -> Uses {
         let mut u = Uses::default();
@@ -336,6 +346,9 @@ pub fn check(r: &Reader, toks: &[Tok], q: &Query) -> Result<(), Gap> {
     }
     if let Some(w) = there_and_back(r, toks, q) {
         missing.push(w);
+    }
+    if dropped_object_pronoun(toks, &u) {
+        missing.push("it".into());
     }
     // "Where did he get his PhD, and in what?": a question word at the
     // end, after another, asks a second question the reading does not.
