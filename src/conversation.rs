@@ -27,6 +27,9 @@ pub struct Conversation {
     pub earlier_query: Option<Query>,
     /// The last answer, for /sources.
     pub last_answer: Option<Answer>,
+    /// The last answer that had values with sources, for "who reported
+    /// that?" (a question declined in between does not take its place).
+    pub last_sourced: Option<Answer>,
     /// A /teach that named something new close to a known name, waiting
     /// for the same person to send it again: (who, the statement
     /// normalised).

@@ -671,9 +671,9 @@ impl Ctx<'_> {
                         out[pos].evidence.push(e.to_string());
                     }
                 }
-                if let Some(who) = f.via.get(s) {
-                    if !out[pos].via.contains(who) {
-                        out[pos].via.push(who.clone());
+                if let Some(who) = f.via.get(s).map(|id| self.cat.name(id)) {
+                    if !out[pos].via.iter().any(|w| w == who) {
+                        out[pos].via.push(who.to_string());
                     }
                 }
             }

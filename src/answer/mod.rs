@@ -48,8 +48,8 @@ pub struct Citation {
     pub title: String,
     /// Evidence quotes from this source that support the answer.
     pub evidence: Vec<String>,
-    /// The entities this source credits with reporting the answer's facts
-    /// ("according to a report by QbitAI"), by id.
+    /// Whom this source credits with reporting the answer's facts
+    /// ("according to a report by QbitAI"), by name.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub via: Vec<String>,
 }

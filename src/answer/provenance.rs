@@ -8,11 +8,10 @@
 
 use super::{Answer, AnswerValue, Citation, Status};
 use super::eval::join_names;
-use crate::knowledge::catalog::Catalog;
 use crate::knowledge::normalize::capitalise;
 
 /// The answer to a question about where `last` comes from.
-pub fn answer(cat: &Catalog, question: &str, last: Option<&Answer>) -> Answer {
+pub fn answer(question: &str, last: Option<&Answer>) -> Answer {
     let Some(last) = last.filter(|a| a.status == Status::Answered && !a.citations.is_empty()) else {
         return Answer::empty(question, Status::Unknown, "I have not given an answer yet that I could name a source for: ask me something first.");
     };
@@ -26,13 +25,13 @@ pub fn answer(cat: &Catalog, question: &str, last: Option<&Answer>) -> Answer {
     for c in &last.citations {
         if credited {
             for who in &c.via {
-                add(cat.name(who), &c.id);
+                add(who, &c.id);
             }
         } else {
             add(&c.outlet, &c.id);
         }
     }
-    let parts: Vec<String> = last.citations.iter().map(|c| said_by(cat, c, credited)).collect();
+    let parts: Vec<String> = last.citations.iter().map(|c| said_by(c, credited)).collect();
     let mut reply = String::from(if credited { "" } else { "That comes from " });
     reply.push_str(&join(&parts));
     reply.push('.');
@@ -45,7 +44,7 @@ pub fn answer(cat: &Catalog, question: &str, last: Option<&Answer>) -> Answer {
 
 /// One source's part: "QbitAI reported it, according to South China
 /// Morning Post, Mar 2023 ("...")", or "CNBC, Nov 2023 ("...")".
-fn said_by(cat: &Catalog, c: &Citation, credited: bool) -> String {
+fn said_by(c: &Citation, credited: bool) -> String {
     // (A quote within the quote in single quotes.)
     let quote = c.evidence.first().map(|e| format!(" (\"{}\")", e.replace('"', "'"))).unwrap_or_default();
     if !credited {
@@ -54,8 +53,7 @@ fn said_by(cat: &Catalog, c: &Citation, credited: bool) -> String {
     if c.via.is_empty() {
         return format!("{} also reports it{quote}", c.cite);
     }
-    let who: Vec<String> = c.via.iter().map(|w| cat.name(w).to_string()).collect();
-    format!("{} reported it, according to {}{quote}", join_names(&who), c.cite)
+    format!("{} reported it, according to {}{quote}", join_names(&c.via), c.cite)
 }
 
 /// "a; b; and c" for parts that may hold commas.

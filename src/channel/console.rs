@@ -38,6 +38,9 @@ pub fn sources_text(answer: Option<&Answer>) -> String {
         for e in &c.evidence {
             out.push_str(&format!("\n    \"{e}\""));
         }
+        if !c.via.is_empty() {
+            out.push_str(&format!("\n    (it credits the report to {})", crate::answer::eval::join_names(&c.via)));
+        }
     }
     out
 }

@@ -72,7 +72,7 @@ impl Asker<'_> {
     /// without it, and answers only when it has that many values.
     pub fn answer(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
         if self.r.asks_provenance(text) {
-            return Ok(crate::answer::provenance::answer(&self.r.cat, text, conv.last_answer.as_ref()));
+            return Ok(crate::answer::provenance::answer(text, conv.last_sourced.as_ref()));
         }
         if let Some(parts) = self.parts(text) {
             let mut answers = Vec::new();
@@ -113,6 +113,19 @@ impl Asker<'_> {
             Some(a) => a,
             None => self.answer_spelled(store, conv, text, max)?,
         };
+        let a = match (a.status, self.plural_antecedent(conv, text)) {
+            (Status::Answered, _) | (_, None) => a,
+            (_, Some(named)) => {
+                let mut again = conv.clone();
+                match self.answer_spelled(store, &mut again, &named, max)? {
+                    b if b.status == Status::Answered => {
+                        *conv = again;
+                        Answer { question: text.to_string(), ..b }
+                    }
+                    _ => a,
+                }
+            }
+        };
         // The person last in play: the answer, else the topic, else one
         // the question names.
         // (Two people named leave no one person in play.)
@@ -134,6 +147,26 @@ impl Asker<'_> {
             conv.person = Some(p);
         }
         Ok(a)
+    }
+
+    /// "Which LLMs did Alibaba open-source?" "How many parameters do they
+    /// have?": a plural pronoun that the question cannot read as one thing
+    /// stands for the things the last answer named, when it named several
+    /// and each by a name of one entity. The question with their names in
+    /// its place; None otherwise.
+    fn plural_antecedent(&self, conv: &Conversation, text: &str) -> Option<String> {
+        const MOST: usize = 6;
+        let last = conv.last_answer.as_ref().filter(|a| a.status == Status::Answered && (2..=MOST).contains(&a.answers.len()))?;
+        let names: Vec<String> = last.answers.iter().map(|v| v.value.clone()).collect();
+        if !names.iter().all(|n| self.r.cat.resolve_exact(n).is_some()) {
+            return None;
+        }
+        let plural = |w: &str| self.r.lang.plural_pronouns.iter().any(|p| normalize(p) == normalize(w));
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let at = words.iter().position(|w| plural(w))?;
+        let tail: String = words[at].chars().skip_while(|c| c.is_alphanumeric()).collect();
+        let joined = eval::join_names(&names);
+        Some(words[..at].iter().map(|w| w.to_string()).chain(std::iter::once(format!("{joined}{tail}"))).chain(words[at + 1..].iter().map(|w| w.to_string())).collect::<Vec<_>>().join(" "))
     }
 
     /// "Did anyone leave ByteDance?": an auxiliary and an indefinite

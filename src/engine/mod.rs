@@ -181,6 +181,9 @@ impl Engine {
                 Answer::empty(text, Status::Unknown, "Something went wrong while looking that up; please try again.")
             }
         };
+        if answer.status == Status::Answered && !answer.citations.is_empty() {
+            conversation.last_sourced = Some(answer.clone());
+        }
         conversation.last_answer = Some(answer.clone());
         answer
     }

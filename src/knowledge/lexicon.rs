@@ -246,6 +246,10 @@ pub struct Language {
     /// The pronouns among `pronouns` that are possessive ("his", "its").
     #[serde(default)]
     pub possessive_pronouns: Vec<String>,
+    /// The pronouns among `pronouns` that may stand for several things
+    /// named by the last answer ("how many parameters do they have?").
+    #[serde(default)]
+    pub plural_pronouns: Vec<String>,
     /// Phrases that start an elliptical follow-up ("what about", "and").
     #[serde(default)]
     pub follow_ups: Vec<String>,

@@ -49,12 +49,13 @@ struct Uses {
     yields: Vec<(RelId, Dir)>,
 }
 
-/// "Who at Alibaba worked on it?" read as who worked on Alibaba: an
-/// object pronoun that ends the question, after a verb or a preposition,
-/// stands for something the question does not name; a query with only the
-/// named entities has dropped it.
+/// "Who at Alibaba worked on it?" read as who worked on Alibaba: a
+/// thing's object pronoun that ends the question, after a verb or a
+/// preposition, stands for something the question does not name; a query
+/// with only the named entities has dropped it. (Not a person's: "X is a
+/// film written by this person" asks for the person.)
 fn dropped_object_pronoun(toks: &[Tok], u: &Uses) -> bool {
-    let [.., Tok::Rel(..) | Tok::Prep(_), Tok::Pron(_, false, _)] = toks else { return false };
+    let [.., Tok::Rel(..) | Tok::Prep(_), Tok::Pron(false, false, _)] = toks else { return false };
     let named: HashSet<&str> = toks.iter().filter_map(|t| if let Tok::Ent(ids, _) = t { Some(ids) } else { None }).flatten().map(String::as_str).collect();
     !named.is_empty() && u.entities.iter().all(|e| named.contains(e.as_str()))
 }

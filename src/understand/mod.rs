@@ -626,13 +626,17 @@ impl Reader {
 
     /// "Who reported that?", "what's your source?", "how do you know?":
     /// a question made only of the language's provenance words, with one
-    /// of its cues, asks where the last answer comes from.
+    /// of its cues, and no name ("who wrote Proof?" asks about a film),
+    /// asks where the last answer comes from.
     pub fn asks_provenance(&self, text: &str) -> bool {
         let plain = normalize(text);
         let words: Vec<&str> = plain.split(' ').filter(|w| !w.is_empty()).collect();
         let l = &self.lang;
         let known = |w: &&str| l.provenance_cues.iter().chain(&l.provenance_words).any(|x| x == w);
-        !words.is_empty() && words.iter().all(known) && l.provenance_cues.iter().any(|c| c.split(' ').all(|p| words.contains(&p)))
+        !words.is_empty()
+            && words.iter().all(known)
+            && l.provenance_cues.iter().any(|c| c.split(' ').all(|p| words.contains(&p)))
+            && !self.tokens(text).iter().any(|t| matches!(t, Tok::Ent(..)))
     }
 
     /// Whether a relation's facts change over time: not timeless, not an
@@ -1608,6 +1612,28 @@ impl Reader {
         }
     }
 
+    /// "Is Baichuan in Beijing?": "in" between the subject of a question
+    /// that opens with the copula and a name is the relation phrase "be
+    /// in" where the lexicon has one, not a preposition. (Only there:
+    /// "which of them is in Shanghai?" would read "be in" of every
+    /// relation that has it, and drop "of them".)
+    fn copula_place(&self, mut toks: Vec<Tok>) -> Vec<Tok> {
+        let at = match toks.as_slice() {
+            [Tok::Aux(lexer::Aux::Be | lexer::Aux::Was), Tok::Ent(..), Tok::Prep(lexer::Prep::In), Tok::Ent(..)] => 2,
+            _ => return toks,
+        };
+        // (The phrase table leaves "be in" out: nothing is left of it once
+        // the copula is read as an auxiliary.)
+        let mentions: Vec<Mention> = (self.cat.lex.relations.iter().enumerate())
+            .filter(|(_, r)| r.verbs.iter().any(|v| normalize(v) == "be in"))
+            .map(|(i, _)| Mention { rel: RelId(i), role: Role::Verb })
+            .collect();
+        if !mentions.is_empty() {
+            toks[at] = Tok::Rel(mentions, "in".into());
+        }
+        toks
+    }
+
     /// "Which top job at Alibaba did Daniel Zhang hold?": a place phrase
     /// between the fronted noun and the auxiliary goes after the subject
     /// ("which job did Daniel Zhang hold at Alibaba").
@@ -1950,6 +1976,7 @@ impl Reader {
         let toks = self.fronted_kind(toks);
         let toks = Self::copula_relative(toks);
         let toks = Self::fronted_place(toks);
+        let toks = self.copula_place(toks);
         let (toks, owned) = self.possessive_names(store, trimmed, toks)?;
         let toks = self.event_of_name(store, toks)?;
         let toks = self.without_own(&plain, toks);
