@@ -7,10 +7,11 @@
 
 mod compute;
 
-use super::{Answer, AnswerValue, Citation, Status};
+use super::render::{count_word, describe, join_names, unreliable_note, Speaker};
+use super::{Answer, AnswerValue, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::normalize::capitalise;
-use crate::knowledge::{format_amount, Bound, Date, Fact, Reliability, Value};
+use crate::knowledge::{Bound, Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::knowledge::catalog::Catalog;
 use crate::query::{Ask, Dir, Measure, Pick, Query, RelId, Set, Side, Time};
@@ -55,8 +56,8 @@ struct Ctx<'a> {
     store: &'a Store,
     /// The values of the sets joins were evaluated from, by address.
     sets: std::cell::RefCell<std::collections::HashMap<usize, Vec<Value>>>,
-    /// Sources already read.
-    sources: std::cell::RefCell<std::collections::HashMap<String, Option<crate::knowledge::Source>>>,
+    /// The English of the reply.
+    say: Speaker<'a>,
 }
 
 impl Ctx<'_> {
@@ -78,67 +79,8 @@ impl Ctx<'_> {
             return Ok(Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that."));
         }
         let refs: Vec<&Fact> = support.iter().collect();
-        let citations = self.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        let citations = self.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
         Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![], reading: None })
-    }
-
-    fn show(&self, v: &Value) -> String {
-        match v {
-            Value::Entity(id) => self.cat.name(id).to_string(),
-            Value::Number { amount, money } => format!("{}{}", if *money { "$" } else { "" }, format_amount(*amount)),
-            Value::Date(d) => d.human(),
-            Value::Text(t) => t.clone(),
-        }
-    }
-
-    /// An entity as a sentence names it: "the Alibaba Cloud IPO" for a
-    /// kind whose names take the article.
-    fn mention(&self, id: &str) -> String {
-        let name = self.cat.name(id);
-        let definite = self.cat.kind(id).is_some_and(|k| self.cat.lex.definite_kinds.iter().any(|d| d == k));
-        // A possessive is a determiner of its own ("Daniel Zhang's exit").
-        let determined = name.to_lowercase().starts_with("the ") || name.split(' ').any(|w| w.ends_with("'s") || w.ends_with('\u{2019}') || w.ends_with("\u{2019}s") || w.ends_with('\''));
-        if definite && !determined {
-            format!("the {name}")
-        } else {
-            name.to_string()
-        }
-    }
-
-    /// A value as a sentence says it (see [`Ctx::mention`]).
-    fn speak(&self, v: &Value) -> String {
-        match v {
-            Value::Entity(id) => self.mention(id),
-            v => self.show(v),
-        }
-    }
-
-    fn speak_with_unit(&self, v: &Value, rel: &str) -> String {
-        match v {
-            Value::Entity(id) => self.mention(id),
-            v => self.show_with_unit(v, rel),
-        }
-    }
-
-    fn show_with_unit(&self, v: &Value, rel: &str) -> String {
-        let base = self.show(v);
-        match (v, self.cat.lex.relation(rel).and_then(|r| r.unit.as_deref())) {
-            (Value::Number { money: false, .. }, Some(u)) => format!("{base} {u}"),
-            _ => base,
-        }
-    }
-
-    /// A hit's value as an answer gives it, with the bound its facts give
-    /// it ("more than $20 billion"): `shown` is the value said plainly.
-    fn bounded(&self, h: &Hit, shown: String) -> String {
-        let bound = match h.facts.first().and_then(|f| f.bound) {
-            Some(b) if h.facts.iter().all(|f| f.bound == Some(b)) => Some(b),
-            // Sources that give it as a bound and as an amount: the
-            // weaker word.
-            _ if h.facts.iter().any(|f| f.bound.is_some()) => Some(Bound::About),
-            _ => None,
-        };
-        Bound::said(bound, shown)
     }
 
     /// The date an entity is anchored at, for "after X": the dates of its
@@ -304,16 +246,6 @@ impl Ctx<'_> {
             frontier = next;
         }
         Ok(parts)
-    }
-
-    /// A source by id, read once per query.
-    fn source(&self, id: &str) -> anyhow::Result<Option<crate::knowledge::Source>> {
-        if let Some(s) = self.sources.borrow().get(id) {
-            return Ok(s.clone());
-        }
-        let s = self.store.source(id)?;
-        self.sources.borrow_mut().insert(id.to_string(), s.clone());
-        Ok(s)
     }
 
     /// The values of a set without the facts behind them: what a join
@@ -643,33 +575,6 @@ impl Ctx<'_> {
         flags
     }
 
-    fn citations(&self, facts: &[&Fact]) -> anyhow::Result<Vec<Citation>> {
-        let mut out: Vec<Citation> = Vec::new();
-        for f in facts {
-            for s in &f.sources {
-                let pos = match out.iter().position(|c| &c.id == s) {
-                    Some(p) => p,
-                    None => {
-                        let src = self.source(s)?;
-                        out.push(Citation {
-                            id: s.clone(),
-                            cite: src.as_ref().map(|x| x.cite()).unwrap_or_else(|| s.clone()),
-                            title: src.map(|x| x.title).unwrap_or_default(),
-                            evidence: vec![],
-                        });
-                        out.len() - 1
-                    }
-                };
-                if let Some(e) = f.evidence_from(s) {
-                    if !out[pos].evidence.iter().any(|x| x == e) {
-                        out[pos].evidence.push(e.to_string());
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// Values outside a disagreement: when some have a source not marked
     /// unreliable and others only unreliable ones, the latter are set
     /// aside (returned second), else nothing is.
@@ -703,76 +608,18 @@ impl Ctx<'_> {
         for f in facts {
             for s in &f.sources {
                 any = true;
-                if self.source(s)?.is_none_or(|x| x.reliability != Reliability::Unreliable) {
+                if self.say.source(s)?.is_none_or(|x| x.reliability != Reliability::Unreliable) {
                     return Ok(false);
                 }
             }
         }
         Ok(any)
     }
-
-    fn cite_facts(&self, facts: &[Fact]) -> anyhow::Result<String> {
-        let refs: Vec<&Fact> = facts.iter().collect();
-        Ok(self.citations(&refs)?.into_iter().map(|c| c.cite).collect::<Vec<_>>().join("; "))
-    }
-
-    fn sentence(&self, f: &Fact, past: bool) -> String {
-        let Some(rel) = self.cat.lex.relation(&f.relation) else { return String::new() };
-        let past = past || f.until.is_some();
-        let subject = self.mention(&f.subject);
-        let subject = subject.as_str();
-        let object = Bound::said(f.bound, self.speak_with_unit(&f.object, &f.relation));
-        // A state that still holds, with its start: the present perfect,
-        // whatever the question's tense ("Eddie Wu has been the CEO of
-        // Alibaba since September 2023", not "was ... since").
-        if let (Some(a), None, None) = (f.since, f.until, f.on) {
-            let perfect = if let Some(rest) = rel.present.strip_prefix("{s} is ") {
-                Some(format!("{{s}} has been {rest}"))
-            } else {
-                rel.past.as_deref().and_then(|p| p.strip_prefix("{s} ")).filter(|p| !p.starts_with("was ") && !p.starts_with("were ")).map(|p| format!("{{s}} has {p}"))
-            };
-            if let Some(t) = perfect {
-                return capitalise(&format!("{} since {}", t.replace("{s}", subject).replace("{o}", &object), a.human()));
-            }
-        }
-        // "Zhou Chang was expected to leave Alibaba (as of July 2024)":
-        // what was expected, not that it happened.
-        if f.expected {
-            let s = rel.expected_sentence(subject, &object);
-            return match f.on.or(f.since) {
-                Some(d) => capitalise(&format!("{s}, as reported in {}", d.human())),
-                None => capitalise(&s),
-            };
-        }
-        let mut s = rel.sentence(past, subject, &object);
-        // A date that is when the sources reported it: it happened by then.
-        let latest = if f.reported { " at the latest" } else { "" };
-        if let Some(d) = f.on {
-            if f.reported {
-                s.push_str(&format!(" by {}, when it was reported", d.human()));
-            } else {
-                s.push_str(&format!(" {} {}", if d.day.is_some() { "on" } else { "in" }, d.human()));
-            }
-        } else if let (Some(a), Some(b)) = (f.since, f.until) {
-            s.push_str(&format!(" from {} until {}{latest}", a.human(), b.human()));
-        } else if let Some(a) = f.since {
-            s.push_str(&format!(" since {}", a.human()));
-        } else if let Some(b) = f.until {
-            s.push_str(&format!(" until {}{latest}", b.human()));
-        }
-        capitalise(&s)
-    }
 }
 
 /// The reply when no fact answers.
 fn no_answer(question: &str) -> Answer {
     Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.")
-}
-
-/// A small count as a word ("one", "two"), a larger one in figures.
-fn count_word(n: usize) -> String {
-    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
-    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
 }
 
 /// How many facts a description gives.
@@ -796,51 +643,10 @@ fn most_salient(facts: Vec<Fact>, n: usize) -> Vec<Fact> {
     chosen
 }
 
-/// A description as a person writes one: the facts about the thing in
-/// one sentence with the name once ("Jia Yangqing led ..., left Alibaba
-/// in March 2023 and was ..."), then those in which it is the object.
-fn describe(cx: &Ctx, e: &str, facts: &[Fact]) -> String {
-    let name = capitalise(&cx.mention(e));
-    let prefix = format!("{name} ");
-    let mut predicates = Vec::new();
-    let mut others = Vec::new();
-    for f in facts {
-        let s = cx.sentence(f, false);
-        match s.strip_prefix(&prefix) {
-            Some(p) if f.subject == e => predicates.push(p.to_string()),
-            _ => others.push(s),
-        }
-    }
-    let mut sentences = Vec::new();
-    if !predicates.is_empty() {
-        sentences.push(format!("{name} {}.", join_names(&predicates)));
-    }
-    sentences.extend(others.into_iter().map(|s| format!("{s}.")));
-    sentences.join(" ")
-}
-
-/// " A source marked unreliable also gives X and Y.", or nothing.
-fn unreliable_note(aside: &[String]) -> String {
-    if aside.is_empty() {
-        String::new()
-    } else {
-        format!(" A source marked unreliable also gives {}.", join_names(aside))
-    }
-}
-
-pub(crate) fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [a, b] => format!("{a} and {b}"),
-        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
-    }
-}
-
 
 /// Evaluates a query and builds the answer.
 pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
-    let cx = Ctx { cat, store, sets: Default::default(), sources: Default::default() };
+    let cx = Ctx { cat, store, sets: Default::default(), say: Speaker::new(cat, store) };
     // "What state has the largest city?" when some cities have no
     // population: as with a superlative asked for itself, the answer says
     // which were not compared.
@@ -958,7 +764,7 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
     let mut aside: Vec<String> = Vec::new();
     if !flags.iter().any(|f| *f) {
         let (kept, left) = cx.set_aside(hits, |h| h.facts.clone())?;
-        aside = left.iter().map(|h| cx.show(&h.value)).collect();
+        aside = left.iter().map(|h| cx.say.show(&h.value)).collect();
         hits = kept;
         flags = vec![false; hits.len()];
     }
@@ -968,10 +774,10 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
     };
     for (h, flag) in hits.iter().zip(&flags) {
         let shown = match &rel_name {
-            Some(rn) => cx.show_with_unit(&h.value, rn),
-            None => cx.show(&h.value),
+            Some(rn) => cx.say.show_with_unit(&h.value, rn),
+            None => cx.say.show(&h.value),
         };
-        let shown = cx.bounded(h, shown);
+        let shown = cx.say.bounded(&h.facts, shown);
         let sources: Vec<String> = h.facts.iter().flat_map(|f| f.sources.clone()).fold(Vec::new(), |mut acc, s| {
             if !acc.contains(&s) {
                 acc.push(s)
@@ -1012,7 +818,7 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         let (trusted, doubted) = cx.set_aside(hits.clone(), |h| h.facts.clone())?;
         let one_side = !doubted.is_empty() && !cx.conflicts(inner, &trusted).iter().any(|f| *f);
         // (The citation says which source is marked unreliable.)
-        let said = |f: &Fact| -> anyhow::Result<String> { Ok(format!("{} (according to {})", cx.sentence(f, q.past), cx.cite_facts(std::slice::from_ref(f))?)) };
+        let said = |f: &Fact| -> anyhow::Result<String> { Ok(format!("{} (according to {})", cx.say.sentence(f, q.past), cx.say.cite_facts(std::slice::from_ref(f))?)) };
         let sides = if one_side {
             let mut facts: Vec<&Fact> = trusted.iter().flat_map(|h| &h.facts).collect();
             facts.sort_by_key(|f| (f.since.or(f.on).map(|d| d.start()), f.until.map(|d| d.end())));
@@ -1063,7 +869,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         items.iter().any(|i| matches!((&i.value, v), (Value::Date(a), Value::Date(b)) if b.within(a)))
     };
     let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key()) || within(&h.value)).collect();
-    let item_name = items.first().map(|h| cx.show(&h.value)).unwrap_or_default();
+    let item_name = items.first().map(|h| cx.say.show(&h.value)).unwrap_or_default();
     // "yes" from the facts that hold the item; "no" from the facts
     // that give a one-value relation another value.
     let (verdict, facts): (&str, Vec<Fact>) = if !found.is_empty() {
@@ -1077,7 +883,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         let facts: Vec<Fact> = hits.iter().take(max).flat_map(|h| h.facts.clone()).collect();
         let said = match set {
             // "No: Missouri is 3968 km long, not Mississippi."
-            Set::Extreme { .. } => facts.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; "),
+            Set::Extreme { .. } => facts.iter().map(|f| cx.say.sentence(f, q.past)).collect::<Vec<_>>().join("; "),
             _ => render_values(cx, set, &hits, q.past, max)?,
         };
         support.extend(facts);
@@ -1086,7 +892,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         sources.dedup();
         values.push(AnswerValue { value: "no".into(), sources, conflict: false });
         let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        let citations = cx.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
         let said = said.trim_end_matches('.');
         return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {said}, not {item_name}."), citations, candidates: vec![], reading: None });
     } else if let Some(other) = other_holder(cx, item, set)? {
@@ -1095,9 +901,9 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         support.extend(other.0);
         let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
         values.push(AnswerValue { value: "no".into(), sources, conflict: false });
-        let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+        let sentences = support.iter().map(|f| cx.say.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
         let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        let citations = cx.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
         return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![], reading: None });
     } else {
         return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
@@ -1106,15 +912,15 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
     // "Has Zhou Chang left Alibaba?" when the sources only expected it:
     // neither yes nor no, and what they said.
     if verdict == "yes" && !support.is_empty() && support.iter().all(|f| f.expected) {
-        let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+        let sentences = support.iter().map(|f| cx.say.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
         let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        let citations = cx.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
         let reply = format!("I can't say that it happened: {sentences}.");
         return Ok(Answer { question: question.to_string(), status: Status::Unknown, answers: vec![], reply, citations, candidates: vec![], reading: None });
     }
     let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
     values.push(AnswerValue { value: verdict.into(), sources, conflict: false });
-    let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
+    let sentences = support.iter().map(|f| cx.say.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
     let reply: String = if verdict == "yes" { format!("Yes: {sentences}.") } else { format!("No: {sentences}, not {item_name}.") };
     cx.answered(question, values, reply, &support)
 }
@@ -1220,7 +1026,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                         break;
                     }
                     if cat.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
-                        out.push((cx.show(&f.object), f));
+                        out.push((cx.say.show(&f.object), f));
                         found = true;
                     }
                 }
@@ -1228,7 +1034,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                     for h in &hits {
                         if h.value.entity() == Some(t.as_str()) {
                             for f in &h.facts {
-                                out.push((cx.show(&h.value), f.clone()));
+                                out.push((cx.say.show(&h.value), f.clone()));
                             }
                         }
                     }
@@ -1263,9 +1069,9 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
         // A place or an employer that still holds is said in the
         // present; dates and reasons are of past events.
         let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
-        let sentence = fs.first().map(|f| cx.sentence(f, past)).unwrap_or_default();
+        let sentence = fs.first().map(|f| cx.say.sentence(f, past)).unwrap_or_default();
         // (The citation says which source is marked unreliable.)
-        parts.push(if conflict { format!("{v}: {sentence} (according to {})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
+        parts.push(if conflict { format!("{v}: {sentence} (according to {})", cx.say.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
         support.extend(fs);
     }
     let reply: String = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) } + &unreliable_note(&aside);
@@ -1298,7 +1104,7 @@ fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result
         let (facts, aside) = cx.set_aside(facts, |f| vec![f.clone()])?;
         let title = |f: &Fact| {
             let rel = cat.lex.relation(&f.relation).expect("checked above");
-            format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
+            format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.say.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
         };
         let mut titles = Vec::new();
         for f in &facts {
@@ -1320,7 +1126,7 @@ fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result
             return Ok(unknown());
         }
         let chosen = most_salient(facts, DESCRIBED_FACTS);
-        reply = describe(cx, e, &chosen);
+        reply = describe(&cx.say, e, &chosen);
         values.push(AnswerValue { value: cat.name(e).to_string(), sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
         support.extend(chosen);
     }
@@ -1346,7 +1152,7 @@ fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<F
                 if facts.is_empty() || facts.iter().any(|f| f.object.key() == v.key()) {
                     return Ok(None);
                 }
-                return Ok(Some((facts, cx.show_with_unit(v, &rel.name))));
+                return Ok(Some((facts, cx.say.show_with_unit(v, &rel.name))));
             }
             _ => return Ok(None),
         },
@@ -1443,11 +1249,11 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
     if !reliable.is_empty() {
         last = reliable;
     }
-    let sentences: Vec<String> = last.iter().map(|f| cx.sentence(f, true)).collect();
+    let sentences: Vec<String> = last.iter().map(|f| cx.say.sentence(f, true)).collect();
     Ok(Some(format!(
         "I don't know of a current one: the latest I know of is that {} (according to {}).",
         sentences.join("; "),
-        cx.cite_facts(&last)?
+        cx.say.cite_facts(&last)?
     )))
 }
 
@@ -1477,7 +1283,7 @@ fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied:
             break;
         }
     }
-    let names: Vec<String> = tied.iter().map(|h| cx.show(&h.value)).collect();
+    let names: Vec<String> = tied.iter().map(|h| cx.say.show(&h.value)).collect();
     // Alike for each, answered or not ("none of the facts ...").
     if let (Some((a, _)), false) = (alike, differ) {
         if a.status != Status::Answered {
@@ -1559,7 +1365,7 @@ fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Ans
         return Ok(None);
     }
     let refs: Vec<&Fact> = facts.iter().collect();
-    let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+    let citations = cx.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
     Ok(Some(Answer {
         question: question.to_string(),
         status: Status::Answered,
@@ -1588,7 +1394,7 @@ fn core(set: &Set) -> &Set {
 
 /// Renders a list answer with the relation's template.
 fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<String> {
-    let names: Vec<String> = hits.iter().map(|h| cx.speak(&h.value)).collect();
+    let names: Vec<String> = hits.iter().map(|h| cx.say.speak(&h.value)).collect();
     let more = names.len().saturating_sub(max);
     let mut shown = names[..names.len().min(max)].to_vec();
     if more > 0 {
@@ -1625,9 +1431,9 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
             let facts: Vec<Fact> = cx.store.facts_about(event, None)?.into_iter().filter(|f| f.relation != relation.name).collect();
             let (facts, _) = cx.set_aside(facts, |f| vec![f.clone()])?;
             if facts.is_empty() {
-                said.push(format!("{}.", capitalise(&cx.speak(&h.value))));
+                said.push(format!("{}.", capitalise(&cx.say.speak(&h.value))));
             } else {
-                said.push(describe(cx, event, &most_salient(facts, DESCRIBED_FACTS)));
+                said.push(describe(&cx.say, event, &most_salient(facts, DESCRIBED_FACTS)));
             }
         }
         if !said.is_empty() {
@@ -1635,7 +1441,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         }
     }
     let values = cx.values_of(of)?;
-    let mut others: Vec<String> = values.iter().take(max).map(|v| cx.speak_with_unit(v, &relation.name)).collect();
+    let mut others: Vec<String> = values.iter().take(max).map(|v| cx.say.speak_with_unit(v, &relation.name)).collect();
     if values.len() > max {
         others.push(format!("{} more", values.len() - max));
     }
@@ -1644,7 +1450,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     if values.len() > 1 {
         let mut linked: Vec<String> = Vec::new();
         for f in hits.iter().flat_map(|h| &h.facts) {
-            let side = if want_subject { cx.speak(&f.object) } else { cx.mention(&f.subject) };
+            let side = if want_subject { cx.say.speak(&f.object) } else { cx.say.mention(&f.subject) };
             if !linked.contains(&side) {
                 linked.push(side);
             }
@@ -1670,11 +1476,11 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         let mut pairs: Vec<String> = Vec::new();
         let mut total = 0;
         for h in hits {
-            let answer = cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name));
+            let answer = cx.say.bounded(&h.facts, cx.say.speak_with_unit(&h.value, &relation.name));
             for f in &h.facts {
                 total += 1;
                 if pairs.len() < max {
-                    let side = if want_subject { cx.speak(&f.object) } else { cx.mention(&f.subject) };
+                    let side = if want_subject { cx.say.speak(&f.object) } else { cx.say.mention(&f.subject) };
                     pairs.push(format!("{side}: {answer}"));
                 }
             }
@@ -1691,9 +1497,9 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
         // Springfield are four sentences.
         let mut pairs: Vec<(String, String, Vec<String>)> = Vec::new();
         for h in hits {
-            let answer = cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name));
+            let answer = cx.say.bounded(&h.facts, cx.say.speak_with_unit(&h.value, &relation.name));
             for f in &h.facts {
-                let (key, side) = if want_subject { (f.object.key(), cx.speak(&f.object)) } else { (f.subject.clone(), cx.mention(&f.subject)) };
+                let (key, side) = if want_subject { (f.object.key(), cx.say.speak(&f.object)) } else { (f.subject.clone(), cx.say.mention(&f.subject)) };
                 match pairs.iter_mut().find(|(k, _, _)| *k == key) {
                     Some((_, _, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
                     Some(_) => {}
@@ -1726,7 +1532,7 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     let list_with_unit = if want_subject {
         list
     } else {
-        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name))).collect();
+        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.say.bounded(&h.facts, cx.say.speak_with_unit(&h.value, &relation.name))).collect();
         join_names(&shown)
     };
     // What the sources only expected is said so ("Zhou Chang was
@@ -1784,13 +1590,13 @@ fn on_side(f: &Fact, pivot: &Date, after: bool, strictly: bool) -> bool {
 /// The answer from facts the paraphrase ranker picked: each gives its
 /// object, subject, date or reason, with its own sentence and sources.
 pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past: bool) -> anyhow::Result<Answer> {
-    let cx = Ctx { cat, store, sets: Default::default(), sources: Default::default() };
+    let cx = Ctx { cat, store, sets: Default::default(), say: Speaker::new(cat, store) };
     let mut values: Vec<AnswerValue> = Vec::new();
     let mut sentences: Vec<String> = Vec::new();
     for p in picks {
         let f = &p.fact;
         let value = match p.side {
-            Side::Object => Bound::said(f.bound, cx.show_with_unit(&f.object, &f.relation)),
+            Side::Object => Bound::said(f.bound, cx.say.show_with_unit(&f.object, &f.relation)),
             Side::Subject => cat.name(&f.subject).to_string(),
             Side::Date => match (&f.object, f.when()) {
                 (Value::Date(d), None) => d.human(),
@@ -1806,7 +1612,7 @@ pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past
         if sources.is_empty() {
             continue;
         }
-        let sentence = cx.sentence(f, past);
+        let sentence = cx.say.sentence(f, past);
         sentences.push(match p.side {
             Side::Reason => format!("{sentence}; the reason given: {value}"),
             _ => sentence,
@@ -1820,7 +1626,7 @@ pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past
         return Ok(Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that."));
     }
     let facts: Vec<&Fact> = picks.iter().map(|p| &p.fact).collect();
-    let citations = cx.citations(&facts)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+    let citations = cx.say.citations(&facts)?.into_iter().filter(|c| !c.id.is_empty()).collect();
     let reply = capitalise(&format!("{}.", sentences.join("; ")));
     Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![], reading: None })
 }

@@ -207,7 +207,7 @@ impl Asker<'_> {
         let composed = self.phrase_named(store, text, &before)?;
         if let Some((fixed, words)) = self.r.spelled(text) {
             let read: Vec<String> = words.iter().map(|(typo, right)| format!("\"{typo}\" as \"{right}\"")).collect();
-            fixes.push((fixed, Some(format!("(Reading {}.) ", crate::answer::eval::join_names(&read)))));
+            fixes.push((fixed, Some(format!("(Reading {}.) ", crate::answer::render::join_names(&read)))));
         }
         // A reading composed of two (the phrase named, then the question)
         // answers only with one value.

@@ -8,7 +8,8 @@
 //! the store does not hold, or holds with values that disagree, is left
 //! out and named in the reply.
 
-use super::{join_names, Ctx, Hit};
+use super::{Ctx, Hit};
+use crate::answer::render::join_names;
 use crate::answer::{Answer, AnswerValue, Status};
 use crate::knowledge::lexicon::Single;
 use crate::knowledge::{format_amount, Date, Fact, Value};
@@ -230,7 +231,7 @@ impl Ctx<'_> {
         for hit in hits {
             match self.measure_of(&hit.value, by, all.as_deref())? {
                 Some((amount, facts)) => out.known.push(Measured { hit, amount, facts }),
-                None => out.unknown.push(self.show(&hit.value)),
+                None => out.unknown.push(self.say.show(&hit.value)),
             }
         }
         Ok(out)
@@ -414,7 +415,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     }
     let best = winners(&m.known, order);
     if best.is_empty() {
-        let names: Vec<String> = m.known.iter().map(|x| format!("{} ({})", cx.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
+        let names: Vec<String> = m.known.iter().map(|x| format!("{} ({})", cx.say.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
         let reply = format!("I can't tell: the dates I have don't order them: {}.", join_names(&names));
         return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
     }
@@ -424,7 +425,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     for &b in &best {
         let x = &m.known[b];
         let h = with_measure(x);
-        values.push(AnswerValue { value: cx.show(&x.hit.value), sources: sources_of(&h.facts), conflict: false });
+        values.push(AnswerValue { value: cx.say.show(&x.hit.value), sources: sources_of(&h.facts), conflict: false });
         shown.push(labelled(cx, x, by));
         support.extend(h.facts);
     }
@@ -444,7 +445,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
         support.extend(x.facts.iter().cloned());
     }
     if !none.is_empty() {
-        let names: Vec<String> = none.iter().map(|x| cx.show(&x.hit.value)).collect();
+        let names: Vec<String> = none.iter().map(|x| cx.say.show(&x.hit.value)).collect();
         reply.push_str(&format!(" {} {} none, and {} not counted.", join_names(&names), if names.len() == 1 { "has" } else { "have" }, if names.len() == 1 { "is" } else { "are" }));
         support.extend(none.iter().flat_map(|x| x.hit.facts.iter().cloned()));
     }
@@ -466,8 +467,8 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
 fn labelled(cx: &Ctx, x: &Measured, by: &Measure) -> String {
     let own = x.hit.value.entity().and_then(|e| by.of_member(e));
     match (by, own, x.facts.as_slice()) {
-        (Measure::Each(_), Some(Measure::Date { .. }), [fact]) => cx.sentence(fact, true),
-        _ => format!("{} ({})", cx.show(&x.hit.value), cx.show_amount(&x.amount, by)),
+        (Measure::Each(_), Some(Measure::Date { .. }), [fact]) => cx.say.sentence(fact, true),
+        _ => format!("{} ({})", cx.say.show(&x.hit.value), cx.show_amount(&x.amount, by)),
     }
 }
 
@@ -477,10 +478,10 @@ pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measu
     let hits = cx.set(item)?;
     let [one] = hits.as_slice() else { return Ok(None) };
     let Some((limit, limit_facts)) = cx.threshold(than, by)? else {
-        let named: Vec<String> = cx.set(than)?.iter().map(|h| cx.show(&h.value)).collect();
+        let named: Vec<String> = cx.set(than)?.iter().map(|h| cx.say.show(&h.value)).collect();
         return if named.len() == 1 { dont_know(named[0].clone()) } else { Ok(None) };
     };
-    let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(cx.show(&one.value)) };
+    let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(cx.say.show(&one.value)) };
     let Some(order) = amount.compare(&limit) else {
         let reply = format!("I can't tell: {} and {} don't order them.", cx.show_amount(&amount, by), cx.show_amount(&limit, by));
         return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
@@ -488,10 +489,10 @@ pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measu
     let yes = order == if cmp == Cmp::More { Ordering::Greater } else { Ordering::Less };
     let yes_no = if yes { "Yes" } else { "No" };
     let reply = match than {
-        Set::Literal(_) => format!("{yes_no}: {} ({}).", cx.show(&one.value), cx.show_amount(&amount, by)),
+        Set::Literal(_) => format!("{yes_no}: {} ({}).", cx.say.show(&one.value), cx.show_amount(&amount, by)),
         s => {
-            let other = cx.set(s)?.first().map(|h| cx.show(&h.value)).unwrap_or_default();
-            format!("{yes_no}: {} ({}); {other} ({}).", cx.show(&one.value), cx.show_amount(&amount, by), cx.show_amount(&limit, by))
+            let other = cx.set(s)?.first().map(|h| cx.say.show(&h.value)).unwrap_or_default();
+            format!("{yes_no}: {} ({}); {other} ({}).", cx.say.show(&one.value), cx.show_amount(&amount, by), cx.show_amount(&limit, by))
         }
     };
     let mut support = facts;
@@ -519,7 +520,7 @@ pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> 
         money |= is_money;
     }
     let total = Quantity::Number(sum, money);
-    let parts: Vec<String> = m.known.iter().map(|x| format!("{}: {}", cx.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
+    let parts: Vec<String> = m.known.iter().map(|x| format!("{}: {}", cx.say.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
     let support: Vec<Fact> = m.known.iter().flat_map(|x| with_measure(x).facts).collect();
     let shown = cx.show_amount(&total, by);
     let reply = format!("{shown} in all ({}).", parts.join("; "));
@@ -580,7 +581,7 @@ fn date_of(cx: &Ctx, d: &Dated) -> anyhow::Result<Option<(String, Date, Vec<Fact
             facts.push(f.clone());
         }
     }
-    Ok(Some((cx.show(&hit.value), date, facts)))
+    Ok(Some((cx.say.show(&hit.value), date, facts)))
 }
 
 /// "3 years", "1 month": a count and its unit.
@@ -603,7 +604,7 @@ pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated,
         let mut missing = Vec::new();
         for (d, known) in [(from, a.is_some()), (to, b.is_some())] {
             if !known {
-                let names: Vec<String> = cx.set(&d.of)?.iter().map(|h| cx.show(&h.value)).collect();
+                let names: Vec<String> = cx.set(&d.of)?.iter().map(|h| cx.say.show(&h.value)).collect();
                 // A clause whose facts I don't have ("Baidu built M6").
                 if names.is_empty() {
                     return decline("I don't know: I know nothing of one of the two.".to_string());
@@ -616,7 +617,7 @@ pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated,
     let told = |a: &(String, Date, Vec<Fact>), b: &(String, Date, Vec<Fact>)| {
         let mut said: Vec<String> = Vec::new();
         for f in a.2.iter().chain(&b.2) {
-            let s = cx.sentence(f, true);
+            let s = cx.say.sentence(f, true);
             if !s.is_empty() && !said.contains(&s) {
                 said.push(s);
             }

@@ -1,0 +1,277 @@
+//! English: how values, facts, sources and answers are said.
+//!
+//! Evaluation (see [`super::eval`]) finds values and the facts behind
+//! them; this module words them: names with their articles, amounts with
+//! their units and bounds, a fact as its relation's sentence (tense, dates,
+//! what was only expected), lists, counts, citations and the source line.
+//! Every channel takes its text from here: the console line, Telegram's
+//! HTML and the JSON contract show the same reply.
+
+use super::{Answer, Citation};
+use crate::knowledge::catalog::Catalog;
+use crate::knowledge::normalize::capitalise;
+use crate::knowledge::{format_amount, Bound, Fact, Source, Value};
+use crate::store::Store;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Says the values and facts of one evaluation in English, with the
+/// catalog's names and the store's sources (each source read once).
+pub struct Speaker<'a> {
+    /// The names, kinds and lexicon that word the values.
+    pub cat: &'a Catalog,
+    store: &'a Store,
+    /// Sources already read.
+    sources: RefCell<HashMap<String, Option<Source>>>,
+}
+
+impl<'a> Speaker<'a> {
+    /// A speaker for one query over this catalog and store.
+    pub fn new(cat: &'a Catalog, store: &'a Store) -> Speaker<'a> {
+        Speaker { cat, store, sources: Default::default() }
+    }
+
+    /// A source by id, read once per query.
+    pub fn source(&self, id: &str) -> anyhow::Result<Option<Source>> {
+        if let Some(s) = self.sources.borrow().get(id) {
+            return Ok(s.clone());
+        }
+        let s = self.store.source(id)?;
+        self.sources.borrow_mut().insert(id.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// A value as an answer lists it: a name, an amount, a date, a text.
+    pub fn show(&self, v: &Value) -> String {
+        match v {
+            Value::Entity(id) => self.cat.name(id).to_string(),
+            Value::Number { amount, money } => format!("{}{}", if *money { "$" } else { "" }, format_amount(*amount)),
+            Value::Date(d) => d.human(),
+            Value::Text(t) => t.clone(),
+        }
+    }
+
+    /// An entity as a sentence names it: "the Alibaba Cloud IPO" for a
+    /// kind whose names take the article.
+    pub fn mention(&self, id: &str) -> String {
+        let name = self.cat.name(id);
+        let definite = self.cat.kind(id).is_some_and(|k| self.cat.lex.definite_kinds.iter().any(|d| d == k));
+        // A possessive is a determiner of its own ("Daniel Zhang's exit").
+        let determined = name.to_lowercase().starts_with("the ") || name.split(' ').any(|w| w.ends_with("'s") || w.ends_with('\u{2019}') || w.ends_with("\u{2019}s") || w.ends_with('\''));
+        if definite && !determined {
+            format!("the {name}")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// A value as a sentence says it (see [`Speaker::mention`]).
+    pub fn speak(&self, v: &Value) -> String {
+        match v {
+            Value::Entity(id) => self.mention(id),
+            v => self.show(v),
+        }
+    }
+
+    /// A value as a sentence says it, a number with the unit of the
+    /// relation `rel`.
+    pub fn speak_with_unit(&self, v: &Value, rel: &str) -> String {
+        match v {
+            Value::Entity(id) => self.mention(id),
+            v => self.show_with_unit(v, rel),
+        }
+    }
+
+    /// A value as an answer lists it, a number with the unit of the
+    /// relation `rel` ("7 billion parameters").
+    pub fn show_with_unit(&self, v: &Value, rel: &str) -> String {
+        let base = self.show(v);
+        match (v, self.cat.lex.relation(rel).and_then(|r| r.unit.as_deref())) {
+            (Value::Number { money: false, .. }, Some(u)) => format!("{base} {u}"),
+            _ => base,
+        }
+    }
+
+    /// A value as an answer gives it, with the bound its facts give it
+    /// ("more than $20 billion"): `shown` is the value said plainly.
+    pub fn bounded(&self, facts: &[Fact], shown: String) -> String {
+        let bound = match facts.first().and_then(|f| f.bound) {
+            Some(b) if facts.iter().all(|f| f.bound == Some(b)) => Some(b),
+            // Sources that give it as a bound and as an amount: the
+            // weaker word.
+            _ if facts.iter().any(|f| f.bound.is_some()) => Some(Bound::About),
+            _ => None,
+        };
+        Bound::said(bound, shown)
+    }
+
+    /// The sources of these facts, in order of first use, each with the
+    /// evidence quotes it gives for them.
+    pub fn citations(&self, facts: &[&Fact]) -> anyhow::Result<Vec<Citation>> {
+        let mut out: Vec<Citation> = Vec::new();
+        for f in facts {
+            for s in &f.sources {
+                let pos = match out.iter().position(|c| &c.id == s) {
+                    Some(p) => p,
+                    None => {
+                        let src = self.source(s)?;
+                        out.push(Citation {
+                            id: s.clone(),
+                            cite: src.as_ref().map(|x| x.cite()).unwrap_or_else(|| s.clone()),
+                            title: src.map(|x| x.title).unwrap_or_default(),
+                            evidence: vec![],
+                        });
+                        out.len() - 1
+                    }
+                };
+                if let Some(e) = f.evidence_from(s) {
+                    if !out[pos].evidence.iter().any(|x| x == e) {
+                        out[pos].evidence.push(e.to_string());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// "CNBC, Nov 2023; SCMP, Mar 2023": the sources of these facts, as a
+    /// reply names them in brackets.
+    pub fn cite_facts(&self, facts: &[Fact]) -> anyhow::Result<String> {
+        let refs: Vec<&Fact> = facts.iter().collect();
+        Ok(self.citations(&refs)?.into_iter().map(|c| c.cite).collect::<Vec<_>>().join("; "))
+    }
+
+    /// A fact as its relation's sentence, in the past when asked so or
+    /// when it has ended, with its dates.
+    pub fn sentence(&self, f: &Fact, past: bool) -> String {
+        let Some(rel) = self.cat.lex.relation(&f.relation) else { return String::new() };
+        let past = past || f.until.is_some();
+        let subject = self.mention(&f.subject);
+        let subject = subject.as_str();
+        let object = Bound::said(f.bound, self.speak_with_unit(&f.object, &f.relation));
+        // A state that still holds, with its start: the present perfect,
+        // whatever the question's tense ("Eddie Wu has been the CEO of
+        // Alibaba since September 2023", not "was ... since").
+        if let (Some(a), None, None) = (f.since, f.until, f.on) {
+            let perfect = if let Some(rest) = rel.present.strip_prefix("{s} is ") {
+                Some(format!("{{s}} has been {rest}"))
+            } else {
+                rel.past.as_deref().and_then(|p| p.strip_prefix("{s} ")).filter(|p| !p.starts_with("was ") && !p.starts_with("were ")).map(|p| format!("{{s}} has {p}"))
+            };
+            if let Some(t) = perfect {
+                return capitalise(&format!("{} since {}", t.replace("{s}", subject).replace("{o}", &object), a.human()));
+            }
+        }
+        // "Zhou Chang was expected to leave Alibaba (as of July 2024)":
+        // what was expected, not that it happened.
+        if f.expected {
+            let s = rel.expected_sentence(subject, &object);
+            return match f.on.or(f.since) {
+                Some(d) => capitalise(&format!("{s}, as reported in {}", d.human())),
+                None => capitalise(&s),
+            };
+        }
+        let mut s = rel.sentence(past, subject, &object);
+        // A date that is when the sources reported it: it happened by then.
+        let latest = if f.reported { " at the latest" } else { "" };
+        if let Some(d) = f.on {
+            if f.reported {
+                s.push_str(&format!(" by {}, when it was reported", d.human()));
+            } else {
+                s.push_str(&format!(" {} {}", if d.day.is_some() { "on" } else { "in" }, d.human()));
+            }
+        } else if let (Some(a), Some(b)) = (f.since, f.until) {
+            s.push_str(&format!(" from {} until {}{latest}", a.human(), b.human()));
+        } else if let Some(a) = f.since {
+            s.push_str(&format!(" since {}", a.human()));
+        } else if let Some(b) = f.until {
+            s.push_str(&format!(" until {}{latest}", b.human()));
+        }
+        capitalise(&s)
+    }
+}
+
+/// A small count as a word ("one", "two"), a larger one in figures.
+pub fn count_word(n: usize) -> String {
+    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+/// "A", "A and B", "A, B, and C".
+pub fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+    }
+}
+
+/// " A source marked unreliable also gives X and Y.", or nothing.
+pub fn unreliable_note(aside: &[String]) -> String {
+    if aside.is_empty() {
+        String::new()
+    } else {
+        format!(" A source marked unreliable also gives {}.", join_names(aside))
+    }
+}
+
+/// A description as a person writes one: the facts about the thing in
+/// one sentence with the name once ("Jia Yangqing led ..., left Alibaba
+/// in March 2023 and was ..."), then those in which it is the object.
+pub fn describe(say: &Speaker, e: &str, facts: &[Fact]) -> String {
+    let name = capitalise(&say.mention(e));
+    let prefix = format!("{name} ");
+    let mut predicates = Vec::new();
+    let mut others = Vec::new();
+    for f in facts {
+        let s = say.sentence(f, false);
+        match s.strip_prefix(&prefix) {
+            Some(p) if f.subject == e => predicates.push(p.to_string()),
+            _ => others.push(s),
+        }
+    }
+    let mut sentences = Vec::new();
+    if !predicates.is_empty() {
+        sentences.push(format!("{name} {}.", join_names(&predicates)));
+    }
+    sentences.extend(others.into_iter().map(|s| format!("{s}.")));
+    sentences.join(" ")
+}
+
+/// "(sources: CNBC, Nov 2023; SCMP, Mar 2023)", or empty.
+pub fn source_line(a: &Answer) -> String {
+    if a.citations.is_empty() {
+        return String::new();
+    }
+    let cites: Vec<&str> = a.citations.iter().map(|c| c.cite.as_str()).collect();
+    format!("(source{}: {})", if cites.len() > 1 { "s" } else { "" }, cites.join("; "))
+}
+
+/// The reply with its source line, as the console and the JSON contract
+/// show it.
+pub fn full_reply(a: &Answer) -> String {
+    let line = source_line(a);
+    if line.is_empty() {
+        a.reply.clone()
+    } else {
+        format!("{} {}", a.reply, line)
+    }
+}
+
+/// The answer contract's JSON object (see ../shared/eval/CONTRACT.md).
+pub fn json(a: &Answer) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "question": a.question,
+        "status": a.status,
+        "answers": a.answers,
+        "reply": full_reply(a),
+    });
+    if !a.candidates.is_empty() {
+        v["candidates"] = serde_json::json!(a.candidates);
+    }
+    if let Some(r) = &a.reading {
+        v["reading"] = serde_json::json!(r);
+    }
+    v
+}
