@@ -1,17 +1,21 @@
-//! Query evaluation against the store, and the reply text.
+//! Query evaluation against the store, into an [`Outcome`].
 //!
 //! Each [`Set`] evaluates to values with the facts that support them; time
 //! filters pick the facts that held when asked; a relation that holds one
-//! value at a time turns several values into a flagged conflict. The reply
-//! is built from the relation's sentence templates in the lexicon.
+//! value at a time turns several values into a flagged conflict. The
+//! outcome says which kind of reply that makes, with its data;
+//! [`super::render`] words it. (The list of values in the relation's
+//! sentence, descriptions, happenings, titles and the computing
+//! operators are still worded here, as [`Reply::Worded`].)
 
 mod compute;
 
-use super::render::{count_word, describe, join_names, unreliable_note, Speaker};
+use super::outcome::{bound_of, Found, Given, Outcome, Reply};
+use super::render::{self, count_word, describe, join_names, unreliable_note, Speaker};
 use super::{Answer, AnswerValue, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::normalize::capitalise;
-use crate::knowledge::{Bound, Date, Fact, Reliability, Value};
+use crate::knowledge::{Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::knowledge::catalog::Catalog;
 use crate::query::{Ask, Dir, Measure, Pick, Query, RelId, Set, Side, Time};
@@ -61,26 +65,11 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// The answer with these values, each with its sources once, citing
-    /// the supporting facts. Values without a source are never given: an
-    /// answer that cannot say where it came from (or whose reply cites
-    /// nothing in brackets) is unknown instead.
-    fn answered(&self, question: &str, mut values: Vec<AnswerValue>, reply: String, support: &[Fact]) -> anyhow::Result<Answer> {
-        for v in &mut values {
-            let mut seen = Vec::new();
-            v.sources.retain(|s| {
-                let keep = !s.is_empty() && !seen.contains(s);
-                seen.push(s.clone());
-                keep
-            });
-        }
-        if values.is_empty() || values.iter().any(|v| v.sources.is_empty()) || reply.contains("()") {
-            tracing::warn!(question, ?values, reply, "answer withheld: a value without sources");
-            return Ok(Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that."));
-        }
-        let refs: Vec<&Fact> = support.iter().collect();
-        let citations = self.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![], reading: None })
+    /// An answer whose values and reply evaluation has already worded
+    /// (the reply kinds not yet given as data): see [`Outcome::answered`].
+    fn answered(&self, question: &str, values: Vec<AnswerValue>, reply: String, support: &[Fact]) -> anyhow::Result<Outcome> {
+        let values = values.into_iter().map(|v| Found { value: Given::Worded(v.value), sources: v.sources, conflict: v.conflict }).collect();
+        Ok(Outcome::answered(question, values, Reply::Worded(reply), support.to_vec()))
     }
 
     /// The date an entity is anchored at, for "after X": the dates of its
@@ -617,9 +606,9 @@ impl Ctx<'_> {
     }
 }
 
-/// The reply when no fact answers.
-fn no_answer(question: &str) -> Answer {
-    Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.")
+/// The outcome when no fact answers.
+fn no_answer(question: &str) -> Outcome {
+    Outcome::unknown(question)
 }
 
 /// How many facts a description gives.
@@ -644,32 +633,33 @@ fn most_salient(facts: Vec<Fact>, n: usize) -> Vec<Fact> {
 }
 
 
-/// Evaluates a query and builds the answer.
+/// Evaluates a query and renders the answer.
 pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
     let cx = Ctx { cat, store, sets: Default::default(), say: Speaker::new(cat, store) };
+    let o = outcome(&cx, q, question, max)?;
+    render::answer(&cx.say, &o)
+}
+
+/// Evaluates a query: the outcome, with the reading used.
+fn outcome(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Result<Outcome> {
+    let cat = cx.cat;
     // "What state has the largest city?" when some cities have no
     // population: as with a superlative asked for itself, the answer says
     // which were not compared.
     let mut inner = Vec::new();
     for s in q.ask.sets() {
-        inner_extremes(&cx, s, true, &mut inner)?;
+        inner_extremes(cx, s, true, &mut inner)?;
     }
-    let note = match inner.iter().find(|x| !x.unknown.is_empty()) {
-        Some(x) => compute::unmeasured_note(&cx, &x.unknown, &x.by),
-        None => String::new(),
-    };
-    let mut a = answer_query(&cx, q, question, max, &inner)?;
-    if a.status == Status::Answered {
-        a.reply.push_str(&note);
-    }
+    let mut o = answer_query(cx, q, question, max, &inner)?;
+    o.unmeasured = inner.iter().find(|x| !x.unknown.is_empty()).map(|x| (x.unknown.clone(), x.by.clone()));
     let name = |r: RelId| cat.lex.rel(r).name.clone();
-    a.reading = Some(q.sexp(&name).to_string());
-    Ok(a)
+    o.reading = Some(q.sexp(&name).to_string());
+    Ok(o)
 }
 
 /// Evaluates a query and builds the answer, given the superlatives inside
 /// it.
-fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]) -> anyhow::Result<Answer> {
+fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]) -> anyhow::Result<Outcome> {
     let unknown = || no_answer(question);
     // "How many states border the state that borders the most states?"
     // when two tie for the most: which one is asked about is not known,
@@ -701,12 +691,12 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
 }
 
 /// The values of a set, or their count: "who leads X", "how many ...".
-fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> anyhow::Result<Answer> {
+fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> anyhow::Result<Outcome> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || no_answer(question);
-    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut values: Vec<Found> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    let mut reply: String;
+    let reply: Reply;
     let mut hits = cx.set(set)?;
     // Don't answer a question with its own subject.
     if let Some(t) = set.topic().filter(|_| cat.lex.leave_out_topic) {
@@ -717,8 +707,8 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
     if hits.is_empty() {
         // "Who leads X now?" when every holder known has left: a
         // history, not an answer; say who held it last.
-        if let Some(reply) = last_holder(cx, set)? {
-            return Ok(Answer::empty(question, Status::Unknown, reply));
+        if let Some(last) = last_holder(cx, set)? {
+            return Ok(Outcome::empty(question, Status::Unknown, Reply::LastHolder(last)));
         }
         // A count over a set the store holds whole is 0, on the
         // word of the sources of what the question names.
@@ -752,8 +742,8 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         let ended = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
         if cat.lex.rel(*rel).changes() && ended && hits.len() > 1 && one_value(cat, inner) {
             let now = Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: Time::Current };
-            if let Some(reply) = last_holder(cx, &now)? {
-                return Ok(Answer::empty(question, Status::Unknown, reply));
+            if let Some(last) = last_holder(cx, &now)? {
+                return Ok(Outcome::empty(question, Status::Unknown, Reply::LastHolder(last)));
             }
         }
     }
@@ -761,10 +751,10 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
     // Values only a source marked unreliable gives are left out when
     // other sources answer, and named in a note (a disagreement
     // shows both sides instead).
-    let mut aside: Vec<String> = Vec::new();
+    let mut aside: Vec<Given> = Vec::new();
     if !flags.iter().any(|f| *f) {
         let (kept, left) = cx.set_aside(hits, |h| h.facts.clone())?;
-        aside = left.iter().map(|h| cx.say.show(&h.value)).collect();
+        aside = left.iter().map(|h| Given::Value { value: h.value.clone(), unit: None, bound: None }).collect();
         hits = kept;
         flags = vec![false; hits.len()];
     }
@@ -773,77 +763,67 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         _ => None,
     };
     for (h, flag) in hits.iter().zip(&flags) {
-        let shown = match &rel_name {
-            Some(rn) => cx.say.show_with_unit(&h.value, rn),
-            None => cx.say.show(&h.value),
-        };
-        let shown = cx.say.bounded(&h.facts, shown);
+        let given = Given::Value { value: h.value.clone(), unit: rel_name.clone(), bound: bound_of(&h.facts) };
         let sources: Vec<String> = h.facts.iter().flat_map(|f| f.sources.clone()).fold(Vec::new(), |mut acc, s| {
             if !acc.contains(&s) {
                 acc.push(s)
             }
             acc
         });
-        values.push(AnswerValue { value: shown, sources, conflict: *flag });
+        values.push(Found { value: given, sources, conflict: *flag });
         support.extend(h.facts.iter().cloned());
     }
     let any_conflict = flags.iter().any(|f| *f);
     if let Ask::Count(_) = &q.ask {
-        let names: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
+        let names: Vec<Given> = values.iter().map(|v| v.value.clone()).collect();
         let n = values.len();
         // Sources name some of a company's staff or investments,
         // never all: a count is given only where the store holds
         // the whole set (a class the sources enumerate, or a
         // relation the lexicon declares complete).
         if !countable(cat, set) {
-            let shown = join_names(&names[..names.len().min(max)]);
+            let listed = names[..names.len().min(max)].to_vec();
             // In the present, what has ended is not counted ("how
             // many employees does X have?": not one who left).
             let ended = !q.past && hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
-            let reply = if ended {
-                format!("I don't know: the sources don't say how many in all, and name none now; in the past: {shown}.")
-            } else {
-                format!("I don't know: the sources don't say how many in all. I know of {}: {shown}.", count_word(n))
-            };
-            return Ok(Answer::empty(question, Status::Unknown, reply));
+            return Ok(Outcome::empty(question, Status::Unknown, Reply::CountUnknown { listed, known: n, ended }));
         }
-        values = vec![AnswerValue { value: n.to_string(), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];
-        reply = format!("{n}: {}.", join_names(&names[..names.len().min(max)]));
+        values = vec![Found { value: Given::Count(n), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];
+        reply = Reply::Count { n, listed: names[..names.len().min(max)].to_vec() };
     } else if any_conflict {
-        let mut parts = Vec::new();
+        let mut parts: Vec<Vec<Fact>> = Vec::new();
         // What only unreliable sources say, when the others agree among
         // themselves (successive holders, one after another), is the one
         // other side: "Jeff Zhang led X until ...; Daniel Zhang led X from
         // ...; but Jia Yangqing led X (according to ..., unreliable)".
         let (trusted, doubted) = cx.set_aside(hits.clone(), |h| h.facts.clone())?;
         let one_side = !doubted.is_empty() && !cx.conflicts(inner, &trusted).iter().any(|f| *f);
-        // (The citation says which source is marked unreliable.)
-        let said = |f: &Fact| -> anyhow::Result<String> { Ok(format!("{} (according to {})", cx.say.sentence(f, q.past), cx.say.cite_facts(std::slice::from_ref(f))?)) };
         let sides = if one_side {
-            let mut facts: Vec<&Fact> = trusted.iter().flat_map(|h| &h.facts).collect();
+            let mut facts: Vec<Fact> = trusted.iter().flat_map(|h| h.facts.iter().cloned()).collect();
             facts.sort_by_key(|f| (f.since.or(f.on).map(|d| d.start()), f.until.map(|d| d.end())));
-            parts.push(facts.into_iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
+            parts.push(facts);
             &doubted
         } else {
             &hits
         };
         for h in sides {
-            parts.push(h.facts.iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
+            parts.push(h.facts.clone());
         }
-        reply = format!("The sources disagree: {}.", parts.join("; but "));
+        reply = Reply::Disagree { sides: parts, past: q.past };
     } else {
-        reply = render_values(cx, set, &hits, q.past, max)?;
+        reply = Reply::Worded(render_values(cx, set, &hits, q.past, max)?);
     }
-    reply.push_str(&unreliable_note(&aside));
-    cx.answered(question, values, reply, &support)
+    let mut o = Outcome::answered(question, values, reply, support);
+    if o.status == Status::Answered {
+        o.aside = aside;
+    }
+    Ok(o)
 }
 
 /// Whether an item is in a set: "Is X based in Y?", "Did X lead Y?".
-fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set: &Set) -> anyhow::Result<Answer> {
+fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set: &Set) -> anyhow::Result<Outcome> {
     let cat = cx.cat;
-    let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    
     let hits = cx.set(set)?;
     // "Has Alibaba invested in the AI tigers?": a class holds when every
     // member does.
@@ -857,7 +837,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
                 let sources = facts.iter().flat_map(|f| f.sources.clone()).collect();
                 let said = render_values(cx, set, &found, q.past, max)?;
                 let reply = format!("Yes, all {}: {}", count_word(members.len()), said);
-                return cx.answered(question, vec![AnswerValue { value: "yes".into(), sources, conflict: false }], reply, &facts);
+                return Ok(Outcome::answered(question, vec![Found { value: Given::Verdict(true), sources, conflict: false }], Reply::Worded(reply), facts));
             }
         }
     }
@@ -869,13 +849,13 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         items.iter().any(|i| matches!((&i.value, v), (Value::Date(a), Value::Date(b)) if b.within(a)))
     };
     let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key()) || within(&h.value)).collect();
-    let item_name = items.first().map(|h| cx.say.show(&h.value)).unwrap_or_default();
+    let item_name = items.first().map(|h| Given::Value { value: h.value.clone(), unit: None, bound: None });
     // "yes" from the facts that hold the item; "no" from the facts
     // that give a one-value relation another value.
-    let (verdict, facts): (&str, Vec<Fact>) = if !found.is_empty() {
-        ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
+    let (yes, facts): (bool, Vec<Fact>) = if !found.is_empty() {
+        (true, found.iter().flat_map(|h| h.facts.clone()).collect())
     } else if one_value(cat, set) && !hits.is_empty() {
-        ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
+        (false, hits.iter().flat_map(|h| h.facts.clone()).collect())
     } else if complete_world(cat, set) && matches!(item, Set::Entity(_)) && items.len() == 1 && hits.iter().any(|h| !h.facts.is_empty()) {
         // The store holds the whole set ("the states Texas
         // borders", "the longest river"): what is not in it is
@@ -890,43 +870,36 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         let mut sources: Vec<String> = support.iter().flat_map(|f| f.sources.clone()).collect();
         sources.sort();
         sources.dedup();
-        values.push(AnswerValue { value: "no".into(), sources, conflict: false });
-        let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
+        let values = vec![Found { value: Given::Verdict(false), sources, conflict: false }];
         let said = said.trim_end_matches('.');
-        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {said}, not {item_name}."), citations, candidates: vec![], reading: None });
+        let item_name = item_name.map(|g| cx.say.given(&g)).unwrap_or_default();
+        let reply = Reply::Worded(format!("No: {said}, not {item_name}."));
+        return Ok(Outcome { values, support, ..Outcome::empty(question, Status::Answered, reply) });
     } else if let Some(other) = other_holder(cx, item, set)? {
         // "Is M6 a Baidu model?": M6's one maker is another.
-        let not = other.1.clone();
-        support.extend(other.0);
-        let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
-        values.push(AnswerValue { value: "no".into(), sources, conflict: false });
-        let sentences = support.iter().map(|f| cx.say.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
-        let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![], reading: None });
+        let (facts, not) = other;
+        let sources = facts.iter().flat_map(|f| f.sources.clone()).collect();
+        let values = vec![Found { value: Given::Verdict(false), sources, conflict: false }];
+        let reply = Reply::Verdict { yes: false, facts: facts.clone(), past: q.past, not: Some(not) };
+        return Ok(Outcome { values, support: facts, ..Outcome::empty(question, Status::Answered, reply) });
     } else {
-        return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {item_name} there.")));
+        return Ok(Outcome::empty(question, Status::Unknown, Reply::NoneEitherWay(item_name)));
     };
     support.extend(facts);
     // "Has Zhou Chang left Alibaba?" when the sources only expected it:
     // neither yes nor no, and what they said.
-    if verdict == "yes" && !support.is_empty() && support.iter().all(|f| f.expected) {
-        let sentences = support.iter().map(|f| cx.say.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
-        let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        let reply = format!("I can't say that it happened: {sentences}.");
-        return Ok(Answer { question: question.to_string(), status: Status::Unknown, answers: vec![], reply, citations, candidates: vec![], reading: None });
+    if yes && !support.is_empty() && support.iter().all(|f| f.expected) {
+        let reply = Reply::Expected { facts: support.clone(), past: q.past };
+        return Ok(Outcome { support, ..Outcome::empty(question, Status::Unknown, reply) });
     }
     let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
-    values.push(AnswerValue { value: verdict.into(), sources, conflict: false });
-    let sentences = support.iter().map(|f| cx.say.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
-    let reply: String = if verdict == "yes" { format!("Yes: {sentences}.") } else { format!("No: {sentences}, not {item_name}.") };
-    cx.answered(question, values, reply, &support)
+    let values = vec![Found { value: Given::Verdict(yes), sources, conflict: false }];
+    let reply = Reply::Verdict { yes, facts: support.clone(), past: q.past, not: if yes { None } else { item_name } };
+    Ok(Outcome::answered(question, values, reply, support))
 }
 
 /// When, why, for how long or where the facts of a pattern happened.
-fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: &Option<Set>) -> anyhow::Result<Answer> {
+fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: &Option<Set>) -> anyhow::Result<Outcome> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || no_answer(question);
     let mut values: Vec<AnswerValue> = Vec::new();
@@ -1079,7 +1052,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
 }
 
 /// A description of an entity, or its titles.
-fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result<Answer> {
+fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result<Outcome> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || no_answer(question);
     let mut values: Vec<AnswerValue> = Vec::new();
@@ -1137,7 +1110,7 @@ fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result
 /// that says so: the facts that give the item's one value of a relation
 /// that holds one object at a time as another entity (of the asked one's
 /// kind, when the relation is not named), and the asked entity's name.
-fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<Fact>, String)>> {
+fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<Fact>, Given)>> {
     let Set::Entity(i) = item else { return Ok(None) };
     let (rels, asked): (Vec<RelId>, &str) = match set {
         Set::Join { rel, dir: Dir::ToSubject, of, .. } => match of.as_ref() {
@@ -1152,7 +1125,7 @@ fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<F
                 if facts.is_empty() || facts.iter().any(|f| f.object.key() == v.key()) {
                     return Ok(None);
                 }
-                return Ok(Some((facts, cx.say.show_with_unit(v, &rel.name))));
+                return Ok(Some((facts, Given::Value { value: v.clone(), unit: Some(rel.name.clone()), bound: None })));
             }
             _ => return Ok(None),
         },
@@ -1187,7 +1160,7 @@ fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<F
             }
         }
     }
-    Ok((!facts.is_empty()).then(|| (facts, cx.cat.name(asked).to_string())))
+    Ok((!facts.is_empty()).then(|| (facts, Given::Value { value: Value::Entity(asked.to_string()), unit: None, bound: None })))
 }
 
 /// The entity a set stands for the links of, when the set is those links
@@ -1227,9 +1200,9 @@ fn one_value(cat: &Catalog, set: &Set) -> bool {
 }
 
 /// For a question about who or what holds a role now, when nothing known
-/// holds it now: the reply naming the latest holder known and when it
+/// holds it now: the facts of the latest holder known, which say when it
 /// ended.
-fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
+fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<Vec<Fact>>> {
     let Set::Join { rel, dir, of, time: Time::Current } = core(set) else { return Ok(None) };
     let all = cx.set(&Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: Time::Any })?;
     let mut facts: Vec<Fact> = all.into_iter().flat_map(|h| h.facts).filter(|f| f.until.is_some()).collect();
@@ -1249,20 +1222,15 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
     if !reliable.is_empty() {
         last = reliable;
     }
-    let sentences: Vec<String> = last.iter().map(|f| cx.say.sentence(f, true)).collect();
-    Ok(Some(format!(
-        "I don't know of a current one: the latest I know of is that {} (according to {}).",
-        sentences.join("; "),
-        cx.say.cite_facts(&last)?
-    )))
+    Ok(Some(last))
 }
 
 /// "How many states border the state that borders the most states?"
 /// when two tie for the most: the question read with each tied member in
 /// the superlative's place answers when it answers alike for each;
 /// otherwise which one is meant is asked.
-fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied: &[Hit]) -> anyhow::Result<Answer> {
-    let mut alike: Option<(Answer, Vec<String>)> = None;
+fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied: &[Hit]) -> anyhow::Result<Outcome> {
+    let mut alike: Option<(Outcome, Status, Vec<String>)> = None;
     let mut differ = false;
     for h in tied {
         let Value::Entity(e) = &h.value else {
@@ -1271,31 +1239,34 @@ fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied:
         };
         let mut one = q.clone();
         one.replace(part, &Set::Entity(e.clone()));
-        let a = evaluate(cx.cat, cx.store, &one, question, max)?;
-        let mut keys: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
-        keys.push(format!("{:?}", a.status));
+        let each = Ctx { cat: cx.cat, store: cx.store, sets: Default::default(), say: Speaker::new(cx.cat, cx.store) };
+        let a = outcome(&each, &one, question, max)?;
+        // The same answer is the same values said alike, with the same
+        // status once said (an answer may be withheld then).
+        let said = render::answer(&each.say, &a)?;
+        let mut keys: Vec<String> = said.answers.iter().map(|v| v.value.clone()).collect();
+        keys.push(format!("{:?}", said.status));
         match &alike {
-            Some((_, k)) if *k != keys => differ = true,
+            Some((_, _, k)) if *k != keys => differ = true,
             Some(_) => {}
-            None => alike = Some((a, keys)),
+            None => alike = Some((a, said.status, keys)),
         }
         if differ {
             break;
         }
     }
-    let names: Vec<String> = tied.iter().map(|h| cx.say.show(&h.value)).collect();
+    let tied: Vec<Value> = tied.iter().map(|h| h.value.clone()).collect();
     // Alike for each, answered or not ("none of the facts ...").
-    if let (Some((a, _)), false) = (alike, differ) {
-        if a.status != Status::Answered {
+    if let (Some((a, status, _)), false) = (alike, differ) {
+        if status != Status::Answered {
             return Ok(a);
         }
         // The values alone: what else the reply says is of one of them.
-        let values: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
-        let reply = format!("{} tie there, and for each of them the answer is {}.", join_names(&names), join_names(&values));
-        return Ok(Answer { reply, ..a });
+        let values: Vec<Given> = a.values.iter().map(|v| v.value.clone()).collect();
+        let reply = Reply::Tie { tied, alike: Some(values) };
+        return Ok(Outcome { reply, aside: vec![], unmeasured: None, guarded: false, ..a });
     }
-    let reply = format!("I don't know which one that means: {} tie there. Ask about one of them.", join_names(&names));
-    Ok(Answer::empty(question, Status::Unknown, reply))
+    Ok(Outcome::empty(question, Status::Unknown, Reply::Tie { tied, alike: None }))
 }
 
 /// A superlative inside a query's set: the part, its winners (ties
@@ -1324,7 +1295,7 @@ fn inner_extremes(cx: &Ctx, set: &Set, top: bool, out: &mut Vec<Inner>) -> anyho
 /// "How many states border Alaska?" over a closed world: 0, with the
 /// sources of the facts about the things the question names (they hold
 /// every fact of the relation). None when it names nothing with a source.
-fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Answer>> {
+fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Outcome>> {
     // Only plain joins and filters: an empty comparison may have had
     // nothing to compare with.
     // A superlative inside ("the rivers in the state with the highest
@@ -1364,17 +1335,8 @@ fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Ans
     if sources.is_empty() {
         return Ok(None);
     }
-    let refs: Vec<&Fact> = facts.iter().collect();
-    let citations = cx.say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-    Ok(Some(Answer {
-        question: question.to_string(),
-        status: Status::Answered,
-        answers: vec![AnswerValue { value: "0".into(), sources, conflict: false }],
-        reply: "0: none, and the sources list them all.".into(),
-        citations,
-        candidates: vec![],
-        reading: None,
-    }))
+    let values = vec![Found { value: Given::Count(0), sources, conflict: false }];
+    Ok(Some(Outcome { values, support: facts, ..Outcome::empty(question, Status::Answered, Reply::ClosedZero) }))
 }
 
 /// Whether the store holds the whole of a set, so that its size is a
@@ -1590,21 +1552,22 @@ fn on_side(f: &Fact, pivot: &Date, after: bool, strictly: bool) -> bool {
 /// The answer from facts the paraphrase ranker picked: each gives its
 /// object, subject, date or reason, with its own sentence and sources.
 pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past: bool) -> anyhow::Result<Answer> {
-    let cx = Ctx { cat, store, sets: Default::default(), say: Speaker::new(cat, store) };
-    let mut values: Vec<AnswerValue> = Vec::new();
-    let mut sentences: Vec<String> = Vec::new();
+    let say = Speaker::new(cat, store);
+    let mut values: Vec<Found> = Vec::new();
+    let mut said: Vec<(Fact, Option<String>)> = Vec::new();
     for p in picks {
         let f = &p.fact;
+        let plain = |value: Value| Given::Value { value, unit: None, bound: None };
         let value = match p.side {
-            Side::Object => Bound::said(f.bound, cx.say.show_with_unit(&f.object, &f.relation)),
-            Side::Subject => cat.name(&f.subject).to_string(),
+            Side::Object => Given::Value { value: f.object.clone(), unit: Some(f.relation.clone()), bound: f.bound },
+            Side::Subject => plain(Value::Entity(f.subject.clone())),
             Side::Date => match (&f.object, f.when()) {
-                (Value::Date(d), None) => d.human(),
-                (_, Some(d)) => d.human(),
+                (Value::Date(d), None) => plain(Value::Date(*d)),
+                (_, Some(d)) => plain(Value::Date(d)),
                 (_, None) => continue,
             },
             Side::Reason => match &f.because {
-                Some(b) => b.clone(),
+                Some(b) => plain(Value::Text(b.clone())),
                 None => continue,
             },
         };
@@ -1612,21 +1575,17 @@ pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past
         if sources.is_empty() {
             continue;
         }
-        let sentence = cx.say.sentence(f, past);
-        sentences.push(match p.side {
-            Side::Reason => format!("{sentence}; the reason given: {value}"),
-            _ => sentence,
-        });
+        said.push((f.clone(), if p.side == Side::Reason { f.because.clone() } else { None }));
         match values.iter_mut().find(|v| v.value == value) {
             Some(v) => v.sources.extend(sources.into_iter().filter(|s| !v.sources.contains(s)).collect::<Vec<_>>()),
-            None => values.push(AnswerValue { value, sources, conflict: false }),
+            None => values.push(Found { value, sources, conflict: false }),
         }
     }
-    if values.is_empty() {
-        return Ok(Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that."));
-    }
-    let facts: Vec<&Fact> = picks.iter().map(|p| &p.fact).collect();
-    let citations = cx.say.citations(&facts)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-    let reply = capitalise(&format!("{}.", sentences.join("; ")));
-    Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![], reading: None })
+    let o = if values.is_empty() {
+        Outcome::unknown(question)
+    } else {
+        let support = picks.iter().map(|p| p.fact.clone()).collect();
+        Outcome { values, support, ..Outcome::empty(question, Status::Answered, Reply::Picked { facts: said, past }) }
+    };
+    render::answer(&say, &o)
 }

@@ -6,6 +6,7 @@
 //! as the answer contract.
 
 pub mod eval;
+pub mod outcome;
 pub mod render;
 pub mod units;
 

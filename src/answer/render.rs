@@ -7,7 +7,9 @@
 //! Every channel takes its text from here: the console line, Telegram's
 //! HTML and the JSON contract show the same reply.
 
-use super::{Answer, Citation};
+use super::outcome::{bound_of, Given, Outcome, Reply};
+use super::{Answer, AnswerValue, Citation, Status};
+use crate::query::Measure;
 use crate::knowledge::catalog::Catalog;
 use crate::knowledge::normalize::capitalise;
 use crate::knowledge::{format_amount, Bound, Fact, Source, Value};
@@ -95,14 +97,7 @@ impl<'a> Speaker<'a> {
     /// A value as an answer gives it, with the bound its facts give it
     /// ("more than $20 billion"): `shown` is the value said plainly.
     pub fn bounded(&self, facts: &[Fact], shown: String) -> String {
-        let bound = match facts.first().and_then(|f| f.bound) {
-            Some(b) if facts.iter().all(|f| f.bound == Some(b)) => Some(b),
-            // Sources that give it as a bound and as an amount: the
-            // weaker word.
-            _ if facts.iter().any(|f| f.bound.is_some()) => Some(Bound::About),
-            _ => None,
-        };
-        Bound::said(bound, shown)
+        Bound::said(bound_of(facts), shown)
     }
 
     /// The sources of these facts, in order of first use, each with the
@@ -274,4 +269,142 @@ pub fn json(a: &Answer) -> serde_json::Value {
         v["reading"] = serde_json::json!(r);
     }
     v
+}
+
+/// The reply when nothing answers.
+const NO_FACTS: &str = "I don't know: none of the facts I have answers that.";
+
+/// An outcome in words: the reply, the values as a person says them and
+/// the sources behind them. An answer whose reply would cite nothing in
+/// brackets is withheld.
+pub fn answer(say: &Speaker, o: &Outcome) -> anyhow::Result<Answer> {
+    let mut reply = say.reply(&o.reply)?;
+    reply.push_str(&unreliable_note(&o.aside.iter().map(|g| say.given(g)).collect::<Vec<_>>()));
+    if o.guarded && reply.contains("()") {
+        tracing::warn!(question = o.question, reply, "answer withheld: a value without sources");
+        return Ok(Answer { reading: o.reading.clone(), ..Answer::empty(&o.question, Status::Unknown, NO_FACTS) });
+    }
+    if let (Status::Answered, Some((names, by))) = (o.status, &o.unmeasured) {
+        reply.push_str(&unmeasured_note(say, names, by));
+    }
+    let answers = o.values.iter().map(|f| AnswerValue { value: say.given(&f.value), sources: f.sources.clone(), conflict: f.conflict }).collect();
+    let citations = if o.support.is_empty() {
+        vec![]
+    } else {
+        let refs: Vec<&Fact> = o.support.iter().collect();
+        say.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect()
+    };
+    Ok(Answer { question: o.question.clone(), status: o.status, answers, reply, citations, candidates: vec![], reading: o.reading.clone() })
+}
+
+impl Speaker<'_> {
+    /// A value of an outcome as an answer gives it.
+    pub fn given(&self, g: &Given) -> String {
+        match g {
+            Given::Value { value, unit, bound } => {
+                let shown = match unit {
+                    Some(rel) => self.show_with_unit(value, rel),
+                    None => self.show(value),
+                };
+                Bound::said(*bound, shown)
+            }
+            Given::Verdict(yes) => if *yes { "yes" } else { "no" }.to_string(),
+            Given::Count(n) => n.to_string(),
+            Given::Worded(s) => s.clone(),
+        }
+    }
+
+    /// The facts' sentences, joined by semicolons.
+    fn sentences(&self, facts: &[Fact], past: bool) -> String {
+        facts.iter().map(|f| self.sentence(f, past)).collect::<Vec<_>>().join("; ")
+    }
+
+    /// The reply text of an outcome's reply, without notes.
+    fn reply(&self, r: &Reply) -> anyhow::Result<String> {
+        let list = |gs: &[Given]| join_names(&gs.iter().map(|g| self.given(g)).collect::<Vec<_>>());
+        Ok(match r {
+            Reply::NoFacts => NO_FACTS.to_string(),
+            Reply::Worded(s) => s.clone(),
+            Reply::LastHolder(facts) => {
+                let sentences: Vec<String> = facts.iter().map(|f| self.sentence(f, true)).collect();
+                format!("I don't know of a current one: the latest I know of is that {} (according to {}).", sentences.join("; "), self.cite_facts(facts)?)
+            }
+            Reply::CountUnknown { listed, ended: true, .. } => {
+                format!("I don't know: the sources don't say how many in all, and name none now; in the past: {}.", list(listed))
+            }
+            Reply::CountUnknown { listed, known, ended: false } => {
+                format!("I don't know: the sources don't say how many in all. I know of {}: {}.", count_word(*known), list(listed))
+            }
+            Reply::Count { n, listed } => format!("{n}: {}.", list(listed)),
+            Reply::ClosedZero => "0: none, and the sources list them all.".to_string(),
+            Reply::Disagree { sides, past } => {
+                // (The citation says which source is marked unreliable.)
+                let mut parts = Vec::new();
+                for side in sides {
+                    let mut said = Vec::new();
+                    for f in side {
+                        said.push(format!("{} (according to {})", self.sentence(f, *past), self.cite_facts(std::slice::from_ref(f))?));
+                    }
+                    parts.push(said.join("; "));
+                }
+                format!("The sources disagree: {}.", parts.join("; but "))
+            }
+            Reply::Verdict { yes: true, facts, past, .. } => format!("Yes: {}.", self.sentences(facts, *past)),
+            Reply::Verdict { yes: false, facts, past, not } => {
+                format!("No: {}, not {}.", self.sentences(facts, *past), not.as_ref().map(|g| self.given(g)).unwrap_or_default())
+            }
+            Reply::Expected { facts, past } => format!("I can't say that it happened: {}.", self.sentences(facts, *past)),
+            Reply::NoneEitherWay(item) => {
+                format!("I don't know: I have no facts either way about {} there.", item.as_ref().map(|g| self.given(g)).unwrap_or_default())
+            }
+            Reply::Tie { tied, alike } => {
+                let names: Vec<String> = tied.iter().map(|v| self.show(v)).collect();
+                match alike {
+                    Some(values) => format!("{} tie there, and for each of them the answer is {}.", join_names(&names), list(values)),
+                    None => format!("I don't know which one that means: {} tie there. Ask about one of them.", join_names(&names)),
+                }
+            }
+            Reply::Picked { facts, past } => {
+                let sentences: Vec<String> = facts
+                    .iter()
+                    .map(|(f, reason)| {
+                        let sentence = self.sentence(f, *past);
+                        match reason {
+                            Some(r) => format!("{sentence}; the reason given: {r}"),
+                            None => sentence,
+                        }
+                    })
+                    .collect();
+                capitalise(&format!("{}.", sentences.join("; ")))
+            }
+        })
+    }
+}
+
+/// "the parameters of ChatGPT", for a reply that does not know them.
+pub fn not_known(say: &Speaker, names: &[String], by: &Measure) -> String {
+    format!("the {} of {}", measure_noun(say, by), join_names(names))
+}
+
+/// " I don't know the parameters of ChatGPT, so it is not compared."
+pub fn unmeasured_note(say: &Speaker, unknown: &[String], by: &Measure) -> String {
+    if unknown.is_empty() {
+        return String::new();
+    }
+    let (pronoun, verb) = if unknown.len() == 1 { ("it", "is") } else { ("they", "are") };
+    format!(" I don't know {}, so {pronoun} {verb} not compared.", not_known(say, unknown, by))
+}
+
+/// What a measure is called in a reply: the relation's first object noun,
+/// else its name in words.
+fn measure_noun(say: &Speaker, by: &Measure) -> String {
+    let (rel, _) = by.relation();
+    let relation = say.cat.lex.rel(rel);
+    match by {
+        Measure::Count(..) => format!("number of {}", relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " "))),
+        Measure::Date { .. } => "date".to_string(),
+        Measure::Value(_) => relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " ")),
+        Measure::Each(each) => each.first().map_or_else(|| "date".to_string(), |(_, m)| measure_noun(say, m)),
+        Measure::Through { then, .. } => measure_noun(say, then),
+    }
 }

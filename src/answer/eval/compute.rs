@@ -10,7 +10,9 @@
 
 use super::{Ctx, Hit};
 use crate::answer::render::join_names;
-use crate::answer::{Answer, AnswerValue, Status};
+use crate::answer::outcome::Outcome;
+use crate::answer::render::{not_known, unmeasured_note};
+use crate::answer::{AnswerValue, Status};
 use crate::knowledge::lexicon::Single;
 use crate::knowledge::{format_amount, Date, Fact, Value};
 use crate::query::{Cmp, Dated, Dir, Measure, Order, RelId, Set, TimeUnit};
@@ -372,38 +374,10 @@ fn sources_of(facts: &[Fact]) -> Vec<String> {
     out
 }
 
-/// "the parameters of ChatGPT", for a reply that does not know them.
-pub(super) fn not_known(cx: &Ctx, names: &[String], by: &Measure) -> String {
-    format!("the {} of {}", measure_noun(cx, by), join_names(names))
-}
-
-/// " I don't know the parameters of ChatGPT, so it is not compared."
-pub(super) fn unmeasured_note(cx: &Ctx, unknown: &[String], by: &Measure) -> String {
-    if unknown.is_empty() {
-        return String::new();
-    }
-    let (pronoun, verb) = if unknown.len() == 1 { ("it", "is") } else { ("they", "are") };
-    format!(" I don't know {}, so {pronoun} {verb} not compared.", not_known(cx, unknown, by))
-}
-
-/// What a measure is called in a reply: the relation's first object noun,
-/// else its name in words.
-fn measure_noun(cx: &Ctx, by: &Measure) -> String {
-    let (rel, _) = by.relation();
-    let relation = cx.cat.lex.rel(rel);
-    match by {
-        Measure::Count(..) => format!("number of {}", relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " "))),
-        Measure::Date { .. } => "date".to_string(),
-        Measure::Value(_) => relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " ")),
-        Measure::Each(each) => each.first().map_or_else(|| "date".to_string(), |(_, m)| measure_noun(cx, m)),
-        Measure::Through { then, .. } => measure_noun(cx, then),
-    }
-}
-
 /// Answers a superlative asked at the top of a query: the leaders, each
 /// with its measure, the runner-up for scale, and the members that could
 /// not be compared.
-pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Option<Answer>> {
+pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Option<Outcome>> {
     let mut m = cx.measures(cx.set(of)?, by)?;
     let none = set_aside_zeros(&mut m, by, order);
     if m.known.is_empty() {
@@ -411,13 +385,13 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     }
     // Named alternatives ("GPT-3 or M6") are all compared, or none is.
     if named_alternatives(of) && !m.unknown.is_empty() {
-        return Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(cx, &m.unknown, by)))));
+        return Ok(Some(Outcome::worded(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(&cx.say, &m.unknown, by)))));
     }
     let best = winners(&m.known, order);
     if best.is_empty() {
         let names: Vec<String> = m.known.iter().map(|x| format!("{} ({})", cx.say.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
         let reply = format!("I can't tell: the dates I have don't order them: {}.", join_names(&names));
-        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+        return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
     }
     let mut values = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
@@ -449,7 +423,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
         reply.push_str(&format!(" {} {} none, and {} not counted.", join_names(&names), if names.len() == 1 { "has" } else { "have" }, if names.len() == 1 { "is" } else { "are" }));
         support.extend(none.iter().flat_map(|x| x.hit.facts.iter().cloned()));
     }
-    reply.push_str(&unmeasured_note(cx, &m.unknown, by));
+    reply.push_str(&unmeasured_note(&cx.say, &m.unknown, by));
     // A set the sources may not list in full: the leader of those known.
     if !named_alternatives(of) && !super::countable(cx.cat, of) {
         reply = format!("Of those I know of: {reply}");
@@ -473,8 +447,8 @@ fn labelled(cx: &Ctx, x: &Measured, by: &Measure) -> String {
 }
 
 /// Answers "Is A bigger than B?": yes or no when both measures are known.
-pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Option<Answer>> {
-    let dont_know = |of: String| Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(cx, &[of], by)))));
+pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Option<Outcome>> {
+    let dont_know = |of: String| Ok(Some(Outcome::worded(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(&cx.say, &[of], by)))));
     let hits = cx.set(item)?;
     let [one] = hits.as_slice() else { return Ok(None) };
     let Some((limit, limit_facts)) = cx.threshold(than, by)? else {
@@ -484,7 +458,7 @@ pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measu
     let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(cx.say.show(&one.value)) };
     let Some(order) = amount.compare(&limit) else {
         let reply = format!("I can't tell: {} and {} don't order them.", cx.show_amount(&amount, by), cx.show_amount(&limit, by));
-        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+        return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
     };
     let yes = order == if cmp == Cmp::More { Ordering::Greater } else { Ordering::Less };
     let yes_no = if yes { "Yes" } else { "No" };
@@ -503,14 +477,14 @@ pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measu
 
 /// Answers a total: the sum of every member's measure, or nothing when one
 /// is unknown.
-pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> anyhow::Result<Option<Answer>> {
+pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> anyhow::Result<Option<Outcome>> {
     let m = cx.measures(cx.set(of)?, by)?;
     if m.known.is_empty() {
         return Ok(None);
     }
     if !m.unknown.is_empty() {
-        let reply = format!("I don't know the total: I don't know {}.", not_known(cx, &m.unknown, by));
-        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+        let reply = format!("I don't know the total: I don't know {}.", not_known(&cx.say, &m.unknown, by));
+        return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
     }
     let mut sum = 0.0;
     let mut money = false;
@@ -531,7 +505,7 @@ pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> 
 /// Answers "the population density of the US": the total of `top` over
 /// the total of `bottom` across the members, in the unit of `rel`. Every
 /// member must have both, or there is no answer.
-pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: RelId, bottom: RelId) -> anyhow::Result<Option<Answer>> {
+pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: RelId, bottom: RelId) -> anyhow::Result<Option<Outcome>> {
     let hits = cx.set(of)?;
     if hits.is_empty() {
         return Ok(None);
@@ -542,8 +516,8 @@ pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: 
         let by = Measure::Value(part);
         let m = cx.measures(hits.clone(), &by)?;
         if !m.unknown.is_empty() {
-            let reply = format!("I don't know that: I don't know {}.", not_known(cx, &m.unknown, &by));
-            return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+            let reply = format!("I don't know that: I don't know {}.", not_known(&cx.say, &m.unknown, &by));
+            return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
         }
         for x in &m.known {
             let Quantity::Number(n, false) = x.amount else { return Ok(None) };
@@ -597,8 +571,8 @@ fn count_of(n: i64, unit: &str) -> String {
 /// happening to the other, at the precision both dates have. A date known
 /// only to the year gives whole years; months and days need both dates to
 /// have them. The wrong order for an ordered question is not an answer.
-pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated, unit: Option<TimeUnit>, ordered: bool) -> anyhow::Result<Option<Answer>> {
-    let decline = |reply: String| Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated, unit: Option<TimeUnit>, ordered: bool) -> anyhow::Result<Option<Outcome>> {
+    let decline = |reply: String| Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
     let (a, b) = (date_of(cx, from)?, date_of(cx, to)?);
     let (Some(mut a), Some(mut b)) = (a.clone(), b.clone()) else {
         let mut missing = Vec::new();
@@ -609,7 +583,7 @@ pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated,
                 if names.is_empty() {
                     return decline("I don't know: I know nothing of one of the two.".to_string());
                 }
-                missing.push(not_known(cx, &names, &d.by));
+                missing.push(not_known(&cx.say, &names, &d.by));
             }
         }
         return decline(format!("I don't know: I don't know {}.", join_names(&missing)));

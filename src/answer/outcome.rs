@@ -1,0 +1,196 @@
+//! The typed outcome of evaluating one question: what was found, on whose
+//! word, and what kind of reply it makes, with no English in it.
+//!
+//! [`super::eval`] builds an [`Outcome`]; [`super::render`] words it into
+//! an [`super::Answer`] (the reply text, the values as a person says
+//! them, the citations). Every channel shows that one rendering.
+
+use super::Status;
+use crate::knowledge::{Bound, Fact, Value};
+use crate::query::Measure;
+
+/// What evaluating a question found.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The question as asked.
+    pub question: String,
+    /// How it was answered.
+    pub status: Status,
+    /// The values that answer it, in order.
+    pub values: Vec<Found>,
+    /// The facts the reply rests on, in order: their sources are cited.
+    pub support: Vec<Fact>,
+    /// The reading the values come from, as the query's S-expression.
+    pub reading: Option<String>,
+    /// What the reply says.
+    pub reply: Reply,
+    /// Values only a source marked unreliable gives, left out of the
+    /// answer and named in a note.
+    pub aside: Vec<Given>,
+    /// Members a superlative inside the question could not measure, so
+    /// they were not compared: their names and the measure.
+    pub unmeasured: Option<(Vec<String>, Measure)>,
+    /// Whether the answer is withheld when its worded reply cites nothing
+    /// in brackets (a fact said "according to" no source).
+    pub guarded: bool,
+}
+
+/// One value of an outcome, with the sources that state it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The value.
+    pub value: Given,
+    /// The ids of the sources that state it.
+    pub sources: Vec<String>,
+    /// Whether sources disagree on the question and this is one side.
+    pub conflict: bool,
+}
+
+/// A value as evaluation gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Given {
+    /// A value of the store.
+    Value {
+        /// The value.
+        value: Value,
+        /// The relation the value is of, whose unit a number takes.
+        unit: Option<String>,
+        /// The bound its facts give it ("more than $20 billion").
+        bound: Option<Bound>,
+    },
+    /// The answer to a yes/no question.
+    Verdict(bool),
+    /// A count.
+    Count(usize),
+    /// A value already worded by evaluation (a date span, a title, an
+    /// amount computed): not yet given as data.
+    Worded(String),
+}
+
+/// The kind of reply an outcome makes, with what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// Nothing the store holds answers the question.
+    NoFacts,
+    /// Nothing holds a role now: the facts of its latest holder, whose
+    /// end says when it ended.
+    LastHolder(Vec<Fact>),
+    /// The values of a set the store does not hold whole: no count, but
+    /// the first of those known; `ended` when all of them have ended
+    /// and the question is in the present.
+    CountUnknown {
+        /// The values listed.
+        listed: Vec<Given>,
+        /// How many are known.
+        known: usize,
+        /// Whether every one known has ended.
+        ended: bool,
+    },
+    /// A count, with the first of the values counted.
+    Count {
+        /// The count.
+        n: usize,
+        /// The values listed.
+        listed: Vec<Given>,
+    },
+    /// A count of none over a set the sources list whole.
+    ClosedZero,
+    /// Sources that disagree: each side's facts, said with their sources.
+    Disagree {
+        /// The sides, each its facts in order.
+        sides: Vec<Vec<Fact>>,
+        /// Whether the question is in the past.
+        past: bool,
+    },
+    /// A yes or a no from these facts; a no names the value asked about
+    /// that they rule out.
+    Verdict {
+        /// Whether it is a yes.
+        yes: bool,
+        /// The facts that decide it.
+        facts: Vec<Fact>,
+        /// Whether the question is in the past.
+        past: bool,
+        /// For a no, what the facts rule out, when it has a name.
+        not: Option<Given>,
+    },
+    /// What the sources only expected, not that it happened.
+    Expected {
+        /// The facts of what was expected.
+        facts: Vec<Fact>,
+        /// Whether the question is in the past.
+        past: bool,
+    },
+    /// No facts either way about the item asked after (its name, when
+    /// it has one).
+    NoneEitherWay(Option<Given>),
+    /// Several tie for a superlative inside the question; `alike` gives
+    /// the values the question has for each of them, when it answers
+    /// alike, or is None when which one is meant must be asked.
+    Tie {
+        /// The tied members.
+        tied: Vec<Value>,
+        /// The values alike for each, if any.
+        alike: Option<Vec<Given>>,
+    },
+    /// Facts the paraphrase ranker picked, each said in turn, with the
+    /// reason it gives when the reason is asked.
+    Picked {
+        /// Each fact, with its reason when asked for.
+        facts: Vec<(Fact, Option<String>)>,
+        /// Whether the question is in the past.
+        past: bool,
+    },
+    /// A reply already worded by evaluation (the kinds not yet given as
+    /// data: see the module's callers).
+    Worded(String),
+}
+
+impl Outcome {
+    /// An outcome with no values and no support.
+    pub fn empty(question: &str, status: Status, reply: Reply) -> Outcome {
+        Outcome { question: question.to_string(), status, values: vec![], support: vec![], reading: None, reply, aside: vec![], unmeasured: None, guarded: false }
+    }
+
+    /// An outcome with no values whose reply evaluation has already
+    /// worded (the kinds not yet given as data).
+    pub fn worded(question: &str, status: Status, reply: impl Into<String>) -> Outcome {
+        Outcome::empty(question, status, Reply::Worded(reply.into()))
+    }
+
+    /// Nothing answers the question.
+    pub fn unknown(question: &str) -> Outcome {
+        Outcome::empty(question, Status::Unknown, Reply::NoFacts)
+    }
+
+    /// The answer with these values, each with its sources once, on the
+    /// word of the supporting facts. Values without a source are never
+    /// given: an answer that cannot say where it came from is unknown
+    /// instead (and so is one whose reply cites nothing in brackets,
+    /// which rendering checks).
+    pub fn answered(question: &str, mut values: Vec<Found>, reply: Reply, support: Vec<Fact>) -> Outcome {
+        for v in &mut values {
+            let mut seen = Vec::new();
+            v.sources.retain(|s| {
+                let keep = !s.is_empty() && !seen.contains(s);
+                seen.push(s.clone());
+                keep
+            });
+        }
+        if values.is_empty() || values.iter().any(|v| v.sources.is_empty()) {
+            tracing::warn!(question, ?values, "answer withheld: a value without sources");
+            return Outcome::unknown(question);
+        }
+        Outcome { question: question.to_string(), status: Status::Answered, values, support, reading: None, reply, aside: vec![], unmeasured: None, guarded: true }
+    }
+}
+
+/// The bound facts give a value: theirs when they agree, "about" when
+/// some give it as a bound and others as an amount, else none.
+pub fn bound_of(facts: &[Fact]) -> Option<Bound> {
+    match facts.first().and_then(|f| f.bound) {
+        Some(b) if facts.iter().all(|f| f.bound == Some(b)) => Some(b),
+        _ if facts.iter().any(|f| f.bound.is_some()) => Some(Bound::About),
+        _ => None,
+    }
+}
