@@ -10,8 +10,8 @@
 
 mod compute;
 
-use super::outcome::{bound_of, Found, Given, Outcome, Reply};
-use super::render::{self, count_word, describe, join_names, unreliable_note, Speaker};
+use super::outcome::{bound_of, Found, Given, Hit, Join, Listed, Outcome, Reply};
+use super::render::{self, describe, join_names, unreliable_note, Speaker};
 use super::{Answer, AnswerValue, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::normalize::capitalise;
@@ -19,13 +19,6 @@ use crate::knowledge::{Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::knowledge::catalog::Catalog;
 use crate::query::{Ask, Dir, Measure, Pick, Query, RelId, Set, Side, Time};
-
-/// A value with the facts that support it.
-#[derive(Debug, Clone)]
-struct Hit {
-    value: Value,
-    facts: Vec<Fact>,
-}
 
 /// Values with their supporting facts, in first-seen order, indexed by
 /// value key so that merging stays linear in large joins.
@@ -811,7 +804,7 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         }
         reply = Reply::Disagree { sides: parts, past: q.past };
     } else {
-        reply = Reply::Worded(render_values(cx, set, &hits, q.past, max)?);
+        reply = Reply::Listed(listed(cx, set, &hits, q.past, max)?);
     }
     let mut o = Outcome::answered(question, values, reply, support);
     if o.status == Status::Answered {
@@ -835,9 +828,8 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
                 let found: Vec<Hit> = members.iter().filter_map(in_set).cloned().collect();
                 let facts: Vec<Fact> = found.iter().flat_map(|h| h.facts.clone()).collect();
                 let sources = facts.iter().flat_map(|f| f.sources.clone()).collect();
-                let said = render_values(cx, set, &found, q.past, max)?;
-                let reply = format!("Yes, all {}: {}", count_word(members.len()), said);
-                return Ok(Outcome::answered(question, vec![Found { value: Given::Verdict(true), sources, conflict: false }], Reply::Worded(reply), facts));
+                let reply = Reply::AllYes { members: members.len(), listed: listed(cx, set, &found, q.past, max)? };
+                return Ok(Outcome::answered(question, vec![Found { value: Given::Verdict(true), sources, conflict: false }], reply, facts));
             }
         }
     }
@@ -861,19 +853,17 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         // borders", "the longest river"): what is not in it is
         // not so, said with the facts of what is.
         let facts: Vec<Fact> = hits.iter().take(max).flat_map(|h| h.facts.clone()).collect();
-        let said = match set {
+        let listed = match set {
             // "No: Missouri is 3968 km long, not Mississippi."
-            Set::Extreme { .. } => facts.iter().map(|f| cx.say.sentence(f, q.past)).collect::<Vec<_>>().join("; "),
-            _ => render_values(cx, set, &hits, q.past, max)?,
+            Set::Extreme { .. } => None,
+            _ => Some(listed(cx, set, &hits, q.past, max)?),
         };
-        support.extend(facts);
+        support.extend(facts.iter().cloned());
         let mut sources: Vec<String> = support.iter().flat_map(|f| f.sources.clone()).collect();
         sources.sort();
         sources.dedup();
         let values = vec![Found { value: Given::Verdict(false), sources, conflict: false }];
-        let said = said.trim_end_matches('.');
-        let item_name = item_name.map(|g| cx.say.given(&g)).unwrap_or_default();
-        let reply = Reply::Worded(format!("No: {said}, not {item_name}."));
+        let reply = Reply::NotAmong { listed, facts, past: q.past, not: item_name };
         return Ok(Outcome { values, support, ..Outcome::empty(question, Status::Answered, reply) });
     } else if let Some(other) = other_holder(cx, item, set)? {
         // "Is M6 a Baidu model?": M6's one maker is another.
@@ -1354,15 +1344,10 @@ fn core(set: &Set) -> &Set {
     }
 }
 
-/// Renders a list answer with the relation's template.
-fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<String> {
-    let names: Vec<String> = hits.iter().map(|h| cx.say.speak(&h.value)).collect();
-    let more = names.len().saturating_sub(max);
-    let mut shown = names[..names.len().min(max)].to_vec();
-    if more > 0 {
-        shown.push(format!("{more} more"));
-    }
-    let list = join_names(&shown);
+/// A list answer: the values with what their relation's sentence needs
+/// to say them.
+fn listed(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<Listed> {
+    let mut out = Listed { hits: hits.to_vec(), join: None, events: vec![], past, max };
     // "Who do Weiguang Liu and Jin Li report to?": the one relation of
     // each name, said of both ("Weiguang Liu and Jin Li report to ...").
     let both;
@@ -1380,145 +1365,22 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     };
     let (rel, want_subject, of) = match core_set.unfiltered() {
         Set::Join { rel, dir, of, .. } => (*rel, dir.to_subject(), of.as_ref()),
-        _ => return Ok(format!("{list}.")),
+        _ => return Ok(out),
     };
     let relation = cx.cat.lex.rel(rel);
     // "What happened to Zhou Chang?": the happenings that concern the
     // name, each as what is known of it, not as "X's departure concerned
     // X".
     if want_subject && cx.cat.lex.event_link.as_deref() == Some(relation.name.as_str()) {
-        let mut said = Vec::new();
         for h in hits.iter().take(max) {
             let Some(event) = h.value.entity() else { continue };
             let facts: Vec<Fact> = cx.store.facts_about(event, None)?.into_iter().filter(|f| f.relation != relation.name).collect();
             let (facts, _) = cx.set_aside(facts, |f| vec![f.clone()])?;
-            if facts.is_empty() {
-                said.push(format!("{}.", capitalise(&cx.say.speak(&h.value))));
-            } else {
-                said.push(describe(&cx.say, event, &most_salient(facts, DESCRIBED_FACTS)));
-            }
-        }
-        if !said.is_empty() {
-            return Ok(said.join(" "));
+            out.events.push(Hit { value: h.value.clone(), facts: most_salient(facts, DESCRIBED_FACTS) });
         }
     }
-    let values = cx.values_of(of)?;
-    let mut others: Vec<String> = values.iter().take(max).map(|v| cx.say.speak_with_unit(v, &relation.name)).collect();
-    if values.len() > max {
-        others.push(format!("{} more", values.len() - max));
-    }
-    // Of several things on the other side, those the answers' facts link
-    // ("Pontchartrain is in Louisiana", not in every state asked about).
-    if values.len() > 1 {
-        let mut linked: Vec<String> = Vec::new();
-        for f in hits.iter().flat_map(|h| &h.facts) {
-            let side = if want_subject { cx.say.speak(&f.object) } else { cx.say.mention(&f.subject) };
-            if !linked.contains(&side) {
-                linked.push(side);
-            }
-        }
-        if !linked.is_empty() && linked.len() < values.len() {
-            let n = linked.len();
-            linked.truncate(max);
-            if n > max {
-                linked.push(format!("{} more", n - max));
-            }
-            others = linked;
-        }
-    }
-    let other = join_names(&others);
-    let ended = past || hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some() || f.on.is_some()));
-    // More on both sides than a sentence can pair ("the area of the
-    // states"): each with its own, up to the limit.
-    // (Things on both sides read as a whole: "A and B run through C and
-    // D" holds of them together; "A and B have an area of X and Y" pairs
-    // them by place, which a long list loses.)
-    let measures = hits.iter().all(|h| h.value.entity().is_none());
-    if measures && values.len() > 1 && hits.len() > 1 && (hits.len() > max || values.len() > max) {
-        let mut pairs: Vec<String> = Vec::new();
-        let mut total = 0;
-        for h in hits {
-            let answer = cx.say.bounded(&h.facts, cx.say.speak_with_unit(&h.value, &relation.name));
-            for f in &h.facts {
-                total += 1;
-                if pairs.len() < max {
-                    let side = if want_subject { cx.say.speak(&f.object) } else { cx.say.mention(&f.subject) };
-                    pairs.push(format!("{side}: {answer}"));
-                }
-            }
-        }
-        if total > pairs.len() {
-            pairs.push(format!("and {} more", total - pairs.len()));
-        }
-        return Ok(format!("{}.", pairs.join("; ")));
-    }
-    // Several on both sides ("where are the AI tigers based?"): say which
-    // goes with which, one sentence per group of the same answers.
-    if values.len() > 1 && hits.len() > 1 && hits.len() <= max && values.len() <= max {
-        // Keyed by the thing, not its name: four cities called
-        // Springfield are four sentences.
-        let mut pairs: Vec<(String, String, Vec<String>)> = Vec::new();
-        for h in hits {
-            let answer = cx.say.bounded(&h.facts, cx.say.speak_with_unit(&h.value, &relation.name));
-            for f in &h.facts {
-                let (key, side) = if want_subject { (f.object.key(), cx.say.speak(&f.object)) } else { (f.subject.clone(), cx.say.mention(&f.subject)) };
-                match pairs.iter_mut().find(|(k, _, _)| *k == key) {
-                    Some((_, _, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
-                    Some(_) => {}
-                    None => pairs.push((key, side, vec![answer.clone()])),
-                }
-            }
-        }
-        let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-        for (_, side, answers) in pairs {
-            match groups.iter_mut().find(|(a, _)| *a == answers) {
-                Some((_, sides)) => sides.push(side),
-                None => groups.push((answers, vec![side])),
-            }
-        }
-        if groups.len() > 1 {
-            let sentences: Vec<String> = groups
-                .iter()
-                .map(|(answers, sides)| {
-                    let (a, s) = (join_names(answers), join_names(sides));
-                    if want_subject {
-                        relation.sentence_agreeing(ended, &a, &s, answers.len() > 1)
-                    } else {
-                        relation.sentence_agreeing(ended, &s, &a, sides.len() > 1)
-                    }
-                })
-                .collect();
-            return Ok(format!("{}.", capitalise(&sentences.join("; "))));
-        }
-    }
-    let list_with_unit = if want_subject {
-        list
-    } else {
-        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.say.bounded(&h.facts, cx.say.speak_with_unit(&h.value, &relation.name))).collect();
-        join_names(&shown)
-    };
-    // What the sources only expected is said so ("Zhou Chang was
-    // expected to leave Alibaba").
-    let all_expected = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.expected));
-    let sentence = if all_expected {
-        let (s, o) = if want_subject { (&list_with_unit, &other) } else { (&other, &list_with_unit) };
-        relation.expected_sentence(s, o)
-    } else if want_subject {
-        relation.sentence_agreeing(ended, &list_with_unit, &other, hits.len() > 1)
-    } else {
-        relation.sentence_agreeing(ended, &other, &list_with_unit, others.len() > 1)
-    };
-    let mut dates = String::new();
-    if hits.len() == 1 {
-        if let Some(f) = hits[0].facts.first() {
-            if let (Some(a), None) = (f.since, f.until) {
-                dates = format!(" (since {})", a.human());
-            } else if let Some(u) = f.until {
-                dates = format!(" (until {})", u.human());
-            }
-        }
-    }
-    Ok(format!("{}{dates}.", capitalise(&sentence)))
+    out.join = Some(Join { rel: relation.name.clone(), want_subject, others: cx.values_of(of)? });
+    Ok(out)
 }
 
 /// The entity an answer names, when it names exactly one (for pronouns

@@ -35,6 +35,45 @@ pub struct Outcome {
     pub guarded: bool,
 }
 
+/// A value with the facts that support it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The value.
+    pub value: Value,
+    /// The facts that give it.
+    pub facts: Vec<Fact>,
+}
+
+/// Values listed in their relation's sentence ("Weiguang Liu leads
+/// Alibaba's public cloud division"), with what the sentence needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    /// The values, with their facts.
+    pub hits: Vec<Hit>,
+    /// The relation whose sentence says them, when they are of one.
+    pub join: Option<Join>,
+    /// For the happenings that concern a name ("what happened to Zhou
+    /// Chang?"): each happening listed, with the most salient facts the
+    /// trusted sources state of it.
+    pub events: Vec<Hit>,
+    /// Whether the question is in the past.
+    pub past: bool,
+    /// How many values a reply names before "and N more".
+    pub max: usize,
+}
+
+/// The relation that links listed values to the other side of the
+/// question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// The relation's name.
+    pub rel: String,
+    /// Whether the values are the relation's subjects.
+    pub want_subject: bool,
+    /// The values on the other side.
+    pub others: Vec<Value>,
+}
+
 /// One value of an outcome, with the sources that state it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
@@ -140,6 +179,27 @@ pub enum Reply {
         facts: Vec<(Fact, Option<String>)>,
         /// Whether the question is in the past.
         past: bool,
+    },
+    /// Values in their relation's sentence.
+    Listed(Listed),
+    /// A class asked about, every member of which is in the set.
+    AllYes {
+        /// How many members the class has.
+        members: usize,
+        /// The members, in the set's sentence.
+        listed: Listed,
+    },
+    /// A no over a set the store holds whole: what is in it (the
+    /// values listed, or for a superlative its facts), and what is not.
+    NotAmong {
+        /// The values of the set, or None for a superlative.
+        listed: Option<Listed>,
+        /// A superlative's facts.
+        facts: Vec<Fact>,
+        /// Whether the question is in the past.
+        past: bool,
+        /// What was asked about, when it has a name.
+        not: Option<Given>,
     },
     /// A reply already worded by evaluation (the kinds not yet given as
     /// data: see the module's callers).

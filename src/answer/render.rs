@@ -7,7 +7,7 @@
 //! Every channel takes its text from here: the console line, Telegram's
 //! HTML and the JSON contract show the same reply.
 
-use super::outcome::{bound_of, Given, Outcome, Reply};
+use super::outcome::{bound_of, Given, Join, Listed, Outcome, Reply};
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::query::Measure;
 use crate::knowledge::catalog::Catalog;
@@ -324,6 +324,15 @@ impl Speaker<'_> {
         let list = |gs: &[Given]| join_names(&gs.iter().map(|g| self.given(g)).collect::<Vec<_>>());
         Ok(match r {
             Reply::NoFacts => NO_FACTS.to_string(),
+            Reply::Listed(l) => self.listed(l),
+            Reply::AllYes { members, listed } => format!("Yes, all {}: {}", count_word(*members), self.listed(listed)),
+            Reply::NotAmong { listed, facts, past, not } => {
+                let said = match listed {
+                    Some(l) => self.listed(l),
+                    None => self.sentences(facts, *past),
+                };
+                format!("No: {}, not {}.", said.trim_end_matches('.'), not.as_ref().map(|g| self.given(g)).unwrap_or_default())
+            }
             Reply::Worded(s) => s.clone(),
             Reply::LastHolder(facts) => {
                 let sentences: Vec<String> = facts.iter().map(|f| self.sentence(f, true)).collect();
@@ -406,5 +415,154 @@ fn measure_noun(say: &Speaker, by: &Measure) -> String {
         Measure::Value(_) => relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " ")),
         Measure::Each(each) => each.first().map_or_else(|| "date".to_string(), |(_, m)| measure_noun(say, m)),
         Measure::Through { then, .. } => measure_noun(say, then),
+    }
+}
+
+impl Speaker<'_> {
+    /// A list answer in its relation's sentence: "Weiguang Liu leads
+    /// Alibaba's public cloud division (since November 2023).", each
+    /// value with what it is said of when several are on both sides, the
+    /// first `max` and "N more".
+    fn listed(&self, l: &Listed) -> String {
+        let (hits, past, max) = (&l.hits, l.past, l.max);
+        let names: Vec<String> = hits.iter().map(|h| self.speak(&h.value)).collect();
+        let more = names.len().saturating_sub(max);
+        let mut shown = names[..names.len().min(max)].to_vec();
+        if more > 0 {
+            shown.push(format!("{more} more"));
+        }
+        let list = join_names(&shown);
+        let Some(Join { rel, want_subject, others: values }) = &l.join else { return format!("{list}.") };
+        let want_subject = *want_subject;
+        let Some(relation) = self.cat.lex.relation(rel) else { return format!("{list}.") };
+        // "What happened to Zhou Chang?": the happenings that concern the
+        // name, each as what is known of it.
+        if !l.events.is_empty() {
+            let said: Vec<String> = l
+                .events
+                .iter()
+                .map(|e| match (&e.value, e.facts.is_empty()) {
+                    (Value::Entity(id), false) => describe(self, id, &e.facts),
+                    (v, _) => format!("{}.", capitalise(&self.speak(v))),
+                })
+                .collect();
+            return said.join(" ");
+        }
+        let mut others: Vec<String> = values.iter().take(max).map(|v| self.speak_with_unit(v, &relation.name)).collect();
+        if values.len() > max {
+            others.push(format!("{} more", values.len() - max));
+        }
+        // Of several things on the other side, those the answers' facts link
+        // ("Pontchartrain is in Louisiana", not in every state asked about).
+        if values.len() > 1 {
+            let mut linked: Vec<String> = Vec::new();
+            for f in hits.iter().flat_map(|h| &h.facts) {
+                let side = if want_subject { self.speak(&f.object) } else { self.mention(&f.subject) };
+                if !linked.contains(&side) {
+                    linked.push(side);
+                }
+            }
+            if !linked.is_empty() && linked.len() < values.len() {
+                let n = linked.len();
+                linked.truncate(max);
+                if n > max {
+                    linked.push(format!("{} more", n - max));
+                }
+                others = linked;
+            }
+        }
+        let other = join_names(&others);
+        let ended = past || hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some() || f.on.is_some()));
+        // More on both sides than a sentence can pair ("the area of the
+        // states"): each with its own, up to the limit.
+        // (Things on both sides read as a whole: "A and B run through C and
+        // D" holds of them together; "A and B have an area of X and Y" pairs
+        // them by place, which a long list loses.)
+        let measures = hits.iter().all(|h| h.value.entity().is_none());
+        if measures && values.len() > 1 && hits.len() > 1 && (hits.len() > max || values.len() > max) {
+            let mut pairs: Vec<String> = Vec::new();
+            let mut total = 0;
+            for h in hits {
+                let answer = self.bounded(&h.facts, self.speak_with_unit(&h.value, &relation.name));
+                for f in &h.facts {
+                    total += 1;
+                    if pairs.len() < max {
+                        let side = if want_subject { self.speak(&f.object) } else { self.mention(&f.subject) };
+                        pairs.push(format!("{side}: {answer}"));
+                    }
+                }
+            }
+            if total > pairs.len() {
+                pairs.push(format!("and {} more", total - pairs.len()));
+            }
+            return format!("{}.", pairs.join("; "));
+        }
+        // Several on both sides ("where are the AI tigers based?"): say which
+        // goes with which, one sentence per group of the same answers.
+        if values.len() > 1 && hits.len() > 1 && hits.len() <= max && values.len() <= max {
+            // Keyed by the thing, not its name: four cities called
+            // Springfield are four sentences.
+            let mut pairs: Vec<(String, String, Vec<String>)> = Vec::new();
+            for h in hits {
+                let answer = self.bounded(&h.facts, self.speak_with_unit(&h.value, &relation.name));
+                for f in &h.facts {
+                    let (key, side) = if want_subject { (f.object.key(), self.speak(&f.object)) } else { (f.subject.clone(), self.mention(&f.subject)) };
+                    match pairs.iter_mut().find(|(k, _, _)| *k == key) {
+                        Some((_, _, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
+                        Some(_) => {}
+                        None => pairs.push((key, side, vec![answer.clone()])),
+                    }
+                }
+            }
+            let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+            for (_, side, answers) in pairs {
+                match groups.iter_mut().find(|(a, _)| *a == answers) {
+                    Some((_, sides)) => sides.push(side),
+                    None => groups.push((answers, vec![side])),
+                }
+            }
+            if groups.len() > 1 {
+                let sentences: Vec<String> = groups
+                    .iter()
+                    .map(|(answers, sides)| {
+                        let (a, s) = (join_names(answers), join_names(sides));
+                        if want_subject {
+                            relation.sentence_agreeing(ended, &a, &s, answers.len() > 1)
+                        } else {
+                            relation.sentence_agreeing(ended, &s, &a, sides.len() > 1)
+                        }
+                    })
+                    .collect();
+                return format!("{}.", capitalise(&sentences.join("; ")));
+            }
+        }
+        let list_with_unit = if want_subject {
+            list
+        } else {
+            let shown: Vec<String> = hits.iter().take(max).map(|h| self.bounded(&h.facts, self.speak_with_unit(&h.value, &relation.name))).collect();
+            join_names(&shown)
+        };
+        // What the sources only expected is said so ("Zhou Chang was
+        // expected to leave Alibaba").
+        let all_expected = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.expected));
+        let sentence = if all_expected {
+            let (s, o) = if want_subject { (&list_with_unit, &other) } else { (&other, &list_with_unit) };
+            relation.expected_sentence(s, o)
+        } else if want_subject {
+            relation.sentence_agreeing(ended, &list_with_unit, &other, hits.len() > 1)
+        } else {
+            relation.sentence_agreeing(ended, &other, &list_with_unit, others.len() > 1)
+        };
+        let mut dates = String::new();
+        if hits.len() == 1 {
+            if let Some(f) = hits[0].facts.first() {
+                if let (Some(a), None) = (f.since, f.until) {
+                    dates = format!(" (since {})", a.human());
+                } else if let Some(u) = f.until {
+                    dates = format!(" (until {})", u.human());
+                }
+            }
+        }
+        format!("{}{dates}.", capitalise(&sentence))
     }
 }
