@@ -11,7 +11,7 @@
 mod compute;
 
 use super::outcome::{bound_of, Found, Given, Hit, Join, Listed, Outcome, Reply};
-use super::render::{self, describe, join_names, unreliable_note, Speaker};
+use super::render::{self, unreliable_note, Speaker};
 use super::{Answer, AnswerValue, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
 use crate::knowledge::normalize::capitalise;
@@ -1045,9 +1045,10 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
 fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result<Outcome> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || no_answer(question);
-    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut values: Vec<Found> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    let reply: String;
+    let reply: Reply;
+    let mut aside_titles: Vec<Given> = Vec::new();
     let mut facts: Vec<Fact> = store.facts_about(e, None)?;
     if let Ask::Title(_, at) = &q.ask {
         facts.retain(|f| cat.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()));
@@ -1065,18 +1066,13 @@ fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result
         // Titles that only an unreliable source gives are set aside
         // in a note when others are known.
         let (facts, aside) = cx.set_aside(facts, |f| vec![f.clone()])?;
-        let title = |f: &Fact| {
-            let rel = cat.lex.relation(&f.relation).expect("checked above");
-            format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.say.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
-        };
         let mut titles = Vec::new();
         for f in &facts {
-            let t = title(f);
-            values.push(AnswerValue { value: t.clone(), sources: f.sources.clone(), conflict: false });
-            titles.push(t);
+            values.push(Found { value: Given::Title(f.clone()), sources: f.sources.clone(), conflict: false });
+            titles.push(Given::Title(f.clone()));
         }
-        let aside: Vec<String> = aside.iter().map(title).collect();
-        reply = format!("{}: {}.", cat.name(e), join_names(&titles)) + &unreliable_note(&aside);
+        aside_titles = aside.into_iter().map(Given::Title).collect();
+        reply = Reply::Titles { of: Value::Entity(e.to_string()), titles };
         support.extend(facts);
     } else {
         facts.extend(store.facts_with_object(&Value::Entity(e.to_string()), None)?);
@@ -1089,11 +1085,15 @@ fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result
             return Ok(unknown());
         }
         let chosen = most_salient(facts, DESCRIBED_FACTS);
-        reply = describe(&cx.say, e, &chosen);
-        values.push(AnswerValue { value: cat.name(e).to_string(), sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
+        reply = Reply::Description { of: e.to_string(), facts: chosen.clone() };
+        values.push(Found { value: Given::Value { value: Value::Entity(e.to_string()), unit: None, bound: None }, sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
         support.extend(chosen);
     }
-    cx.answered(question, values, reply, &support)
+    let mut o = Outcome::answered(question, values, reply, support);
+    if o.status == Status::Answered {
+        o.aside = aside_titles;
+    }
+    Ok(o)
 }
 
 /// For "Is M6 made by Baidu?" or "Is M6 a Baidu model?" with no fact
@@ -1264,7 +1264,7 @@ fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied:
 struct Inner {
     part: Set,
     winners: Vec<Hit>,
-    unknown: Vec<String>,
+    unknown: Vec<Value>,
     by: Measure,
 }
 

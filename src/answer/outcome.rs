@@ -29,7 +29,7 @@ pub struct Outcome {
     pub aside: Vec<Given>,
     /// Members a superlative inside the question could not measure, so
     /// they were not compared: their names and the measure.
-    pub unmeasured: Option<(Vec<String>, Measure)>,
+    pub unmeasured: Option<(Vec<Value>, Measure)>,
     /// Whether the answer is withheld when its worded reply cites nothing
     /// in brackets (a fact said "according to" no source).
     pub guarded: bool,
@@ -85,6 +85,17 @@ pub struct Found {
     pub conflict: bool,
 }
 
+/// What a question of measures asked for, when the measures are not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// A member's measure, a comparison, a superlative, a time between.
+    Value,
+    /// A total.
+    Total,
+    /// A ratio of totals.
+    Ratio,
+}
+
 /// A value as evaluation gives it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Given {
@@ -101,6 +112,8 @@ pub enum Given {
     Verdict(bool),
     /// A count.
     Count(usize),
+    /// The title a fact gives its subject ("CEO of Alibaba").
+    Title(Fact),
     /// A value already worded by evaluation (a date span, a title, an
     /// amount computed): not yet given as data.
     Worded(String),
@@ -182,6 +195,20 @@ pub enum Reply {
     },
     /// Values in their relation's sentence.
     Listed(Listed),
+    /// A description of an entity: the most salient facts about it.
+    Description {
+        /// The entity.
+        of: String,
+        /// The facts, most salient first.
+        facts: Vec<Fact>,
+    },
+    /// The titles of an entity.
+    Titles {
+        /// The entity.
+        of: Value,
+        /// Its titles.
+        titles: Vec<Given>,
+    },
     /// A class asked about, every member of which is in the set.
     AllYes {
         /// How many members the class has.
@@ -201,6 +228,17 @@ pub enum Reply {
         /// What was asked about, when it has a name.
         not: Option<Given>,
     },
+    /// Measures not known: for each measure, the members the store has
+    /// none for.
+    NotMeasured {
+        /// What was asked.
+        asked: Asked,
+        /// The members not measured, by measure.
+        missing: Vec<(Vec<Value>, Measure)>,
+    },
+    /// One of the two happenings an elapsed time is asked between is not
+    /// known at all.
+    NothingOfOne,
     /// A reply already worded by evaluation (the kinds not yet given as
     /// data: see the module's callers).
     Worded(String),

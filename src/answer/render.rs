@@ -7,7 +7,7 @@
 //! Every channel takes its text from here: the console line, Telegram's
 //! HTML and the JSON contract show the same reply.
 
-use super::outcome::{bound_of, Given, Join, Listed, Outcome, Reply};
+use super::outcome::{bound_of, Asked, Given, Join, Listed, Outcome, Reply};
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::query::Measure;
 use crate::knowledge::catalog::Catalog;
@@ -310,6 +310,10 @@ impl Speaker<'_> {
             }
             Given::Verdict(yes) => if *yes { "yes" } else { "no" }.to_string(),
             Given::Count(n) => n.to_string(),
+            Given::Title(f) => {
+                let title = self.cat.lex.relation(&f.relation).and_then(|r| r.title.as_deref()).unwrap_or("");
+                format!("{title} of {}{}", self.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
+            }
             Given::Worded(s) => s.clone(),
         }
     }
@@ -325,6 +329,17 @@ impl Speaker<'_> {
         Ok(match r {
             Reply::NoFacts => NO_FACTS.to_string(),
             Reply::Listed(l) => self.listed(l),
+            Reply::NotMeasured { asked, missing } => {
+                let what = join_names(&missing.iter().map(|(names, by)| not_known(self, names, by)).collect::<Vec<_>>());
+                match asked {
+                    Asked::Value => format!("I don't know: I don't know {what}."),
+                    Asked::Total => format!("I don't know the total: I don't know {what}."),
+                    Asked::Ratio => format!("I don't know that: I don't know {what}."),
+                }
+            }
+            Reply::NothingOfOne => "I don't know: I know nothing of one of the two.".to_string(),
+            Reply::Description { of, facts } => describe(self, of, facts),
+            Reply::Titles { of, titles } => format!("{}: {}.", self.show(of), list(titles)),
             Reply::AllYes { members, listed } => format!("Yes, all {}: {}", count_word(*members), self.listed(listed)),
             Reply::NotAmong { listed, facts, past, not } => {
                 let said = match listed {
@@ -391,12 +406,13 @@ impl Speaker<'_> {
 }
 
 /// "the parameters of ChatGPT", for a reply that does not know them.
-pub fn not_known(say: &Speaker, names: &[String], by: &Measure) -> String {
-    format!("the {} of {}", measure_noun(say, by), join_names(names))
+pub fn not_known(say: &Speaker, names: &[Value], by: &Measure) -> String {
+    let names: Vec<String> = names.iter().map(|v| say.show(v)).collect();
+    format!("the {} of {}", measure_noun(say, by), join_names(&names))
 }
 
 /// " I don't know the parameters of ChatGPT, so it is not compared."
-pub fn unmeasured_note(say: &Speaker, unknown: &[String], by: &Measure) -> String {
+pub fn unmeasured_note(say: &Speaker, unknown: &[Value], by: &Measure) -> String {
     if unknown.is_empty() {
         return String::new();
     }

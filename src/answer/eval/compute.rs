@@ -11,7 +11,8 @@
 use super::{Ctx, Hit};
 use crate::answer::render::join_names;
 use crate::answer::outcome::Outcome;
-use crate::answer::render::{not_known, unmeasured_note};
+use crate::answer::outcome::{Asked, Reply};
+use crate::answer::render::unmeasured_note;
 use crate::answer::{AnswerValue, Status};
 use crate::knowledge::lexicon::Single;
 use crate::knowledge::{format_amount, Date, Fact, Value};
@@ -76,7 +77,7 @@ pub(super) struct Measured {
 pub(super) struct Measures {
     pub(super) known: Vec<Measured>,
     /// Members with no measure, or with disagreeing ones, by name.
-    pub(super) unknown: Vec<String>,
+    pub(super) unknown: Vec<Value>,
 }
 
 impl Ctx<'_> {
@@ -233,7 +234,7 @@ impl Ctx<'_> {
         for hit in hits {
             match self.measure_of(&hit.value, by, all.as_deref())? {
                 Some((amount, facts)) => out.known.push(Measured { hit, amount, facts }),
-                None => out.unknown.push(self.say.show(&hit.value)),
+                None => out.unknown.push(hit.value),
             }
         }
         Ok(out)
@@ -385,7 +386,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     }
     // Named alternatives ("GPT-3 or M6") are all compared, or none is.
     if named_alternatives(of) && !m.unknown.is_empty() {
-        return Ok(Some(Outcome::worded(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(&cx.say, &m.unknown, by)))));
+        return Ok(Some(not_measured(question, Asked::Value, vec![(m.unknown, by.clone())])));
     }
     let best = winners(&m.known, order);
     if best.is_empty() {
@@ -448,14 +449,14 @@ fn labelled(cx: &Ctx, x: &Measured, by: &Measure) -> String {
 
 /// Answers "Is A bigger than B?": yes or no when both measures are known.
 pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Option<Outcome>> {
-    let dont_know = |of: String| Ok(Some(Outcome::worded(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(&cx.say, &[of], by)))));
+    let dont_know = |of: Value| Ok(Some(not_measured(question, Asked::Value, vec![(vec![of], by.clone())])));
     let hits = cx.set(item)?;
     let [one] = hits.as_slice() else { return Ok(None) };
     let Some((limit, limit_facts)) = cx.threshold(than, by)? else {
-        let named: Vec<String> = cx.set(than)?.iter().map(|h| cx.say.show(&h.value)).collect();
+        let named: Vec<Value> = cx.set(than)?.into_iter().map(|h| h.value).collect();
         return if named.len() == 1 { dont_know(named[0].clone()) } else { Ok(None) };
     };
-    let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(cx.say.show(&one.value)) };
+    let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(one.value.clone()) };
     let Some(order) = amount.compare(&limit) else {
         let reply = format!("I can't tell: {} and {} don't order them.", cx.show_amount(&amount, by), cx.show_amount(&limit, by));
         return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
@@ -483,8 +484,7 @@ pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> 
         return Ok(None);
     }
     if !m.unknown.is_empty() {
-        let reply = format!("I don't know the total: I don't know {}.", not_known(&cx.say, &m.unknown, by));
-        return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
+        return Ok(Some(not_measured(question, Asked::Total, vec![(m.unknown, by.clone())])));
     }
     let mut sum = 0.0;
     let mut money = false;
@@ -516,8 +516,7 @@ pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: 
         let by = Measure::Value(part);
         let m = cx.measures(hits.clone(), &by)?;
         if !m.unknown.is_empty() {
-            let reply = format!("I don't know that: I don't know {}.", not_known(&cx.say, &m.unknown, &by));
-            return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
+            return Ok(Some(not_measured(question, Asked::Ratio, vec![(m.unknown, by)])));
         }
         for x in &m.known {
             let Quantity::Number(n, false) = x.amount else { return Ok(None) };
@@ -578,15 +577,15 @@ pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated,
         let mut missing = Vec::new();
         for (d, known) in [(from, a.is_some()), (to, b.is_some())] {
             if !known {
-                let names: Vec<String> = cx.set(&d.of)?.iter().map(|h| cx.say.show(&h.value)).collect();
+                let names: Vec<Value> = cx.set(&d.of)?.into_iter().map(|h| h.value).collect();
                 // A clause whose facts I don't have ("Baidu built M6").
                 if names.is_empty() {
-                    return decline("I don't know: I know nothing of one of the two.".to_string());
+                    return Ok(Some(Outcome::empty(question, Status::Unknown, Reply::NothingOfOne)));
                 }
-                missing.push(not_known(&cx.say, &names, &d.by));
+                missing.push((names, d.by.clone()));
             }
         }
-        return decline(format!("I don't know: I don't know {}.", join_names(&missing)));
+        return Ok(Some(not_measured(question, Asked::Value, missing)));
     };
     let told = |a: &(String, Date, Vec<Fact>), b: &(String, Date, Vec<Fact>)| {
         let mut said: Vec<String> = Vec::new();
@@ -644,4 +643,10 @@ pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated,
     let value = AnswerValue { value: shown.clone(), sources: sources_of(&support), conflict: false };
     let reply = format!("{shown}: {}.", told(&a, &b));
     Ok(Some(cx.answered(question, vec![value], reply, &support)?))
+}
+
+/// The outcome when measures are not known: of what was asked, those
+/// of the members the store has none for.
+fn not_measured(question: &str, asked: Asked, missing: Vec<(Vec<Value>, Measure)>) -> Outcome {
+    Outcome::empty(question, Status::Unknown, Reply::NotMeasured { asked, missing })
 }
