@@ -6,7 +6,7 @@
 //! them, the citations). Every channel shows that one rendering.
 
 use super::Status;
-use crate::knowledge::{Bound, Fact, Value};
+use crate::knowledge::{Bound, Date, Fact, Value};
 use crate::query::Measure;
 
 /// What evaluating a question found.
@@ -33,6 +33,21 @@ pub struct Outcome {
     /// Whether the answer is withheld when its worded reply cites nothing
     /// in brackets (a fact said "according to" no source).
     pub guarded: bool,
+}
+
+/// A measured amount.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Quantity {
+    /// A number, and whether it is money.
+    Number(f64, bool),
+    /// A date.
+    Date(Date),
+    /// A role held until this date, begun at an unknown date before it:
+    /// for roles held by one holder at a time, it began before any
+    /// holder's that began when or after it ended.
+    Until(Date),
+    /// A happening reported at this date, so at it or at any time before.
+    By(Date),
 }
 
 /// A value with the facts that support it.
@@ -112,6 +127,8 @@ pub enum Given {
     Verdict(bool),
     /// A count.
     Count(usize),
+    /// An amount measured or worked out, in the unit of its measure.
+    Amount(Quantity, Measure),
     /// The title a fact gives its subject ("CEO of Alibaba").
     Title(Fact),
     /// A value already worded by evaluation (a date span, a title, an
@@ -235,6 +252,41 @@ pub enum Reply {
         asked: Asked,
         /// The members not measured, by measure.
         missing: Vec<(Vec<Value>, Measure)>,
+    },
+    /// Two amounts that do not order (spans of time that overlap).
+    Unordered {
+        /// The one amount.
+        a: Quantity,
+        /// The other.
+        b: Quantity,
+        /// What they measure.
+        by: Measure,
+    },
+    /// "Is A bigger than B?" answered: A's amount, and B's unless B is
+    /// an amount the question gives.
+    Compared {
+        /// Whether it is a yes.
+        yes: bool,
+        /// The member asked about.
+        one: Value,
+        /// Its amount.
+        amount: Quantity,
+        /// What it is compared with: None for an amount the question
+        /// gives, else the member (when there is one).
+        other: Option<Option<Value>>,
+        /// The amount compared with.
+        limit: Quantity,
+        /// What they measure.
+        by: Measure,
+    },
+    /// A total, with each member's amount.
+    Total {
+        /// The total.
+        total: Quantity,
+        /// The members with their amounts.
+        parts: Vec<(Value, Quantity)>,
+        /// What they measure.
+        by: Measure,
     },
     /// One of the two happenings an elapsed time is asked between is not
     /// known at all.

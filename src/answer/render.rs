@@ -7,7 +7,7 @@
 //! Every channel takes its text from here: the console line, Telegram's
 //! HTML and the JSON contract show the same reply.
 
-use super::outcome::{bound_of, Asked, Given, Join, Listed, Outcome, Reply};
+use super::outcome::{bound_of, Asked, Given, Join, Listed, Outcome, Quantity, Reply};
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::query::Measure;
 use crate::knowledge::catalog::Catalog;
@@ -98,6 +98,26 @@ impl<'a> Speaker<'a> {
     /// ("more than $20 billion"): `shown` is the value said plainly.
     pub fn bounded(&self, facts: &[Fact], shown: String) -> String {
         Bound::said(bound_of(facts), shown)
+    }
+
+    /// A measure as a person would say it: "175 billion parameters", "2020".
+    pub fn show_amount(&self, q: &Quantity, by: &Measure) -> String {
+        match q {
+            Quantity::Number(n, money) => {
+                let base = format!("{}{}", if *money { "$" } else { "" }, format_amount(*n));
+                match by {
+                    Measure::Value(rel) => match (&self.cat.lex.rel(*rel).unit, money) {
+                        (Some(u), false) => format!("{base} {u}"),
+                        _ => base,
+                    },
+                    Measure::Through { then, .. } => self.show_amount(q, then),
+                    _ => base,
+                }
+            }
+            Quantity::Date(d) => d.human(),
+            Quantity::Until(d) => format!("until {}", d.human()),
+            Quantity::By(d) => format!("by {}", d.human()),
+        }
     }
 
     /// The sources of these facts, in order of first use, each with the
@@ -310,6 +330,7 @@ impl Speaker<'_> {
             }
             Given::Verdict(yes) => if *yes { "yes" } else { "no" }.to_string(),
             Given::Count(n) => n.to_string(),
+            Given::Amount(q, by) => self.show_amount(q, by),
             Given::Title(f) => {
                 let title = self.cat.lex.relation(&f.relation).and_then(|r| r.title.as_deref()).unwrap_or("");
                 format!("{title} of {}{}", self.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
@@ -336,6 +357,21 @@ impl Speaker<'_> {
                     Asked::Total => format!("I don't know the total: I don't know {what}."),
                     Asked::Ratio => format!("I don't know that: I don't know {what}."),
                 }
+            }
+            Reply::Unordered { a, b, by } => format!("I can't tell: {} and {} don't order them.", self.show_amount(a, by), self.show_amount(b, by)),
+            Reply::Compared { yes, one, amount, other, limit, by } => {
+                let yes_no = if *yes { "Yes" } else { "No" };
+                match other {
+                    None => format!("{yes_no}: {} ({}).", self.show(one), self.show_amount(amount, by)),
+                    Some(other) => {
+                        let other = other.as_ref().map(|v| self.show(v)).unwrap_or_default();
+                        format!("{yes_no}: {} ({}); {other} ({}).", self.show(one), self.show_amount(amount, by), self.show_amount(limit, by))
+                    }
+                }
+            }
+            Reply::Total { total, parts, by } => {
+                let each: Vec<String> = parts.iter().map(|(v, q)| format!("{}: {}", self.show(v), self.show_amount(q, by))).collect();
+                format!("{} in all ({}).", self.show_amount(total, by), each.join("; "))
             }
             Reply::NothingOfOne => "I don't know: I know nothing of one of the two.".to_string(),
             Reply::Description { of, facts } => describe(self, of, facts),

@@ -11,29 +11,14 @@
 use super::{Ctx, Hit};
 use crate::answer::render::join_names;
 use crate::answer::outcome::Outcome;
-use crate::answer::outcome::{Asked, Reply};
+use crate::answer::outcome::{Asked, Found, Given, Quantity, Reply};
 use crate::answer::render::unmeasured_note;
 use crate::answer::{AnswerValue, Status};
 use crate::knowledge::lexicon::Single;
-use crate::knowledge::{format_amount, Date, Fact, Value};
+use crate::knowledge::{Date, Fact, Value};
 use crate::query::{Cmp, Dated, Dir, Measure, Order, RelId, Set, TimeUnit};
 use std::cmp::Ordering;
 use std::collections::HashMap;
-
-/// A measured amount.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Quantity {
-    /// A number, and whether it is money.
-    Number(f64, bool),
-    /// A date.
-    Date(Date),
-    /// A role held until this date, begun at an unknown date before it:
-    /// for roles held by one holder at a time, it began before any
-    /// holder's that began when or after it ended.
-    Until(Date),
-    /// A happening reported at this date, so at it or at any time before.
-    By(Date),
-}
 
 impl Quantity {
     /// How two quantities compare; None when they cannot be ordered (a
@@ -279,25 +264,6 @@ impl Ctx<'_> {
             .collect())
     }
 
-    /// A measure as a person would say it: "175 billion parameters", "2020".
-    pub(super) fn show_amount(&self, q: &Quantity, by: &Measure) -> String {
-        match q {
-            Quantity::Number(n, money) => {
-                let base = format!("{}{}", if *money { "$" } else { "" }, format_amount(*n));
-                match by {
-                    Measure::Value(rel) => match (&self.cat.lex.rel(*rel).unit, money) {
-                        (Some(u), false) => format!("{base} {u}"),
-                        _ => base,
-                    },
-                    Measure::Through { then, .. } => self.show_amount(q, then),
-                    _ => base,
-                }
-            }
-            Quantity::Date(d) => d.human(),
-            Quantity::Until(d) => format!("until {}", d.human()),
-            Quantity::By(d) => format!("by {}", d.human()),
-        }
-    }
 }
 
 /// A least count is over the members that have any: those with none
@@ -390,7 +356,7 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     }
     let best = winners(&m.known, order);
     if best.is_empty() {
-        let names: Vec<String> = m.known.iter().map(|x| format!("{} ({})", cx.say.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
+        let names: Vec<String> = m.known.iter().map(|x| format!("{} ({})", cx.say.show(&x.hit.value), cx.say.show_amount(&x.amount, by))).collect();
         let reply = format!("I can't tell: the dates I have don't order them: {}.", join_names(&names));
         return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
     }
@@ -443,7 +409,7 @@ fn labelled(cx: &Ctx, x: &Measured, by: &Measure) -> String {
     let own = x.hit.value.entity().and_then(|e| by.of_member(e));
     match (by, own, x.facts.as_slice()) {
         (Measure::Each(_), Some(Measure::Date { .. }), [fact]) => cx.say.sentence(fact, true),
-        _ => format!("{} ({})", cx.say.show(&x.hit.value), cx.show_amount(&x.amount, by)),
+        _ => format!("{} ({})", cx.say.show(&x.hit.value), cx.say.show_amount(&x.amount, by)),
     }
 }
 
@@ -458,22 +424,19 @@ pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measu
     };
     let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(one.value.clone()) };
     let Some(order) = amount.compare(&limit) else {
-        let reply = format!("I can't tell: {} and {} don't order them.", cx.show_amount(&amount, by), cx.show_amount(&limit, by));
-        return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
+        return Ok(Some(Outcome::empty(question, Status::Unknown, Reply::Unordered { a: amount, b: limit, by: by.clone() })));
     };
     let yes = order == if cmp == Cmp::More { Ordering::Greater } else { Ordering::Less };
-    let yes_no = if yes { "Yes" } else { "No" };
-    let reply = match than {
-        Set::Literal(_) => format!("{yes_no}: {} ({}).", cx.say.show(&one.value), cx.show_amount(&amount, by)),
-        s => {
-            let other = cx.set(s)?.first().map(|h| cx.say.show(&h.value)).unwrap_or_default();
-            format!("{yes_no}: {} ({}); {other} ({}).", cx.say.show(&one.value), cx.show_amount(&amount, by), cx.show_amount(&limit, by))
-        }
+    // Against a literal, its amount is the question's own.
+    let other = match than {
+        Set::Literal(_) => None,
+        s => Some(cx.set(s)?.first().map(|h| h.value.clone())),
     };
+    let reply = Reply::Compared { yes, one: one.value.clone(), amount, other, limit, by: by.clone() };
     let mut support = facts;
     support.extend(limit_facts);
-    let values = vec![AnswerValue { value: if yes { "yes" } else { "no" }.to_string(), sources: sources_of(&support), conflict: false }];
-    Ok(Some(cx.answered(question, values, reply, &support)?))
+    let values = vec![Found { value: Given::Verdict(yes), sources: sources_of(&support), conflict: false }];
+    Ok(Some(Outcome::answered(question, values, reply, support)))
 }
 
 /// Answers a total: the sum of every member's measure, or nothing when one
@@ -494,12 +457,10 @@ pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> 
         money |= is_money;
     }
     let total = Quantity::Number(sum, money);
-    let parts: Vec<String> = m.known.iter().map(|x| format!("{}: {}", cx.say.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
+    let parts: Vec<(Value, Quantity)> = m.known.iter().map(|x| (x.hit.value.clone(), x.amount)).collect();
     let support: Vec<Fact> = m.known.iter().flat_map(|x| with_measure(x).facts).collect();
-    let shown = cx.show_amount(&total, by);
-    let reply = format!("{shown} in all ({}).", parts.join("; "));
-    let values = vec![AnswerValue { value: shown, sources: sources_of(&support), conflict: false }];
-    Ok(Some(cx.answered(question, values, reply, &support)?))
+    let values = vec![Found { value: Given::Amount(total, by.clone()), sources: sources_of(&support), conflict: false }];
+    Ok(Some(Outcome::answered(question, values, Reply::Total { total, parts, by: by.clone() }, support)))
 }
 
 /// Answers "the population density of the US": the total of `top` over
@@ -530,8 +491,8 @@ pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: 
     let by = Measure::Value(rel);
     // To four decimals, as a figure worked out, not measured.
     let ratio = (sums[0] / sums[1] * 10_000.0).round() / 10_000.0;
-    let shown = cx.show_amount(&Quantity::Number(ratio, false), &by);
-    let (t, b) = (cx.show_amount(&Quantity::Number(sums[0], false), &Measure::Value(top)), cx.show_amount(&Quantity::Number(sums[1], false), &Measure::Value(bottom)));
+    let shown = cx.say.show_amount(&Quantity::Number(ratio, false), &by);
+    let (t, b) = (cx.say.show_amount(&Quantity::Number(sums[0], false), &Measure::Value(top)), cx.say.show_amount(&Quantity::Number(sums[1], false), &Measure::Value(bottom)));
     // "over the 51 states": the members' kind, by its plural noun.
     let kind = cx.cat.lex.rel(rel).subject.first().and_then(|k| cx.cat.lex.kinds.get(k)).and_then(|nouns| nouns.iter().find(|n| n.ends_with('s')).or(nouns.first()));
     let over = match kind {
