@@ -7,7 +7,7 @@
 
 use super::Status;
 use crate::knowledge::{Bound, Date, Fact, Value};
-use crate::query::Measure;
+use crate::query::{Measure, RelId};
 
 /// What evaluating a question found.
 #[derive(Debug, Clone)]
@@ -48,6 +48,29 @@ pub enum Quantity {
     Until(Date),
     /// A happening reported at this date, so at it or at any time before.
     By(Date),
+}
+
+/// A member of a superlative's answer as the reply shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Label {
+    /// By the fact that dates it ("Alibaba cancelled the Alibaba Cloud
+    /// IPO on 16 November 2023").
+    Said(Fact),
+    /// By its name and amount ("GPT-3 (2020)").
+    Measured(Value, Quantity),
+}
+
+/// Where the runner-up of a superlative stands against the leaders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beyond {
+    /// Later in time.
+    After,
+    /// Earlier in time.
+    Before,
+    /// A smaller amount.
+    AheadOf,
+    /// A larger amount.
+    Below,
 }
 
 /// A value with the facts that support it.
@@ -278,6 +301,49 @@ pub enum Reply {
         limit: Quantity,
         /// What they measure.
         by: Measure,
+    },
+    /// Amounts that the superlative asked for cannot order: the members
+    /// with their amounts.
+    NotOrdered {
+        /// The members measured.
+        known: Vec<(Value, Quantity)>,
+        /// What they measure.
+        by: Measure,
+    },
+    /// The leaders of a superlative (ties included), with the runner-up
+    /// they were measured against and the members left out.
+    Extreme {
+        /// The leaders.
+        leaders: Vec<Label>,
+        /// The runner-up, and where it stands.
+        next: Option<(Beyond, Label)>,
+        /// Members with none of a count, not counted.
+        none: Vec<Value>,
+        /// Members whose measure is not known, not compared.
+        unmeasured: Vec<Value>,
+        /// The measure.
+        by: Measure,
+        /// Whether the set may not be listed in full, so the leader is of
+        /// those known.
+        of_known: bool,
+        /// Whether the leaders' figures come only from sources marked
+        /// unreliable.
+        unreliable: bool,
+    },
+    /// A ratio of two totals over the members ("the population density
+    /// of the US"): the ratio in the unit of `rel`, each total with the
+    /// relation it sums.
+    Ratio {
+        /// The ratio.
+        ratio: Quantity,
+        /// The relation whose unit the ratio takes.
+        rel: RelId,
+        /// The total divided.
+        top: (Quantity, RelId),
+        /// The total it is divided by.
+        bottom: (Quantity, RelId),
+        /// How many members were summed.
+        members: usize,
     },
     /// A total, with each member's amount.
     Total {

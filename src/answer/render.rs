@@ -7,7 +7,7 @@
 //! Every channel takes its text from here: the console line, Telegram's
 //! HTML and the JSON contract show the same reply.
 
-use super::outcome::{bound_of, Asked, Given, Join, Listed, Outcome, Quantity, Reply};
+use super::outcome::{bound_of, Asked, Beyond, Given, Join, Label, Listed, Outcome, Quantity, Reply};
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::query::Measure;
 use crate::knowledge::catalog::Catalog;
@@ -368,6 +368,52 @@ impl Speaker<'_> {
                         format!("{yes_no}: {} ({}); {other} ({}).", self.show(one), self.show_amount(amount, by), self.show_amount(limit, by))
                     }
                 }
+            }
+            Reply::NotOrdered { known, by } => {
+                let names: Vec<String> = known.iter().map(|(v, q)| format!("{} ({})", self.show(v), self.show_amount(q, by))).collect();
+                format!("I can't tell: the dates I have don't order them: {}.", join_names(&names))
+            }
+            Reply::Extreme { leaders, next, none, unmeasured, by, of_known, unreliable } => {
+                let label = |l: &Label| match l {
+                    Label::Said(f) => self.sentence(f, true),
+                    Label::Measured(v, q) => format!("{} ({})", self.show(v), self.show_amount(q, by)),
+                };
+                let mut reply = join_names(&leaders.iter().map(label).collect::<Vec<_>>());
+                if let Some((beyond, l)) = next {
+                    let word = match beyond {
+                        Beyond::After => "after",
+                        Beyond::Before => "before",
+                        Beyond::AheadOf => "ahead of",
+                        Beyond::Below => "below",
+                    };
+                    reply.push_str(&format!(", {word} {}", label(l)));
+                }
+                reply.push('.');
+                if !none.is_empty() {
+                    let names: Vec<String> = none.iter().map(|v| self.show(v)).collect();
+                    let one = names.len() == 1;
+                    reply.push_str(&format!(" {} {} none, and {} not counted.", join_names(&names), if one { "has" } else { "have" }, if one { "is" } else { "are" }));
+                }
+                reply.push_str(&unmeasured_note(self, unmeasured, by));
+                if *of_known {
+                    reply = format!("Of those I know of: {reply}");
+                }
+                if *unreliable {
+                    reply.push_str(" (The leader's figure comes only from a source marked unreliable.)");
+                }
+                reply
+            }
+            Reply::Ratio { ratio, rel, top, bottom, members } => {
+                let shown = self.show_amount(ratio, &Measure::Value(*rel));
+                let (t, b) = (self.show_amount(&top.0, &Measure::Value(top.1)), self.show_amount(&bottom.0, &Measure::Value(bottom.1)));
+                // "over the 51 states": the members' kind, by its plural noun.
+                let lex = &self.cat.lex;
+                let kind = lex.rel(*rel).subject.first().and_then(|k| lex.kinds.get(k)).and_then(|nouns| nouns.iter().find(|n| n.ends_with('s')).or(nouns.first()));
+                let over = match kind {
+                    Some(noun) => format!("the {members} {noun}"),
+                    None => format!("{members} of them"),
+                };
+                format!("{shown}: {t} over {b}, summed over {over}.")
             }
             Reply::Total { total, parts, by } => {
                 let each: Vec<String> = parts.iter().map(|(v, q)| format!("{}: {}", self.show(v), self.show_amount(q, by))).collect();

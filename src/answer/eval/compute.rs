@@ -9,10 +9,8 @@
 //! out and named in the reply.
 
 use super::{Ctx, Hit};
-use crate::answer::render::join_names;
 use crate::answer::outcome::Outcome;
-use crate::answer::outcome::{Asked, Found, Given, Quantity, Reply};
-use crate::answer::render::unmeasured_note;
+use crate::answer::outcome::{Asked, Beyond, Found, Given, Label, Quantity, Reply};
 use crate::answer::{AnswerValue, Status};
 use crate::knowledge::lexicon::Single;
 use crate::knowledge::{Date, Fact, Value};
@@ -356,60 +354,56 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     }
     let best = winners(&m.known, order);
     if best.is_empty() {
-        let names: Vec<String> = m.known.iter().map(|x| format!("{} ({})", cx.say.show(&x.hit.value), cx.say.show_amount(&x.amount, by))).collect();
-        let reply = format!("I can't tell: the dates I have don't order them: {}.", join_names(&names));
-        return Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
+        let known = m.known.iter().map(|x| (x.hit.value.clone(), x.amount)).collect();
+        return Ok(Some(Outcome::empty(question, Status::Unknown, Reply::NotOrdered { known, by: by.clone() })));
     }
     let mut values = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    let mut shown = Vec::new();
+    let mut leaders = Vec::new();
     for &b in &best {
         let x = &m.known[b];
         let h = with_measure(x);
-        values.push(AnswerValue { value: cx.say.show(&x.hit.value), sources: sources_of(&h.facts), conflict: false });
-        shown.push(labelled(cx, x, by));
+        values.push(Found { value: Given::Value { value: x.hit.value.clone(), unit: None, bound: None }, sources: sources_of(&h.facts), conflict: false });
+        leaders.push(labelled(x, by));
         support.extend(h.facts);
     }
-    let mut reply = format!("{}.", join_names(&shown));
     // The next one, so that the reply shows what it was measured against.
     let rest: Vec<usize> = (0..m.known.len()).filter(|i| !best.contains(i)).collect();
-    if let Some(&next) = winners_among(&m.known, &rest, order).first() {
-        let x = &m.known[next];
-        reply.pop();
-        let word = match (order, x.amount) {
-            (Order::Most, Quantity::Date(_)) => "after",
-            (Order::Least, Quantity::Date(_)) => "before",
-            (Order::Most, _) => "ahead of",
-            (Order::Least, _) => "below",
+    let mut next = None;
+    if let Some(&n) = winners_among(&m.known, &rest, order).first() {
+        let x = &m.known[n];
+        let beyond = match (order, x.amount) {
+            (Order::Most, Quantity::Date(_)) => Beyond::After,
+            (Order::Least, Quantity::Date(_)) => Beyond::Before,
+            (Order::Most, _) => Beyond::AheadOf,
+            (Order::Least, _) => Beyond::Below,
         };
-        reply.push_str(&format!(", {word} {}.", labelled(cx, x, by)));
+        next = Some((beyond, labelled(x, by)));
         support.extend(x.facts.iter().cloned());
     }
-    if !none.is_empty() {
-        let names: Vec<String> = none.iter().map(|x| cx.say.show(&x.hit.value)).collect();
-        reply.push_str(&format!(" {} {} none, and {} not counted.", join_names(&names), if names.len() == 1 { "has" } else { "have" }, if names.len() == 1 { "is" } else { "are" }));
-        support.extend(none.iter().flat_map(|x| x.hit.facts.iter().cloned()));
-    }
-    reply.push_str(&unmeasured_note(&cx.say, &m.unknown, by));
-    // A set the sources may not list in full: the leader of those known.
-    if !named_alternatives(of) && !super::countable(cx.cat, of) {
-        reply = format!("Of those I know of: {reply}");
-    }
-    let leaders: Vec<Fact> = best.iter().flat_map(|&b| m.known[b].facts.clone()).collect();
-    if !leaders.is_empty() && cx.unreliable_only(&leaders)? {
-        reply.push_str(" (The leader's figure comes only from a source marked unreliable.)");
-    }
-    Ok(Some(cx.answered(question, values, reply, &support)?))
+    support.extend(none.iter().flat_map(|x| x.hit.facts.iter().cloned()));
+    let led: Vec<Fact> = best.iter().flat_map(|&b| m.known[b].facts.clone()).collect();
+    let reply = Reply::Extreme {
+        leaders,
+        next,
+        none: none.iter().map(|x| x.hit.value.clone()).collect(),
+        unmeasured: m.unknown,
+        by: by.clone(),
+        // A set the sources may not list in full: the leader of those known.
+        of_known: !named_alternatives(of) && !super::countable(cx.cat, of),
+        unreliable: !led.is_empty() && cx.unreliable_only(&led)?,
+    };
+    Ok(Some(Outcome::answered(question, values, reply, support)))
 }
 
 /// A member as the reply shows it: "GPT-3 (2020)"; a member dated by
 /// something done to it, by the fact that dates it ("Alibaba cancelled
 /// Alibaba Cloud IPO on 16 November 2023").
-fn labelled(cx: &Ctx, x: &Measured, by: &Measure) -> String {
+fn labelled(x: &Measured, by: &Measure) -> Label {
     let own = x.hit.value.entity().and_then(|e| by.of_member(e));
     match (by, own, x.facts.as_slice()) {
-        (Measure::Each(_), Some(Measure::Date { .. }), [fact]) => cx.say.sentence(fact, true),
-        _ => format!("{} ({})", cx.say.show(&x.hit.value), cx.say.show_amount(&x.amount, by)),
+        (Measure::Each(_), Some(Measure::Date { .. }), [fact]) => Label::Said(fact.clone()),
+        _ => Label::Measured(x.hit.value.clone(), x.amount),
     }
 }
 
@@ -491,17 +485,10 @@ pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: 
     let by = Measure::Value(rel);
     // To four decimals, as a figure worked out, not measured.
     let ratio = (sums[0] / sums[1] * 10_000.0).round() / 10_000.0;
-    let shown = cx.say.show_amount(&Quantity::Number(ratio, false), &by);
-    let (t, b) = (cx.say.show_amount(&Quantity::Number(sums[0], false), &Measure::Value(top)), cx.say.show_amount(&Quantity::Number(sums[1], false), &Measure::Value(bottom)));
-    // "over the 51 states": the members' kind, by its plural noun.
-    let kind = cx.cat.lex.rel(rel).subject.first().and_then(|k| cx.cat.lex.kinds.get(k)).and_then(|nouns| nouns.iter().find(|n| n.ends_with('s')).or(nouns.first()));
-    let over = match kind {
-        Some(noun) => format!("the {} {noun}", hits.len()),
-        None => format!("{} of them", hits.len()),
-    };
-    let reply = format!("{shown}: {t} over {b}, summed over {over}.");
-    let values = vec![AnswerValue { value: shown, sources: sources_of(&support), conflict: false }];
-    Ok(Some(cx.answered(question, values, reply, &support)?))
+    let ratio = Quantity::Number(ratio, false);
+    let reply = Reply::Ratio { ratio, rel, top: (Quantity::Number(sums[0], false), top), bottom: (Quantity::Number(sums[1], false), bottom), members: hits.len() };
+    let values = vec![Found { value: Given::Amount(ratio, by), sources: sources_of(&support), conflict: false }];
+    Ok(Some(Outcome::answered(question, values, reply, support)))
 }
 
 /// A happening's date, with what it is called and the facts that give
