@@ -7,7 +7,7 @@
 
 use super::Status;
 use crate::knowledge::{Bound, Date, Fact, Value};
-use crate::query::{Measure, RelId};
+use crate::query::{Measure, RelId, TimeUnit};
 
 /// What evaluating a question found.
 #[derive(Debug, Clone)]
@@ -71,6 +71,34 @@ pub enum Beyond {
     AheadOf,
     /// A larger amount.
     Below,
+}
+
+/// A time between two happenings, at the precision their dates allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// Days.
+    Days(i64),
+    /// Whole weeks.
+    Weeks(i64),
+    /// Months.
+    Months(i64),
+    /// Whole years.
+    Years(i64),
+    /// Years and months.
+    YearsMonths(i64, i64),
+}
+
+/// Why no time between two happenings is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declined {
+    /// The question orders them, and they happened the other way round.
+    OtherWayRound,
+    /// Their dates do not order them.
+    Unordered,
+    /// Months asked for, and only the years known.
+    OnlyYears,
+    /// Weeks or days asked for, and not both days known.
+    NoDays(TimeUnit),
 }
 
 /// A value with the facts that support it.
@@ -152,6 +180,8 @@ pub enum Given {
     Count(usize),
     /// An amount measured or worked out, in the unit of its measure.
     Amount(Quantity, Measure),
+    /// A time between two happenings.
+    Span(Span),
     /// The title a fact gives its subject ("CEO of Alibaba").
     Title(Fact),
     /// A value already worded by evaluation (a date span, a title, an
@@ -344,6 +374,20 @@ pub enum Reply {
         bottom: (Quantity, RelId),
         /// How many members were summed.
         members: usize,
+    },
+    /// The time between two happenings, with the facts that date them.
+    Elapsed {
+        /// The time.
+        span: Span,
+        /// The facts that date the two.
+        facts: Vec<Fact>,
+    },
+    /// No time between two happenings: why, and the facts that date them.
+    NotElapsed {
+        /// Why.
+        why: Declined,
+        /// The facts that date the two.
+        facts: Vec<Fact>,
     },
     /// A total, with each member's amount.
     Total {

@@ -7,7 +7,8 @@
 //! Every channel takes its text from here: the console line, Telegram's
 //! HTML and the JSON contract show the same reply.
 
-use super::outcome::{bound_of, Asked, Beyond, Given, Join, Label, Listed, Outcome, Quantity, Reply};
+use super::outcome::{bound_of, Asked, Beyond, Declined, Given, Join, Label, Listed, Outcome, Quantity, Reply, Span};
+use crate::query::TimeUnit;
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::query::Measure;
 use crate::knowledge::catalog::Catalog;
@@ -330,6 +331,13 @@ impl Speaker<'_> {
             }
             Given::Verdict(yes) => if *yes { "yes" } else { "no" }.to_string(),
             Given::Count(n) => n.to_string(),
+            Given::Span(span) => match *span {
+                Span::Days(n) => count_of(n, "day"),
+                Span::Weeks(n) => count_of(n, "week"),
+                Span::Months(n) => count_of(n, "month"),
+                Span::Years(n) => count_of(n, "year"),
+                Span::YearsMonths(y, m) => format!("{} and {}", count_of(y, "year"), count_of(m, "month")),
+            },
             Given::Amount(q, by) => self.show_amount(q, by),
             Given::Title(f) => {
                 let title = self.cat.lex.relation(&f.relation).and_then(|r| r.title.as_deref()).unwrap_or("");
@@ -337,6 +345,18 @@ impl Speaker<'_> {
             }
             Given::Worded(s) => s.clone(),
         }
+    }
+
+    /// What dates two happenings: each fact's sentence once.
+    fn told(&self, facts: &[Fact]) -> String {
+        let mut said: Vec<String> = Vec::new();
+        for f in facts {
+            let s = self.sentence(f, true);
+            if !s.is_empty() && !said.contains(&s) {
+                said.push(s);
+            }
+        }
+        said.join("; ")
     }
 
     /// The facts' sentences, joined by semicolons.
@@ -414,6 +434,16 @@ impl Speaker<'_> {
                     None => format!("{members} of them"),
                 };
                 format!("{shown}: {t} over {b}, summed over {over}.")
+            }
+            Reply::Elapsed { span, facts } => format!("{}: {}.", self.given(&Given::Span(*span)), self.told(facts)),
+            Reply::NotElapsed { why, facts } => {
+                let told = self.told(facts);
+                match why {
+                    Declined::OtherWayRound => format!("I can't say: it was the other way round ({told})."),
+                    Declined::Unordered => format!("I can't tell: the dates I have don't order them ({told})."),
+                    Declined::OnlyYears => format!("I can't tell in months: I know only the years ({told})."),
+                    Declined::NoDays(unit) => format!("I can't tell in {}: I don't know both days ({told}).", if *unit == TimeUnit::Weeks { "weeks" } else { "days" }),
+                }
             }
             Reply::Total { total, parts, by } => {
                 let each: Vec<String> = parts.iter().map(|(v, q)| format!("{}: {}", self.show(v), self.show_amount(q, by))).collect();
@@ -662,5 +692,14 @@ impl Speaker<'_> {
             }
         }
         format!("{}{dates}.", capitalise(&sentence))
+    }
+}
+
+/// "3 years", "1 month": a count and its unit.
+fn count_of(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
     }
 }

@@ -10,8 +10,8 @@
 
 use super::{Ctx, Hit};
 use crate::answer::outcome::Outcome;
-use crate::answer::outcome::{Asked, Beyond, Found, Given, Label, Quantity, Reply};
-use crate::answer::{AnswerValue, Status};
+use crate::answer::outcome::{Asked, Beyond, Declined, Found, Given, Label, Quantity, Reply, Span};
+use crate::answer::Status;
 use crate::knowledge::lexicon::Single;
 use crate::knowledge::{Date, Fact, Value};
 use crate::query::{Cmp, Dated, Dir, Measure, Order, RelId, Set, TimeUnit};
@@ -493,7 +493,7 @@ pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: 
 
 /// A happening's date, with what it is called and the facts that give
 /// it; None unless its set has one member and that member one date.
-fn date_of(cx: &Ctx, d: &Dated) -> anyhow::Result<Option<(String, Date, Vec<Fact>)>> {
+fn date_of(cx: &Ctx, d: &Dated) -> anyhow::Result<Option<(Value, Date, Vec<Fact>)>> {
     let hits = cx.set(&d.of)?;
     let [hit] = hits.as_slice() else { return Ok(None) };
     let Some((Quantity::Date(date), mut facts)) = cx.measure_of(&hit.value, &d.by, None)? else { return Ok(None) };
@@ -502,16 +502,7 @@ fn date_of(cx: &Ctx, d: &Dated) -> anyhow::Result<Option<(String, Date, Vec<Fact
             facts.push(f.clone());
         }
     }
-    Ok(Some((cx.say.show(&hit.value), date, facts)))
-}
-
-/// "3 years", "1 month": a count and its unit.
-fn count_of(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
+    Ok(Some((hit.value.clone(), date, facts)))
 }
 
 /// Answers "how many years after A did B?": the time from one dated
@@ -519,7 +510,10 @@ fn count_of(n: i64, unit: &str) -> String {
 /// only to the year gives whole years; months and days need both dates to
 /// have them. The wrong order for an ordered question is not an answer.
 pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated, unit: Option<TimeUnit>, ordered: bool) -> anyhow::Result<Option<Outcome>> {
-    let decline = |reply: String| Ok(Some(Outcome::worded(question, Status::Unknown, reply)));
+    let decline = |why: Declined, a: &(Value, Date, Vec<Fact>), b: &(Value, Date, Vec<Fact>)| {
+        let facts = a.2.iter().chain(&b.2).cloned().collect();
+        Ok(Some(Outcome::empty(question, Status::Unknown, Reply::NotElapsed { why, facts })))
+    };
     let (a, b) = (date_of(cx, from)?, date_of(cx, to)?);
     let (Some(mut a), Some(mut b)) = (a.clone(), b.clone()) else {
         let mut missing = Vec::new();
@@ -535,62 +529,52 @@ pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated,
         }
         return Ok(Some(not_measured(question, Asked::Value, missing)));
     };
-    let told = |a: &(String, Date, Vec<Fact>), b: &(String, Date, Vec<Fact>)| {
-        let mut said: Vec<String> = Vec::new();
-        for f in a.2.iter().chain(&b.2) {
-            let s = cx.say.sentence(f, true);
-            if !s.is_empty() && !said.contains(&s) {
-                said.push(s);
-            }
-        }
-        said.join("; ")
-    };
     if b.1.before(&a.1) {
         if ordered {
-            return decline(format!("I can't say: it was the other way round ({}).", told(&a, &b)));
+            return decline(Declined::OtherWayRound, &a, &b);
         }
         std::mem::swap(&mut a, &mut b);
     } else if !a.1.before(&b.1) && (a.1 != b.1 || a.1.day.is_none()) {
         // Overlapping spans, or one month or year for both: neither the
         // order nor the time between is known.
-        return decline(format!("I can't tell: the dates I have don't order them ({}).", told(&a, &b)));
+        return decline(Declined::Unordered, &a, &b);
     }
     let (da, db) = (a.1, b.1);
     let months = da.months_until(&db);
     let days = da.day_number().zip(db.day_number()).map(|(x, y)| y - x);
     let whole_years = || months.map_or(i64::from(db.year) - i64::from(da.year), |m| m / 12);
-    let shown = match unit {
+    let span = match unit {
         Some(TimeUnit::Years) => {
             let years = whole_years();
             match months {
-                Some(m) if m % 12 != 0 => format!("{} and {}", count_of(years, "year"), count_of(m % 12, "month")),
-                _ => count_of(years, "year"),
+                Some(m) if m % 12 != 0 => Span::YearsMonths(years, m % 12),
+                _ => Span::Years(years),
             }
         }
         Some(TimeUnit::Months) => match months {
-            Some(m) => count_of(m, "month"),
-            None => return decline(format!("I can't tell in months: I know only the years ({}).", told(&a, &b))),
+            Some(m) => Span::Months(m),
+            None => return decline(Declined::OnlyYears, &a, &b),
         },
         Some(TimeUnit::Weeks) => match days {
-            Some(d) => count_of(d / 7, "week"),
-            None => return decline(format!("I can't tell in weeks: I don't know both days ({}).", told(&a, &b))),
+            Some(d) => Span::Weeks(d / 7),
+            None => return decline(Declined::NoDays(TimeUnit::Weeks), &a, &b),
         },
         Some(TimeUnit::Days) => match days {
-            Some(d) => count_of(d, "day"),
-            None => return decline(format!("I can't tell in days: I don't know both days ({}).", told(&a, &b))),
+            Some(d) => Span::Days(d),
+            None => return decline(Declined::NoDays(TimeUnit::Days), &a, &b),
         },
         None => match (months, days) {
-            (Some(0), Some(d)) => count_of(d, "day"),
-            (Some(m), _) if m < 24 => count_of(m, "month"),
-            (Some(m), _) if m % 12 != 0 => format!("{} and {}", count_of(m / 12, "year"), count_of(m % 12, "month")),
-            _ => count_of(whole_years(), "year"),
+            (Some(0), Some(d)) => Span::Days(d),
+            (Some(m), _) if m < 24 => Span::Months(m),
+            (Some(m), _) if m % 12 != 0 => Span::YearsMonths(m / 12, m % 12),
+            _ => Span::Years(whole_years()),
         },
     };
     let mut support = a.2.clone();
     support.extend(b.2.iter().cloned());
-    let value = AnswerValue { value: shown.clone(), sources: sources_of(&support), conflict: false };
-    let reply = format!("{shown}: {}.", told(&a, &b));
-    Ok(Some(cx.answered(question, vec![value], reply, &support)?))
+    let value = Found { value: Given::Span(span), sources: sources_of(&support), conflict: false };
+    let reply = Reply::Elapsed { span, facts: support.clone() };
+    Ok(Some(Outcome::answered(question, vec![value], reply, support)))
 }
 
 /// The outcome when measures are not known: of what was asked, those
