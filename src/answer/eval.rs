@@ -4,17 +4,16 @@
 //! filters pick the facts that held when asked; a relation that holds one
 //! value at a time turns several values into a flagged conflict. The
 //! outcome says which kind of reply that makes, with its data;
-//! [`super::render`] words it. (The list of values in the relation's
-//! sentence, descriptions, happenings, titles and the computing
-//! operators are still worded here, as [`Reply::Worded`].)
+//! [`super::render`] words it. Nothing here writes English, except that
+//! values are told apart by how they are said where two that read alike
+//! are one answer (a tie's answers, the values of a happening).
 
 mod compute;
 
-use super::outcome::{bound_of, Found, Given, Hit, Join, Listed, Outcome, Reply};
-use super::render::{self, unreliable_note, Speaker};
-use super::{Answer, AnswerValue, Status};
+use super::outcome::{bound_of, Found, Given, Hit, Join, Lasted, Listed, Outcome, Reply, When};
+use super::render::{self, Speaker};
+use super::{Answer, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
-use crate::knowledge::normalize::capitalise;
 use crate::knowledge::{Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::knowledge::catalog::Catalog;
@@ -58,13 +57,6 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// An answer whose values and reply evaluation has already worded
-    /// (the reply kinds not yet given as data): see [`Outcome::answered`].
-    fn answered(&self, question: &str, values: Vec<AnswerValue>, reply: String, support: &[Fact]) -> anyhow::Result<Outcome> {
-        let values = values.into_iter().map(|v| Found { value: Given::Worded(v.value), sources: v.sources, conflict: v.conflict }).collect();
-        Ok(Outcome::answered(question, values, Reply::Worded(reply), support.to_vec()))
-    }
-
     /// The date an entity is anchored at, for "after X": the dates of its
     /// own facts.
     fn anchor_date(&self, id: &str) -> anyhow::Result<Option<Date>> {
@@ -892,7 +884,7 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
 fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: &Option<Set>) -> anyhow::Result<Outcome> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || no_answer(question);
-    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut values: Vec<Found> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     
     let mut hits = cx.set(pattern)?;
@@ -901,7 +893,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
         hits.retain(|h| objs.contains(&h.value.key()));
     }
     let facts: Vec<Fact> = hits.iter().flat_map(|h| h.facts.clone()).collect();
-    let mut out: Vec<(String, Fact)> = Vec::new();
+    let mut out: Vec<(Given, Fact)> = Vec::new();
     match &q.ask {
         Ask::When(..) => {
             // A role asked about as ended is dated by its end.
@@ -913,10 +905,10 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                     _ => f.on.or(f.since),
                 };
                 match (d, f.until) {
-                    (Some(d), _) if f.reported => out.push((format!("by {}", d.human()), f.clone())),
-                    (Some(d), _) => out.push((d.human(), f.clone())),
+                    (Some(d), _) if f.reported => out.push((Given::When(When::By(d)), f.clone())),
+                    (Some(d), _) => out.push((Given::When(When::At(d)), f.clone())),
                     // A state known only to have ended: when it ended.
-                    (None, Some(end)) if !ended => out.push((format!("until {}", end.human()), f.clone())),
+                    (None, Some(end)) if !ended => out.push((Given::When(When::Until(end)), f.clone())),
                     _ => {}
                 }
             }
@@ -927,14 +919,14 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
             let happening = |e: &str| cat.lex.event_kind.as_deref().is_some_and(|k| cat.kind(e) == Some(k));
             if let (Set::Entity(e), true) = (pattern, facts.is_empty()) {
                 if let Some((d, fs)) = if happening(e) { cx.anchor(e)? } else { None } {
-                    out.extend(fs.into_iter().map(|f| (d.human(), f)));
+                    out.extend(fs.into_iter().map(|f| (Given::When(When::At(d)), f)));
                 }
             }
         }
         Ask::Why(..) => {
             for f in &facts {
                 if let Some(b) = &f.because {
-                    out.push((b.clone(), f.clone()));
+                    out.push((Given::Value { value: Value::Text(b.clone()), unit: None, bound: None }, f.clone()));
                 }
             }
         }
@@ -945,14 +937,14 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                     let years = s.years_until(&end);
                     // Under two years, in months ("9 months", not "0.8 years").
                     let months = (years * 12.0).round() as i64;
-                    let shown = if years < 2.0 && s.month.is_some() && end.month.is_some() {
-                        if months == 1 { "1 month".to_string() } else { format!("{months} months") }
+                    let lasted = if years < 2.0 && s.month.is_some() && end.month.is_some() {
+                        Lasted::Months(months)
                     } else if years.fract().abs() < 0.05 {
-                        format!("{} years", years.round() as i64)
+                        Lasted::Years(years.round() as i64)
                     } else {
-                        format!("{:.1} years", years)
+                        Lasted::About(years)
                     };
-                    out.push((shown, f.clone()));
+                    out.push((Given::Lasted(lasted), f.clone()));
                 }
             }
         }
@@ -989,7 +981,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                         break;
                     }
                     if cat.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
-                        out.push((cx.say.show(&f.object), f));
+                        out.push((Given::Value { value: f.object.clone(), unit: None, bound: None }, f));
                         found = true;
                     }
                 }
@@ -997,7 +989,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                     for h in &hits {
                         if h.value.entity() == Some(t.as_str()) {
                             for f in &h.facts {
-                                out.push((cx.say.show(&h.value), f.clone()));
+                                out.push((Given::Value { value: h.value.clone(), unit: None, bound: None }, f.clone()));
                             }
                         }
                     }
@@ -1008,37 +1000,40 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
     if out.is_empty() {
         return Ok(unknown());
     }
-    let distinct: Vec<String> = out.iter().fold(Vec::new(), |mut acc, (v, _)| {
-        if !acc.contains(v) {
-            acc.push(v.clone())
+    // One value for each way of saying it: two facts that give "2.3
+    // years" give one answer.
+    let keys: Vec<String> = out.iter().map(|(g, _)| cx.say.given(g)).collect();
+    let mut distinct: Vec<(Given, String)> = Vec::new();
+    for ((g, _), k) in out.iter().zip(&keys) {
+        if !distinct.iter().any(|(_, x)| x == k) {
+            distinct.push((g.clone(), k.clone()));
         }
-        acc
-    });
+    }
     let conflict = matches!(q.ask, Ask::When(..)) && distinct.len() > 1 && {
         let events: Vec<(String, String, String)> = out.iter().map(|(_, f)| (f.subject.clone(), f.relation.clone(), f.object.key())).collect();
         events.iter().any(|e| events.iter().filter(|x| *x == e).count() > 1)
     };
-    let facts_of = |v: &String| -> Vec<Fact> { out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect() };
-    let mut aside: Vec<String> = Vec::new();
-    let mut distinct = distinct;
+    let facts_of = |v: &(Given, String)| -> Vec<Fact> { out.iter().zip(&keys).filter(|(_, k)| **k == v.1).map(|((_, f), _)| f.clone()).collect() };
+    let mut aside = Vec::new();
     if !conflict {
         (distinct, aside) = cx.set_aside(distinct, facts_of)?;
     }
-    let mut parts = Vec::new();
+    let mut items = Vec::new();
     for v in &distinct {
         let fs = facts_of(v);
         let sources: Vec<String> = fs.iter().flat_map(|f| f.sources.clone()).filter(|s| !s.is_empty()).collect();
-        values.push(AnswerValue { value: v.clone(), sources, conflict });
-        // A place or an employer that still holds is said in the
-        // present; dates and reasons are of past events.
-        let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
-        let sentence = fs.first().map(|f| cx.say.sentence(f, past)).unwrap_or_default();
-        // (The citation says which source is marked unreliable.)
-        parts.push(if conflict { format!("{v}: {sentence} (according to {})", cx.say.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
+        values.push(Found { value: v.0.clone(), sources, conflict });
+        items.push((v.0.clone(), fs.clone()));
         support.extend(fs);
     }
-    let reply: String = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) } + &unreliable_note(&aside);
-    cx.answered(question, values, reply, &support)
+    // A place or an employer that still holds is said in the present;
+    // dates and reasons are of past events.
+    let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
+    let mut o = Outcome::answered(question, values, Reply::Happened { items, conflict, past }, support);
+    if o.status == Status::Answered {
+        o.aside = aside.into_iter().map(|(g, _)| g).collect();
+    }
+    Ok(o)
 }
 
 /// A description of an entity, or its titles.

@@ -1,9 +1,11 @@
 //! Answers: what the engine returns for a question, and how it is shown.
 //!
-//! An [`Answer`] carries a status, the values with their sources and
-//! conflict flags, and the reply text. Channels show it through
-//! [`render`]: the console as plain text, Telegram as HTML, `ask --json`
-//! as the answer contract.
+//! [`eval`] evaluates a query into an [`outcome::Outcome`]: the status,
+//! the values with their sources and conflict flags, the reading used and
+//! the kind of reply, as data. [`render`] words it into an [`Answer`],
+//! which carries the reply text; channels show that through [`render`]:
+//! the console as plain text, Telegram as HTML, `ask --json` as the
+//! answer contract.
 
 pub mod eval;
 pub mod outcome;

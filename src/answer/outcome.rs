@@ -101,6 +101,28 @@ pub enum Declined {
     NoDays(TimeUnit),
 }
 
+/// When something happened, as a fact dates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// At this date.
+    At(Date),
+    /// By this date, when it was reported.
+    By(Date),
+    /// A state known only to have ended: until this date.
+    Until(Date),
+}
+
+/// How long something lasted, at the precision its dates allow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lasted {
+    /// Months, under two years.
+    Months(i64),
+    /// Whole years.
+    Years(i64),
+    /// Years, to a tenth.
+    About(f64),
+}
+
 /// A value with the facts that support it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -182,11 +204,12 @@ pub enum Given {
     Amount(Quantity, Measure),
     /// A time between two happenings.
     Span(Span),
+    /// When something happened.
+    When(When),
+    /// How long something lasted.
+    Lasted(Lasted),
     /// The title a fact gives its subject ("CEO of Alibaba").
     Title(Fact),
-    /// A value already worded by evaluation (a date span, a title, an
-    /// amount computed): not yet given as data.
-    Worded(String),
 }
 
 /// The kind of reply an outcome makes, with what it says.
@@ -265,6 +288,17 @@ pub enum Reply {
     },
     /// Values in their relation's sentence.
     Listed(Listed),
+    /// When, why, how long or where things happened: each value with
+    /// the facts that give it, said with the first; in a disagreement,
+    /// with the sources of each.
+    Happened {
+        /// The values, each with its facts.
+        items: Vec<(Given, Vec<Fact>)>,
+        /// Whether the sources disagree.
+        conflict: bool,
+        /// Whether the facts are said in the past.
+        past: bool,
+    },
     /// A description of an entity: the most salient facts about it.
     Description {
         /// The entity.
@@ -401,21 +435,12 @@ pub enum Reply {
     /// One of the two happenings an elapsed time is asked between is not
     /// known at all.
     NothingOfOne,
-    /// A reply already worded by evaluation (the kinds not yet given as
-    /// data: see the module's callers).
-    Worded(String),
 }
 
 impl Outcome {
     /// An outcome with no values and no support.
     pub fn empty(question: &str, status: Status, reply: Reply) -> Outcome {
         Outcome { question: question.to_string(), status, values: vec![], support: vec![], reading: None, reply, aside: vec![], unmeasured: None, guarded: false }
-    }
-
-    /// An outcome with no values whose reply evaluation has already
-    /// worded (the kinds not yet given as data).
-    pub fn worded(question: &str, status: Status, reply: impl Into<String>) -> Outcome {
-        Outcome::empty(question, status, Reply::Worded(reply.into()))
     }
 
     /// Nothing answers the question.

@@ -7,7 +7,7 @@
 //! Every channel takes its text from here: the console line, Telegram's
 //! HTML and the JSON contract show the same reply.
 
-use super::outcome::{bound_of, Asked, Beyond, Declined, Given, Join, Label, Listed, Outcome, Quantity, Reply, Span};
+use super::outcome::{bound_of, Asked, Beyond, Declined, Given, Join, Label, Lasted, Listed, Outcome, Quantity, Reply, Span, When};
 use crate::query::TimeUnit;
 use super::{Answer, AnswerValue, Citation, Status};
 use crate::query::Measure;
@@ -331,6 +331,13 @@ impl Speaker<'_> {
             }
             Given::Verdict(yes) => if *yes { "yes" } else { "no" }.to_string(),
             Given::Count(n) => n.to_string(),
+            Given::When(When::At(d)) => d.human(),
+            Given::When(When::By(d)) => format!("by {}", d.human()),
+            Given::When(When::Until(d)) => format!("until {}", d.human()),
+            Given::Lasted(Lasted::Months(1)) => "1 month".to_string(),
+            Given::Lasted(Lasted::Months(m)) => format!("{m} months"),
+            Given::Lasted(Lasted::Years(y)) => format!("{y} years"),
+            Given::Lasted(Lasted::About(y)) => format!("{y:.1} years"),
             Given::Span(span) => match *span {
                 Span::Days(n) => count_of(n, "day"),
                 Span::Weeks(n) => count_of(n, "week"),
@@ -343,7 +350,6 @@ impl Speaker<'_> {
                 let title = self.cat.lex.relation(&f.relation).and_then(|r| r.title.as_deref()).unwrap_or("");
                 format!("{title} of {}{}", self.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
             }
-            Given::Worded(s) => s.clone(),
         }
     }
 
@@ -370,6 +376,26 @@ impl Speaker<'_> {
         Ok(match r {
             Reply::NoFacts => NO_FACTS.to_string(),
             Reply::Listed(l) => self.listed(l),
+            Reply::Happened { items, conflict, past } => {
+                let mut parts = Vec::new();
+                for (g, fs) in items {
+                    let v = self.given(g);
+                    let sentence = fs.first().map(|f| self.sentence(f, *past)).unwrap_or_default();
+                    // (The citation says which source is marked unreliable.)
+                    parts.push(if *conflict {
+                        format!("{v}: {sentence} (according to {})", self.cite_facts(fs)?)
+                    } else if sentence.is_empty() {
+                        v
+                    } else {
+                        format!("{v} ({sentence})")
+                    });
+                }
+                if *conflict {
+                    format!("The sources disagree: {}.", parts.join("; but "))
+                } else {
+                    capitalise(&format!("{}.", parts.join("; ")))
+                }
+            }
             Reply::NotMeasured { asked, missing } => {
                 let what = join_names(&missing.iter().map(|(names, by)| not_known(self, names, by)).collect::<Vec<_>>());
                 match asked {
@@ -460,7 +486,6 @@ impl Speaker<'_> {
                 };
                 format!("No: {}, not {}.", said.trim_end_matches('.'), not.as_ref().map(|g| self.given(g)).unwrap_or_default())
             }
-            Reply::Worded(s) => s.clone(),
             Reply::LastHolder(facts) => {
                 let sentences: Vec<String> = facts.iter().map(|f| self.sentence(f, true)).collect();
                 format!("I don't know of a current one: the latest I know of is that {} (according to {}).", sentences.join("; "), self.cite_facts(facts)?)
