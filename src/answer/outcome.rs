@@ -28,7 +28,7 @@ pub struct Outcome {
     /// answer and named in a note.
     pub aside: Vec<Given>,
     /// Members a superlative inside the question could not measure, so
-    /// they were not compared: their names and the measure.
+    /// they were not compared, and the measure.
     pub unmeasured: Option<(Vec<Value>, Measure)>,
     /// Whether the answer is withheld when its worded reply cites nothing
     /// in brackets (a fact said "according to" no source).
@@ -67,9 +67,9 @@ pub enum Beyond {
     After,
     /// Earlier in time.
     Before,
-    /// A smaller amount.
+    /// A smaller amount than the leaders' most.
     AheadOf,
-    /// A larger amount.
+    /// A larger amount than the leaders' least.
     Below,
 }
 
