@@ -160,9 +160,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let mut conv = Default::default();
                 let a = engine.ask(&mut conv, &question.join(" "));
                 if json {
-                    out!("{}", a.to_json());
+                    out!("{}", factbot::answer::render::json(&a));
                 } else {
-                    out!("{}", a.full_reply());
+                    out!("{}", factbot::answer::render::full_reply(&a));
                 }
             }
         }

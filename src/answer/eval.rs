@@ -1,26 +1,23 @@
-//! Query evaluation against the store, and the reply text.
+//! Query evaluation against the store, into an [`Outcome`].
 //!
 //! Each [`Set`] evaluates to values with the facts that support them; time
 //! filters pick the facts that held when asked; a relation that holds one
-//! value at a time turns several values into a flagged conflict. The reply
-//! is built from the relation's sentence templates in the lexicon.
+//! value at a time turns several values into a flagged conflict. The
+//! outcome says which kind of reply that makes, with its data;
+//! [`super::render`] words it. Nothing here writes English, except that
+//! values are told apart by how they are said where two that read alike
+//! are one answer (a tie's answers, the values of a happening).
 
 mod compute;
 
-use super::{Answer, AnswerValue, Citation, Status};
+use super::outcome::{bound_of, Found, Given, Hit, Join, Lasted, Listed, Outcome, Reply, When};
+use super::render::{self, Speaker};
+use super::{Answer, Status};
 use crate::knowledge::lexicon::{Single, ValueType};
-use crate::knowledge::normalize::capitalise;
-use crate::knowledge::{format_amount, Bound, Date, Fact, Reliability, Value};
+use crate::knowledge::{Date, Fact, Reliability, Value};
 use crate::store::Store;
 use crate::knowledge::catalog::Catalog;
 use crate::query::{Ask, Dir, Measure, Pick, Query, RelId, Set, Side, Time};
-
-/// A value with the facts that support it.
-#[derive(Debug, Clone)]
-struct Hit {
-    value: Value,
-    facts: Vec<Fact>,
-}
 
 /// Values with their supporting facts, in first-seen order, indexed by
 /// value key so that merging stays linear in large joins.
@@ -55,92 +52,11 @@ struct Ctx<'a> {
     store: &'a Store,
     /// The values of the sets joins were evaluated from, by address.
     sets: std::cell::RefCell<std::collections::HashMap<usize, Vec<Value>>>,
-    /// Sources already read.
-    sources: std::cell::RefCell<std::collections::HashMap<String, Option<crate::knowledge::Source>>>,
+    /// The English of the reply.
+    say: Speaker<'a>,
 }
 
 impl Ctx<'_> {
-    /// The answer with these values, each with its sources once, citing
-    /// the supporting facts. Values without a source are never given: an
-    /// answer that cannot say where it came from (or whose reply cites
-    /// nothing in brackets) is unknown instead.
-    fn answered(&self, question: &str, mut values: Vec<AnswerValue>, reply: String, support: &[Fact]) -> anyhow::Result<Answer> {
-        for v in &mut values {
-            let mut seen = Vec::new();
-            v.sources.retain(|s| {
-                let keep = !s.is_empty() && !seen.contains(s);
-                seen.push(s.clone());
-                keep
-            });
-        }
-        if values.is_empty() || values.iter().any(|v| v.sources.is_empty()) || reply.contains("()") {
-            tracing::warn!(question, ?values, reply, "answer withheld: a value without sources");
-            return Ok(Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that."));
-        }
-        let refs: Vec<&Fact> = support.iter().collect();
-        let citations = self.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![], reading: None })
-    }
-
-    fn show(&self, v: &Value) -> String {
-        match v {
-            Value::Entity(id) => self.cat.name(id).to_string(),
-            Value::Number { amount, money } => format!("{}{}", if *money { "$" } else { "" }, format_amount(*amount)),
-            Value::Date(d) => d.human(),
-            Value::Text(t) => t.clone(),
-        }
-    }
-
-    /// An entity as a sentence names it: "the Alibaba Cloud IPO" for a
-    /// kind whose names take the article.
-    fn mention(&self, id: &str) -> String {
-        let name = self.cat.name(id);
-        let definite = self.cat.kind(id).is_some_and(|k| self.cat.lex.definite_kinds.iter().any(|d| d == k));
-        // A possessive is a determiner of its own ("Daniel Zhang's exit").
-        let determined = name.to_lowercase().starts_with("the ") || name.split(' ').any(|w| w.ends_with("'s") || w.ends_with('\u{2019}') || w.ends_with("\u{2019}s") || w.ends_with('\''));
-        if definite && !determined {
-            format!("the {name}")
-        } else {
-            name.to_string()
-        }
-    }
-
-    /// A value as a sentence says it (see [`Ctx::mention`]).
-    fn speak(&self, v: &Value) -> String {
-        match v {
-            Value::Entity(id) => self.mention(id),
-            v => self.show(v),
-        }
-    }
-
-    fn speak_with_unit(&self, v: &Value, rel: &str) -> String {
-        match v {
-            Value::Entity(id) => self.mention(id),
-            v => self.show_with_unit(v, rel),
-        }
-    }
-
-    fn show_with_unit(&self, v: &Value, rel: &str) -> String {
-        let base = self.show(v);
-        match (v, self.cat.lex.relation(rel).and_then(|r| r.unit.as_deref())) {
-            (Value::Number { money: false, .. }, Some(u)) => format!("{base} {u}"),
-            _ => base,
-        }
-    }
-
-    /// A hit's value as an answer gives it, with the bound its facts give
-    /// it ("more than $20 billion"): `shown` is the value said plainly.
-    fn bounded(&self, h: &Hit, shown: String) -> String {
-        let bound = match h.facts.first().and_then(|f| f.bound) {
-            Some(b) if h.facts.iter().all(|f| f.bound == Some(b)) => Some(b),
-            // Sources that give it as a bound and as an amount: the
-            // weaker word.
-            _ if h.facts.iter().any(|f| f.bound.is_some()) => Some(Bound::About),
-            _ => None,
-        };
-        Bound::said(bound, shown)
-    }
-
     /// The date an entity is anchored at, for "after X": the dates of its
     /// own facts.
     fn anchor_date(&self, id: &str) -> anyhow::Result<Option<Date>> {
@@ -308,16 +224,6 @@ impl Ctx<'_> {
             frontier = next;
         }
         Ok(parts)
-    }
-
-    /// A source by id, read once per query.
-    fn source(&self, id: &str) -> anyhow::Result<Option<crate::knowledge::Source>> {
-        if let Some(s) = self.sources.borrow().get(id) {
-            return Ok(s.clone());
-        }
-        let s = self.store.source(id)?;
-        self.sources.borrow_mut().insert(id.to_string(), s.clone());
-        Ok(s)
     }
 
     /// The values of a set without the facts behind them: what a join
@@ -647,40 +553,6 @@ impl Ctx<'_> {
         flags
     }
 
-    fn citations(&self, facts: &[&Fact]) -> anyhow::Result<Vec<Citation>> {
-        let mut out: Vec<Citation> = Vec::new();
-        for f in facts {
-            for s in &f.sources {
-                let pos = match out.iter().position(|c| &c.id == s) {
-                    Some(p) => p,
-                    None => {
-                        let src = self.source(s)?;
-                        out.push(Citation {
-                            id: s.clone(),
-                            cite: src.as_ref().map(|x| x.cite()).unwrap_or_else(|| s.clone()),
-                            outlet: src.as_ref().map(|x| x.outlet.clone()).unwrap_or_else(|| s.clone()),
-                            title: src.map(|x| x.title).unwrap_or_default(),
-                            evidence: vec![],
-                            via: vec![],
-                        });
-                        out.len() - 1
-                    }
-                };
-                if let Some(e) = f.evidence_from(s) {
-                    if !out[pos].evidence.iter().any(|x| x == e) {
-                        out[pos].evidence.push(e.to_string());
-                    }
-                }
-                if let Some(who) = f.via.get(s).map(|id| self.cat.name(id)) {
-                    if !out[pos].via.iter().any(|w| w == who) {
-                        out[pos].via.push(who.to_string());
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// Values outside a disagreement: when some have a source not marked
     /// unreliable and others only unreliable ones, the latter are set
     /// aside (returned second), else nothing is.
@@ -714,76 +586,18 @@ impl Ctx<'_> {
         for f in facts {
             for s in &f.sources {
                 any = true;
-                if self.source(s)?.is_none_or(|x| x.reliability != Reliability::Unreliable) {
+                if self.say.source(s)?.is_none_or(|x| x.reliability != Reliability::Unreliable) {
                     return Ok(false);
                 }
             }
         }
         Ok(any)
     }
-
-    fn cite_facts(&self, facts: &[Fact]) -> anyhow::Result<String> {
-        let refs: Vec<&Fact> = facts.iter().collect();
-        Ok(self.citations(&refs)?.into_iter().map(|c| c.cite).collect::<Vec<_>>().join("; "))
-    }
-
-    fn sentence(&self, f: &Fact, past: bool) -> String {
-        let Some(rel) = self.cat.lex.relation(&f.relation) else { return String::new() };
-        let past = past || f.until.is_some();
-        let subject = self.mention(&f.subject);
-        let subject = subject.as_str();
-        let object = Bound::said(f.bound, self.speak_with_unit(&f.object, &f.relation));
-        // A state that still holds, with its start: the present perfect,
-        // whatever the question's tense ("Eddie Wu has been the CEO of
-        // Alibaba since September 2023", not "was ... since").
-        if let (Some(a), None, None) = (f.since, f.until, f.on) {
-            let perfect = if let Some(rest) = rel.present.strip_prefix("{s} is ") {
-                Some(format!("{{s}} has been {rest}"))
-            } else {
-                rel.past.as_deref().and_then(|p| p.strip_prefix("{s} ")).filter(|p| !p.starts_with("was ") && !p.starts_with("were ")).map(|p| format!("{{s}} has {p}"))
-            };
-            if let Some(t) = perfect {
-                return capitalise(&format!("{} since {}", t.replace("{s}", subject).replace("{o}", &object), a.human()));
-            }
-        }
-        // "Zhou Chang was expected to leave Alibaba (as of July 2024)":
-        // what was expected, not that it happened.
-        if f.expected {
-            let s = rel.expected_sentence(subject, &object);
-            return match f.on.or(f.since) {
-                Some(d) => capitalise(&format!("{s}, as reported in {}", d.human())),
-                None => capitalise(&s),
-            };
-        }
-        let mut s = rel.sentence(past, subject, &object);
-        // A date that is when the sources reported it: it happened by then.
-        let latest = if f.reported { " at the latest" } else { "" };
-        if let Some(d) = f.on {
-            if f.reported {
-                s.push_str(&format!(" by {}, when it was reported", d.human()));
-            } else {
-                s.push_str(&format!(" {} {}", if d.day.is_some() { "on" } else { "in" }, d.human()));
-            }
-        } else if let (Some(a), Some(b)) = (f.since, f.until) {
-            s.push_str(&format!(" from {} until {}{latest}", a.human(), b.human()));
-        } else if let Some(a) = f.since {
-            s.push_str(&format!(" since {}", a.human()));
-        } else if let Some(b) = f.until {
-            s.push_str(&format!(" until {}{latest}", b.human()));
-        }
-        capitalise(&s)
-    }
 }
 
-/// The reply when no fact answers.
-fn no_answer(question: &str) -> Answer {
-    Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that.")
-}
-
-/// A small count as a word ("one", "two"), a larger one in figures.
-fn count_word(n: usize) -> String {
-    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
-    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
+/// The outcome when no fact answers.
+fn no_answer(question: &str) -> Outcome {
+    Outcome::unknown(question)
 }
 
 /// How many facts a description gives.
@@ -807,82 +621,34 @@ fn most_salient(facts: Vec<Fact>, n: usize) -> Vec<Fact> {
     chosen
 }
 
-/// The facts without those said in the same words as an earlier one
-/// (two relations that read alike: "is the chief technology officer of
-/// Alibaba Cloud" twice).
-fn distinct_sentences(cx: &Ctx, facts: Vec<Fact>) -> Vec<Fact> {
-    let mut said = std::collections::HashSet::new();
-    facts.into_iter().filter(|f| said.insert(cx.sentence(f, false))).collect()
-}
 
-/// A description as a person writes one: the facts about the thing in
-/// one sentence with the name once ("Jia Yangqing led ..., left Alibaba
-/// in March 2023 and was ..."), then those in which it is the object.
-fn describe(cx: &Ctx, e: &str, facts: &[Fact]) -> String {
-    let name = capitalise(&cx.mention(e));
-    let prefix = format!("{name} ");
-    let mut predicates = Vec::new();
-    let mut others = Vec::new();
-    for f in facts {
-        let s = cx.sentence(f, false);
-        match s.strip_prefix(&prefix) {
-            Some(p) if f.subject == e => predicates.push(p.to_string()),
-            _ => others.push(s),
-        }
-    }
-    let mut sentences = Vec::new();
-    if !predicates.is_empty() {
-        sentences.push(format!("{name} {}.", join_names(&predicates)));
-    }
-    sentences.extend(others.into_iter().map(|s| format!("{s}.")));
-    sentences.join(" ")
-}
-
-/// " A source marked unreliable also gives X and Y.", or nothing.
-fn unreliable_note(aside: &[String]) -> String {
-    if aside.is_empty() {
-        String::new()
-    } else {
-        format!(" A source marked unreliable also gives {}.", join_names(aside))
-    }
-}
-
-pub(crate) fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [a, b] => format!("{a} and {b}"),
-        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
-    }
-}
-
-
-/// Evaluates a query and builds the answer.
+/// Evaluates a query and renders the answer.
 pub fn evaluate(cat: &Catalog, store: &Store, q: &Query, question: &str, max: usize) -> anyhow::Result<Answer> {
-    let cx = Ctx { cat, store, sets: Default::default(), sources: Default::default() };
+    let cx = Ctx { cat, store, sets: Default::default(), say: Speaker::new(cat, store) };
+    let o = outcome(&cx, q, question, max)?;
+    render::answer(&cx.say, &o)
+}
+
+/// Evaluates a query: the outcome, with the reading used.
+fn outcome(cx: &Ctx, q: &Query, question: &str, max: usize) -> anyhow::Result<Outcome> {
+    let cat = cx.cat;
     // "What state has the largest city?" when some cities have no
     // population: as with a superlative asked for itself, the answer says
     // which were not compared.
     let mut inner = Vec::new();
     for s in q.ask.sets() {
-        inner_extremes(&cx, s, true, &mut inner)?;
+        inner_extremes(cx, s, true, &mut inner)?;
     }
-    let note = match inner.iter().find(|x| !x.unknown.is_empty()) {
-        Some(x) => compute::unmeasured_note(&cx, &x.unknown, &x.by),
-        None => String::new(),
-    };
-    let mut a = answer_query(&cx, q, question, max, &inner)?;
-    if a.status == Status::Answered {
-        a.reply.push_str(&note);
-    }
+    let mut o = answer_query(cx, q, question, max, &inner)?;
+    o.unmeasured = inner.iter().find(|x| !x.unknown.is_empty()).map(|x| (x.unknown.clone(), x.by.clone()));
     let name = |r: RelId| cat.lex.rel(r).name.clone();
-    a.reading = Some(q.sexp(&name).to_string());
-    Ok(a)
+    o.reading = Some(q.sexp(&name).to_string());
+    Ok(o)
 }
 
 /// Evaluates a query and builds the answer, given the superlatives inside
 /// it.
-fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]) -> anyhow::Result<Answer> {
+fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]) -> anyhow::Result<Outcome> {
     let unknown = || no_answer(question);
     // "How many states border the state that borders the most states?"
     // when two tie for the most: which one is asked about is not known,
@@ -914,12 +680,12 @@ fn answer_query(cx: &Ctx, q: &Query, question: &str, max: usize, inner: &[Inner]
 }
 
 /// The values of a set, or their count: "who leads X", "how many ...".
-fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> anyhow::Result<Answer> {
+fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> anyhow::Result<Outcome> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || no_answer(question);
-    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut values: Vec<Found> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    let mut reply: String;
+    let reply: Reply;
     let mut hits = cx.set(set)?;
     // Don't answer a question with its own subject.
     if let Some(t) = set.topic().filter(|_| cat.lex.leave_out_topic) {
@@ -930,8 +696,8 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
     if hits.is_empty() {
         // "Who leads X now?" when every holder known has left: a
         // history, not an answer; say who held it last.
-        if let Some(reply) = last_holder(cx, set)? {
-            return Ok(Answer::empty(question, Status::Unknown, reply));
+        if let Some(last) = last_holder(cx, set)? {
+            return Ok(Outcome::empty(question, Status::Unknown, Reply::LastHolder(last)));
         }
         // A count over a set the store holds whole is 0, on the
         // word of the sources of what the question names.
@@ -965,8 +731,8 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         let ended = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
         if cat.lex.rel(*rel).changes() && ended && hits.len() > 1 && one_value(cat, inner) {
             let now = Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: Time::Current };
-            if let Some(reply) = last_holder(cx, &now)? {
-                return Ok(Answer::empty(question, Status::Unknown, reply));
+            if let Some(last) = last_holder(cx, &now)? {
+                return Ok(Outcome::empty(question, Status::Unknown, Reply::LastHolder(last)));
             }
         }
     }
@@ -974,10 +740,10 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
     // Values only a source marked unreliable gives are left out when
     // other sources answer, and named in a note (a disagreement
     // shows both sides instead).
-    let mut aside: Vec<String> = Vec::new();
+    let mut aside: Vec<Given> = Vec::new();
     if !flags.iter().any(|f| *f) {
         let (kept, left) = cx.set_aside(hits, |h| h.facts.clone())?;
-        aside = left.iter().map(|h| cx.show(&h.value)).collect();
+        aside = left.iter().map(|h| Given::Value { value: h.value.clone(), unit: None, bound: None }).collect();
         hits = kept;
         flags = vec![false; hits.len()];
     }
@@ -986,77 +752,67 @@ fn answer_values(cx: &Ctx, q: &Query, question: &str, max: usize, set: &Set) -> 
         _ => None,
     };
     for (h, flag) in hits.iter().zip(&flags) {
-        let shown = match &rel_name {
-            Some(rn) => cx.show_with_unit(&h.value, rn),
-            None => cx.show(&h.value),
-        };
-        let shown = cx.bounded(h, shown);
+        let given = Given::Value { value: h.value.clone(), unit: rel_name.clone(), bound: bound_of(&h.facts) };
         let sources: Vec<String> = h.facts.iter().flat_map(|f| f.sources.clone()).fold(Vec::new(), |mut acc, s| {
             if !acc.contains(&s) {
                 acc.push(s)
             }
             acc
         });
-        values.push(AnswerValue { value: shown, sources, conflict: *flag });
+        values.push(Found { value: given, sources, conflict: *flag });
         support.extend(h.facts.iter().cloned());
     }
     let any_conflict = flags.iter().any(|f| *f);
     if let Ask::Count(_) = &q.ask {
-        let names: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
+        let names: Vec<Given> = values.iter().map(|v| v.value.clone()).collect();
         let n = values.len();
         // Sources name some of a company's staff or investments,
         // never all: a count is given only where the store holds
         // the whole set (a class the sources enumerate, or a
         // relation the lexicon declares complete).
         if !countable(cat, set) {
-            let shown = join_names(&names[..names.len().min(max)]);
+            let listed = names[..names.len().min(max)].to_vec();
             // In the present, what has ended is not counted ("how
             // many employees does X have?": not one who left).
             let ended = !q.past && hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some()));
-            let reply = if ended {
-                format!("I don't know: the sources don't say how many in all, and name none now; in the past: {shown}.")
-            } else {
-                format!("I don't know: the sources don't say how many in all. I know of {}: {shown}.", count_word(n))
-            };
-            return Ok(Answer::empty(question, Status::Unknown, reply));
+            return Ok(Outcome::empty(question, Status::Unknown, Reply::CountUnknown { listed, known: n, ended }));
         }
-        values = vec![AnswerValue { value: n.to_string(), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];
-        reply = format!("{n}: {}.", join_names(&names[..names.len().min(max)]));
+        values = vec![Found { value: Given::Count(n), sources: values.iter().flat_map(|v| v.sources.clone()).collect(), conflict: false }];
+        reply = Reply::Count { n, listed: names[..names.len().min(max)].to_vec() };
     } else if any_conflict {
-        let mut parts = Vec::new();
+        let mut parts: Vec<Vec<Fact>> = Vec::new();
         // What only unreliable sources say, when the others agree among
         // themselves (successive holders, one after another), is the one
         // other side: "Jeff Zhang led X until ...; Daniel Zhang led X from
         // ...; but Jia Yangqing led X (according to ..., unreliable)".
         let (trusted, doubted) = cx.set_aside(hits.clone(), |h| h.facts.clone())?;
         let one_side = !doubted.is_empty() && !cx.conflicts(inner, &trusted).iter().any(|f| *f);
-        // (The citation says which source is marked unreliable.)
-        let said = |f: &Fact| -> anyhow::Result<String> { Ok(format!("{} (according to {})", cx.sentence(f, q.past), cx.cite_facts(std::slice::from_ref(f))?)) };
         let sides = if one_side {
-            let mut facts: Vec<&Fact> = trusted.iter().flat_map(|h| &h.facts).collect();
+            let mut facts: Vec<Fact> = trusted.iter().flat_map(|h| h.facts.iter().cloned()).collect();
             facts.sort_by_key(|f| (f.since.or(f.on).map(|d| d.start()), f.until.map(|d| d.end())));
-            parts.push(facts.into_iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
+            parts.push(facts);
             &doubted
         } else {
             &hits
         };
         for h in sides {
-            parts.push(h.facts.iter().map(said).collect::<anyhow::Result<Vec<_>>>()?.join("; "));
+            parts.push(h.facts.clone());
         }
-        reply = format!("The sources disagree: {}.", parts.join("; but "));
+        reply = Reply::Disagree { sides: parts, past: q.past };
     } else {
-        reply = render_values(cx, set, &hits, q.past, max)?;
+        reply = Reply::Listed(listed(cx, set, &hits, q.past, max)?);
     }
-    reply.push_str(&unreliable_note(&aside));
-    cx.answered(question, values, reply, &support)
+    let mut o = Outcome::answered(question, values, reply, support);
+    if o.status == Status::Answered {
+        o.aside = aside;
+    }
+    Ok(o)
 }
 
 /// Whether an item is in a set: "Is X based in Y?", "Did X lead Y?".
-fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set: &Set) -> anyhow::Result<Answer> {
+fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set: &Set) -> anyhow::Result<Outcome> {
     let cat = cx.cat;
-    let mut values: Vec<AnswerValue> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    
     let hits = cx.set(set)?;
     // "Has Alibaba invested in the AI tigers?": a class holds when every
     // member does.
@@ -1068,9 +824,8 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
                 let found: Vec<Hit> = members.iter().filter_map(in_set).cloned().collect();
                 let facts: Vec<Fact> = found.iter().flat_map(|h| h.facts.clone()).collect();
                 let sources = facts.iter().flat_map(|f| f.sources.clone()).collect();
-                let said = render_values(cx, set, &found, q.past, max)?;
-                let reply = format!("Yes, all {}: {}", count_word(members.len()), said);
-                return cx.answered(question, vec![AnswerValue { value: "yes".into(), sources, conflict: false }], reply, &facts);
+                let reply = Reply::AllYes { members: members.len(), listed: listed(cx, set, &found, q.past, max)? };
+                return Ok(Outcome::answered(question, vec![Found { value: Given::Verdict(true), sources, conflict: false }], reply, facts));
             }
         }
     }
@@ -1082,74 +837,64 @@ fn answer_check(cx: &Ctx, q: &Query, question: &str, max: usize, item: &Set, set
         items.iter().any(|i| matches!((&i.value, v), (Value::Date(a), Value::Date(b)) if b.within(a)))
     };
     let found: Vec<&Hit> = hits.iter().filter(|h| wanted.contains(&h.value.key()) || within(&h.value)).collect();
-    let item_name = items.first().map(|h| cx.show(&h.value)).unwrap_or_default();
+    let item_name = items.first().map(|h| Given::Value { value: h.value.clone(), unit: None, bound: None });
     // "yes" from the facts that hold the item; "no" from the facts
     // that give a one-value relation another value.
-    let (verdict, facts): (&str, Vec<Fact>) = if !found.is_empty() {
-        ("yes", found.iter().flat_map(|h| h.facts.clone()).collect())
+    let (yes, facts): (bool, Vec<Fact>) = if !found.is_empty() {
+        (true, found.iter().flat_map(|h| h.facts.clone()).collect())
     } else if one_value(cat, set) && !hits.is_empty() {
-        ("no", hits.iter().flat_map(|h| h.facts.clone()).collect())
+        (false, hits.iter().flat_map(|h| h.facts.clone()).collect())
     } else if complete_world(cat, set) && matches!(item, Set::Entity(_)) && items.len() == 1 && hits.iter().any(|h| !h.facts.is_empty()) {
         // The store holds the whole set ("the states Texas
         // borders", "the longest river"): what is not in it is
         // not so, said with the facts of what is.
         let facts: Vec<Fact> = hits.iter().take(max).flat_map(|h| h.facts.clone()).collect();
-        let said = match set {
+        let listed = match set {
             // "No: Missouri is 3968 km long, not Mississippi."
-            Set::Extreme { .. } => facts.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; "),
-            _ => render_values(cx, set, &hits, q.past, max)?,
+            Set::Extreme { .. } => None,
+            _ => Some(listed(cx, set, &hits, q.past, max)?),
         };
-        support.extend(facts);
+        support.extend(facts.iter().cloned());
         let mut sources: Vec<String> = support.iter().flat_map(|f| f.sources.clone()).collect();
         sources.sort();
         sources.dedup();
-        values.push(AnswerValue { value: "no".into(), sources, conflict: false });
-        let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        let said = said.trim_end_matches('.');
-        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {said}, not {item_name}."), citations, candidates: vec![], reading: None });
+        let values = vec![Found { value: Given::Verdict(false), sources, conflict: false }];
+        let reply = Reply::NotAmong { listed, facts, past: q.past, not: item_name };
+        return Ok(Outcome { values, support, ..Outcome::empty(question, Status::Answered, reply) });
     } else if let Some(other) = other_holder(cx, item, set)? {
         // "Is M6 a Baidu model?": M6's one maker is another.
-        let not = other.1.clone();
-        support.extend(other.0);
-        let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
-        values.push(AnswerValue { value: "no".into(), sources, conflict: false });
-        let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
-        let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        return Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply: format!("No: {sentences}, not {not}."), citations, candidates: vec![], reading: None });
+        let (facts, not) = other;
+        let sources = facts.iter().flat_map(|f| f.sources.clone()).collect();
+        let values = vec![Found { value: Given::Verdict(false), sources, conflict: false }];
+        let reply = Reply::Verdict { yes: false, facts: facts.clone(), past: q.past, not: Some(not) };
+        return Ok(Outcome { values, support: facts, ..Outcome::empty(question, Status::Answered, reply) });
     } else {
-        let about = if item_name.is_empty() { "that".to_string() } else { format!("{item_name} there") };
-        return Ok(Answer::empty(question, Status::Unknown, format!("I don't know: I have no facts either way about {about}.")));
+        return Ok(Outcome::empty(question, Status::Unknown, Reply::NoneEitherWay(item_name)));
     };
     support.extend(facts);
     // "Has Zhou Chang left Alibaba?" when the sources only expected it:
     // neither yes nor no, and what they said. "Will he leave?", "is he
     // leaving?" ask for what is expected: yes.
-    if verdict == "yes" && !support.is_empty() && support.iter().all(|f| f.expected) {
-        let sentences = support.iter().map(|f| cx.sentence(f, true)).collect::<Vec<_>>().join("; ");
+    if yes && !support.is_empty() && support.iter().all(|f| f.expected) {
+        let reply = Reply::Expected { facts: support.clone(), past: q.past };
         if !q.past {
-            values.push(AnswerValue { value: "yes".into(), sources: support.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
-            let reply = format!("Yes, that is expected: {sentences} (no source says yet that it has happened).");
-            return cx.answered(question, values, reply, &support);
+            let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
+            let values = vec![Found { value: Given::Verdict(true), sources, conflict: false }];
+            return Ok(Outcome::answered(question, values, reply, support));
         }
-        let refs: Vec<&Fact> = support.iter().collect();
-        let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-        let reply = format!("I can't say that it happened: {sentences}.");
-        return Ok(Answer { question: question.to_string(), status: Status::Unknown, answers: vec![], reply, citations, candidates: vec![], reading: None });
+        return Ok(Outcome { support, ..Outcome::empty(question, Status::Unknown, reply) });
     }
     let sources = support.iter().flat_map(|f| f.sources.clone()).collect();
-    values.push(AnswerValue { value: verdict.into(), sources, conflict: false });
-    let sentences = support.iter().map(|f| cx.sentence(f, q.past)).collect::<Vec<_>>().join("; ");
-    let reply: String = if verdict == "yes" { format!("Yes: {sentences}.") } else { format!("No: {sentences}, not {item_name}.") };
-    cx.answered(question, values, reply, &support)
+    let values = vec![Found { value: Given::Verdict(yes), sources, conflict: false }];
+    let reply = Reply::Verdict { yes, facts: support.clone(), past: q.past, not: if yes { None } else { item_name } };
+    Ok(Outcome::answered(question, values, reply, support))
 }
 
 /// When, why, for how long or where the facts of a pattern happened.
-fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: &Option<Set>) -> anyhow::Result<Answer> {
+fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: &Option<Set>) -> anyhow::Result<Outcome> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || no_answer(question);
-    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut values: Vec<Found> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
     
     let mut hits = cx.set(pattern)?;
@@ -1158,7 +903,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
         hits.retain(|h| objs.contains(&h.value.key()));
     }
     let facts: Vec<Fact> = hits.iter().flat_map(|h| h.facts.clone()).collect();
-    let mut out: Vec<(String, Fact)> = Vec::new();
+    let mut out: Vec<(Given, Fact)> = Vec::new();
     match &q.ask {
         Ask::When(..) => {
             // A role asked about as ended is dated by its end.
@@ -1170,10 +915,10 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                     _ => f.on.or(f.since),
                 };
                 match (d, f.until) {
-                    (Some(d), _) if f.reported => out.push((format!("by {}", d.human()), f.clone())),
-                    (Some(d), _) => out.push((d.human(), f.clone())),
+                    (Some(d), _) if f.reported => out.push((Given::When(When::By(d)), f.clone())),
+                    (Some(d), _) => out.push((Given::When(When::At(d)), f.clone())),
                     // A state known only to have ended: when it ended.
-                    (None, Some(end)) if !ended => out.push((format!("until {}", end.human()), f.clone())),
+                    (None, Some(end)) if !ended => out.push((Given::When(When::Until(end)), f.clone())),
                     _ => {}
                 }
             }
@@ -1184,14 +929,14 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
             let happening = |e: &str| cat.lex.event_kind.as_deref().is_some_and(|k| cat.kind(e) == Some(k));
             if let (Set::Entity(e), true) = (pattern, facts.is_empty()) {
                 if let Some((d, fs)) = if happening(e) { cx.anchor(e)? } else { None } {
-                    out.extend(fs.into_iter().map(|f| (d.human(), f)));
+                    out.extend(fs.into_iter().map(|f| (Given::When(When::At(d)), f)));
                 }
             }
         }
         Ask::Why(..) => {
             for f in &facts {
                 if let Some(b) = &f.because {
-                    out.push((b.clone(), f.clone()));
+                    out.push((Given::Value { value: Value::Text(b.clone()), unit: None, bound: None }, f.clone()));
                 }
             }
         }
@@ -1202,14 +947,14 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                     let years = s.years_until(&end);
                     // Under two years, in months ("9 months", not "0.8 years").
                     let months = (years * 12.0).round() as i64;
-                    let shown = if years < 2.0 && s.month.is_some() && end.month.is_some() {
-                        if months == 1 { "1 month".to_string() } else { format!("{months} months") }
+                    let lasted = if years < 2.0 && s.month.is_some() && end.month.is_some() {
+                        Lasted::Months(months)
                     } else if years.fract().abs() < 0.05 {
-                        format!("{} years", years.round() as i64)
+                        Lasted::Years(years.round() as i64)
                     } else {
-                        format!("{:.1} years", years)
+                        Lasted::About(years)
                     };
-                    out.push((shown, f.clone()));
+                    out.push((Given::Lasted(lasted), f.clone()));
                 }
             }
         }
@@ -1246,7 +991,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                         break;
                     }
                     if cat.lex.relation(&f.relation).is_some_and(|rel| rel.location && (rel.event || !both)) {
-                        out.push((cx.show(&f.object), f));
+                        out.push((Given::Value { value: f.object.clone(), unit: None, bound: None }, f));
                         found = true;
                     }
                 }
@@ -1254,7 +999,7 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
                     for h in &hits {
                         if h.value.entity() == Some(t.as_str()) {
                             for f in &h.facts {
-                                out.push((cx.show(&h.value), f.clone()));
+                                out.push((Given::Value { value: h.value.clone(), unit: None, bound: None }, f.clone()));
                             }
                         }
                     }
@@ -1265,46 +1010,50 @@ fn answer_happening(cx: &Ctx, q: &Query, question: &str, pattern: &Set, object: 
     if out.is_empty() {
         return Ok(unknown());
     }
-    let distinct: Vec<String> = out.iter().fold(Vec::new(), |mut acc, (v, _)| {
-        if !acc.contains(v) {
-            acc.push(v.clone())
+    // One value for each way of saying it: two facts that give "2.3
+    // years" give one answer.
+    let keys: Vec<String> = out.iter().map(|(g, _)| cx.say.given(g)).collect();
+    let mut distinct: Vec<(Given, String)> = Vec::new();
+    for ((g, _), k) in out.iter().zip(&keys) {
+        if !distinct.iter().any(|(_, x)| x == k) {
+            distinct.push((g.clone(), k.clone()));
         }
-        acc
-    });
+    }
     let conflict = matches!(q.ask, Ask::When(..)) && distinct.len() > 1 && {
         let events: Vec<(String, String, String)> = out.iter().map(|(_, f)| (f.subject.clone(), f.relation.clone(), f.object.key())).collect();
         events.iter().any(|e| events.iter().filter(|x| *x == e).count() > 1)
     };
-    let facts_of = |v: &String| -> Vec<Fact> { out.iter().filter(|(x, _)| x == v).map(|(_, f)| f.clone()).collect() };
-    let mut aside: Vec<String> = Vec::new();
-    let mut distinct = distinct;
+    let facts_of = |v: &(Given, String)| -> Vec<Fact> { out.iter().zip(&keys).filter(|(_, k)| **k == v.1).map(|((_, f), _)| f.clone()).collect() };
+    let mut aside = Vec::new();
     if !conflict {
         (distinct, aside) = cx.set_aside(distinct, facts_of)?;
     }
-    let mut parts = Vec::new();
+    let mut items = Vec::new();
     for v in &distinct {
         let fs = facts_of(v);
         let sources: Vec<String> = fs.iter().flat_map(|f| f.sources.clone()).filter(|s| !s.is_empty()).collect();
-        values.push(AnswerValue { value: v.clone(), sources, conflict });
-        // A place or an employer that still holds is said in the
-        // present; dates and reasons are of past events.
-        let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
-        let sentence = fs.first().map(|f| cx.sentence(f, past)).unwrap_or_default();
-        // (The citation says which source is marked unreliable.)
-        parts.push(if conflict { format!("{v}: {sentence} (according to {})", cx.cite_facts(&fs)?) } else if sentence.is_empty() { v.clone() } else { format!("{v} ({sentence})") });
+        values.push(Found { value: v.0.clone(), sources, conflict });
+        items.push((v.0.clone(), fs.clone()));
         support.extend(fs);
     }
-    let reply: String = if conflict { format!("The sources disagree: {}.", parts.join("; but ")) } else { capitalise(&format!("{}.", parts.join("; "))) } + &unreliable_note(&aside);
-    cx.answered(question, values, reply, &support)
+    // A place or an employer that still holds is said in the present;
+    // dates and reasons are of past events.
+    let past = q.past || !matches!(q.ask, Ask::Where(..) | Ask::HowLong(..));
+    let mut o = Outcome::answered(question, values, Reply::Happened { items, conflict, past }, support);
+    if o.status == Status::Answered {
+        o.aside = aside.into_iter().map(|(g, _)| g).collect();
+    }
+    Ok(o)
 }
 
 /// A description of an entity, or its titles.
-fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result<Answer> {
+fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result<Outcome> {
     let (cat, store) = (cx.cat, cx.store);
     let unknown = || no_answer(question);
-    let mut values: Vec<AnswerValue> = Vec::new();
+    let mut values: Vec<Found> = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    let reply: String;
+    let reply: Reply;
+    let mut aside_titles: Vec<Given> = Vec::new();
     let mut facts: Vec<Fact> = store.facts_about(e, None)?;
     if let Ask::Title(_, at) = &q.ask {
         facts.retain(|f| cat.lex.relation(&f.relation).is_some_and(|rel| rel.title.is_some()));
@@ -1322,18 +1071,13 @@ fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result
         // Titles that only an unreliable source gives are set aside
         // in a note when others are known.
         let (facts, aside) = cx.set_aside(facts, |f| vec![f.clone()])?;
-        let title = |f: &Fact| {
-            let rel = cat.lex.relation(&f.relation).expect("checked above");
-            format!("{} of {}{}", rel.title.as_deref().unwrap_or(""), cx.show(&f.object), if f.until.is_some() { " (former)" } else { "" })
-        };
         let mut titles = Vec::new();
         for f in &facts {
-            let t = title(f);
-            values.push(AnswerValue { value: t.clone(), sources: f.sources.clone(), conflict: false });
-            titles.push(t);
+            values.push(Found { value: Given::Title(f.clone()), sources: f.sources.clone(), conflict: false });
+            titles.push(Given::Title(f.clone()));
         }
-        let aside: Vec<String> = aside.iter().map(title).collect();
-        reply = format!("{}: {}.", cat.name(e), join_names(&titles)) + &unreliable_note(&aside);
+        aside_titles = aside.into_iter().map(Given::Title).collect();
+        reply = Reply::Titles { of: Value::Entity(e.to_string()), titles };
         support.extend(facts);
     } else {
         facts.extend(store.facts_with_object(&Value::Entity(e.to_string()), None)?);
@@ -1345,19 +1089,23 @@ fn answer_entity(cx: &Ctx, q: &Query, question: &str, e: &str) -> anyhow::Result
         if facts.is_empty() {
             return Ok(unknown());
         }
-        let chosen = most_salient(distinct_sentences(cx, facts), DESCRIBED_FACTS);
-        reply = describe(cx, e, &chosen);
-        values.push(AnswerValue { value: cat.name(e).to_string(), sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
+        let chosen = most_salient(render::distinct_sentences(&cx.say, facts), DESCRIBED_FACTS);
+        reply = Reply::Description { of: e.to_string(), facts: chosen.clone() };
+        values.push(Found { value: Given::Value { value: Value::Entity(e.to_string()), unit: None, bound: None }, sources: chosen.iter().flat_map(|f| f.sources.clone()).collect(), conflict: false });
         support.extend(chosen);
     }
-    cx.answered(question, values, reply, &support)
+    let mut o = Outcome::answered(question, values, reply, support);
+    if o.status == Status::Answered {
+        o.aside = aside_titles;
+    }
+    Ok(o)
 }
 
 /// For "Is M6 made by Baidu?" or "Is M6 a Baidu model?" with no fact
 /// that says so: the facts that give the item's one value of a relation
 /// that holds one object at a time as another entity (of the asked one's
 /// kind, when the relation is not named), and the asked entity's name.
-fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<Fact>, String)>> {
+fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<Fact>, Given)>> {
     let Set::Entity(i) = item else { return Ok(None) };
     let (rels, asked): (Vec<RelId>, &str) = match set {
         Set::Join { rel, dir: Dir::ToSubject, of, .. } => match of.as_ref() {
@@ -1372,7 +1120,7 @@ fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<F
                 if facts.is_empty() || facts.iter().any(|f| f.object.key() == v.key()) {
                     return Ok(None);
                 }
-                return Ok(Some((facts, cx.show_with_unit(v, &rel.name))));
+                return Ok(Some((facts, Given::Value { value: v.clone(), unit: Some(rel.name.clone()), bound: None })));
             }
             _ => return Ok(None),
         },
@@ -1407,7 +1155,7 @@ fn other_holder(cx: &Ctx, item: &Set, set: &Set) -> anyhow::Result<Option<(Vec<F
             }
         }
     }
-    Ok((!facts.is_empty()).then(|| (facts, cx.cat.name(asked).to_string())))
+    Ok((!facts.is_empty()).then(|| (facts, Given::Value { value: Value::Entity(asked.to_string()), unit: None, bound: None })))
 }
 
 /// The entity a set stands for the links of, when the set is those links
@@ -1447,9 +1195,9 @@ fn one_value(cat: &Catalog, set: &Set) -> bool {
 }
 
 /// For a question about who or what holds a role now, when nothing known
-/// holds it now: the reply naming the latest holder known and when it
+/// holds it now: the facts of the latest holder known, which say when it
 /// ended.
-fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
+fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<Vec<Fact>>> {
     let Set::Join { rel, dir, of, time: Time::Current } = core(set) else { return Ok(None) };
     let all = cx.set(&Set::Join { rel: *rel, dir: *dir, of: of.clone(), time: Time::Any })?;
     let mut facts: Vec<Fact> = all.into_iter().flat_map(|h| h.facts).filter(|f| f.until.is_some()).collect();
@@ -1469,20 +1217,15 @@ fn last_holder(cx: &Ctx, set: &Set) -> anyhow::Result<Option<String>> {
     if !reliable.is_empty() {
         last = reliable;
     }
-    let sentences: Vec<String> = last.iter().map(|f| cx.sentence(f, true)).collect();
-    Ok(Some(format!(
-        "I don't know of a current one: the latest I know of is that {} (according to {}).",
-        sentences.join("; "),
-        cx.cite_facts(&last)?
-    )))
+    Ok(Some(last))
 }
 
 /// "How many states border the state that borders the most states?"
 /// when two tie for the most: the question read with each tied member in
 /// the superlative's place answers when it answers alike for each;
 /// otherwise which one is meant is asked.
-fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied: &[Hit]) -> anyhow::Result<Answer> {
-    let mut alike: Option<(Answer, Vec<String>)> = None;
+fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied: &[Hit]) -> anyhow::Result<Outcome> {
+    let mut alike: Option<(Outcome, Status, Vec<String>)> = None;
     let mut differ = false;
     for h in tied {
         let Value::Entity(e) = &h.value else {
@@ -1491,31 +1234,34 @@ fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied:
         };
         let mut one = q.clone();
         one.replace(part, &Set::Entity(e.clone()));
-        let a = evaluate(cx.cat, cx.store, &one, question, max)?;
-        let mut keys: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
-        keys.push(format!("{:?}", a.status));
+        let each = Ctx { cat: cx.cat, store: cx.store, sets: Default::default(), say: Speaker::new(cx.cat, cx.store) };
+        let a = outcome(&each, &one, question, max)?;
+        // The same answer is the same values said alike, with the same
+        // status once said (an answer may be withheld then).
+        let said = render::answer(&each.say, &a)?;
+        let mut keys: Vec<String> = said.answers.iter().map(|v| v.value.clone()).collect();
+        keys.push(format!("{:?}", said.status));
         match &alike {
-            Some((_, k)) if *k != keys => differ = true,
+            Some((_, _, k)) if *k != keys => differ = true,
             Some(_) => {}
-            None => alike = Some((a, keys)),
+            None => alike = Some((a, said.status, keys)),
         }
         if differ {
             break;
         }
     }
-    let names: Vec<String> = tied.iter().map(|h| cx.show(&h.value)).collect();
+    let tied: Vec<Value> = tied.iter().map(|h| h.value.clone()).collect();
     // Alike for each, answered or not ("none of the facts ...").
-    if let (Some((a, _)), false) = (alike, differ) {
-        if a.status != Status::Answered {
+    if let (Some((a, status, _)), false) = (alike, differ) {
+        if status != Status::Answered {
             return Ok(a);
         }
         // The values alone: what else the reply says is of one of them.
-        let values: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
-        let reply = format!("{} tie there, and for each of them the answer is {}.", join_names(&names), join_names(&values));
-        return Ok(Answer { reply, ..a });
+        let values: Vec<Given> = a.values.iter().map(|v| v.value.clone()).collect();
+        let reply = Reply::Tie { tied, alike: Some(values) };
+        return Ok(Outcome { reply, aside: vec![], unmeasured: None, guarded: false, ..a });
     }
-    let reply = format!("I don't know which one that means: {} tie there. Ask about one of them.", join_names(&names));
-    Ok(Answer::empty(question, Status::Unknown, reply))
+    Ok(Outcome::empty(question, Status::Unknown, Reply::Tie { tied, alike: None }))
 }
 
 /// A superlative inside a query's set: the part, its winners (ties
@@ -1523,7 +1269,7 @@ fn answer_tie(cx: &Ctx, q: &Query, question: &str, max: usize, part: &Set, tied:
 struct Inner {
     part: Set,
     winners: Vec<Hit>,
-    unknown: Vec<String>,
+    unknown: Vec<Value>,
     by: Measure,
 }
 
@@ -1544,7 +1290,7 @@ fn inner_extremes(cx: &Ctx, set: &Set, top: bool, out: &mut Vec<Inner>) -> anyho
 /// "How many states border Alaska?" over a closed world: 0, with the
 /// sources of the facts about the things the question names (they hold
 /// every fact of the relation). None when it names nothing with a source.
-fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Answer>> {
+fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Outcome>> {
     // Only plain joins and filters: an empty comparison may have had
     // nothing to compare with.
     // A superlative inside ("the rivers in the state with the highest
@@ -1584,17 +1330,8 @@ fn closed_zero(cx: &Ctx, set: &Set, question: &str) -> anyhow::Result<Option<Ans
     if sources.is_empty() {
         return Ok(None);
     }
-    let refs: Vec<&Fact> = facts.iter().collect();
-    let citations = cx.citations(&refs)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-    Ok(Some(Answer {
-        question: question.to_string(),
-        status: Status::Answered,
-        answers: vec![AnswerValue { value: "0".into(), sources, conflict: false }],
-        reply: "0: none, and the sources list them all.".into(),
-        citations,
-        candidates: vec![],
-        reading: None,
-    }))
+    let values = vec![Found { value: Given::Count(0), sources, conflict: false }];
+    Ok(Some(Outcome { values, support: facts, ..Outcome::empty(question, Status::Answered, Reply::ClosedZero) }))
 }
 
 /// Whether the store holds the whole of a set, so that its size is a
@@ -1612,23 +1349,10 @@ fn core(set: &Set) -> &Set {
     }
 }
 
-/// Renders a list answer with the relation's template.
-fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<String> {
-    // What happened and what the sources only expected are said apart
-    // ("Jia Yangqing left Alibaba. Zhou Chang was expected to leave
-    // Alibaba."), never as one list that happened.
-    let expected = |h: &Hit| !h.facts.is_empty() && h.facts.iter().all(|f| f.expected);
-    if hits.iter().any(expected) && !hits.iter().all(expected) {
-        let (later, done): (Vec<Hit>, Vec<Hit>) = hits.iter().cloned().partition(expected);
-        return Ok(format!("{} {}", render_values(cx, set, &done, past, max)?, render_values(cx, set, &later, past, max)?));
-    }
-    let names: Vec<String> = hits.iter().map(|h| cx.speak(&h.value)).collect();
-    let more = names.len().saturating_sub(max);
-    let mut shown = names[..names.len().min(max)].to_vec();
-    if more > 0 {
-        shown.push(format!("{more} more"));
-    }
-    let list = join_names(&shown);
+/// A list answer: the values with what their relation's sentence needs
+/// to say them.
+fn listed(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> anyhow::Result<Listed> {
+    let mut out = Listed { hits: hits.to_vec(), join: None, events: vec![], past, max };
     // "Who do Weiguang Liu and Jin Li report to?": the one relation of
     // each name, said of both ("Weiguang Liu and Jin Li report to ...").
     let both;
@@ -1646,145 +1370,22 @@ fn render_values(cx: &Ctx, set: &Set, hits: &[Hit], past: bool, max: usize) -> a
     };
     let (rel, want_subject, of) = match core_set.unfiltered() {
         Set::Join { rel, dir, of, .. } => (*rel, dir.to_subject(), of.as_ref()),
-        _ => return Ok(format!("{list}.")),
+        _ => return Ok(out),
     };
     let relation = cx.cat.lex.rel(rel);
     // "What happened to Zhou Chang?": the happenings that concern the
     // name, each as what is known of it, not as "X's departure concerned
     // X".
     if want_subject && cx.cat.lex.event_link.as_deref() == Some(relation.name.as_str()) {
-        let mut said = Vec::new();
         for h in hits.iter().take(max) {
             let Some(event) = h.value.entity() else { continue };
             let facts: Vec<Fact> = cx.store.facts_about(event, None)?.into_iter().filter(|f| f.relation != relation.name).collect();
             let (facts, _) = cx.set_aside(facts, |f| vec![f.clone()])?;
-            if facts.is_empty() {
-                said.push(format!("{}.", capitalise(&cx.speak(&h.value))));
-            } else {
-                said.push(describe(cx, event, &most_salient(distinct_sentences(cx, facts), DESCRIBED_FACTS)));
-            }
-        }
-        if !said.is_empty() {
-            return Ok(said.join(" "));
+            out.events.push(Hit { value: h.value.clone(), facts: most_salient(render::distinct_sentences(&cx.say, facts), DESCRIBED_FACTS) });
         }
     }
-    let values = cx.values_of(of)?;
-    let mut others: Vec<String> = values.iter().take(max).map(|v| cx.speak_with_unit(v, &relation.name)).collect();
-    if values.len() > max {
-        others.push(format!("{} more", values.len() - max));
-    }
-    // Of several things on the other side, those the answers' facts link
-    // ("Pontchartrain is in Louisiana", not in every state asked about).
-    if values.len() > 1 {
-        let mut linked: Vec<String> = Vec::new();
-        for f in hits.iter().flat_map(|h| &h.facts) {
-            let side = if want_subject { cx.speak(&f.object) } else { cx.mention(&f.subject) };
-            if !linked.contains(&side) {
-                linked.push(side);
-            }
-        }
-        if !linked.is_empty() && linked.len() < values.len() {
-            let n = linked.len();
-            linked.truncate(max);
-            if n > max {
-                linked.push(format!("{} more", n - max));
-            }
-            others = linked;
-        }
-    }
-    let other = join_names(&others);
-    let ended = past || hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.until.is_some() || f.on.is_some()));
-    // More on both sides than a sentence can pair ("the area of the
-    // states"): each with its own, up to the limit.
-    // (Things on both sides read as a whole: "A and B run through C and
-    // D" holds of them together; "A and B have an area of X and Y" pairs
-    // them by place, which a long list loses.)
-    let measures = hits.iter().all(|h| h.value.entity().is_none());
-    if measures && values.len() > 1 && hits.len() > 1 && (hits.len() > max || values.len() > max) {
-        let mut pairs: Vec<String> = Vec::new();
-        let mut total = 0;
-        for h in hits {
-            let answer = cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name));
-            for f in &h.facts {
-                total += 1;
-                if pairs.len() < max {
-                    let side = if want_subject { cx.speak(&f.object) } else { cx.mention(&f.subject) };
-                    pairs.push(format!("{side}: {answer}"));
-                }
-            }
-        }
-        if total > pairs.len() {
-            pairs.push(format!("and {} more", total - pairs.len()));
-        }
-        return Ok(format!("{}.", pairs.join("; ")));
-    }
-    // Several on both sides ("where are the AI tigers based?"): say which
-    // goes with which, one sentence per group of the same answers.
-    if values.len() > 1 && hits.len() > 1 && hits.len() <= max && values.len() <= max {
-        // Keyed by the thing, not its name: four cities called
-        // Springfield are four sentences.
-        let mut pairs: Vec<(String, String, Vec<String>)> = Vec::new();
-        for h in hits {
-            let answer = cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name));
-            for f in &h.facts {
-                let (key, side) = if want_subject { (f.object.key(), cx.speak(&f.object)) } else { (f.subject.clone(), cx.mention(&f.subject)) };
-                match pairs.iter_mut().find(|(k, _, _)| *k == key) {
-                    Some((_, _, answers)) if !answers.contains(&answer) => answers.push(answer.clone()),
-                    Some(_) => {}
-                    None => pairs.push((key, side, vec![answer.clone()])),
-                }
-            }
-        }
-        let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-        for (_, side, answers) in pairs {
-            match groups.iter_mut().find(|(a, _)| *a == answers) {
-                Some((_, sides)) => sides.push(side),
-                None => groups.push((answers, vec![side])),
-            }
-        }
-        if groups.len() > 1 {
-            let sentences: Vec<String> = groups
-                .iter()
-                .map(|(answers, sides)| {
-                    let (a, s) = (join_names(answers), join_names(sides));
-                    if want_subject {
-                        relation.sentence_agreeing(ended, &a, &s, answers.len() > 1)
-                    } else {
-                        relation.sentence_agreeing(ended, &s, &a, sides.len() > 1)
-                    }
-                })
-                .collect();
-            return Ok(format!("{}.", capitalise(&sentences.join("; "))));
-        }
-    }
-    let list_with_unit = if want_subject {
-        list
-    } else {
-        let shown: Vec<String> = hits.iter().take(max).map(|h| cx.bounded(h, cx.speak_with_unit(&h.value, &relation.name))).collect();
-        join_names(&shown)
-    };
-    // What the sources only expected is said so ("Zhou Chang was
-    // expected to leave Alibaba").
-    let all_expected = hits.iter().all(|h| !h.facts.is_empty() && h.facts.iter().all(|f| f.expected));
-    let sentence = if all_expected {
-        let (s, o) = if want_subject { (&list_with_unit, &other) } else { (&other, &list_with_unit) };
-        relation.expected_sentence(s, o)
-    } else if want_subject {
-        relation.sentence_agreeing(ended, &list_with_unit, &other, hits.len() > 1)
-    } else {
-        relation.sentence_agreeing(ended, &other, &list_with_unit, others.len() > 1)
-    };
-    let mut dates = String::new();
-    if hits.len() == 1 {
-        if let Some(f) = hits[0].facts.first() {
-            if let (Some(a), None) = (f.since, f.until) {
-                dates = format!(" (since {})", a.human());
-            } else if let Some(u) = f.until {
-                dates = format!(" (until {})", u.human());
-            }
-        }
-    }
-    Ok(format!("{}{dates}.", capitalise(&sentence)))
+    out.join = Some(Join { rel: relation.name.clone(), want_subject, others: cx.values_of(of)? });
+    Ok(out)
 }
 
 /// The entity an answer names, when it names exactly one (for pronouns
@@ -1818,21 +1419,22 @@ fn on_side(f: &Fact, pivot: &Date, after: bool, strictly: bool) -> bool {
 /// The answer from facts the paraphrase ranker picked: each gives its
 /// object, subject, date or reason, with its own sentence and sources.
 pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past: bool) -> anyhow::Result<Answer> {
-    let cx = Ctx { cat, store, sets: Default::default(), sources: Default::default() };
-    let mut values: Vec<AnswerValue> = Vec::new();
-    let mut sentences: Vec<String> = Vec::new();
+    let say = Speaker::new(cat, store);
+    let mut values: Vec<Found> = Vec::new();
+    let mut said: Vec<(Fact, Option<String>)> = Vec::new();
     for p in picks {
         let f = &p.fact;
+        let plain = |value: Value| Given::Value { value, unit: None, bound: None };
         let value = match p.side {
-            Side::Object => Bound::said(f.bound, cx.show_with_unit(&f.object, &f.relation)),
-            Side::Subject => cat.name(&f.subject).to_string(),
+            Side::Object => Given::Value { value: f.object.clone(), unit: Some(f.relation.clone()), bound: f.bound },
+            Side::Subject => plain(Value::Entity(f.subject.clone())),
             Side::Date => match (&f.object, f.when()) {
-                (Value::Date(d), None) => d.human(),
-                (_, Some(d)) => d.human(),
+                (Value::Date(d), None) => plain(Value::Date(*d)),
+                (_, Some(d)) => plain(Value::Date(d)),
                 (_, None) => continue,
             },
             Side::Reason => match &f.because {
-                Some(b) => b.clone(),
+                Some(b) => plain(Value::Text(b.clone())),
                 None => continue,
             },
         };
@@ -1840,21 +1442,17 @@ pub fn picked(cat: &Catalog, store: &Store, picks: &[Pick], question: &str, past
         if sources.is_empty() {
             continue;
         }
-        let sentence = cx.sentence(f, past);
-        sentences.push(match p.side {
-            Side::Reason => format!("{sentence}; the reason given: {value}"),
-            _ => sentence,
-        });
+        said.push((f.clone(), if p.side == Side::Reason { f.because.clone() } else { None }));
         match values.iter_mut().find(|v| v.value == value) {
             Some(v) => v.sources.extend(sources.into_iter().filter(|s| !v.sources.contains(s)).collect::<Vec<_>>()),
-            None => values.push(AnswerValue { value, sources, conflict: false }),
+            None => values.push(Found { value, sources, conflict: false }),
         }
     }
-    if values.is_empty() {
-        return Ok(Answer::empty(question, Status::Unknown, "I don't know: none of the facts I have answers that."));
-    }
-    let facts: Vec<&Fact> = picks.iter().map(|p| &p.fact).collect();
-    let citations = cx.citations(&facts)?.into_iter().filter(|c| !c.id.is_empty()).collect();
-    let reply = capitalise(&format!("{}.", sentences.join("; ")));
-    Ok(Answer { question: question.to_string(), status: Status::Answered, answers: values, reply, citations, candidates: vec![], reading: None })
+    let o = if values.is_empty() {
+        Outcome::unknown(question)
+    } else {
+        let support = picks.iter().map(|p| p.fact.clone()).collect();
+        Outcome { values, support, ..Outcome::empty(question, Status::Answered, Reply::Picked { facts: said, past }) }
+    };
+    render::answer(&say, &o)
 }

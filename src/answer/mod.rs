@@ -1,11 +1,16 @@
 //! Answers: what the engine returns for a question, and how it is shown.
 //!
-//! An [`Answer`] carries a status, the values with their sources and
-//! conflict flags, and the reply text. Channels render it: the console as
-//! plain text, Telegram as HTML, `ask --json` as the answer contract.
+//! [`eval`] evaluates a query into an [`outcome::Outcome`]: the status,
+//! the values with their sources and conflict flags, the reading used and
+//! the kind of reply, as data. [`render`] words it into an [`Answer`],
+//! which carries the reply text; channels show that through [`render`]:
+//! the console as plain text, Telegram as HTML, `ask --json` as the
+//! answer contract.
 
 pub mod eval;
+pub mod outcome;
 pub mod provenance;
+pub mod render;
 pub mod units;
 
 use serde::Serialize;
@@ -108,42 +113,5 @@ impl Answer {
         out.reply = replies.join(" ");
         out.reading = (!readings.is_empty()).then(|| readings.join(" "));
         out
-    }
-
-    /// "(sources: CNBC, Nov 2023; SCMP, Mar 2023)", or empty.
-    pub fn source_line(&self) -> String {
-        if self.citations.is_empty() {
-            return String::new();
-        }
-        let cites: Vec<&str> = self.citations.iter().map(|c| c.cite.as_str()).collect();
-        format!("(source{}: {})", if cites.len() > 1 { "s" } else { "" }, cites.join("; "))
-    }
-
-    /// The reply with its source line, as the console and the JSON
-    /// contract show it.
-    pub fn full_reply(&self) -> String {
-        let line = self.source_line();
-        if line.is_empty() {
-            self.reply.clone()
-        } else {
-            format!("{} {}", self.reply, line)
-        }
-    }
-
-    /// The answer contract's JSON object (see ../shared/eval/CONTRACT.md).
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut v = serde_json::json!({
-            "question": self.question,
-            "status": self.status,
-            "answers": self.answers,
-            "reply": self.full_reply(),
-        });
-        if !self.candidates.is_empty() {
-            v["candidates"] = serde_json::json!(self.candidates);
-        }
-        if let Some(r) = &self.reading {
-            v["reading"] = serde_json::json!(r);
-        }
-        v
     }
 }

@@ -7,7 +7,7 @@
 //! says what, with its words.
 
 use super::{Answer, AnswerValue, Citation, Status};
-use super::eval::join_names;
+use super::render::join_names;
 use crate::knowledge::normalize::capitalise;
 
 /// The answer to a question about where `last` comes from.

@@ -2,7 +2,7 @@
 //! a plain line-per-question loop when it is not, and the JSON answer
 //! contract for `ask --json`.
 
-use crate::answer::Answer;
+use crate::answer::{render, Answer};
 use crate::conversation::Conversation;
 use crate::engine::Engine;
 use std::io::{BufRead, Write};
@@ -39,7 +39,7 @@ pub fn sources_text(answer: Option<&Answer>) -> String {
             out.push_str(&format!("\n    \"{e}\""));
         }
         if !c.via.is_empty() {
-            out.push_str(&format!("\n    (it credits the report to {})", crate::answer::eval::join_names(&c.via)));
+            out.push_str(&format!("\n    (it credits the report to {})", crate::answer::render::join_names(&c.via)));
         }
     }
     out
@@ -58,7 +58,7 @@ pub fn run_pipe(engine: &Engine, input: impl BufRead, mut out: impl Write) -> an
         match command(engine, &mut conv, line.trim())? {
             Some(Command::Quit) => break,
             Some(Command::Reply(text)) => writeln!(out, "{text}")?,
-            None => writeln!(out, "{}", engine.ask(&mut conv, &line).full_reply())?,
+            None => writeln!(out, "{}", render::full_reply(&engine.ask(&mut conv, &line)))?,
         }
         out.flush()?;
     }
@@ -106,7 +106,7 @@ pub fn run_json(engine: &Engine, input: impl BufRead, mut out: impl Write) -> an
             continue;
         }
         let answer = engine.ask(&mut conv, &line);
-        writeln!(out, "{}", answer.to_json())?;
+        writeln!(out, "{}", render::json(&answer))?;
         out.flush()?;
     }
     Ok(())
@@ -138,7 +138,7 @@ pub fn run_repl(engine: &Engine) -> anyhow::Result<()> {
                     None => {
                         let a = engine.ask(&mut conv, q);
                         println!("{}", a.reply);
-                        let src = a.source_line();
+                        let src = render::source_line(&a);
                         if !src.is_empty() {
                             println!("  {src}");
                         }

@@ -442,7 +442,7 @@ pub fn render_html(text: &str, italic_line: &str) -> Vec<String> {
 
 /// Renders an answer: the reply, then its source line in italics.
 pub fn render_answer(answer: &Answer) -> Vec<String> {
-    render_html(&answer.reply, &answer.source_line())
+    render_html(&answer.reply, &crate::answer::render::source_line(answer))
 }
 
 /// A question the store answers, for hints ("for example: ..."), or a

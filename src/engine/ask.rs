@@ -165,7 +165,7 @@ impl Asker<'_> {
         let words: Vec<&str> = text.split_whitespace().collect();
         let at = words.iter().position(|w| plural(w))?;
         let tail: String = words[at].chars().skip_while(|c| c.is_alphanumeric()).collect();
-        let joined = eval::join_names(&names);
+        let joined = crate::answer::render::join_names(&names);
         Some(words[..at].iter().map(|w| w.to_string()).chain(std::iter::once(format!("{joined}{tail}"))).chain(words[at + 1..].iter().map(|w| w.to_string())).collect::<Vec<_>>().join(" "))
     }
 
@@ -243,7 +243,7 @@ impl Asker<'_> {
         let composed = self.phrase_named(store, text, &before)?;
         if let Some((fixed, words)) = self.r.spelled(text) {
             let read: Vec<String> = words.iter().map(|(typo, right)| format!("\"{typo}\" as \"{right}\"")).collect();
-            fixes.push((fixed, Some(format!("(Reading {}.) ", crate::answer::eval::join_names(&read)))));
+            fixes.push((fixed, Some(format!("(Reading {}.) ", crate::answer::render::join_names(&read)))));
         }
         // A reading composed of two (the phrase named, then the question)
         // answers only with one value.

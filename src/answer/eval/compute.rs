@@ -8,28 +8,15 @@
 //! the store does not hold, or holds with values that disagree, is left
 //! out and named in the reply.
 
-use super::{join_names, Ctx, Hit};
-use crate::answer::{Answer, AnswerValue, Status};
+use super::{Ctx, Hit};
+use crate::answer::outcome::Outcome;
+use crate::answer::outcome::{Asked, Beyond, Declined, Found, Given, Label, Quantity, Reply, Span};
+use crate::answer::Status;
 use crate::knowledge::lexicon::Single;
-use crate::knowledge::{format_amount, Date, Fact, Value};
+use crate::knowledge::{Date, Fact, Value};
 use crate::query::{Cmp, Dated, Dir, Measure, Order, RelId, Set, TimeUnit};
 use std::cmp::Ordering;
 use std::collections::HashMap;
-
-/// A measured amount.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Quantity {
-    /// A number, and whether it is money.
-    Number(f64, bool),
-    /// A date.
-    Date(Date),
-    /// A role held until this date, begun at an unknown date before it:
-    /// for roles held by one holder at a time, it began before any
-    /// holder's that began when or after it ended.
-    Until(Date),
-    /// A happening reported at this date, so at it or at any time before.
-    By(Date),
-}
 
 impl Quantity {
     /// How two quantities compare; None when they cannot be ordered (a
@@ -73,7 +60,7 @@ pub(super) struct Measured {
 pub(super) struct Measures {
     pub(super) known: Vec<Measured>,
     /// Members with no measure, or with disagreeing ones, by name.
-    pub(super) unknown: Vec<String>,
+    pub(super) unknown: Vec<Value>,
 }
 
 impl Ctx<'_> {
@@ -230,7 +217,7 @@ impl Ctx<'_> {
         for hit in hits {
             match self.measure_of(&hit.value, by, all.as_deref())? {
                 Some((amount, facts)) => out.known.push(Measured { hit, amount, facts }),
-                None => out.unknown.push(self.show(&hit.value)),
+                None => out.unknown.push(hit.value),
             }
         }
         Ok(out)
@@ -275,25 +262,6 @@ impl Ctx<'_> {
             .collect())
     }
 
-    /// A measure as a person would say it: "175 billion parameters", "2020".
-    pub(super) fn show_amount(&self, q: &Quantity, by: &Measure) -> String {
-        match q {
-            Quantity::Number(n, money) => {
-                let base = format!("{}{}", if *money { "$" } else { "" }, format_amount(*n));
-                match by {
-                    Measure::Value(rel) => match (&self.cat.lex.rel(*rel).unit, money) {
-                        (Some(u), false) => format!("{base} {u}"),
-                        _ => base,
-                    },
-                    Measure::Through { then, .. } => self.show_amount(q, then),
-                    _ => base,
-                }
-            }
-            Quantity::Date(d) => d.human(),
-            Quantity::Until(d) => format!("until {}", d.human()),
-            Quantity::By(d) => format!("by {}", d.human()),
-        }
-    }
 }
 
 /// A least count is over the members that have any: those with none
@@ -371,38 +339,10 @@ fn sources_of(facts: &[Fact]) -> Vec<String> {
     out
 }
 
-/// "the parameters of ChatGPT", for a reply that does not know them.
-pub(super) fn not_known(cx: &Ctx, names: &[String], by: &Measure) -> String {
-    format!("the {} of {}", measure_noun(cx, by), join_names(names))
-}
-
-/// " I don't know the parameters of ChatGPT, so it is not compared."
-pub(super) fn unmeasured_note(cx: &Ctx, unknown: &[String], by: &Measure) -> String {
-    if unknown.is_empty() {
-        return String::new();
-    }
-    let (pronoun, verb) = if unknown.len() == 1 { ("it", "is") } else { ("they", "are") };
-    format!(" I don't know {}, so {pronoun} {verb} not compared.", not_known(cx, unknown, by))
-}
-
-/// What a measure is called in a reply: the relation's first object noun,
-/// else its name in words.
-fn measure_noun(cx: &Ctx, by: &Measure) -> String {
-    let (rel, _) = by.relation();
-    let relation = cx.cat.lex.rel(rel);
-    match by {
-        Measure::Count(..) => format!("number of {}", relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " "))),
-        Measure::Date { .. } => "date".to_string(),
-        Measure::Value(_) => relation.object_nouns.first().cloned().unwrap_or_else(|| relation.name.replace('_', " ")),
-        Measure::Each(each) => each.first().map_or_else(|| "date".to_string(), |(_, m)| measure_noun(cx, m)),
-        Measure::Through { then, .. } => measure_noun(cx, then),
-    }
-}
-
 /// Answers a superlative asked at the top of a query: the leaders, each
 /// with its measure, the runner-up for scale, and the members that could
 /// not be compared.
-pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Option<Answer>> {
+pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, order: Order) -> anyhow::Result<Option<Outcome>> {
     let mut m = cx.measures(cx.set(of)?, by)?;
     let none = set_aside_zeros(&mut m, by, order);
     if m.known.is_empty() {
@@ -410,106 +350,98 @@ pub(super) fn answer_extreme(cx: &Ctx, question: &str, of: &Set, by: &Measure, o
     }
     // Named alternatives ("GPT-3 or M6") are all compared, or none is.
     if named_alternatives(of) && !m.unknown.is_empty() {
-        return Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(cx, &m.unknown, by)))));
+        return Ok(Some(not_measured(question, Asked::Value, vec![(m.unknown, by.clone())])));
     }
     let best = winners(&m.known, order);
     if best.is_empty() {
-        let names: Vec<String> = m.known.iter().map(|x| format!("{} ({})", cx.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
-        let reply = format!("I can't tell: the dates I have don't order them: {}.", join_names(&names));
-        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+        let known = m.known.iter().map(|x| (x.hit.value.clone(), x.amount)).collect();
+        return Ok(Some(Outcome::empty(question, Status::Unknown, Reply::NotOrdered { known, by: by.clone() })));
     }
     let mut values = Vec::new();
     let mut support: Vec<Fact> = Vec::new();
-    let mut shown = Vec::new();
+    let mut leaders = Vec::new();
     for &b in &best {
         let x = &m.known[b];
         let h = with_measure(x);
-        values.push(AnswerValue { value: cx.show(&x.hit.value), sources: sources_of(&h.facts), conflict: false });
-        shown.push(labelled(cx, x, by));
+        values.push(Found { value: Given::Value { value: x.hit.value.clone(), unit: None, bound: None }, sources: sources_of(&h.facts), conflict: false });
+        leaders.push(labelled(x, by));
         support.extend(h.facts);
     }
-    let mut reply = format!("{}.", join_names(&shown));
     // The next one, so that the reply shows what it was measured against.
     let rest: Vec<usize> = (0..m.known.len()).filter(|i| !best.contains(i)).collect();
-    if let Some(&next) = winners_among(&m.known, &rest, order).first() {
-        let x = &m.known[next];
-        reply.pop();
-        let word = match (order, x.amount) {
-            (Order::Most, Quantity::Date(_)) => "after",
-            (Order::Least, Quantity::Date(_)) => "before",
-            (Order::Most, _) => "ahead of",
-            (Order::Least, _) => "below",
+    let mut next = None;
+    if let Some(&n) = winners_among(&m.known, &rest, order).first() {
+        let x = &m.known[n];
+        let beyond = match (order, x.amount) {
+            (Order::Most, Quantity::Date(_)) => Beyond::After,
+            (Order::Least, Quantity::Date(_)) => Beyond::Before,
+            (Order::Most, _) => Beyond::AheadOf,
+            (Order::Least, _) => Beyond::Below,
         };
-        reply.push_str(&format!(", {word} {}.", labelled(cx, x, by)));
+        next = Some((beyond, labelled(x, by)));
         support.extend(x.facts.iter().cloned());
     }
-    if !none.is_empty() {
-        let names: Vec<String> = none.iter().map(|x| cx.show(&x.hit.value)).collect();
-        reply.push_str(&format!(" {} {} none, and {} not counted.", join_names(&names), if names.len() == 1 { "has" } else { "have" }, if names.len() == 1 { "is" } else { "are" }));
-        support.extend(none.iter().flat_map(|x| x.hit.facts.iter().cloned()));
-    }
-    reply.push_str(&unmeasured_note(cx, &m.unknown, by));
-    // A set the sources may not list in full: the leader of those known.
-    if !named_alternatives(of) && !super::countable(cx.cat, of) {
-        reply = format!("Of those I know of: {reply}");
-    }
-    let leaders: Vec<Fact> = best.iter().flat_map(|&b| m.known[b].facts.clone()).collect();
-    if !leaders.is_empty() && cx.unreliable_only(&leaders)? {
-        reply.push_str(" (The leader's figure comes only from a source marked unreliable.)");
-    }
-    Ok(Some(cx.answered(question, values, reply, &support)?))
+    support.extend(none.iter().flat_map(|x| x.hit.facts.iter().cloned()));
+    let led: Vec<Fact> = best.iter().flat_map(|&b| m.known[b].facts.clone()).collect();
+    let reply = Reply::Extreme {
+        leaders,
+        next,
+        none: none.iter().map(|x| x.hit.value.clone()).collect(),
+        unmeasured: m.unknown,
+        by: by.clone(),
+        // A set the sources may not list in full: the leader of those known.
+        of_known: !named_alternatives(of) && !super::countable(cx.cat, of),
+        unreliable: !led.is_empty() && cx.unreliable_only(&led)?,
+    };
+    Ok(Some(Outcome::answered(question, values, reply, support)))
 }
 
 /// A member as the reply shows it: "GPT-3 (2020)"; a member dated by
 /// something done to it, by the fact that dates it ("Alibaba cancelled
 /// Alibaba Cloud IPO on 16 November 2023").
-fn labelled(cx: &Ctx, x: &Measured, by: &Measure) -> String {
+fn labelled(x: &Measured, by: &Measure) -> Label {
     let own = x.hit.value.entity().and_then(|e| by.of_member(e));
     match (by, own, x.facts.as_slice()) {
-        (Measure::Each(_), Some(Measure::Date { .. }), [fact]) => cx.sentence(fact, true),
-        _ => format!("{} ({})", cx.show(&x.hit.value), cx.show_amount(&x.amount, by)),
+        (Measure::Each(_), Some(Measure::Date { .. }), [fact]) => Label::Said(fact.clone()),
+        _ => Label::Measured(x.hit.value.clone(), x.amount),
     }
 }
 
 /// Answers "Is A bigger than B?": yes or no when both measures are known.
-pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Option<Answer>> {
-    let dont_know = |of: String| Ok(Some(Answer::empty(question, Status::Unknown, format!("I don't know: I don't know {}.", not_known(cx, &[of], by)))));
+pub(super) fn answer_comparison(cx: &Ctx, question: &str, item: &Set, by: &Measure, cmp: Cmp, than: &Set) -> anyhow::Result<Option<Outcome>> {
+    let dont_know = |of: Value| Ok(Some(not_measured(question, Asked::Value, vec![(vec![of], by.clone())])));
     let hits = cx.set(item)?;
     let [one] = hits.as_slice() else { return Ok(None) };
     let Some((limit, limit_facts)) = cx.threshold(than, by)? else {
-        let named: Vec<String> = cx.set(than)?.iter().map(|h| cx.show(&h.value)).collect();
+        let named: Vec<Value> = cx.set(than)?.into_iter().map(|h| h.value).collect();
         return if named.len() == 1 { dont_know(named[0].clone()) } else { Ok(None) };
     };
-    let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(cx.show(&one.value)) };
+    let Some((amount, facts)) = cx.measure_of(&one.value, by, None)? else { return dont_know(one.value.clone()) };
     let Some(order) = amount.compare(&limit) else {
-        let reply = format!("I can't tell: {} and {} don't order them.", cx.show_amount(&amount, by), cx.show_amount(&limit, by));
-        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+        return Ok(Some(Outcome::empty(question, Status::Unknown, Reply::Unordered { a: amount, b: limit, by: by.clone() })));
     };
     let yes = order == if cmp == Cmp::More { Ordering::Greater } else { Ordering::Less };
-    let yes_no = if yes { "Yes" } else { "No" };
-    let reply = match than {
-        Set::Literal(_) => format!("{yes_no}: {} ({}).", cx.show(&one.value), cx.show_amount(&amount, by)),
-        s => {
-            let other = cx.set(s)?.first().map(|h| cx.show(&h.value)).unwrap_or_default();
-            format!("{yes_no}: {} ({}); {other} ({}).", cx.show(&one.value), cx.show_amount(&amount, by), cx.show_amount(&limit, by))
-        }
+    // Against a literal, its amount is the question's own.
+    let other = match than {
+        Set::Literal(_) => None,
+        s => Some(cx.set(s)?.first().map(|h| h.value.clone())),
     };
+    let reply = Reply::Compared { yes, one: one.value.clone(), amount, other, limit, by: by.clone() };
     let mut support = facts;
     support.extend(limit_facts);
-    let values = vec![AnswerValue { value: if yes { "yes" } else { "no" }.to_string(), sources: sources_of(&support), conflict: false }];
-    Ok(Some(cx.answered(question, values, reply, &support)?))
+    let values = vec![Found { value: Given::Verdict(yes), sources: sources_of(&support), conflict: false }];
+    Ok(Some(Outcome::answered(question, values, reply, support)))
 }
 
 /// Answers a total: the sum of every member's measure, or nothing when one
 /// is unknown.
-pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> anyhow::Result<Option<Answer>> {
+pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> anyhow::Result<Option<Outcome>> {
     let m = cx.measures(cx.set(of)?, by)?;
     if m.known.is_empty() {
         return Ok(None);
     }
     if !m.unknown.is_empty() {
-        let reply = format!("I don't know the total: I don't know {}.", not_known(cx, &m.unknown, by));
-        return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+        return Ok(Some(not_measured(question, Asked::Total, vec![(m.unknown, by.clone())])));
     }
     let mut sum = 0.0;
     let mut money = false;
@@ -519,18 +451,16 @@ pub(super) fn answer_total(cx: &Ctx, question: &str, of: &Set, by: &Measure) -> 
         money |= is_money;
     }
     let total = Quantity::Number(sum, money);
-    let parts: Vec<String> = m.known.iter().map(|x| format!("{}: {}", cx.show(&x.hit.value), cx.show_amount(&x.amount, by))).collect();
+    let parts: Vec<(Value, Quantity)> = m.known.iter().map(|x| (x.hit.value.clone(), x.amount)).collect();
     let support: Vec<Fact> = m.known.iter().flat_map(|x| with_measure(x).facts).collect();
-    let shown = cx.show_amount(&total, by);
-    let reply = format!("{shown} in all ({}).", parts.join("; "));
-    let values = vec![AnswerValue { value: shown, sources: sources_of(&support), conflict: false }];
-    Ok(Some(cx.answered(question, values, reply, &support)?))
+    let values = vec![Found { value: Given::Amount(total, by.clone()), sources: sources_of(&support), conflict: false }];
+    Ok(Some(Outcome::answered(question, values, Reply::Total { total, parts, by: by.clone() }, support)))
 }
 
 /// Answers "the population density of the US": the total of `top` over
 /// the total of `bottom` across the members, in the unit of `rel`. Every
 /// member must have both, or there is no answer.
-pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: RelId, bottom: RelId) -> anyhow::Result<Option<Answer>> {
+pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: RelId, bottom: RelId) -> anyhow::Result<Option<Outcome>> {
     let hits = cx.set(of)?;
     if hits.is_empty() {
         return Ok(None);
@@ -541,8 +471,7 @@ pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: 
         let by = Measure::Value(part);
         let m = cx.measures(hits.clone(), &by)?;
         if !m.unknown.is_empty() {
-            let reply = format!("I don't know that: I don't know {}.", not_known(cx, &m.unknown, &by));
-            return Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+            return Ok(Some(not_measured(question, Asked::Ratio, vec![(m.unknown, by)])));
         }
         for x in &m.known {
             let Quantity::Number(n, false) = x.amount else { return Ok(None) };
@@ -556,22 +485,15 @@ pub(super) fn answer_ratio(cx: &Ctx, question: &str, of: &Set, rel: RelId, top: 
     let by = Measure::Value(rel);
     // To four decimals, as a figure worked out, not measured.
     let ratio = (sums[0] / sums[1] * 10_000.0).round() / 10_000.0;
-    let shown = cx.show_amount(&Quantity::Number(ratio, false), &by);
-    let (t, b) = (cx.show_amount(&Quantity::Number(sums[0], false), &Measure::Value(top)), cx.show_amount(&Quantity::Number(sums[1], false), &Measure::Value(bottom)));
-    // "over the 51 states": the members' kind, by its plural noun.
-    let kind = cx.cat.lex.rel(rel).subject.first().and_then(|k| cx.cat.lex.kinds.get(k)).and_then(|nouns| nouns.iter().find(|n| n.ends_with('s')).or(nouns.first()));
-    let over = match kind {
-        Some(noun) => format!("the {} {noun}", hits.len()),
-        None => format!("{} of them", hits.len()),
-    };
-    let reply = format!("{shown}: {t} over {b}, summed over {over}.");
-    let values = vec![AnswerValue { value: shown, sources: sources_of(&support), conflict: false }];
-    Ok(Some(cx.answered(question, values, reply, &support)?))
+    let ratio = Quantity::Number(ratio, false);
+    let reply = Reply::Ratio { ratio, rel, top: (Quantity::Number(sums[0], false), top), bottom: (Quantity::Number(sums[1], false), bottom), members: hits.len() };
+    let values = vec![Found { value: Given::Amount(ratio, by), sources: sources_of(&support), conflict: false }];
+    Ok(Some(Outcome::answered(question, values, reply, support)))
 }
 
 /// A happening's date, with what it is called and the facts that give
 /// it; None unless its set has one member and that member one date.
-fn date_of(cx: &Ctx, d: &Dated) -> anyhow::Result<Option<(String, Date, Vec<Fact>)>> {
+fn date_of(cx: &Ctx, d: &Dated) -> anyhow::Result<Option<(Value, Date, Vec<Fact>)>> {
     let hits = cx.set(&d.of)?;
     let [hit] = hits.as_slice() else { return Ok(None) };
     let Some((Quantity::Date(date), mut facts)) = cx.measure_of(&hit.value, &d.by, None)? else { return Ok(None) };
@@ -580,93 +502,83 @@ fn date_of(cx: &Ctx, d: &Dated) -> anyhow::Result<Option<(String, Date, Vec<Fact
             facts.push(f.clone());
         }
     }
-    Ok(Some((cx.show(&hit.value), date, facts)))
-}
-
-/// "3 years", "1 month": a count and its unit.
-fn count_of(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
+    Ok(Some((hit.value.clone(), date, facts)))
 }
 
 /// Answers "how many years after A did B?": the time from one dated
 /// happening to the other, at the precision both dates have. A date known
 /// only to the year gives whole years; months and days need both dates to
 /// have them. The wrong order for an ordered question is not an answer.
-pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated, unit: Option<TimeUnit>, ordered: bool) -> anyhow::Result<Option<Answer>> {
-    let decline = |reply: String| Ok(Some(Answer::empty(question, Status::Unknown, reply)));
+pub(super) fn answer_elapsed(cx: &Ctx, question: &str, from: &Dated, to: &Dated, unit: Option<TimeUnit>, ordered: bool) -> anyhow::Result<Option<Outcome>> {
+    let decline = |why: Declined, a: &(Value, Date, Vec<Fact>), b: &(Value, Date, Vec<Fact>)| {
+        let facts = a.2.iter().chain(&b.2).cloned().collect();
+        Ok(Some(Outcome::empty(question, Status::Unknown, Reply::NotElapsed { why, facts })))
+    };
     let (a, b) = (date_of(cx, from)?, date_of(cx, to)?);
     let (Some(mut a), Some(mut b)) = (a.clone(), b.clone()) else {
         let mut missing = Vec::new();
         for (d, known) in [(from, a.is_some()), (to, b.is_some())] {
             if !known {
-                let names: Vec<String> = cx.set(&d.of)?.iter().map(|h| cx.show(&h.value)).collect();
+                let names: Vec<Value> = cx.set(&d.of)?.into_iter().map(|h| h.value).collect();
                 // A clause whose facts I don't have ("Baidu built M6").
                 if names.is_empty() {
-                    return decline("I don't know: I know nothing of one of the two.".to_string());
+                    return Ok(Some(Outcome::empty(question, Status::Unknown, Reply::NothingOfOne)));
                 }
-                missing.push(not_known(cx, &names, &d.by));
+                missing.push((names, d.by.clone()));
             }
         }
-        return decline(format!("I don't know: I don't know {}.", join_names(&missing)));
-    };
-    let told = |a: &(String, Date, Vec<Fact>), b: &(String, Date, Vec<Fact>)| {
-        let mut said: Vec<String> = Vec::new();
-        for f in a.2.iter().chain(&b.2) {
-            let s = cx.sentence(f, true);
-            if !s.is_empty() && !said.contains(&s) {
-                said.push(s);
-            }
-        }
-        said.join("; ")
+        return Ok(Some(not_measured(question, Asked::Value, missing)));
     };
     if b.1.before(&a.1) {
         if ordered {
-            return decline(format!("I can't say: it was the other way round ({}).", told(&a, &b)));
+            return decline(Declined::OtherWayRound, &a, &b);
         }
         std::mem::swap(&mut a, &mut b);
     } else if !a.1.before(&b.1) && (a.1 != b.1 || a.1.day.is_none()) {
         // Overlapping spans, or one month or year for both: neither the
         // order nor the time between is known.
-        return decline(format!("I can't tell: the dates I have don't order them ({}).", told(&a, &b)));
+        return decline(Declined::Unordered, &a, &b);
     }
     let (da, db) = (a.1, b.1);
     let months = da.months_until(&db);
     let days = da.day_number().zip(db.day_number()).map(|(x, y)| y - x);
     let whole_years = || months.map_or(i64::from(db.year) - i64::from(da.year), |m| m / 12);
-    let shown = match unit {
+    let span = match unit {
         Some(TimeUnit::Years) => {
             let years = whole_years();
             match months {
-                Some(m) if m % 12 != 0 => format!("{} and {}", count_of(years, "year"), count_of(m % 12, "month")),
-                _ => count_of(years, "year"),
+                Some(m) if m % 12 != 0 => Span::YearsMonths(years, m % 12),
+                _ => Span::Years(years),
             }
         }
         Some(TimeUnit::Months) => match months {
-            Some(m) => count_of(m, "month"),
-            None => return decline(format!("I can't tell in months: I know only the years ({}).", told(&a, &b))),
+            Some(m) => Span::Months(m),
+            None => return decline(Declined::OnlyYears, &a, &b),
         },
         Some(TimeUnit::Weeks) => match days {
-            Some(d) => count_of(d / 7, "week"),
-            None => return decline(format!("I can't tell in weeks: I don't know both days ({}).", told(&a, &b))),
+            Some(d) => Span::Weeks(d / 7),
+            None => return decline(Declined::NoDays(TimeUnit::Weeks), &a, &b),
         },
         Some(TimeUnit::Days) => match days {
-            Some(d) => count_of(d, "day"),
-            None => return decline(format!("I can't tell in days: I don't know both days ({}).", told(&a, &b))),
+            Some(d) => Span::Days(d),
+            None => return decline(Declined::NoDays(TimeUnit::Days), &a, &b),
         },
         None => match (months, days) {
-            (Some(0), Some(d)) => count_of(d, "day"),
-            (Some(m), _) if m < 24 => count_of(m, "month"),
-            (Some(m), _) if m % 12 != 0 => format!("{} and {}", count_of(m / 12, "year"), count_of(m % 12, "month")),
-            _ => count_of(whole_years(), "year"),
+            (Some(0), Some(d)) => Span::Days(d),
+            (Some(m), _) if m < 24 => Span::Months(m),
+            (Some(m), _) if m % 12 != 0 => Span::YearsMonths(m / 12, m % 12),
+            _ => Span::Years(whole_years()),
         },
     };
     let mut support = a.2.clone();
     support.extend(b.2.iter().cloned());
-    let value = AnswerValue { value: shown.clone(), sources: sources_of(&support), conflict: false };
-    let reply = format!("{shown}: {}.", told(&a, &b));
-    Ok(Some(cx.answered(question, vec![value], reply, &support)?))
+    let value = Found { value: Given::Span(span), sources: sources_of(&support), conflict: false };
+    let reply = Reply::Elapsed { span, facts: support.clone() };
+    Ok(Some(Outcome::answered(question, vec![value], reply, support)))
+}
+
+/// The outcome when measures are not known: of what was asked, those
+/// of the members the store has none for.
+fn not_measured(question: &str, asked: Asked, missing: Vec<(Vec<Value>, Measure)>) -> Outcome {
+    Outcome::empty(question, Status::Unknown, Reply::NotMeasured { asked, missing })
 }
