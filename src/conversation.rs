@@ -27,6 +27,9 @@ pub struct Conversation {
     pub earlier_query: Option<Query>,
     /// The last answer, for /sources.
     pub last_answer: Option<Answer>,
+    /// The names of the several things an answer named, for "they" and
+    /// "them", while the questions after it are about them.
+    pub several: Vec<String>,
     /// The last answer that had values with sources, for "who reported
     /// that?" (a question declined in between does not take its place).
     pub last_sourced: Option<Answer>,

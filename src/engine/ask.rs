@@ -109,21 +109,26 @@ impl Asker<'_> {
     }
 
     fn answer_one(&self, store: &Store, conv: &mut Conversation, text: &str, max: usize) -> anyhow::Result<Answer> {
-        let a = match self.indefinite(store, conv, text, max)? {
+        // "They" for the several things in play, when that reads; else the
+        // question as it is.
+        let mut about_several = None;
+        if let Some(named) = self.plural_antecedent(conv, text) {
+            let mut again = conv.clone();
+            let b = self.answer_spelled(store, &mut again, &named, max)?;
+            if b.status == Status::Answered {
+                *conv = again;
+                about_several = Some(Answer { question: text.to_string(), ..b });
+            }
+        }
+        let a = match about_several {
             Some(a) => a,
-            None => self.answer_spelled(store, conv, text, max)?,
-        };
-        let a = match (a.status, self.plural_antecedent(conv, text)) {
-            (Status::Answered, _) | (_, None) => a,
-            (_, Some(named)) => {
-                let mut again = conv.clone();
-                match self.answer_spelled(store, &mut again, &named, max)? {
-                    b if b.status == Status::Answered => {
-                        *conv = again;
-                        Answer { question: text.to_string(), ..b }
-                    }
-                    _ => a,
-                }
+            None => {
+                let a = match self.indefinite(store, conv, text, max)? {
+                    Some(a) => a,
+                    None => self.answer_spelled(store, conv, text, max)?,
+                };
+                conv.several = self.several_named(&a);
+                a
             }
         };
         // The person last in play: the answer, else the topic, else one
@@ -150,23 +155,34 @@ impl Asker<'_> {
     }
 
     /// "Which LLMs did Alibaba open-source?" "How many parameters do they
-    /// have?": a plural pronoun that the question cannot read as one thing
-    /// stands for the things the last answer named, when it named several
-    /// and each by a name of one entity. The question with their names in
-    /// its place; None otherwise.
+    /// have?": a plural pronoun stands for the several things in play
+    /// (those an answer named, each by a name of one entity, while the
+    /// questions after it are about them). The question with their names
+    /// in its place; None otherwise.
     fn plural_antecedent(&self, conv: &Conversation, text: &str) -> Option<String> {
-        const MOST: usize = 6;
-        let last = conv.last_answer.as_ref().filter(|a| a.status == Status::Answered && (2..=MOST).contains(&a.answers.len()))?;
-        let names: Vec<String> = last.answers.iter().map(|v| v.value.clone()).collect();
-        if !names.iter().all(|n| self.r.cat.resolve_exact(n).is_some()) {
+        let names = &conv.several;
+        if names.is_empty() {
             return None;
         }
         let plural = |w: &str| self.r.lang.plural_pronouns.iter().any(|p| normalize(p) == normalize(w));
         let words: Vec<&str> = text.split_whitespace().collect();
         let at = words.iter().position(|w| plural(w))?;
         let tail: String = words[at].chars().skip_while(|c| c.is_alphanumeric()).collect();
-        let joined = crate::answer::render::join_names(&names);
+        let joined = crate::answer::render::join_names(names);
         Some(words[..at].iter().map(|w| w.to_string()).chain(std::iter::once(format!("{joined}{tail}"))).chain(words[at + 1..].iter().map(|w| w.to_string())).collect::<Vec<_>>().join(" "))
+    }
+
+    /// The names of the several things (2 to 6) an answer names, each a
+    /// name of one entity; empty otherwise.
+    fn several_named(&self, a: &Answer) -> Vec<String> {
+        const MOST: usize = 6;
+        let names: Vec<String> = a.answers.iter().map(|v| v.value.clone()).collect();
+        let fits = a.status == Status::Answered && (2..=MOST).contains(&names.len()) && names.iter().all(|n| self.r.cat.resolve_exact(n).is_some());
+        if fits {
+            names
+        } else {
+            Vec::new()
+        }
     }
 
     /// "Did anyone leave ByteDance?": an auxiliary and an indefinite
