@@ -165,11 +165,12 @@ impl Asker<'_> {
             return None;
         }
         let plural = |w: &str| self.r.lang.plural_pronouns.iter().any(|p| normalize(p) == normalize(w));
-        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut words: Vec<String> = text.split_whitespace().map(String::from).collect();
         let at = words.iter().position(|w| plural(w))?;
+        // (Punctuation after the pronoun stays: "them?".)
         let tail: String = words[at].chars().skip_while(|c| c.is_alphanumeric()).collect();
-        let joined = crate::answer::render::join_names(names);
-        Some(words[..at].iter().map(|w| w.to_string()).chain(std::iter::once(format!("{joined}{tail}"))).chain(words[at + 1..].iter().map(|w| w.to_string())).collect::<Vec<_>>().join(" "))
+        words[at] = format!("{}{tail}", crate::answer::render::join_names(names));
+        Some(words.join(" "))
     }
 
     /// The names of the several things (2 to 6) an answer names, each a

@@ -1847,22 +1847,26 @@ impl Reader {
     /// without the language's prospective phrase before a verb, and the
     /// phrase. None when it has none.
     pub(crate) fn without_prospective(&self, text: &str) -> Option<(String, String)> {
+        // Most questions have none: look before splitting the words.
+        let whole = format!(" {} ", normalize(text));
+        if !self.lang.prospective.iter().any(|p| whole.contains(&format!(" {p} "))) {
+            return None;
+        }
         let words: Vec<&str> = text.split_whitespace().collect();
         let plain: Vec<String> = words.iter().map(|w| normalize(w)).collect();
+        let is_verb = |t: &Tok| matches!(t, Tok::Rel(ms, _) if ms.iter().any(|m| m.role.verb()));
         for phrase in &self.lang.prospective {
             let want: Vec<&str> = phrase.split(' ').collect();
             if let Some(at) = plain.windows(want.len()).position(|w| w.iter().zip(&want).all(|(a, b)| a == b)) {
                 // A verb must follow: "going to Beijing" goes somewhere.
                 let after = words[at + want.len()..].join(" ");
                 let verb = match self.tokens(&after).first() {
-                    Some(Tok::Rel(ms, _)) => ms.iter().any(|m| m.role.verb()),
                     Some(Tok::Aux(a)) => matches!(a, lexer::Aux::Be | lexer::Aux::Become | lexer::Aux::Have),
-                    _ => false,
+                    first => first.is_some_and(is_verb),
                 };
                 // Not in the clause of another verb ("which outlet reported
                 // that he was going to start a business?"): that verb's
                 // facts say what was reported, not what is expected.
-                let is_verb = |t: &Tok| matches!(t, Tok::Rel(ms, _) if ms.iter().any(|m| m.role.verb()));
                 if !verb || self.tokens(&words[..at].join(" ")).iter().any(is_verb) {
                     return None;
                 }
